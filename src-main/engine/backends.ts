@@ -1,0 +1,43 @@
+// Which backends exist and how to reach them. A backend is loaded lazily, so that one that cannot
+// load here (an addon that did not build, no WebGPU) never stops the others.
+
+import { BACKEND_NAMES, type Backend, type BackendName, type BackendProbe } from './backend'
+import { cpuJsBackend } from './cpu-js/backend'
+import { InputError } from './errors'
+
+const loaders: Record<BackendName, () => Promise<Backend | BackendProbe>> = {
+  'cpu-js': async () => cpuJsBackend,
+  // Not implemented yet: reported as unavailable with the reason, never faked.
+  'cpu-native': async () => ({ backend: 'cpu-native', available: false, reason: 'not implemented in this version of rnnbench (the C++ addon in native-bench/ is planned)' }),
+  webgpu: async () => ({ backend: 'webgpu', available: false, reason: 'not implemented in this version of rnnbench (the WGSL backend is planned)' }),
+}
+
+export function parseBackendName(value: unknown, field = 'backend'): BackendName {
+  if (typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName
+  throw new InputError(field, `unknown backend ${JSON.stringify(value)}; valid: ${BACKEND_NAMES.join(', ')}`)
+}
+
+/** Every backend's availability, in a fixed order. Never throws. */
+export async function probeAll(): Promise<BackendProbe[]> {
+  return Promise.all(BACKEND_NAMES.map(probeBackend))
+}
+
+export async function probeBackend(name: BackendName): Promise<BackendProbe> {
+  try {
+    const loaded = await loaders[name]()
+    return 'createModel' in loaded ? await loaded.probe() : loaded
+  } catch (err) {
+    return { backend: name, available: false, reason: `failed to load: ${(err as Error).message}` }
+  }
+}
+
+/** The backend, or an InputError that says why it cannot run here. */
+export async function getBackend(name: BackendName): Promise<Backend> {
+  const loaded = await loaders[name]()
+  if ('createModel' in loaded) {
+    const probe = await loaded.probe()
+    if (probe.available) return loaded
+    throw new InputError('backend', `${name} is not available here: ${probe.reason}`)
+  }
+  throw new InputError('backend', `${name} is not available here: ${loaded.reason}`)
+}

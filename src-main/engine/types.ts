@@ -1,0 +1,65 @@
+// The vocabulary shared by every backend and every process. Plain data only: these objects cross
+// worker and IPC boundaries by structured clone.
+
+export const CELL_KINDS = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const
+export type CellKind = (typeof CELL_KINDS)[number]
+
+/** Rows of W_ih / W_hh per hidden unit: PyTorch stacks the gates (LSTM i,f,g,o; GRU r,z,n). */
+export function gateCount(cell: CellKind): number {
+  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1
+}
+
+/** The recurrent stack, exactly torch.nn.RNN/LSTM/GRU's constructor arguments. */
+export interface NetworkConfig {
+  cell: CellKind
+  inputSize: number
+  hiddenSize: number
+  numLayers: number
+  bidirectional: boolean
+  /** Dropout on the outputs of every layer but the last, in training only (PyTorch semantics). */
+  dropout: number
+}
+
+/**
+ * What sits on top of the stack.
+ * - `last`: sequence-to-one, reads the output at the final timestep (both directions' halves).
+ * - `every`: one prediction per timestep (copy task, language modelling).
+ */
+export type HeadKind = 'last' | 'every'
+export type LossKind = 'mse' | 'cross_entropy'
+
+export interface HeadConfig {
+  kind: HeadKind
+  outputSize: number
+  loss: LossKind
+}
+
+/** A network with an optional linear head. Without a head it is the bare stack (parity, bench). */
+export interface ModelConfig {
+  network: NetworkConfig
+  head?: HeadConfig
+}
+
+export interface OptimizerConfig {
+  kind: 'sgd' | 'adam'
+  lr: number
+  /** SGD only. */
+  momentum?: number
+  nesterov?: boolean
+  /** Adam only: (β1, β2) and ε, PyTorch defaults 0.9, 0.999, 1e-8. */
+  beta1?: number
+  beta2?: number
+  eps?: number
+  /** L2 penalty added to the gradient, as torch.optim's weight_decay. */
+  weightDecay?: number
+  /** Global gradient-norm clipping (torch.nn.utils.clip_grad_norm_); 0 or absent: off. */
+  clipNorm?: number
+}
+
+export type Precision = 'f32' | 'f64'
+
+export interface InitOptions {
+  seed: number
+  /** Jozefowicz et al. 2015: start the LSTM forget gate open. Off by default for PyTorch parity. */
+  forgetBias1?: boolean
+}
