@@ -1,11 +1,15 @@
 // One build for every process. The main side has two entries: the Electron app and the CLI, which
 // share the engine; neither bundles its npm dependencies (native addons must load from node_modules).
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+
 export default defineConfig({
   main: {
+    define: { __APP_VERSION__: JSON.stringify(version) },
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -19,7 +23,11 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve('src-main/preload/index.ts') } },
+      // A sandboxed preload cannot be an ES module.
+      rollupOptions: {
+        input: { index: resolve('src-main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

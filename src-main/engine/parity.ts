@@ -20,7 +20,7 @@ export interface ParityCase {
   dy: Float64Array
 }
 
-type Nested = number | Nested[]
+import type { Nested } from './compare'
 
 export interface ParityOutput {
   y: Nested
@@ -56,6 +56,10 @@ export function parseParityCase(text: string): ParityCase {
     bidirectional: c.bidirectional === undefined ? false : bool(c.bidirectional, 'bidirectional'),
     dropout: 0,
   }
+  // PyTorch options the format does not express: refuse them rather than misread the tensors.
+  if (c.batch_first === true) throw new InputError('batch_first', 'the parity format is sequence-first: give x as [T][B][I] and dy as [T][B][D·H], and drop batch_first')
+  if (c.bias === false) throw new InputError('bias', 'only networks with biases are supported (bias: true or absent)')
+  if (c.proj_size !== undefined && c.proj_size !== 0) throw new InputError('proj_size', 'LSTM projections are not supported (proj_size: 0 or absent)')
   if (c.dropout !== undefined && c.dropout !== 0) {
     throw new InputError('dropout', 'must be 0 or absent: dropout is random, so a parity case cannot use it')
   }

@@ -54,7 +54,7 @@ describe.each(CELL_KINDS)('%s backward equals finite differences', (cell) => {
     stack.backward(dy)
     const analytic = { params: grads.slice(), x: stack.dx.slice(), h0: stack.dh0.slice(), c0: stack.dc0.slice() }
 
-    const check = (label: string, values: Float64Array, analyticGrad: Float64Array) => {
+    const check = (label: string, values: Float64Array, analyticGrad: ArrayLike<number>) => {
       let worst = 0, bad = 0
       for (let i = 0; i < values.length; i++) {
         const v = values[i]

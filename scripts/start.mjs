@@ -1,0 +1,33 @@
+// `npm start`: open the desktop app. Electron fetches its binary on first launch; where that cannot
+// happen (an offline machine) or there is no display, say so in one line and point to the CLI.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+const require = createRequire(import.meta.url)
+const fail = (why) => {
+  process.stderr.write(`rnnbench: the desktop app cannot open here: ${why}. Everything else works from the CLI: npx rnnbench --help\n`)
+  process.exit(1)
+}
+
+if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+  fail('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)')
+}
+
+// The binary is present once node_modules/electron/path.txt names a file under dist/.
+const electronDir = dirname(require.resolve('electron/package.json'))
+const binaryPresent = () => {
+  const pathFile = join(electronDir, 'path.txt')
+  return existsSync(pathFile) && existsSync(join(electronDir, 'dist', readFileSync(pathFile, 'utf8')))
+}
+if (!binaryPresent()) {
+  process.stderr.write('rnnbench: downloading the Electron binary (first launch only)...\n')
+  const install = spawnSync(process.execPath, [join(electronDir, 'install.js')], { encoding: 'utf8' })
+  if (install.status !== 0 || !binaryPresent()) {
+    const reason = `${install.stderr ?? ''}`.split('\n').find((l) => /error|fail/i.test(l))?.trim() ?? 'the download failed'
+    fail(`the Electron binary could not be downloaded (${reason.slice(0, 160)})`)
+  }
+}
+const child = spawn(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'preview'], { stdio: 'inherit' })
+child.on('exit', (code) => process.exit(code ?? 1))

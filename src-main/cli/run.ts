@@ -1,0 +1,64 @@
+// The CLI's dispatcher: finds the command, runs it, and turns errors into exit codes.
+// Exit codes: 0 success; 1 a failure that is not the user's input (or a failed check);
+// 2 bad input, with one line naming the field and what would be valid.
+
+import { InputError } from '../engine/errors'
+import type { Command, Io } from './command'
+import { doctorCommand } from './commands/doctor'
+import { parityCommand } from './commands/parity'
+import { APP_VERSION } from './version'
+
+export const COMMANDS: Command[] = [parityCommand, doctorCommand]
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length))
+  return `rnnbench ${APP_VERSION}: LSTM, GRU or a plain RNN? Measured on your task and your hardware.
+
+Usage: rnnbench COMMAND [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`rnnbench COMMAND --help\` for a command's options.
+Global options: -h, --help (this text), -v, --version.`
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [first, ...rest] = argv
+  try {
+    if (first === undefined || first === '-h' || first === '--help') {
+      io.out(usage() + '\n')
+      return first === undefined ? 2 : 0
+    }
+    if (first === '-v' || first === '--version') {
+      io.out(APP_VERSION + '\n')
+      return 0
+    }
+    if (first === 'help') {
+      const target = rest[0] ? findCommand(rest[0]) : null
+      io.out((target ? target.help : usage()) + '\n')
+      return 0
+    }
+    const command = findCommand(first)
+    if (rest.includes('-h') || rest.includes('--help')) {
+      io.out(command.help + '\n')
+      return 0
+    }
+    return await command.run(rest, io)
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`rnnbench: ${err.message}\n`)
+      return 2
+    }
+    const e = err as Error
+    io.err(`rnnbench: ${e.message || String(err)}\n`)
+    if (process.env.RNNBENCH_DEBUG) io.err(`${e.stack}\n`)
+    return 1
+  }
+}
+
+function findCommand(name: string): Command {
+  const command = COMMANDS.find((c) => c.name === name)
+  if (!command) throw new InputError('COMMAND', `unknown command ${JSON.stringify(name)}; valid: ${COMMANDS.map((c) => c.name).join(', ')}`)
+  return command
+}
