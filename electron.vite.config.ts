@@ -1,15 +1,23 @@
 // One build for every process. The main side has two entries: the Electron app and the CLI, which
 // share the engine; neither bundles its npm dependencies (native addons must load from node_modules).
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+const gitCommit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return '' // not a git checkout (a tarball): recorded as unknown
+  }
+})()
 
 export default defineConfig({
   main: {
-    define: { __APP_VERSION__: JSON.stringify(version) },
+    define: { __APP_VERSION__: JSON.stringify(version), __GIT_COMMIT__: JSON.stringify(gitCommit) },
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -6,7 +6,7 @@ import { InputError } from '../engine/errors'
 import type { Command, Io } from './command'
 import { doctorCommand } from './commands/doctor'
 import { parityCommand } from './commands/parity'
-import { APP_VERSION } from './version'
+import { APP_VERSION } from '../engine/build-info'
 
 export const COMMANDS: Command[] = [parityCommand, doctorCommand]
 

@@ -1,7 +1,7 @@
 import { probeAll } from '../../engine/backends'
 import { environmentInfo } from '../../engine/environment'
 import { parseCommandArgs, type Command } from '../command'
-import { APP_VERSION } from '../version'
+import { APP_VERSION } from '../../engine/build-info'
 
 export const doctorCommand: Command = {
   name: 'doctor',

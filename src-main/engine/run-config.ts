@@ -1,0 +1,60 @@
+// One training run, fully described: what a sweep expands into, what a worker receives, and what
+// is stored with every result. Plain data (crosses worker boundaries by structured clone).
+
+import type { BackendName } from './backend'
+import type { TaskName } from './tasks'
+import { gateCount, type CellKind, type NetworkConfig } from './types'
+import { directions, layerInputSize } from './layout'
+
+export interface RunConfig {
+  task: TaskName
+  /** Task sequence length (adding T, copy delay, airline window, text chunk); task default if absent. */
+  seqLen?: number
+  /** charlm: path of the text to learn; the built-in corpus when absent. */
+  textFile?: string
+  cell: CellKind
+  backend: BackendName
+  hiddenSize: number
+  numLayers: number
+  bidirectional: boolean
+  dropout: number
+  batchSize: number
+  optimizer: 'adam' | 'sgd'
+  lr: number
+  momentum: number
+  weightDecay: number
+  /** Global gradient-norm clipping; 0: off. */
+  clipNorm: number
+  forgetBias1: boolean
+  /** Initialization, training batches and dropout. */
+  seed: number
+  /** The task's validation data: the same for every run of a sweep. */
+  dataSeed: number
+  /** Budget: the run stops at whichever comes first; 0: no limit of that kind (not both). */
+  steps: number
+  seconds: number
+  evalEvery: number
+  /** Steps whose timings are discarded (JIT, caches, allocation). */
+  warmupSteps: number
+  /** Record ‖∂L/∂h_t‖ over t every this many steps; 0: never. */
+  gradFlowEvery: number
+  /** Validation metric to reach; time-to-target is recorded when set. */
+  target: number | null
+  /** CPU backends' threads inside a step. */
+  threads: number
+}
+
+export function networkOf(config: RunConfig, inputSize: number): NetworkConfig {
+  return {
+    cell: config.cell, inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers,
+    bidirectional: config.bidirectional, dropout: config.dropout,
+  }
+}
+
+/** FLOPs of one training step of the stack, forward + backward: Σ 3·2·G·H·(In + H)·B·T (REFERENCE §1). */
+export function stackFlops(net: NetworkConfig, B: number, T: number): number {
+  const G = gateCount(net.cell), H = net.hiddenSize
+  let flops = 0
+  for (let l = 0; l < net.numLayers; l++) flops += directions(net) * 3 * 2 * G * H * (layerInputSize(net, l) + H) * B * T
+  return flops
+}

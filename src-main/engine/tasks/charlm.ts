@@ -1,0 +1,69 @@
+// Character-level language modelling: predict the next character at every step. The text is a
+// file the user names, or a small corpus written for rnnbench (corpus.txt). The last 10% of the
+// text is the validation part. Bits per character; the baseline is the unigram model (character
+// frequencies of the training part, add-one smoothed) evaluated on the validation part.
+
+import type { Batch } from '../backend'
+import { Rng } from '../rng'
+import { batchBuffers, lossSum, type Task } from './task'
+import builtInCorpus from './corpus.txt?raw'
+
+const VALIDATION_WINDOWS = 64
+
+export function charLmTask(seqLen: number, seed: number, text: string | undefined, source: string): Task {
+  const corpus = text ?? builtInCorpus
+  const vocab = Array.from(new Set(corpus)).sort()
+  const V = vocab.length
+  const index = new Map(vocab.map((c, i) => [c, i]))
+  const ids = Int32Array.from(corpus, (c) => index.get(c)!)
+  const split = Math.floor(ids.length * 0.9)
+  const T = seqLen
+  if (split - T - 1 < 1 || ids.length - split - T - 1 < 1) {
+    throw new Error(`the text has ${ids.length} characters: too short for sequences of ${T} (it needs more than ${Math.ceil((T + 2) / 0.1)})`)
+  }
+
+  /** Windows starting at the given offsets: one-hot inputs [T, n, V], next-character targets [T, n]. */
+  const windows = (starts: ArrayLike<number>, batch: Batch & { x: Float32Array }) => {
+    const n = starts.length, y = batch.targets as Int32Array
+    batch.x.fill(0)
+    for (let b = 0; b < n; b++) {
+      for (let t = 0; t < T; t++) {
+        batch.x[(t * n + b) * V + ids[starts[b] + t]] = 1
+        y[t * n + b] = ids[starts[b] + t + 1]
+      }
+    }
+    return batch
+  }
+  const valRng = new Rng(seed ^ 0x5eed)
+  const valStarts = Array.from({ length: VALIDATION_WINDOWS }, () => split + valRng.int(ids.length - split - T - 1))
+  const validation = [windows(valStarts, batchBuffers(T, VALIDATION_WINDOWS, V, T * VALIDATION_WINDOWS, true))]
+
+  // Unigram baseline, scored on exactly the validation targets.
+  const counts = new Float64Array(V).fill(1)
+  for (let i = 0; i < split; i++) counts[ids[i]]++
+  const total = counts.reduce((a, b) => a + b, 0)
+  const vt = validation[0].targets
+  let bits = 0
+  for (let k = 0; k < vt.length; k++) bits -= Math.log2(counts[vt[k]] / total)
+
+  let scratch: (Batch & { x: Float32Array }) | null = null
+  let starts = new Int32Array(0)
+  const head = { kind: 'every', outputSize: V, loss: 'cross_entropy' } as const
+  return {
+    name: 'charlm', inputSize: V, head, seqLen: T,
+    metric: { name: 'bpc', lowerIsBetter: true, description: 'bits per character on the validation text' },
+    baseline: { metric: bits / vt.length, description: 'unigram character frequencies' },
+    citation: `Character-level language modelling on ${source} (${ids.length} characters, ${V} symbols; last 10% for validation).`,
+    validation,
+    trainBatch(B, rng) {
+      if (!scratch || scratch.B !== B) scratch = batchBuffers(T, B, V, T * B, true)
+      if (starts.length !== B) starts = new Int32Array(B)
+      for (let b = 0; b < B; b++) starts[b] = rng.int(split - T - 1)
+      return windows(starts, scratch)
+    },
+    score(outputs) {
+      const { sum, count } = lossSum(head, outputs[0], vt)
+      return { loss: sum / count, metric: sum / count / Math.LN2 }
+    },
+  }
+}

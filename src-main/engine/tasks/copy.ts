@@ -1,0 +1,62 @@
+// Copy memory (Arjovsky, Shah & Bengio 2016): 10 symbols from 8 categories, then T blanks with a
+// delimiter in the last of them, then 10 more blanks during which the network must replay the 10
+// symbols. Length T + 20; one class per step (0 blank, 1–8 symbols, 9 delimiter).
+// Memoryless baseline: blanks everywhere and a uniform guess over the 8 symbols at the 10 recall
+// steps, cross-entropy 10·ln 8 / (T + 20); computed here from the data's per-position frequencies.
+
+import { Rng } from '../rng'
+import type { Batch } from '../backend'
+import { batchBuffers, lossSum, marginalEntropy, type Task } from './task'
+
+const SYMBOLS = 10, CLASSES = 10, BLANK = 0, DELIMITER = 9, VALIDATION_SIZE = 256
+
+export function copyTask(delay: number, seed: number): Task {
+  const L = delay + 20
+  const fill = (batch: Batch & { x: Float32Array }, rng: { int(n: number): number }) => {
+    const { B, x } = batch
+    const y = batch.targets as Int32Array
+    x.fill(0)
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < L; t++) {
+        let input = BLANK, target = BLANK
+        if (t < SYMBOLS) input = 1 + rng.int(8)
+        else if (t === delay + SYMBOLS - 1) input = DELIMITER
+        x[(t * B + b) * CLASSES + input] = 1
+        if (t >= delay + SYMBOLS) {
+          // replay the symbol seen SYMBOLS + delay steps earlier
+          const src = t - delay - SYMBOLS
+          for (let k = 1; k <= 8; k++) if (x[(src * B + b) * CLASSES + k] === 1) target = k
+        }
+        y[t * B + b] = target
+      }
+    }
+    return batch
+  }
+  const make = (B: number, s: number) => fill(batchBuffers(L, B, CLASSES, L * B, true), new Rng(s))
+  const validation = [make(VALIDATION_SIZE, seed ^ 0x5eed)]
+  const counts = (b: Batch) => {
+    const c = Array.from({ length: L }, () => new Array(CLASSES).fill(0))
+    for (let t = 0; t < L; t++) for (let i = 0; i < b.B; i++) c[t][b.targets[t * b.B + i]]++
+    return c
+  }
+  const baseline = marginalEntropy(counts(make(2048, seed ^ 0xba5e)), counts(validation[0]))
+
+  let scratch: (Batch & { x: Float32Array }) | null = null
+  const head = { kind: 'every', outputSize: CLASSES, loss: 'cross_entropy' } as const
+  return {
+    name: 'copy', inputSize: CLASSES, head, seqLen: L,
+    metric: { name: 'ce', lowerIsBetter: true, description: 'cross-entropy per step, in nats' },
+    baseline: { metric: baseline, description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` },
+    citation: 'Copy memory: Arjovsky, Shah & Bengio (2016); Bai, Kolter & Koltun (2018).',
+    validation,
+    trainBatch(B, rng) {
+      if (!scratch || scratch.B !== B) scratch = batchBuffers(L, B, CLASSES, L * B, true)
+      return fill(scratch, rng)
+    },
+    score(outputs) {
+      const { sum, count } = lossSum(head, outputs[0], validation[0].targets)
+      return { loss: sum / count, metric: sum / count }
+    },
+  }
+}
+

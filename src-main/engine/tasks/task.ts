@@ -1,0 +1,97 @@
+// A task: a seeded data generator, the head and loss it needs, how it is scored, and the trivial
+// baseline every result is read against. Baselines are computed from the task's own data, never
+// hard-coded (REFERENCE.md §3).
+
+import type { Batch } from '../backend'
+import type { FloatArray } from '../cpu-js/gemm'
+import type { HeadConfig } from '../types'
+
+export const TASK_NAMES = ['adding', 'copy', 'airline', 'charlm', 'sentiment'] as const
+export type TaskName = (typeof TASK_NAMES)[number]
+
+export interface MetricSpec {
+  /** Short name shown in tables: mse, rmse, ce, bpc, accuracy. */
+  name: string
+  lowerIsBetter: boolean
+  /** What the number is, for people: "mean squared error", "RMSE in thousands of passengers". */
+  description: string
+}
+
+export interface Baseline {
+  metric: number
+  /** How it was obtained: "predict the training mean", "seasonal naive (12 months earlier)". */
+  description: string
+}
+
+export interface TaskOptions {
+  /** Sequence length: the adding problem's T, the copy task's delay, the airline window, text chunk. */
+  seqLen?: number
+  /** charlm: a text file to learn; the built-in corpus when absent. */
+  textFile?: string
+  /** charlm: the file's text, read by the caller (tasks never touch the file system). */
+  text?: string
+}
+
+export interface Task {
+  readonly name: TaskName
+  readonly inputSize: number
+  readonly head: HeadConfig
+  /** Timesteps per training sequence. */
+  readonly seqLen: number
+  readonly metric: MetricSpec
+  readonly baseline: Baseline
+  /** Where the data come from, for the UI and reports. */
+  readonly citation: string
+  /** A training batch drawn from `rng`; the returned object is reused by the next call. */
+  trainBatch(B: number, rng: { uniform(): number; int(n: number): number }): Batch
+  /** The fixed validation set, identical for every run with the same task options and seed. */
+  readonly validation: Batch[]
+  /** Score head outputs for the validation batches: the loss as trained, and the metric. */
+  score(outputs: FloatArray[]): { loss: number; metric: number }
+}
+
+/** Loss over a batch's head outputs, the same reduction as training (mean). Returns the sum and count. */
+export function lossSum(head: HeadConfig, out: FloatArray, targets: ArrayLike<number>): { sum: number; count: number } {
+  const O = head.outputSize
+  if (head.loss === 'mse') {
+    let s = 0
+    for (let k = 0; k < out.length; k++) s += (out[k] - targets[k]) ** 2
+    return { sum: s, count: out.length }
+  }
+  const rows = out.length / O
+  let s = 0
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity
+    for (let k = 0; k < O; k++) max = Math.max(max, out[r * O + k])
+    let z = 0
+    for (let k = 0; k < O; k++) z += Math.exp(out[r * O + k] - max)
+    s += max + Math.log(z) - out[r * O + targets[r]]
+  }
+  return { sum: s, count: rows }
+}
+
+export function argmaxRow(out: FloatArray, row: number, O: number): number {
+  let best = 0
+  for (let k = 1; k < O; k++) if (out[row * O + k] > out[row * O + best]) best = k
+  return best
+}
+
+/** A reusable batch of one shape. */
+export function batchBuffers(T: number, B: number, inputSize: number, targetCount: number, classes: boolean): Batch & { x: Float32Array } {
+  return { T, B, x: new Float32Array(T * B * inputSize), targets: classes ? new Int32Array(targetCount) : new Float32Array(targetCount) }
+}
+
+/** Mean cross-entropy, in nats, of predicting each position's empirical class distribution (input-independent). */
+export function marginalEntropy(counts: number[][], evalCounts: number[][]): number {
+  let total = 0, n = 0
+  counts.forEach((train, pos) => {
+    const sum = train.reduce((a, b) => a + b, 0)
+    evalCounts[pos].forEach((c, k) => {
+      if (c === 0) return
+      const p = (train[k] + 1e-3) / (sum + 1e-3 * train.length)
+      total -= c * Math.log(p)
+      n += c
+    })
+  })
+  return total / n
+}

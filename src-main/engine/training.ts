@@ -1,0 +1,200 @@
+// One training run from a RunConfig: data, model, optimizer, the loop with its budget, evaluation
+// cadence, divergence detection and time-to-target, and every figure a result records. Runs the
+// same in a worker thread, the CLI and tests; reports through hooks, owns no I/O.
+
+import { getBackend } from './backends'
+import type { FloatArray } from './cpu-js/gemm'
+import { initParameters } from './init'
+import { Rng } from './rng'
+import { networkOf, stackFlops, type RunConfig } from './run-config'
+import { createTask, type Task } from './tasks'
+import type { Baseline, MetricSpec } from './tasks/task'
+
+export type SeriesName = 'train_loss' | 'grad_norm' | 'val_loss' | 'val_metric'
+
+export interface Point { series: SeriesName; step: number; wallMs: number; value: number }
+
+export interface GradFlowSnapshot {
+  step: number
+  /** Rows: layer-direction (l·D + d); columns: timestep. ‖∂L/∂h_t‖₂ summed over the batch. */
+  rows: number
+  T: number
+  norms: number[]
+}
+
+export interface Summary { median: number; p10: number; p90: number; n: number }
+
+export interface RunFigures {
+  status: 'done' | 'diverged'
+  divergence: string | null
+  parameterCount: number
+  steps: number
+  wallSeconds: number
+  stepMs: { total: Summary; forward: Summary; backward: Summary }
+  samplesPerSecond: number
+  timestepsPerSecond: number
+  gflops: number
+  flopsPerStep: number
+  memory: {
+    parameterBytes: number
+    gradientBytes: number
+    optimizerBytes: number
+    activationBytes: number
+    analyticTotalBytes: number
+    /** Peak growth of this thread's V8 heap + ArrayBuffers over the run, sampled at each evaluation. */
+    peakMeasuredBytes: number
+  }
+  finalTrainLoss: number
+  finalValLoss: number
+  finalMetric: number
+  bestMetric: number
+  bestStep: number
+  metric: MetricSpec
+  baseline: Baseline
+  timeToTarget: { seconds: number; step: number } | null
+  task: { name: string; seqLen: number; citation: string }
+}
+
+export interface TrainingHooks {
+  /** Series points, in batches (at each evaluation and at the end). */
+  onPoints?(points: Point[]): void
+  onGradFlow?(snapshot: GradFlowSnapshot): void
+  /** About 4 times a second. */
+  onProgress?(progress: { fraction: number; step: number; loss: number }): void
+  /** Polled every step: true ends the run early (it then throws RunCancelled). */
+  shouldStop?(): boolean
+}
+
+export class RunCancelled extends Error {
+  override readonly name = 'RunCancelled'
+}
+
+/** Loss above this multiple of the first step's counts as exploding. */
+const EXPLODING_FACTOR = 1e3
+
+export function summarize(samples: number[]): Summary {
+  if (samples.length === 0) return { median: NaN, p10: NaN, p90: NaN, n: 0 }
+  const s = [...samples].sort((a, b) => a - b)
+  const q = (p: number) => {
+    const at = p * (s.length - 1), lo = Math.floor(at), hi = Math.ceil(at)
+    return s[lo] + (s[hi] - s[lo]) * (at - lo)
+  }
+  return { median: q(0.5), p10: q(0.1), p90: q(0.9), n: s.length }
+}
+
+export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, textOfFile?: string): Promise<RunFigures> {
+  const task: Task = createTask(config.task, { seqLen: config.seqLen, textFile: config.textFile, text: textOfFile }, config.dataSeed)
+  const network = networkOf(config, task.inputSize)
+  const backend = await getBackend(config.backend)
+  const model = await backend.createModel({ network, head: task.head }, { threads: config.threads })
+  try {
+    const rng = new Rng(config.seed)
+    const params = new Float32Array(model.layout.total)
+    initParameters({ network, head: task.head }, model.layout, params, { seed: rng.nextU32(), forgetBias1: config.forgetBias1 })
+    await model.setParameters(params)
+    model.setOptimizer({ kind: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay, clipNorm: config.clipNorm })
+    const dataRng = rng.fork()
+    const dropoutRng = rng.fork()
+
+    const memoryAtStart = threadMemory()
+    let peakMemory = memoryAtStart
+    const start = performance.now()
+    const wall = () => performance.now() - start
+    const forwardMs: number[] = [], backwardMs: number[] = [], totalMs: number[] = []
+    let pending: Point[] = []
+    const flush = () => { if (pending.length) { hooks.onPoints?.(pending); pending = [] } }
+
+    let step = 0, firstLoss = NaN, lastLoss = NaN, divergence: string | null = null
+    let finalVal = { loss: NaN, metric: NaN }, best = { metric: NaN, step: 0 }
+    let timeToTarget: RunFigures['timeToTarget'] = null
+    let lastProgress = 0
+
+    const better = (a: number, b: number) => (Number.isNaN(b) ? true : task.metric.lowerIsBetter ? a < b : a > b)
+    const evaluate = async () => {
+      const outputs: FloatArray[] = []
+      for (const batch of task.validation) outputs.push(await model.predict(batch))
+      const v = task.score(outputs)
+      const at = wall()
+      pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric })
+      finalVal = v
+      if (better(v.metric, best.metric)) best = { metric: v.metric, step }
+      if (config.target !== null && !timeToTarget && Number.isFinite(v.metric) && !better(config.target, v.metric)) {
+        timeToTarget = { seconds: at / 1000, step }
+      }
+      peakMemory = Math.max(peakMemory, threadMemory())
+      flush()
+    }
+
+    const budgetFraction = () => Math.max(config.steps > 0 ? step / config.steps : 0, config.seconds > 0 ? wall() / 1000 / config.seconds : 0)
+    await evaluate() // step 0: the untrained network, so that every curve starts at the same point
+    while (budgetFraction() < 1) {
+      if (hooks.shouldStop?.()) throw new RunCancelled('cancelled')
+      const batch = task.trainBatch(config.batchSize, dataRng)
+      const wantFlow = config.gradFlowEvery > 0 && step % config.gradFlowEvery === 0
+      const t0 = performance.now()
+      const r = await model.trainStep(batch, { gradFlow: wantFlow, dropoutSeed: dropoutRng.nextU32() })
+      const stepMs = performance.now() - t0
+      step++
+      if (step > config.warmupSteps) { forwardMs.push(r.forwardMs); backwardMs.push(r.backwardMs); totalMs.push(stepMs) }
+      if (step === 1) firstLoss = r.loss
+      lastLoss = r.loss
+      const at = wall()
+      pending.push({ series: 'train_loss', step, wallMs: at, value: r.loss }, { series: 'grad_norm', step, wallMs: at, value: r.gradNorm })
+      if (r.gradFlow) {
+        hooks.onGradFlow?.({ step: step - 1, rows: r.gradFlow.length / batch.T, T: batch.T, norms: Array.from(r.gradFlow) })
+      }
+      if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+        divergence = `loss became ${r.loss} at step ${step}`
+        break
+      }
+      if (step > 1 && r.loss > EXPLODING_FACTOR * Math.max(firstLoss, 1e-3)) {
+        divergence = `loss exploded to ${r.loss.toPrecision(3)} at step ${step} (first step: ${firstLoss.toPrecision(3)})`
+        break
+      }
+      if (step % config.evalEvery === 0) await evaluate()
+      if (at - lastProgress > 250) {
+        lastProgress = at
+        hooks.onProgress?.({ fraction: Math.min(1, budgetFraction()), step, loss: r.loss })
+      }
+    }
+    if (!divergence && step % config.evalEvery !== 0) await evaluate()
+    flush()
+
+    const mem = model.memory()
+    const total = summarize(totalMs)
+    const flops = stackFlops(network, config.batchSize, task.seqLen)
+    return {
+      status: divergence ? 'diverged' : 'done',
+      divergence,
+      parameterCount: model.layout.total,
+      steps: step,
+      wallSeconds: wall() / 1000,
+      stepMs: { total, forward: summarize(forwardMs), backward: summarize(backwardMs) },
+      samplesPerSecond: (config.batchSize * 1000) / total.median,
+      timestepsPerSecond: (config.batchSize * task.seqLen * 1000) / total.median,
+      gflops: flops / (total.median * 1e6),
+      flopsPerStep: flops,
+      memory: {
+        ...mem,
+        analyticTotalBytes: mem.parameterBytes + mem.gradientBytes + mem.optimizerBytes + mem.activationBytes,
+        peakMeasuredBytes: Math.max(0, peakMemory - memoryAtStart),
+      },
+      finalTrainLoss: lastLoss,
+      finalValLoss: finalVal.loss,
+      finalMetric: finalVal.metric,
+      bestMetric: best.metric,
+      bestStep: best.step,
+      metric: task.metric,
+      baseline: task.baseline,
+      timeToTarget,
+      task: { name: task.name, seqLen: task.seqLen, citation: task.citation },
+    }
+  } finally {
+    model.dispose()
+  }
+}
+
+function threadMemory(): number {
+  const m = process.memoryUsage()
+  return m.heapUsed + m.arrayBuffers
+}

@@ -1,0 +1,8 @@
+// Numbered migrations, each one function. Migration i (1-based) brings a database from
+// user_version i−1 to i. Append only: never edit one that has shipped.
+
+import type { Database } from 'better-sqlite3'
+import { migration001Initial } from './001-initial'
+
+export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migration001Initial]
+export const SCHEMA_VERSION = MIGRATIONS.length

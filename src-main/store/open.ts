@@ -1,0 +1,71 @@
+// Opening the database: refuse what is not ours or is newer than this code (untouched), then
+// migrate in one transaction.
+
+import Database from 'better-sqlite3'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { InputError } from '../engine/errors'
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations'
+
+export interface OpenOptions {
+  /** Create the file's folder when missing (the default location); false for a path the user gave. */
+  createFolder?: boolean
+  /** Which option or variable named the file, for error messages. */
+  field?: string
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
+  const field = options.field ?? '--db'
+  const memory = path === ':memory:'
+  if (!memory) {
+    const folder = dirname(path)
+    if (!existsSync(folder)) {
+      if (!options.createFolder) throw new InputError(field, `cannot create ${path}: the folder ${folder} does not exist`)
+      mkdirSync(folder, { recursive: true })
+    }
+  }
+  let db: Database.Database
+  try {
+    db = new Database(path)
+  } catch (err) {
+    throw new InputError(field, `cannot open ${path}: ${(err as Error).message}`)
+  }
+  try {
+    checkIdentity(db, path, field)
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    migrate(db)
+    return db
+  } catch (err) {
+    db.close()
+    if (err instanceof InputError) throw err
+    const code = (err as { code?: string }).code ?? ''
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new InputError(field, `${path} is not a usable SQLite database (${(err as Error).message}); give another file with ${field}`)
+    if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') throw new InputError(field, `cannot write ${path} (${(err as Error).message})`)
+    throw err
+  }
+}
+
+/** Before anything writes: a newer schema or someone else's database is refused, unaltered. */
+function checkIdentity(db: Database.Database, path: string, field: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > SCHEMA_VERSION) {
+    throw new InputError(field, `${path} was written by a newer rnnbench (schema ${version}; this version knows up to ${SCHEMA_VERSION}); upgrade rnnbench. The file was not changed`)
+  }
+  if (version === 0) {
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }
+    if (tables.n > 0) throw new InputError(field, `${path} is a SQLite database but not an rnnbench one; give another file with ${field}. The file was not changed`)
+  }
+}
+
+/** Apply pending migrations in one transaction, setting user_version inside it. */
+export function migrate(db: Database.Database, upTo = SCHEMA_VERSION): void {
+  const from = db.pragma('user_version', { simple: true }) as number
+  if (from >= upTo) return
+  db.transaction(() => {
+    for (let v = from; v < upTo; v++) MIGRATIONS[v](db)
+    db.pragma(`user_version = ${upTo}`)
+  })()
+}

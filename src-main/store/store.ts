@@ -1,0 +1,162 @@
+// Everything rnnbench keeps, behind one class. Only one thread writes (the main thread of the CLI
+// or the app); workers send their results to it. Each state change of a run is one statement or
+// one transaction, so a crash at any moment leaves every run either finished or resumable.
+
+import type Database from 'better-sqlite3'
+import type { RunConfig } from '../engine/run-config'
+import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/training'
+import { openDatabase, type OpenOptions } from './open'
+
+export const RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'diverged', 'cancelled'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+
+export interface SweepRow {
+  id: number
+  name: string
+  spec: unknown
+  createdAt: string
+  counts: Record<RunStatus, number>
+  total: number
+}
+
+export interface RunRow {
+  id: number
+  sweepId: number
+  idx: number
+  status: RunStatus
+  attempts: number
+  startedAt: string | null
+  finishedAt: string | null
+  error: string | null
+  config: RunConfig
+  figures: RunFigures | null
+  environment: Record<string, unknown> | null
+}
+
+interface RawRun {
+  id: number; sweep_id: number; idx: number; status: RunStatus; attempts: number; started_at: string | null
+  finished_at: string | null; error: string | null; config: string; figures: string | null; environment: string | null
+}
+
+const now = () => new Date().toISOString()
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T))
+
+export class Store {
+  readonly db: Database.Database
+
+  constructor(readonly path: string, options: OpenOptions = {}) {
+    this.db = openDatabase(path, options)
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  createSweep(name: string, spec: unknown, configs: RunConfig[]): number {
+    return this.db.transaction(() => {
+      const { lastInsertRowid } = this.db.prepare('INSERT INTO sweeps (name, spec, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(spec), now())
+      const sweepId = Number(lastInsertRowid)
+      const insert = this.db.prepare(`INSERT INTO runs (sweep_id, idx, config, status) VALUES (?, ?, ?, 'pending')`)
+      configs.forEach((c, i) => insert.run(sweepId, i, JSON.stringify(c)))
+      return sweepId
+    })()
+  }
+
+  listSweeps(): SweepRow[] {
+    const sweeps = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as Array<{ id: number; name: string; spec: string; created_at: string }>
+    const counts = this.db.prepare('SELECT sweep_id, status, count(*) AS n FROM runs GROUP BY sweep_id, status').all() as Array<{ sweep_id: number; status: RunStatus; n: number }>
+    return sweeps.map((s) => {
+      const c = Object.fromEntries(RUN_STATUSES.map((st) => [st, 0])) as Record<RunStatus, number>
+      for (const row of counts) if (row.sweep_id === s.id) c[row.status] = row.n
+      return { id: s.id, name: s.name, spec: JSON.parse(s.spec), createdAt: s.created_at, counts: c, total: Object.values(c).reduce((a, b) => a + b, 0) }
+    })
+  }
+
+  getSweep(id: number): SweepRow | null {
+    return this.listSweeps().find((s) => s.id === id) ?? null
+  }
+
+  latestSweepId(): number | null {
+    const row = this.db.prepare('SELECT max(id) AS id FROM sweeps').get() as { id: number | null }
+    return row.id
+  }
+
+  listRuns(sweepId?: number): RunRow[] {
+    const rows = (sweepId === undefined
+      ? this.db.prepare('SELECT * FROM runs ORDER BY sweep_id, idx').all()
+      : this.db.prepare('SELECT * FROM runs WHERE sweep_id = ? ORDER BY idx').all(sweepId)) as RawRun[]
+    return rows.map(toRunRow)
+  }
+
+  /**
+   * Make a sweep resumable: runs left `running` (the process died) or `cancelled` go back to
+   * `pending`, and their partial series are dropped so that a re-run starts clean. Finished runs
+   * are never touched. Returns how many runs were reset.
+   */
+  resetInterrupted(sweepId: number): number {
+    return this.db.transaction(() => {
+      const ids = (this.db.prepare(`SELECT id FROM runs WHERE sweep_id = ? AND status IN ('running', 'cancelled')`).all(sweepId) as Array<{ id: number }>).map((r) => r.id)
+      for (const id of ids) {
+        this.db.prepare('DELETE FROM points WHERE run_id = ?').run(id)
+        this.db.prepare('DELETE FROM grad_flow WHERE run_id = ?').run(id)
+        this.db.prepare(`UPDATE runs SET status = 'pending', started_at = NULL, error = NULL WHERE id = ?`).run(id)
+      }
+      return ids.length
+    })()
+  }
+
+  pendingRunIds(sweepId: number): number[] {
+    return (this.db.prepare(`SELECT id FROM runs WHERE sweep_id = ? AND status = 'pending' ORDER BY idx`).all(sweepId) as Array<{ id: number }>).map((r) => r.id)
+  }
+
+  getRun(id: number): RunRow | null {
+    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined
+    return r ? toRunRow(r) : null
+  }
+
+  /** Claim a pending run. False when it is not pending any more (never run one twice). */
+  claimRun(id: number): boolean {
+    return this.db.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ? AND status = 'pending'`).run(now(), id).changes === 1
+  }
+
+  appendPoints(runId: number, points: Point[]): void {
+    const insert = this.db.prepare('INSERT INTO points (run_id, series, step, wall_ms, value) VALUES (?, ?, ?, ?, ?)')
+    this.db.transaction(() => {
+      for (const p of points) insert.run(runId, p.series, p.step, p.wallMs, Number.isFinite(p.value) ? p.value : null)
+    })()
+  }
+
+  appendGradFlow(runId: number, s: GradFlowSnapshot): void {
+    const blob = Buffer.from(Float32Array.from(s.norms).buffer)
+    this.db.prepare('INSERT OR REPLACE INTO grad_flow (run_id, step, rows, timesteps, norms) VALUES (?, ?, ?, ?, ?)').run(runId, s.step, s.rows, s.T, blob)
+  }
+
+  /** Record a run's end. Only a run that is `running` can finish; returns false otherwise. */
+  finishRun(id: number, outcome: { status: Exclude<RunStatus, 'pending' | 'running'>; figures?: RunFigures | null; error?: string | null; environment?: unknown }): boolean {
+    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, figures = ?, error = ?, environment = coalesce(?, environment) WHERE id = ? AND status = 'running'`).run(
+      outcome.status, now(), outcome.figures ? JSON.stringify(outcome.figures) : null, outcome.error ?? null,
+      outcome.environment ? JSON.stringify(outcome.environment) : null, id,
+    ).changes === 1
+  }
+
+  series(runId: number, name: SeriesName): Array<{ step: number; wallMs: number; value: number }> {
+    const rows = this.db.prepare('SELECT step, wall_ms, value FROM points WHERE run_id = ? AND series = ? ORDER BY step').all(runId, name) as Array<{ step: number; wall_ms: number; value: number | null }>
+    return rows.map((r) => ({ step: r.step, wallMs: r.wall_ms, value: r.value ?? NaN }))
+  }
+
+  gradFlow(runId: number): GradFlowSnapshot[] {
+    const rows = this.db.prepare('SELECT step, rows, timesteps, norms FROM grad_flow WHERE run_id = ? ORDER BY step').all(runId) as Array<{ step: number; rows: number; timesteps: number; norms: Buffer }>
+    return rows.map((r) => {
+      const f = new Float32Array(r.norms.buffer.slice(r.norms.byteOffset, r.norms.byteOffset + r.norms.byteLength))
+      return { step: r.step, rows: r.rows, T: r.timesteps, norms: Array.from(f) }
+    })
+  }
+}
+
+function toRunRow(r: RawRun): RunRow {
+  return {
+    id: r.id, sweepId: r.sweep_id, idx: r.idx, status: r.status, attempts: r.attempts,
+    startedAt: r.started_at, finishedAt: r.finished_at, error: r.error,
+    config: JSON.parse(r.config) as RunConfig, figures: parse<RunFigures>(r.figures), environment: parse(r.environment),
+  }
+}

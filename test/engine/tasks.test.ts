@@ -1,0 +1,131 @@
+// Tasks: the data are what the papers describe, seeded, and each baseline is what its definition
+// says, computed from the data (checked here against the closed forms where there are any).
+
+import { describe, expect, it } from 'vitest'
+import { Rng } from '../../src-main/engine/rng'
+import { createTask, TASK_NAMES } from '../../src-main/engine/tasks'
+import { AIRLINE_PASSENGERS } from '../../src-main/engine/tasks/airline'
+import { makeReview } from '../../src-main/engine/tasks/sentiment'
+
+describe('adding problem', () => {
+  const task = createTask('adding', { seqLen: 30 }, 1)
+  it('marks exactly two steps and targets the sum of their values', () => {
+    const b = task.trainBatch(64, new Rng(3))
+    for (let i = 0; i < b.B; i++) {
+      let marks = 0, sum = 0
+      for (let t = 0; t < b.T; t++) {
+        const v = b.x[(t * b.B + i) * 2], m = b.x[(t * b.B + i) * 2 + 1]
+        expect(v >= 0 && v < 1).toBe(true)
+        if (m === 1) { marks++; sum += v }
+      }
+      expect(marks).toBe(2)
+      expect(b.targets[i]).toBeCloseTo(sum, 5)
+    }
+  })
+  it('has a mean-prediction baseline near the closed form 1/6', () => {
+    expect(task.baseline.metric).toBeGreaterThan(0.14)
+    expect(task.baseline.metric).toBeLessThan(0.19)
+  })
+})
+
+describe('copy memory', () => {
+  const delay = 15, task = createTask('copy', { seqLen: delay }, 2)
+  it('replays the 10 symbols after the delimiter and is blank elsewhere', () => {
+    const b = task.trainBatch(8, new Rng(4))
+    const L = delay + 20, C = 10
+    expect(b.T).toBe(L)
+    const inputAt = (t: number, i: number) => Array.from(b.x.slice((t * b.B + i) * C, (t * b.B + i + 1) * C)).indexOf(1)
+    for (let i = 0; i < b.B; i++) {
+      expect(inputAt(delay + 9, i)).toBe(9) // delimiter
+      for (let t = 0; t < 10; t++) {
+        expect(inputAt(t, i)).toBeGreaterThanOrEqual(1)
+        expect(b.targets[(delay + 10 + t) * b.B + i]).toBe(inputAt(t, i))
+      }
+      for (let t = 0; t < delay + 10; t++) expect(b.targets[t * b.B + i]).toBe(0)
+    }
+  })
+  it('has the memoryless baseline 10·ln 8/(T+20)', () => {
+    expect(task.baseline.metric).toBeCloseTo((10 * Math.log(8)) / (delay + 20), 2)
+  })
+})
+
+describe('airline passengers', () => {
+  it('ships the 144 values of Series G (sum 40,363)', () => {
+    expect(AIRLINE_PASSENGERS).toHaveLength(144)
+    expect(AIRLINE_PASSENGERS.reduce((a, b) => a + b, 0)).toBe(40363)
+  })
+  it('validates on the last 24 months and scores RMSE in passengers against seasonal naive', () => {
+    const task = createTask('airline', { seqLen: 12 }, 0)
+    expect(task.validation[0].B).toBe(24)
+    // seasonal naive computed independently
+    let sq = 0
+    for (let m = 120; m < 144; m++) sq += (AIRLINE_PASSENGERS[m] - AIRLINE_PASSENGERS[m - 12]) ** 2
+    expect(task.baseline.metric).toBeCloseTo(Math.sqrt(sq / 24), 10)
+    // a perfect forecast scores 0, one off by the training std scores that std
+    const perfect = Float32Array.from(task.validation[0].targets)
+    expect(task.score([perfect]).metric).toBeCloseTo(0, 3)
+    const train = AIRLINE_PASSENGERS.slice(0, 120)
+    const mean = train.reduce((a, b) => a + b, 0) / 120
+    const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / 120)
+    expect(task.score([perfect.map((v) => v + 1)]).metric).toBeCloseTo(std, 1)
+  })
+  it('never shows the model a test month during training', () => {
+    const task = createTask('airline', { seqLen: 12 }, 0)
+    const b = task.trainBatch(500, new Rng(1))
+    const train = AIRLINE_PASSENGERS.slice(0, 120)
+    const mean = train.reduce((a, c) => a + c, 0) / 120
+    const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / 120)
+    const maxTrainScaled = (Math.max(...train) - mean) / std
+    for (let i = 0; i < b.targets.length; i++) expect(b.targets[i]).toBeLessThanOrEqual(maxTrainScaled + 1e-5)
+  })
+})
+
+describe('character language model', () => {
+  it('scores in bits per character with a unigram baseline below log2(vocabulary)', () => {
+    const task = createTask('charlm', { seqLen: 16 }, 5)
+    expect(task.baseline.metric).toBeGreaterThan(3)
+    expect(task.baseline.metric).toBeLessThan(Math.log2(task.inputSize))
+    // uniform logits score exactly log2(V)
+    const uniform = new Float32Array(task.validation[0].T * task.validation[0].B * task.inputSize)
+    expect(task.score([uniform]).metric).toBeCloseTo(Math.log2(task.inputSize), 5)
+  })
+  it('learns a user text and refuses one too short', () => {
+    const text = 'abcabcabc'.repeat(40)
+    const task = createTask('charlm', { seqLen: 8, text, textFile: 'abc.txt' }, 1)
+    expect(task.inputSize).toBe(3)
+    expect(task.citation).toContain('abc.txt')
+    expect(() => createTask('charlm', { seqLen: 50, text: 'too short' }, 1)).toThrow(/too short/)
+  })
+})
+
+describe('sentiment with negation', () => {
+  it('flips the label under negation', () => {
+    const rng = new Rng(8)
+    let checked = 0
+    for (let i = 0; i < 2000; i++) {
+      const { words, label } = makeReview(12, rng)
+      const opinions = words.filter((w) => ['good', 'great', 'fun', 'brilliant', 'moving', 'bad', 'boring', 'awful', 'dull', 'weak'].includes(w))
+      if (opinions.length !== 1) continue
+      const k = words.indexOf(opinions[0])
+      const positive = ['good', 'great', 'fun', 'brilliant', 'moving'].includes(opinions[0])
+      const negated = k > 0 && ['not', 'never'].includes(words[k - 1])
+      expect(label).toBe(positive !== negated ? 1 : 0)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(500)
+  })
+  it('has a majority baseline near one half', () => {
+    const task = createTask('sentiment', { seqLen: 16 }, 3)
+    expect(task.baseline.metric).toBeGreaterThan(0.45)
+    expect(task.baseline.metric).toBeLessThan(0.56)
+  })
+})
+
+describe('every task', () => {
+  it.each(TASK_NAMES)('%s gives the same validation data for the same data seed', (name) => {
+    const a = createTask(name, {}, 11), b = createTask(name, {}, 11)
+    expect(Array.from(a.validation[0].x)).toEqual(Array.from(b.validation[0].x))
+    expect(Array.from(a.validation[0].targets)).toEqual(Array.from(b.validation[0].targets))
+    expect(Number.isFinite(a.baseline.metric)).toBe(true)
+  })
+})

@@ -1,0 +1,104 @@
+// Each migration on an in-memory database, and the rules for opening files: WAL, a newer schema
+// refused untouched, a foreign or corrupt file refused, nothing lost.
+
+import Database from 'better-sqlite3'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src-main/store/migrations'
+import { migrate, openDatabase } from '../../src-main/store/open'
+import { Store } from '../../src-main/store/store'
+
+const tmp = mkdtempSync(join(tmpdir(), 'rnnbench-store-'))
+
+describe('migration 1: initial schema', () => {
+  it('creates the tables and sets user_version to 1', () => {
+    const db = new Database(':memory:')
+    migrate(db, 1)
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name)
+    expect(tables).toEqual(['grad_flow', 'points', 'runs', 'sweeps'])
+    // the status constraint holds
+    db.prepare(`INSERT INTO sweeps (name, spec, created_at) VALUES ('s', '{}', 'now')`).run()
+    expect(() => db.prepare(`INSERT INTO runs (sweep_id, idx, config, status) VALUES (1, 0, '{}', 'exploded')`).run()).toThrow(/CHECK/)
+  })
+
+  it('is the whole current schema', () => {
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length)
+    expect(SCHEMA_VERSION).toBe(1)
+  })
+})
+
+describe('opening a database file', () => {
+  it('uses WAL and migrates a new file', () => {
+    const path = join(tmp, 'new.sqlite')
+    const db = openDatabase(path)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    db.close()
+  })
+
+  it('refuses a database from a newer rnnbench and leaves it byte for byte as it was', () => {
+    const path = join(tmp, 'newer.sqlite')
+    const raw = new Database(path)
+    raw.exec('CREATE TABLE future (x)')
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
+    raw.close()
+    const before = readFileSync(path)
+    expect(() => openDatabase(path)).toThrow(/newer rnnbench .* The file was not changed/)
+    expect(readFileSync(path).equals(before)).toBe(true)
+  })
+
+  it('refuses someone else\'s SQLite database unaltered', () => {
+    const path = join(tmp, 'other.sqlite')
+    const raw = new Database(path)
+    raw.exec('CREATE TABLE contacts (name TEXT)')
+    raw.close()
+    const before = readFileSync(path)
+    expect(() => openDatabase(path)).toThrow(/not an rnnbench one/)
+    expect(readFileSync(path).equals(before)).toBe(true)
+  })
+
+  it('refuses a corrupt file with a message naming --db', () => {
+    const path = join(tmp, 'corrupt.sqlite')
+    writeFileSync(path, 'this is not a database, just text that is long enough to have a header '.repeat(20))
+    expect(() => openDatabase(path)).toThrow(/^--db: .* is not a usable SQLite database/)
+  })
+
+  it('refuses a path in a missing folder unless asked to create it', () => {
+    expect(() => openDatabase(join(tmp, 'missing', 'x.sqlite'))).toThrow(/--db: cannot create .*does not exist/)
+    const db = openDatabase(join(tmp, 'created', 'x.sqlite'), { createFolder: true })
+    db.close()
+  })
+})
+
+describe('Store', () => {
+  const config = { task: 'adding', cell: 'gru' } as never
+  it('claims a run once, finishes it once, and resets only interrupted runs', () => {
+    const store = new Store(':memory:')
+    const id = store.createSweep('s', { any: 1 }, [config, config, config])
+    const [a, b, c] = store.pendingRunIds(id)
+    expect(store.claimRun(a)).toBe(true)
+    expect(store.claimRun(a)).toBe(false)
+    store.appendPoints(a, [{ series: 'train_loss', step: 1, wallMs: 1, value: 0.5 }, { series: 'train_loss', step: 2, wallMs: 2, value: NaN }])
+    expect(store.series(a, 'train_loss').map((p) => p.value)).toEqual([0.5, NaN])
+    expect(store.finishRun(a, { status: 'done', figures: { steps: 2 } as never })).toBe(true)
+    expect(store.finishRun(a, { status: 'failed', error: 'late' })).toBe(false)
+    expect(store.claimRun(b)).toBe(true)
+    store.appendPoints(b, [{ series: 'train_loss', step: 1, wallMs: 1, value: 1 }])
+    store.appendGradFlow(b, { step: 0, rows: 1, T: 3, norms: [1, 2, 3] })
+    expect(store.gradFlow(b)[0].norms).toEqual([1, 2, 3])
+    // b was running when the process died: resume resets it and drops its partial series
+    expect(store.resetInterrupted(id)).toBe(1)
+    expect(store.series(b, 'train_loss')).toEqual([])
+    expect(store.gradFlow(b)).toEqual([])
+    expect(store.pendingRunIds(id)).toEqual([b, c])
+    expect(store.getRun(a)!.status).toBe('done')
+    expect(store.series(a, 'train_loss')).toHaveLength(2)
+    const sweep = store.getSweep(id)!
+    expect(sweep.counts).toMatchObject({ done: 1, pending: 2 })
+    expect(sweep.total).toBe(3)
+    store.close()
+  })
+})
