@@ -24,7 +24,11 @@ export default defineConfig({
         input: {
           index: resolve('src-main/electron/main.ts'),
           cli: resolve('src-main/cli/main.ts'),
+          worker: resolve('src-main/workers/run-worker.ts'),
         },
+        // Shared chunks sit beside the entries, so new URL('./worker.js', import.meta.url) works
+        // from whichever chunk the runner ends up in.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -15,7 +15,7 @@ export interface Command {
 export interface Io {
   out(text: string): void
   err(text: string): void
-  /** Whether standard output is a terminal (progress bars) or a pipe/file (plain lines). */
+  /** Whether standard error, where progress goes, is a terminal (progress bar) or a pipe/file (plain lines). */
   isTty: boolean
 }
 

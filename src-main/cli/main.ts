@@ -5,7 +5,7 @@ import { runCli } from './run'
 const io = {
   out: (text: string) => void process.stdout.write(text),
   err: (text: string) => void process.stderr.write(text),
-  isTty: Boolean(process.stdout.isTTY),
+  isTty: Boolean(process.stderr.isTTY),
 }
 
 runCli(process.argv.slice(2), io).then(

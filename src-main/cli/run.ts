@@ -4,11 +4,17 @@
 
 import { InputError } from '../engine/errors'
 import type { Command, Io } from './command'
+import { benchCommand } from './commands/bench'
 import { doctorCommand } from './commands/doctor'
+import { exportCommand } from './commands/export'
 import { parityCommand } from './commands/parity'
+import { resumeCommand } from './commands/resume'
+import { runsCommand } from './commands/runs'
+import { sweepCommand } from './commands/sweep'
+import { sweepsCommand } from './commands/sweeps'
 import { APP_VERSION } from '../engine/build-info'
 
-export const COMMANDS: Command[] = [parityCommand, doctorCommand]
+export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, exportCommand, benchCommand, parityCommand, doctorCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

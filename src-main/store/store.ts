@@ -89,13 +89,15 @@ export class Store {
   }
 
   /**
-   * Make a sweep resumable: runs left `running` (the process died) or `cancelled` go back to
-   * `pending`, and their partial series are dropped so that a re-run starts clean. Finished runs
-   * are never touched. Returns how many runs were reset.
+   * Make a sweep resumable: runs left `running` by a process that is gone, and `cancelled` runs, go
+   * back to `pending` (failed ones too when asked), and their partial series are dropped so that a
+   * re-run starts clean. Finished runs, and runs a live process is working on, are never touched.
+   * Returns how many runs were reset.
    */
-  resetInterrupted(sweepId: number): number {
+  resetInterrupted(sweepId: number, options: { retryFailed?: boolean } = {}): number {
     return this.db.transaction(() => {
-      const ids = (this.db.prepare(`SELECT id FROM runs WHERE sweep_id = ? AND status IN ('running', 'cancelled')`).all(sweepId) as Array<{ id: number }>).map((r) => r.id)
+      const rows = this.db.prepare(`SELECT id, status, owner_pid FROM runs WHERE sweep_id = ? AND status IN ('running', 'cancelled', 'failed')`).all(sweepId) as Array<{ id: number; status: RunStatus; owner_pid: number | null }>
+      const ids = rows.filter((r) => r.status === 'cancelled' || (r.status === 'failed' && options.retryFailed) || (r.status === 'running' && !processAlive(r.owner_pid))).map((r) => r.id)
       for (const id of ids) {
         this.db.prepare('DELETE FROM points WHERE run_id = ?').run(id)
         this.db.prepare('DELETE FROM grad_flow WHERE run_id = ?').run(id)
@@ -116,7 +118,7 @@ export class Store {
 
   /** Claim a pending run. False when it is not pending any more (never run one twice). */
   claimRun(id: number): boolean {
-    return this.db.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1, started_at = ? WHERE id = ? AND status = 'pending'`).run(now(), id).changes === 1
+    return this.db.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1, started_at = ?, owner_pid = ? WHERE id = ? AND status = 'pending'`).run(now(), process.pid, id).changes === 1
   }
 
   appendPoints(runId: number, points: Point[]): void {
@@ -133,7 +135,7 @@ export class Store {
 
   /** Record a run's end. Only a run that is `running` can finish; returns false otherwise. */
   finishRun(id: number, outcome: { status: Exclude<RunStatus, 'pending' | 'running'>; figures?: RunFigures | null; error?: string | null; environment?: unknown }): boolean {
-    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, figures = ?, error = ?, environment = coalesce(?, environment) WHERE id = ? AND status = 'running'`).run(
+    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, figures = ?, error = ?, environment = coalesce(?, environment), owner_pid = NULL WHERE id = ? AND status = 'running'`).run(
       outcome.status, now(), outcome.figures ? JSON.stringify(outcome.figures) : null, outcome.error ?? null,
       outcome.environment ? JSON.stringify(outcome.environment) : null, id,
     ).changes === 1
@@ -150,6 +152,17 @@ export class Store {
       const f = new Float32Array(r.norms.buffer.slice(r.norms.byteOffset, r.norms.byteOffset + r.norms.byteLength))
       return { step: r.step, rows: r.rows, T: r.timesteps, norms: Array.from(f) }
     })
+  }
+}
+
+/** Whether another process with this id is alive (this process's own earlier runs count as gone). */
+function processAlive(pid: number | null): boolean {
+  if (pid === null || pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

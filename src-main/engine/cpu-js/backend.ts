@@ -32,6 +32,8 @@ class CpuJsModel implements ModelRunner {
   private readonly grads: FloatArray
   private readonly stack: RecurrentStack
   private optimizer: Optimizer | null = null
+  /** BPTT activation bytes of the last training step or stack pass (not of evaluation batches). */
+  private activationBytes = 0
   // Head scratch, sized on first use for a given row count.
   private logits: FloatArray
   private dlogits: FloatArray
@@ -58,6 +60,7 @@ class CpuJsModel implements ModelRunner {
   async runStack(input: StackInput): Promise<StackResult> {
     const t0 = performance.now()
     const y = this.stack.forward({ ...input, training: false })
+    this.activationBytes = this.stack.savedBytes
     const t1 = performance.now()
     if (input.dy) this.stack.backward(input.dy)
     const t2 = performance.now()
@@ -87,6 +90,7 @@ class CpuJsModel implements ModelRunner {
 
     const t0 = performance.now()
     const y = this.stack.forward({ ...batch, training: true, rng })
+    this.activationBytes = this.stack.savedBytes
     linearForward(rows, F, O, this.logits, y, featsOff, this.params, w.offset, b.offset)
     const loss = head.loss === 'mse'
       ? mseLoss(rows * O, this.dlogits, this.logits, batch.targets)
@@ -124,7 +128,7 @@ class CpuJsModel implements ModelRunner {
       parameterBytes: this.params.length * bytes,
       gradientBytes: this.grads.length * bytes,
       optimizerBytes: this.optimizer?.stateBytes ?? 0,
-      activationBytes: this.stack.savedBytes,
+      activationBytes: this.activationBytes,
     }
   }
 

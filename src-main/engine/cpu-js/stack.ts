@@ -103,6 +103,8 @@ export class RecurrentStack {
   readonly layout: ParamLayout
   private readonly cellParams: CellParams[] = []
   private readonly F: ArrayCtor
+  /** One workspace per (T, B) seen, so that alternating training and evaluation batches reallocate nothing. */
+  private readonly workspaces = new Map<string, Workspace>()
   private ws: Workspace | null = null
   private lastInput: StackForwardInput | null = null
 
@@ -130,11 +132,17 @@ export class RecurrentStack {
     }
   }
 
-  /** The workspace for (T, B), reallocated only when the shape changes (never inside a step). */
+  /** The workspace for (T, B), allocated the first time that shape is seen (never inside a step). */
   workspace(T: number, B: number): Workspace {
-    const dropout = this.net.dropout > 0 && this.net.numLayers > 1
-    if (!this.ws || this.ws.T !== T || this.ws.B !== B) this.ws = new Workspace(this.net, T, B, this.F, dropout)
-    return this.ws
+    const key = `${T}x${B}`
+    let ws = this.workspaces.get(key)
+    if (!ws) {
+      if (this.workspaces.size >= 4) this.workspaces.delete(this.workspaces.keys().next().value!)
+      ws = new Workspace(this.net, T, B, this.F, this.net.dropout > 0 && this.net.numLayers > 1)
+      this.workspaces.set(key, ws)
+    }
+    this.ws = ws
+    return ws
   }
 
   /** Output sequence [T, B, D·H] of the last forward. */
@@ -144,6 +152,7 @@ export class RecurrentStack {
   get dx(): FloatArray { return this.ws!.dx }
   get dh0(): FloatArray { return this.ws!.dh0 }
   get dc0(): FloatArray { return this.ws!.dc0 }
+  /** What the last forward kept for the backward, in bytes. */
   get savedBytes(): number { return this.ws?.savedBytes ?? 0 }
 
   forward(input: StackForwardInput): FloatArray {

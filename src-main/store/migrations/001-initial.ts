@@ -16,6 +16,7 @@ export function migration001Initial(db: Database): void {
       config      TEXT NOT NULL,                 -- RunConfig, JSON
       status      TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'diverged', 'cancelled')),
       attempts    INTEGER NOT NULL DEFAULT 0,
+      owner_pid   INTEGER,                       -- the process running it, while running
       started_at  TEXT,
       finished_at TEXT,
       error       TEXT,

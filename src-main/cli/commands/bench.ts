@@ -1,0 +1,124 @@
+import { getBackend, parseBackendName, probeBackend } from '../../engine/backends'
+import type { Backend, StackResult } from '../../engine/backend'
+import { cpuJsBackend } from '../../engine/cpu-js/backend'
+import { InputError } from '../../engine/errors'
+import { initParameters } from '../../engine/init'
+import { directions } from '../../engine/layout'
+import { Rng } from '../../engine/rng'
+import { stackFlops } from '../../engine/run-config'
+import { summarize } from '../../engine/training'
+import { CELL_KINDS, type CellKind, type NetworkConfig } from '../../engine/types'
+import { parseCommandArgs, type Command } from '../command'
+import { positiveInt } from '../options'
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'time one training step (forward over the sequence + full backward) on a backend',
+  help: `Usage: rnnbench bench --backend B --cell C --hidden H --input I --batch N --seq T
+                      [--layers L] [--bidirectional] [--threads K] [--repeats R] [--json]
+
+Times one training step of the recurrent stack: the forward over the whole sequence and the full
+backward with weight gradients (no optimizer update), after 3 warm-up steps. A backend other than
+cpu-js is first validated against cpu-js on the same inputs. Reports the median, minimum and
+p10/p90 over R repeats and GFLOP/s (3·2·G·H·(I+H)·B·T per layer and direction).
+
+Options (defaults in brackets):
+  --backend B       cpu-js, cpu-native or webgpu [cpu-js]
+  --cell C          ${CELL_KINDS.join(', ')} [lstm]
+  --hidden H        hidden size [256]
+  --input I         input size [= hidden]
+  --batch N         batch size [32]
+  --seq T           sequence length [100]
+  --layers L        layers [1]
+  --bidirectional   both directions
+  --threads K       threads inside a step, CPU backends [1]
+  --repeats R       timed repeats [10]
+  --json            machine-readable output (ms_median, ms_min, gflops, ...)
+  -h, --help        this text`,
+
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('bench', argv, {
+      backend: { type: 'string', default: 'cpu-js' }, cell: { type: 'string', default: 'lstm' }, hidden: { type: 'string' },
+      input: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' }, layers: { type: 'string' },
+      bidirectional: { type: 'boolean' }, threads: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean' },
+    })
+    if (positionals.length) throw new InputError(positionals[0], 'bench takes only options; see `rnnbench bench --help`')
+    const backendName = parseBackendName(values.backend, '--backend')
+    if (!(CELL_KINDS as readonly string[]).includes(values.cell!)) throw new InputError('--cell', `must be one of ${CELL_KINDS.join(', ')}; got ${JSON.stringify(values.cell)}`)
+    const H = positiveInt(values.hidden, '--hidden', 256)
+    const net: NetworkConfig = {
+      cell: values.cell as CellKind, inputSize: positiveInt(values.input, '--input', H), hiddenSize: H,
+      numLayers: positiveInt(values.layers, '--layers', 1), bidirectional: values.bidirectional ?? false, dropout: 0,
+    }
+    const B = positiveInt(values.batch, '--batch', 32), T = positiveInt(values.seq, '--seq', 100)
+    const threads = positiveInt(values.threads, '--threads', 1), repeats = positiveInt(values.repeats, '--repeats', 10)
+    const backend = await getBackend(backendName)
+    const device = (await probeBackend(backendName)).device ?? ''
+
+    const model = await backend.createModel({ network: net }, { threads })
+    const rng = new Rng(1)
+    const params = new Float32Array(model.layout.total)
+    initParameters({ network: net }, model.layout, params, { seed: 1 })
+    await model.setParameters(params)
+    const D = directions(net)
+    const input = {
+      T, B,
+      x: Float32Array.from({ length: T * B * net.inputSize }, () => rng.normal()),
+      dy: Float32Array.from({ length: T * B * D * H }, () => rng.normal() / Math.sqrt(T * B)),
+    }
+    const validated = backendName === 'cpu-js'
+      ? 'cpu-js is the reference (checked against PyTorch by npm test)'
+      : await validateAgainstReference(backend, net, params, input)
+
+    for (let i = 0; i < 3; i++) await model.runStack(input)
+    const total: number[] = [], fwd: number[] = [], bwd: number[] = []
+    for (let i = 0; i < repeats; i++) {
+      const t0 = performance.now()
+      const r = await model.runStack(input)
+      total.push(performance.now() - t0)
+      fwd.push(r.forwardMs)
+      bwd.push(r.backwardMs)
+    }
+    const activationBytes = model.memory().activationBytes
+    model.dispose()
+    const s = summarize(total), flops = stackFlops(net, B, T)
+    const result = {
+      backend: backendName, device, cell: net.cell, hidden: H, input: net.inputSize, batch: B, seq: T, layers: net.numLayers,
+      bidirectional: net.bidirectional, threads, repeats,
+      ms_median: s.median, ms_min: Math.min(...total), ms_p10: s.p10, ms_p90: s.p90,
+      forward_ms_median: summarize(fwd).median, backward_ms_median: summarize(bwd).median,
+      flops, gflops: flops / (s.median * 1e6), gflops_best: flops / (Math.min(...total) * 1e6),
+      activation_bytes: activationBytes, validated,
+    }
+    if (values.json) {
+      io.out(JSON.stringify(result) + '\n')
+      return 0
+    }
+    io.out(`validated: ${validated}\n`)
+    io.out(`${backendName} on ${device}\n`)
+    io.out(`shape                                   |  ms median |   ms min | fwd ms | bwd ms | GFLOP/s\n`)
+    const shape = `${net.cell} H=${H} I=${net.inputSize} B=${B} T=${T} L=${net.numLayers}${net.bidirectional ? ' bidir' : ''} thr=${threads}`
+    io.out(`${shape.padEnd(40)}| ${result.ms_median.toFixed(2).padStart(10)} | ${result.ms_min.toFixed(2).padStart(8)} | ${result.forward_ms_median.toFixed(1).padStart(6)} | ${result.backward_ms_median.toFixed(1).padStart(6)} | ${result.gflops.toFixed(2).padStart(7)}\n`)
+    return 0
+  },
+}
+
+/** One forward+backward on the reference with the same parameters and inputs; the worst relative difference. */
+async function validateAgainstReference(backend: Backend, net: NetworkConfig, params: Float32Array, input: { T: number; B: number; x: Float32Array; dy: Float32Array }): Promise<string> {
+  const run = async (b: Backend): Promise<[StackResult, ArrayLike<number>]> => {
+    const m = await b.createModel({ network: net })
+    await m.setParameters(params)
+    const r = await m.runStack(input)
+    const g = await m.getGradients()
+    m.dispose()
+    return [r, g]
+  }
+  const [[want, wantGrads], [got, gotGrads]] = [await run(cpuJsBackend), await run(backend)]
+  let worst = 0
+  const check = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (2e-4 + 2e-3 * Math.abs(b[i])))
+  }
+  check(got.y, want.y); check(got.dx!, want.dx!); check(gotGrads, wantGrads)
+  if (worst > 1) throw new Error(`${backend.name} disagrees with cpu-js on this shape (worst value ${worst.toFixed(1)}× the tolerance); not timing it`)
+  return `matches cpu-js on y, dx and every gradient (worst ${(worst * 100).toFixed(0)}% of the tolerance)`
+}

@@ -1,0 +1,38 @@
+import { parseCommandArgs, type Command } from '../command'
+import { openStore, positiveInt, sweepIdOrLatest } from '../options'
+import { runSweepSession } from '../sweep-session'
+import { defaultWorkerCount } from '../../workers/pool'
+import { InputError } from '../../engine/errors'
+
+export const resumeCommand: Command = {
+  name: 'resume',
+  summary: 'finish a sweep that was stopped or killed: every run without a result, never one twice',
+  help: `Usage: rnnbench resume [SWEEP_ID] [--db FILE] [--workers N] [--retry-failed]
+
+Runs every run of the sweep (the latest one by default) that has no result: pending, cancelled,
+and those left running by a process that is gone (their partial series are dropped first).
+Finished runs are kept as they are. Runs that failed are left alone unless --retry-failed.
+
+Options:
+  --db FILE        the database (default: $RNNBENCH_DB, else the app-data folder's)
+  --workers N      worker threads (default ${defaultWorkerCount()} here)
+  --retry-failed   run failed runs again too
+  -h, --help       this text`,
+
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('resume', argv, {
+      db: { type: 'string' }, workers: { type: 'string' }, 'retry-failed': { type: 'boolean' },
+    })
+    if (positionals.length > 1) throw new InputError('SWEEP_ID', 'give at most one sweep id; see `rnnbench resume --help`')
+    const workers = positiveInt(values.workers, '--workers', defaultWorkerCount())
+    const store = openStore(values.db)
+    try {
+      const sweepId = sweepIdOrLatest(store, positionals[0], 'SWEEP_ID')
+      const sweep = store.getSweep(sweepId)!
+      io.err(`resuming sweep #${sweepId} "${sweep.name}": ${sweep.counts.done + sweep.counts.diverged} of ${sweep.total} runs finished\n`)
+      return (await runSweepSession(store, sweepId, io, { workers, retryFailed: values['retry-failed'], dbFlag: values.db ?? '' })).code
+    } finally {
+      store.close()
+    }
+  },
+}

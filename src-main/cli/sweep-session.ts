@@ -1,0 +1,49 @@
+// What `sweep` and `resume` share: run a sweep's pending runs with progress, stop cleanly on
+// Ctrl-C (runs in progress marked cancelled), and print where things stand.
+
+import { varyingSettings } from '../engine/sweep/expand'
+import type { SettingName } from '../engine/sweep/spec'
+import type { Store } from '../store/store'
+import { SweepRunner } from '../workers/pool'
+import type { Io } from './command'
+import { ProgressReporter } from './progress'
+
+const SHORT: Partial<Record<SettingName, string>> = { hiddenSize: 'H', numLayers: 'L', seqLen: 'T', batchSize: 'B', bidirectional: 'bidir' }
+
+export const WORKER_SCRIPT = new URL('./worker.js', import.meta.url)
+
+export async function runSweepSession(store: Store, sweepId: number, io: Io, options: { workers: number; retryFailed?: boolean; dbFlag: string }): Promise<{ code: number; counts: Record<string, number> }> {
+  const runs = store.listRuns(sweepId)
+  const columns = varyingSettings(runs.map((r) => r.config))
+  const describe = (c: (typeof runs)[number]['config']) =>
+    columns.map((k) => (typeof c[k] === 'boolean' ? (c[k] ? (SHORT[k] ?? k) : '') : SHORT[k] ? `${SHORT[k]}=${c[k]}` : String(c[k]))).filter(Boolean).join(' ') +
+    (new Set(runs.map((r) => r.config.seed)).size > 1 ? ` seed ${c.seed}` : '')
+  const todo = runs.filter((r) => r.status === 'pending' || r.status === 'running' || r.status === 'cancelled' || (options.retryFailed && r.status === 'failed')).length
+  const progress = new ProgressReporter(io, todo, describe)
+  const runner = new SweepRunner(store, { workers: options.workers, workerScript: WORKER_SCRIPT, events: progress })
+
+  let interrupted = false
+  const onSignal = () => {
+    if (interrupted) return
+    interrupted = true
+    progress.stop()
+    io.err('\nrnnbench: stopping; runs in progress are marked cancelled...\n')
+    void runner.cancel()
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  try {
+    await runner.run(sweepId, { retryFailed: options.retryFailed })
+  } finally {
+    progress.stop()
+    process.removeListener('SIGINT', onSignal)
+    process.removeListener('SIGTERM', onSignal)
+  }
+  const sweep = store.getSweep(sweepId)!
+  const c = sweep.counts
+  const dbHint = options.dbFlag ? ` --db ${options.dbFlag}` : ''
+  io.err(`sweep #${sweepId} "${sweep.name}": ${c.done} done, ${c.diverged} diverged, ${c.failed} failed, ${c.cancelled} cancelled, ${c.pending + c.running} pending, of ${sweep.total}\n`)
+  if (interrupted || c.cancelled + c.pending + c.running > 0) io.err(`resume with: rnnbench resume ${sweepId}${dbHint}\n`)
+  else io.err(`see the results with: rnnbench runs --sweep ${sweepId}${dbHint}\n`)
+  return { code: interrupted ? 130 : c.failed > 0 ? 1 : 0, counts: c }
+}

@@ -1,0 +1,123 @@
+// The sweep spec: what a user writes (or a preset provides) to compare cells. Validated with zod;
+// every error names the field and what would be valid. Documented in docs/SWEEP-SPEC.md.
+
+import { z } from 'zod'
+import { BACKEND_NAMES } from '../backend'
+import { InputError } from '../errors'
+import { TASK_NAMES } from '../tasks'
+import { CELL_KINDS } from '../types'
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max)
+
+/** Every setting of a run that a sweep may fix or vary, and the values each accepts. */
+export const SETTING_SCHEMAS = {
+  task: z.enum(TASK_NAMES),
+  seqLen: int(1, 100_000),
+  textFile: z.string().min(1),
+  cell: z.enum(CELL_KINDS),
+  backend: z.enum(BACKEND_NAMES),
+  hiddenSize: int(1, 8192),
+  numLayers: int(1, 16),
+  bidirectional: z.boolean(),
+  dropout: z.number().min(0).lt(1),
+  batchSize: int(1, 65_536),
+  optimizer: z.enum(['adam', 'sgd']),
+  lr: z.number().gt(0).max(10),
+  momentum: z.number().min(0).lt(1),
+  weightDecay: z.number().min(0),
+  clipNorm: z.number().min(0),
+  forgetBias1: z.boolean(),
+} as const
+
+export type SettingName = keyof typeof SETTING_SCHEMAS
+export type Settings = { [K in SettingName]: z.infer<(typeof SETTING_SCHEMAS)[K]> }
+export const SETTING_NAMES = Object.keys(SETTING_SCHEMAS) as SettingName[]
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'seqLen' | 'textFile'> = {
+  task: 'adding', cell: 'lstm', backend: 'cpu-js', hiddenSize: 32, numLayers: 1, bidirectional: false, dropout: 0,
+  batchSize: 32, optimizer: 'adam', lr: 0.01, momentum: 0, weightDecay: 0, clipNorm: 1, forgetBias1: false,
+}
+
+/** A numeric range to sample from (random strategy only). */
+const rangeSchema = z.strictObject({ min: z.number(), max: z.number(), log: z.boolean().optional(), integer: z.boolean().optional() })
+  .refine((r) => r.max >= r.min, { message: 'max must be at least min' })
+  .refine((r) => !r.log || r.min > 0, { message: 'a log range needs min > 0' })
+export type Range = z.infer<typeof rangeSchema>
+
+const settingsSchema = z.strictObject(
+  Object.fromEntries(SETTING_NAMES.map((k) => [k, SETTING_SCHEMAS[k].optional()])) as { [K in SettingName]: z.ZodOptional<(typeof SETTING_SCHEMAS)[K]> },
+)
+const axesSchema = z.strictObject(
+  Object.fromEntries(SETTING_NAMES.map((k) => [k, z.union([z.array(SETTING_SCHEMAS[k]).min(1), rangeSchema]).optional()])) as {
+    [K in SettingName]: z.ZodOptional<z.ZodUnion<[z.ZodArray<(typeof SETTING_SCHEMAS)[K]>, typeof rangeSchema]>>
+  },
+)
+
+const TOP_LEVEL_FIELDS = ['name', 'strategy', 'samples', 'repeats', 'seed', 'settings', 'axes', 'budget', 'evalEvery', 'warmupSteps', 'gradFlowEvery', 'target', 'threads']
+
+export const sweepSpecSchema = z.strictObject({
+  name: z.string().max(200).optional(),
+  /** grid: every combination of the axes; random: `samples` draws. */
+  strategy: z.enum(['grid', 'random']).default('grid'),
+  samples: int(1, 100_000).optional(),
+  /** Runs per configuration, each with its own seed (seed, seed+1, …), the same across configurations. */
+  repeats: int(1, 1000).default(1),
+  seed: int(0, 2 ** 31 - 1).default(1),
+  settings: settingsSchema.default({}),
+  axes: axesSchema.default({}),
+  budget: z.strictObject({ steps: int(0, 10_000_000).default(0), seconds: z.number().min(0).default(0) })
+    .refine((b) => b.steps > 0 || b.seconds > 0, { message: 'set steps or seconds (or both) above 0' })
+    .default({ steps: 500, seconds: 0 }),
+  /** Steps between evaluations on the validation set; default: 20 evaluations over a step budget, else 50. */
+  evalEvery: int(1, 10_000_000).optional(),
+  warmupSteps: int(0, 10_000).default(3),
+  /** Steps between gradient-flow snapshots; 0: never. Default: 10 over a step budget, else 100. */
+  gradFlowEvery: int(0, 10_000_000).optional(),
+  /** Validation metric to reach (time-to-target). */
+  target: z.number().nullable().default(null),
+  threads: int(1, 256).default(1),
+}).superRefine((spec, ctx) => {
+  if (spec.strategy === 'random' && spec.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'the random strategy needs samples (how many configurations to draw)' })
+  if (spec.strategy === 'grid') {
+    for (const [k, v] of Object.entries(spec.axes)) {
+      if (v !== undefined && !Array.isArray(v)) ctx.addIssue({ code: 'custom', path: ['axes', k], message: 'a range {min, max} needs strategy "random"; a grid takes a list of values' })
+    }
+  }
+  for (const k of Object.keys(spec.axes)) {
+    if (k in spec.settings) ctx.addIssue({ code: 'custom', path: ['settings', k], message: `is also an axis; set it in one place only` })
+  }
+})
+
+export type SweepSpec = z.infer<typeof sweepSpecSchema>
+
+/** Validate a parsed spec; InputError naming the first bad field and the valid values. */
+export function parseSweepSpec(value: unknown, field = 'spec'): SweepSpec {
+  const r = sweepSpecSchema.safeParse(value)
+  if (r.success) return r.data
+  let issue: z.core.$ZodIssue = r.error.issues[0]
+  let path: PropertyKey[] = issue.path
+  // A bad value inside an axis list: report the list branch's own issue (axes.cell[1]: must be one of …).
+  while (issue.code === 'invalid_union' && issue.errors[0]?.[0]) {
+    const inner: z.core.$ZodIssue = issue.errors[0][0]
+    path = [...path, ...inner.path]
+    issue = inner
+  }
+  const name = path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '')
+  throw new InputError(name || field, describeIssue(issue, path))
+}
+
+function describeIssue(issue: z.core.$ZodIssue, path: PropertyKey[]): string {
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const where = path.at(-1)
+      const valid = where === 'settings' || where === 'axes' ? SETTING_NAMES : TOP_LEVEL_FIELDS
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; valid: ${valid.join(', ')}`
+    }
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+    case 'invalid_union':
+      return 'must be a list of values, or a range {min, max, log?, integer?} with strategy "random"'
+    default:
+      return issue.message
+  }
+}

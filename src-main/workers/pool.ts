@@ -1,0 +1,131 @@
+// Runs a sweep's pending runs on a pool of worker threads. The queue lives in SQLite: a run is
+// claimed (pending → running) before it is sent, and finished (running → done/failed/diverged/
+// cancelled) when its worker answers, so a killed process leaves only `running` runs behind, which
+// `resume` resets and runs again. This thread is the only writer.
+
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import type { RunConfig } from '../engine/run-config'
+import type { RunFigures } from '../engine/training'
+import type { RunStatus, Store } from '../store/store'
+import type { FromWorker, ToWorker } from './protocol'
+
+export interface RunnerEvents {
+  runStarted?(run: { id: number; config: RunConfig }): void
+  runProgress?(runId: number, fraction: number): void
+  runEnded?(run: { id: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void
+}
+
+export interface RunnerOptions {
+  workers: number
+  /** The built worker entry (out/main/worker.js). */
+  workerScript: URL
+  /** Extra environment for the workers (tests use it for fault injection). */
+  env?: NodeJS.ProcessEnv
+  events?: RunnerEvents
+}
+
+export interface RunnerSummary { started: number; counts: Partial<Record<RunStatus, number>>; cancelled: boolean }
+
+/** One worker per core, leaving one for the main thread and the UI where there are more than two. */
+export function defaultWorkerCount(): number {
+  const cores = availableParallelism()
+  return Math.max(1, cores > 2 ? cores - 1 : cores)
+}
+
+interface Slot { worker: Worker; runId: number | null; config: RunConfig | null }
+
+export class SweepRunner {
+  private queue: number[] = []
+  private readonly slots = new Set<Slot>()
+  private cancelling = false
+  private summary: RunnerSummary = { started: 0, counts: {}, cancelled: false }
+  private finish: (() => void) | null = null
+
+  constructor(private readonly store: Store, private readonly options: RunnerOptions) {}
+
+  /** Runs every pending (and interrupted) run of the sweep; resolves when none is left or on cancel. */
+  async run(sweepId: number, options: { retryFailed?: boolean } = {}): Promise<RunnerSummary> {
+    this.store.resetInterrupted(sweepId, options)
+    this.queue = this.store.pendingRunIds(sweepId)
+    const n = Math.min(this.options.workers, this.queue.length)
+    if (n === 0) return this.summary
+    await new Promise<void>((resolve) => {
+      this.finish = resolve
+      for (let i = 0; i < n; i++) this.spawn()
+    })
+    return this.summary
+  }
+
+  /** Stop: no new runs; runs in progress are ended and marked cancelled. */
+  async cancel(): Promise<void> {
+    if (this.cancelling) return
+    this.cancelling = true
+    this.summary.cancelled = true
+    this.queue = []
+    const exits = [...this.slots].map((slot) => {
+      if (slot.runId !== null) this.end(slot, 'cancelled', null, 'cancelled by the user')
+      return slot.worker.terminate()
+    })
+    await Promise.all(exits)
+  }
+
+  private spawn(): void {
+    const worker = new Worker(this.options.workerScript, { env: { ...process.env, ...this.options.env } })
+    const slot: Slot = { worker, runId: null, config: null }
+    this.slots.add(slot)
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m))
+    worker.on('error', (err) => {
+      // An uncaught exception inside the worker: its run fails, the thread exits.
+      if (slot.runId !== null) this.end(slot, 'failed', null, `worker crashed: ${err.message}`)
+    })
+    worker.on('exit', (code) => {
+      this.slots.delete(slot)
+      if (slot.runId !== null) this.end(slot, 'failed', null, `worker exited with code ${code} during the run`)
+      if (!this.cancelling && this.queue.length > 0) this.spawn()
+      else if (this.slots.size === 0) this.finish?.()
+    })
+    this.dispatch(slot)
+  }
+
+  private dispatch(slot: Slot): void {
+    while (!this.cancelling && this.queue.length > 0) {
+      const runId = this.queue.shift()!
+      if (!this.store.claimRun(runId)) continue // taken by someone else, or no longer pending
+      const run = this.store.getRun(runId)!
+      slot.runId = runId
+      slot.config = run.config
+      this.summary.started++
+      this.options.events?.runStarted?.({ id: runId, config: run.config })
+      slot.worker.postMessage({ type: 'run', runId, config: run.config } satisfies ToWorker)
+      return
+    }
+    void slot.worker.terminate() // nothing left for this worker
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    if (m.runId !== slot.runId) return // a late message from a run already ended (cancel)
+    switch (m.type) {
+      case 'progress': this.options.events?.runProgress?.(m.runId, m.fraction); break
+      case 'points': this.store.appendPoints(m.runId, m.points); break
+      case 'gradFlow': this.store.appendGradFlow(m.runId, m.snapshot); break
+      case 'done':
+        this.end(slot, m.figures.status, m.figures, m.figures.divergence, m.environment)
+        this.dispatch(slot)
+        break
+      case 'failed':
+        this.end(slot, 'failed', null, m.error.message, m.environment)
+        this.dispatch(slot)
+        break
+    }
+  }
+
+  private end(slot: Slot, status: Exclude<RunStatus, 'pending' | 'running'>, figures: RunFigures | null, error: string | null, environment?: unknown): void {
+    const id = slot.runId!, config = slot.config!
+    slot.runId = null
+    slot.config = null
+    this.store.finishRun(id, { status, figures, error, environment })
+    this.summary.counts[status] = (this.summary.counts[status] ?? 0) + 1
+    this.options.events?.runEnded?.({ id, config, status, figures, error })
+  }
+}

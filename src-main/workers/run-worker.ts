@@ -1,0 +1,50 @@
+// Worker thread entry: runs one training run per message and reports back. Owns no database: the
+// main thread writes everything, so a crash here can lose at most the run in progress.
+
+import { readFile } from 'node:fs/promises'
+import { parentPort } from 'node:worker_threads'
+import { probeBackend } from '../engine/backends'
+import { APP_VERSION, GIT_COMMIT } from '../engine/build-info'
+import { environmentInfo } from '../engine/environment'
+import type { RunConfig } from '../engine/run-config'
+import { runTraining } from '../engine/training'
+import { serializeError, type FromWorker, type RunEnvironment, type ToWorker } from './protocol'
+
+const port = parentPort
+if (!port) throw new Error('run-worker must be started as a worker thread')
+const post = (message: FromWorker) => port.postMessage(message)
+
+/**
+ * Fault injection for the runner's own tests: RNNBENCH_FAULT="crash:SEED" ends the thread and
+ * "throw:SEED" throws, for runs with that seed. Unset in normal use.
+ */
+function injectFault(config: RunConfig): void {
+  const [kind, seed] = (process.env.RNNBENCH_FAULT ?? '').split(':')
+  if (Number(seed) !== config.seed) return
+  if (kind === 'crash') process.exit(70)
+  if (kind === 'throw') throw new Error(`injected fault for seed ${seed}`)
+}
+
+async function environmentFor(config: RunConfig): Promise<RunEnvironment> {
+  const probe = await probeBackend(config.backend)
+  return { ...environmentInfo(APP_VERSION), gitCommit: GIT_COMMIT, backend: config.backend, device: probe.device ?? null, threads: config.threads }
+}
+
+port.on('message', async (message: ToWorker) => {
+  if (message.type !== 'run') return
+  const { runId, config } = message
+  let environment: RunEnvironment | null = null
+  try {
+    environment = await environmentFor(config)
+    injectFault(config)
+    const text = config.task === 'charlm' && config.textFile ? await readFile(config.textFile, 'utf8') : undefined
+    const figures = await runTraining(config, {
+      onPoints: (points) => post({ type: 'points', runId, points }),
+      onGradFlow: (snapshot) => post({ type: 'gradFlow', runId, snapshot }),
+      onProgress: (p) => post({ type: 'progress', runId, ...p }),
+    }, text)
+    post({ type: 'done', runId, figures, environment })
+  } catch (err) {
+    post({ type: 'failed', runId, error: serializeError(err), environment })
+  }
+})
