@@ -102,3 +102,14 @@ describe('Store', () => {
     store.close()
   })
 })
+
+describe('where the database lives', () => {
+  it('prefers --db, then RNNBENCH_DB, then the app-data folder Electron names', async () => {
+    const { resolveDbPath, userDataDir } = await import('../../src-main/store/paths')
+    expect(resolveDbPath('/a.sqlite', { RNNBENCH_DB: '/b.sqlite' })).toBe('/a.sqlite')
+    expect(resolveDbPath(undefined, { RNNBENCH_DB: '/b.sqlite' })).toBe('/b.sqlite')
+    expect(resolveDbPath(undefined, { XDG_CONFIG_HOME: '/xdg' })).toBe(join('/xdg', 'rnnbench', 'rnnbench.sqlite'))
+    expect(userDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32')).toBe(join('C:\\Users\\u\\AppData\\Roaming', 'rnnbench'))
+    expect(userDataDir({}, 'darwin')).toMatch(/Library[/\\]Application Support[/\\]rnnbench$/)
+  })
+})
