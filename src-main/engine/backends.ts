@@ -7,8 +7,8 @@ import { InputError } from './errors'
 
 const loaders: Record<BackendName, () => Promise<Backend | BackendProbe>> = {
   'cpu-js': async () => cpuJsBackend,
+  'cpu-native': async () => (await import('./cpu-native/backend')).cpuNativeBackend,
   // Not implemented yet: reported as unavailable with the reason, never faked.
-  'cpu-native': async () => ({ backend: 'cpu-native', available: false, reason: 'not implemented in this version of rnnbench (the C++ addon in native-bench/ is planned)' }),
   webgpu: async () => ({ backend: 'webgpu', available: false, reason: 'not implemented in this version of rnnbench (the WGSL backend is planned)' }),
 }
 

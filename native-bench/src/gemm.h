@@ -1,0 +1,32 @@
+// Matrix products for the recurrent stack: C[M,N] (+)= A·B with A read through strides and B
+// pre-packed into panels of 16 columns (the weights are packed once per pass and reused by every
+// timestep). One register-blocked micro-kernel computes a 6×16 tile: AVX2/FMA where the CPU has
+// it (chosen at run time), portable C++ elsewhere (and on arm64).
+#pragma once
+#include <cstddef>
+#include <vector>
+#include "threadpool.h"
+
+namespace rb {
+
+constexpr int NR = 16;  // columns per packed panel
+constexpr int MR = 6;   // rows per micro-tile
+
+struct PackedB {
+  int K = 0, N = 0, panels = 0;
+  std::vector<float> data;  // [panels][K][NR], zero-padded past N
+  const float* panel(int p) const { return data.data() + (size_t)p * K * NR; }
+};
+
+// B(k, n) = W[n * ldw + k]: W stored [N, K] (PyTorch's [out, in]); C = A·Wᵀ.
+void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw);
+// B(k, n) = W[k * ldw + n]: W stored [K, N]; C = A·W.
+void pack_plain(PackedB& out, const float* W, int K, int N, long ldw);
+
+// C[i*ldc + j] (+)= Σ_k A[i*sai + k*sak] · B(k, j), for i < M, j < B.N, k < B.K.
+void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C, long ldc, bool accumulate, ThreadPool* pool);
+
+bool cpu_has_avx2_fma();
+const char* kernel_isa();  // "avx2-fma" or "portable"
+
+}  // namespace rb

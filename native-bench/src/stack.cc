@@ -1,0 +1,259 @@
+#include "stack.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace rb {
+
+Stack::Stack(const StackConfig& config)
+    : cfg_(config), D_(config.bidirectional ? 2 : 1),
+      G_(config.cell == Cell::Lstm ? 4 : config.cell == Cell::Gru ? 3 : 1),
+      pool_(new ThreadPool(config.threads)), k_(cell_kernels()) {
+  const int H = cfg_.hidden;
+  long at = 0;
+  for (int l = 0; l < cfg_.layers; l++) {
+    const int in = l == 0 ? cfg_.input : D_ * H;
+    for (int d = 0; d < D_; d++) {
+      Offsets o;
+      o.in = in;
+      o.wih = at; at += (long)G_ * H * in;
+      o.whh = at; at += (long)G_ * H * H;
+      o.bih = at; at += G_ * H;
+      o.bhh = at; at += G_ * H;
+      off_.push_back(o);
+    }
+  }
+  total_params_ = (int)at;
+  wih_t_.resize(off_.size());
+  whh_t_.resize(off_.size());
+}
+
+Stack::Workspace& Stack::workspace(int T, int B) {
+  auto key = std::make_pair(T, B);
+  auto found = workspaces_.find(key);
+  if (found != workspaces_.end()) return found->second;
+  if (workspaces_.size() >= 4) workspaces_.erase(workspaces_.begin());
+  Workspace& w = workspaces_[key];
+  const int H = cfg_.hidden, L = cfg_.layers;
+  const long TB = (long)T * B, GH = (long)G_ * H;
+  const bool dropout = cfg_.dropout > 0 && L > 1;
+  double saved = 0;
+  auto kept = [&](std::vector<float>& v, size_t n) { v.assign(n, 0.f); saved += n * sizeof(float); };
+  w.T = T; w.B = B;
+  w.out.resize(L); w.in.resize(L); w.mask.resize(L);
+  w.cs.resize(L * D_); w.gates.resize(L * D_);
+  for (int l = 0; l < L; l++) {
+    kept(w.out[l], TB * D_ * H);
+    if (l > 0 && dropout) { kept(w.in[l], TB * D_ * H); kept(w.mask[l], TB * D_ * H); }
+    for (int d = 0; d < D_; d++) {
+      if (cfg_.cell == Cell::Lstm) kept(w.cs[l * D_ + d], (T + 1) * (size_t)B * H);
+      if (cfg_.cell == Cell::Lstm || cfg_.cell == Cell::Gru) kept(w.gates[l * D_ + d], TB * 4 * (size_t)H);
+    }
+  }
+  w.gx.assign(TB * GH, 0.f);
+  w.gh.assign((size_t)B * GH, 0.f);
+  w.dgx.assign(TB * GH, 0.f);
+  if (cfg_.cell == Cell::Gru) w.dgh.assign(TB * GH, 0.f);
+  w.dh.assign((size_t)B * H, 0.f);
+  w.dc.assign((size_t)B * H, 0.f);
+  w.zeros.assign((size_t)B * H, 0.f);
+  const long widest = std::max<long>(cfg_.input, (long)D_ * H);
+  w.d_a.assign(TB * widest, 0.f);
+  w.d_b.assign(TB * widest, 0.f);
+  w.saved_bytes = saved;
+  return w;
+}
+
+const float* Stack::layer_input(int l, const float* x) const {
+  if (l == 0) return x;
+  return ws_->in[l].empty() ? ws_->out[l - 1].data() : ws_->in[l].data();
+}
+
+void Stack::pack_forward_weights(const float* params) {
+  const int H = cfg_.hidden;
+  for (size_t ld = 0; ld < off_.size(); ld++) {
+    pack_transposed(wih_t_[ld], params + off_[ld].wih, G_ * H, off_[ld].in, off_[ld].in);
+    pack_transposed(whh_t_[ld], params + off_[ld].whh, G_ * H, H, H);
+  }
+}
+
+double Stack::forward(const float* params, const Forward& f) {
+  const int T = f.T, B = f.B, H = cfg_.hidden, L = cfg_.layers, DH = D_ * H;
+  const long GH = (long)G_ * H;
+  ws_ = &workspace(T, B);
+  Workspace& w = *ws_;
+  last_ = f;
+  pack_forward_weights(params);
+  ThreadPool* pool = pool_.get();
+  for (int l = 0; l < L; l++) {
+    const float* X = layer_input(l, f.x);
+    float* out = w.out[l].data();
+    for (int d = 0; d < D_; d++) {
+      const int ld = l * D_ + d;
+      const Offsets& o = off_[ld];
+      const float *bih = params + o.bih, *bhh = params + o.bhh;
+      // gx = X·W_ihᵀ for all timesteps at once                                   [T·B, G·H]
+      gemm(T * B, X, o.in, 1, wih_t_[ld], w.gx.data(), GH, false, pool);
+      const float* h0 = f.h0 ? f.h0 + (long)ld * B * H : w.zeros.data();
+      float* cs = cfg_.cell == Cell::Lstm ? w.cs[ld].data() : nullptr;
+      // c lives in [T+1, B, H] with c0 in the slot before the first processed step.
+      const int init_slot = d == 0 ? 0 : T;
+      if (cs) {
+        if (f.c0) std::memcpy(cs + (long)init_slot * B * H, f.c0 + (long)ld * B * H, sizeof(float) * B * H);
+        else std::fill(cs + (long)init_slot * B * H, cs + (long)(init_slot + 1) * B * H, 0.f);
+      }
+      for (int s = 0; s < T; s++) {
+        const int t = d == 0 ? s : T - 1 - s;
+        const bool first = s == 0;
+        const int tprev = d == 0 ? t - 1 : t + 1;
+        const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
+        const long ldhp = first ? H : DH;
+        // gh = h_{t-1}·W_hhᵀ                                                       [B, G·H]
+        gemm(B, hprev, ldhp, 1, whh_t_[ld], w.gh.data(), GH, false, pool);
+        const float* gx = w.gx.data() + (long)t * B * GH;
+        float* h = out + (long)t * B * DH + d * H;
+        const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
+        pool->parallel_for(B, [&](int b0, int b1) {
+          switch (cfg_.cell) {
+            case Cell::RnnTanh: case Cell::RnnRelu:
+              k_.rnn_forward(cfg_.cell == Cell::RnnRelu, b0, b1, H, gx, w.gh.data(), bih, bhh, h, DH); break;
+            case Cell::Lstm:
+              k_.lstm_forward(b0, b1, H, gx, w.gh.data(), bih, bhh, cs + (long)prv * B * H, cs + (long)cur * B * H, h, DH,
+                              w.gates[ld].data() + (long)t * B * 4 * H); break;
+            case Cell::Gru:
+              k_.gru_forward(b0, b1, H, gx, w.gh.data(), bih, bhh, hprev, ldhp, h, DH, w.gates[ld].data() + (long)t * B * 4 * H); break;
+          }
+        });
+      }
+      // Final states: forward direction ends at t = T−1, reverse at t = 0.
+      const int tlast = d == 0 ? T - 1 : 0;
+      for (int b = 0; b < B; b++) {
+        std::memcpy(f.hn + ((long)ld * B + b) * H, out + ((long)tlast * B + b) * DH + d * H, sizeof(float) * H);
+      }
+      if (cs && f.cn) std::memcpy(f.cn + (long)ld * B * H, cs + (long)(d == 0 ? T : 0) * B * H, sizeof(float) * B * H);
+    }
+    if (l + 1 < L && !w.in[l + 1].empty()) {
+      // Dropout between layers (training only): mask of 0 or 1/(1−p), from a per-call seed.
+      float* m = w.mask[l + 1].data();
+      float* dst = w.in[l + 1].data();
+      const long n = (long)T * B * DH;
+      if (!f.training) {
+        std::fill(m, m + n, 1.f);
+        std::memcpy(dst, out, sizeof(float) * n);
+      } else {
+        uint64_t state = f.dropout_seed * 0x9E3779B97F4A7C15ull + (uint64_t)(l + 1);
+        const float keep = 1.f / (1.f - cfg_.dropout);
+        for (long k = 0; k < n; k++) {
+          state += 0x9E3779B97F4A7C15ull;  // splitmix64
+          uint64_t z = state;
+          z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+          z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+          z ^= z >> 31;
+          m[k] = (double)(z >> 11) * 0x1.0p-53 < cfg_.dropout ? 0.f : keep;
+          dst[k] = out[k] * m[k];
+        }
+      }
+    }
+  }
+  std::memcpy(f.y, w.out[L - 1].data(), sizeof(float) * T * B * DH);
+  return w.saved_bytes;
+}
+
+void Stack::backward(const float* params, float* grads, const Backward& bw) {
+  if (!ws_) throw std::runtime_error("backward() before forward()");
+  Workspace& w = *ws_;
+  const int T = w.T, B = w.B, H = cfg_.hidden, L = cfg_.layers, DH = D_ * H;
+  const long GH = (long)G_ * H, TB = (long)T * B;
+  ThreadPool* pool = pool_.get();
+  const float* dOut = bw.dy;
+  for (int l = L - 1; l >= 0; l--) {
+    const float* X = layer_input(l, last_.x);
+    const int In = off_[l * D_].in;
+    float* dIn = l == 0 ? bw.dx : (dOut == w.d_a.data() ? w.d_b.data() : w.d_a.data());
+    std::fill(dIn, dIn + TB * In, 0.f);
+    const float* out = w.out[l].data();
+    for (int d = 0; d < D_; d++) {
+      const int ld = l * D_ + d;
+      const Offsets& o = off_[ld];
+      float* dgx = w.dgx.data();
+      float* dgh = cfg_.cell == Cell::Gru ? w.dgh.data() : dgx;
+      float *dh = w.dh.data(), *dc = w.dc.data();
+      std::fill(w.dh.begin(), w.dh.end(), 0.f);
+      std::fill(w.dc.begin(), w.dc.end(), 0.f);
+      const float* h0 = last_.h0 ? last_.h0 + (long)ld * B * H : w.zeros.data();
+      const float* cs = cfg_.cell == Cell::Lstm ? w.cs[ld].data() : nullptr;
+      pack_plain(w_plain_, params + o.whh, G_ * H, H, H);  // W_hh as [K = G·H, N = H]
+      for (int s = 0; s < T; s++) {
+        const int t = d == 0 ? T - 1 - s : s;
+        const bool first = d == 0 ? t == 0 : t == T - 1;
+        const int tprev = d == 0 ? t - 1 : t + 1;
+        const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
+        const long ldhp = first ? H : DH;
+        // dh += ∂L/∂y[t, :, d·H:(d+1)·H]; record ‖dh‖ for the gradient-flow picture
+        double sq = 0;
+        for (int b = 0; b < B; b++) {
+          const float* src = dOut + ((long)t * B + b) * DH + d * H;
+          float* dst = dh + (long)b * H;
+          for (int j = 0; j < H; j++) { dst[j] += src[j]; sq += (double)dst[j] * dst[j]; }
+        }
+        if (bw.grad_flow) bw.grad_flow[(long)ld * T + t] = (float)std::sqrt(sq);
+        const long g = (long)t * B * GH;
+        const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
+        pool->parallel_for(B, [&](int b0, int b1) {
+          switch (cfg_.cell) {
+            case Cell::RnnTanh: case Cell::RnnRelu:
+              k_.rnn_backward(cfg_.cell == Cell::RnnRelu, b0, b1, H, out + (long)t * B * DH + d * H, DH, dh, dgx + g); break;
+            case Cell::Lstm:
+              k_.lstm_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, cs + (long)cur * B * H, cs + (long)prv * B * H, dh, dc, dgx + g); break;
+            case Cell::Gru:
+              k_.gru_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dgx + g, dgh + g); break;
+          }
+        });
+        // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)            [B, H]
+        gemm(B, dgh + g, GH, 1, w_plain_, dh, H, cfg_.cell == Cell::Gru, pool);
+      }
+      std::memcpy(bw.dh0 + (long)ld * B * H, dh, sizeof(float) * B * H);
+      if (bw.dc0 && cs) std::memcpy(bw.dc0 + (long)ld * B * H, dc, sizeof(float) * B * H);
+
+      // Weight gradients of all timesteps at once.
+      // dW_ih = dgxᵀ·X                                                              [G·H, In]
+      pack_plain(act_plain_, X, (int)TB, In, In);
+      gemm((int)GH, dgx, 1, GH, act_plain_, grads + o.wih, In, false, pool);
+      // dW_hh = dghᵀ·H_prev: the T−1 steps whose h_{t-1} is in the layer output, then the step
+      // that starts from h0                                                           [G·H, H]
+      const long first_row = d == 0 ? 0 : (long)(T - 1) * B;     // rows of the step that reads h0
+      const long rest_row = d == 0 ? B : 0;                        // first row of the other steps
+      const float* rest_h = out + (d == 0 ? 0 : (long)B * DH) + d * H;
+      if (T > 1) {
+        pack_plain(act_plain_, rest_h, (int)((T - 1) * (long)B), H, DH);
+        gemm((int)GH, dgh + rest_row * GH, 1, GH, act_plain_, grads + o.whh, H, false, pool);
+      } else {
+        std::fill(grads + o.whh, grads + o.whh + GH * H, 0.f);
+      }
+      if (last_.h0) {
+        pack_plain(act_plain_, h0, B, H, H);
+        gemm((int)GH, dgh + first_row * GH, 1, GH, act_plain_, grads + o.whh, H, true, pool);
+      }
+      // Bias gradients: column sums.
+      float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
+      std::fill(gbih, gbih + GH, 0.f);
+      std::fill(gbhh, gbhh + GH, 0.f);
+      for (long r = 0; r < TB; r++) {
+        const float *a = dgx + r * GH, *b = dgh + r * GH;
+        for (long j = 0; j < GH; j++) { gbih[j] += a[j]; gbhh[j] += b[j]; }
+      }
+      // ∂L/∂X += dgx·W_ih                                                             [T·B, In]
+      pack_plain(w_plain_, params + o.wih, (int)GH, In, In);
+      gemm((int)TB, dgx, GH, 1, w_plain_, dIn, In, true, pool);
+    }
+    if (l > 0 && !w.mask[l].empty()) {
+      const float* m = w.mask[l].data();
+      for (long k = 0; k < TB * DH; k++) dIn[k] *= m[k];
+    }
+    dOut = dIn;
+  }
+}
+
+}  // namespace rb

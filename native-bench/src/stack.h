@@ -1,0 +1,76 @@
+// The recurrent stack in C++: the same computation as src-main/engine/cpu-js/stack.ts, organised
+// for speed. Legend: T timesteps, B batch rows, I inputs, H hidden, G gates, L layers,
+// D directions; tensors sequence-first and flat: x [T,B,I], y [T,B,D·H], h0/hn [L·D,B,H].
+// Parameters and gradients are flat in PyTorch's state_dict order and owned by the caller.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+#include "cells.h"
+#include "gemm.h"
+#include "threadpool.h"
+
+namespace rb {
+
+enum class Cell { RnnTanh = 0, RnnRelu = 1, Lstm = 2, Gru = 3 };
+
+struct StackConfig {
+  Cell cell;
+  int input, hidden, layers;
+  bool bidirectional;
+  float dropout;
+  int threads;
+};
+
+class Stack {
+ public:
+  explicit Stack(const StackConfig& config);
+  int parameter_count() const { return total_params_; }
+
+  struct Forward {
+    const float* x; int T, B;
+    const float* h0;  // may be null
+    const float* c0;  // may be null (LSTM)
+    bool training; uint64_t dropout_seed;
+    float* y; float* hn; float* cn;  // cn may be null
+  };
+  /** Returns the bytes kept for the backward (activations, dropout masks). */
+  double forward(const float* params, const Forward& f);
+
+  struct Backward {
+    const float* dy;
+    float* dx; float* dh0; float* dc0;  // dc0 may be null
+    float* grad_flow;                   // [L·D, T] or null
+  };
+  void backward(const float* params, float* grads, const Backward& b);
+
+ private:
+  struct Offsets { long wih, whh, bih, bhh; int in; };
+  struct Workspace {
+    int T = 0, B = 0;
+    std::vector<std::vector<float>> out;    // [L] of [T, B, D·H]: h lives here only
+    std::vector<std::vector<float>> in;     // [L] dropped-out inputs of layers > 0 (dropout only)
+    std::vector<std::vector<float>> mask;   // [L] dropout scales (dropout only)
+    std::vector<std::vector<float>> cs;     // [L·D] of [T+1, B, H] (LSTM)
+    std::vector<std::vector<float>> gates;  // [L·D] of [T, B, 4H] (LSTM, GRU)
+    std::vector<float> gx, gh, dgx, dgh, dh, dc, zeros, d_a, d_b;
+    double saved_bytes = 0;
+  };
+  Workspace& workspace(int T, int B);
+  const float* layer_input(int l, const float* x) const;
+  void pack_forward_weights(const float* params);
+
+  StackConfig cfg_;
+  int D_, G_, total_params_;
+  std::vector<Offsets> off_;  // [L·D]
+  std::unique_ptr<ThreadPool> pool_;
+  const CellKernels& k_;
+  std::vector<PackedB> wih_t_, whh_t_;  // forward: W_ihᵀ, W_hhᵀ per layer-direction
+  PackedB w_plain_, act_plain_;          // backward scratch: W packed as [K, N], activations likewise
+  std::map<std::pair<int, int>, Workspace> workspaces_;
+  Workspace* ws_ = nullptr;
+  Forward last_{};
+};
+
+}  // namespace rb

@@ -1,0 +1,93 @@
+// cpu-native beyond the parity cases: whole training steps against PyTorch, the same gradient flow
+// as the reference, results independent of the thread count, and seeded dropout.
+
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cpuJsBackend } from '../../src-main/engine/cpu-js/backend'
+import { Rng } from '../../src-main/engine/rng'
+import type { ModelConfig, OptimizerConfig } from '../../src-main/engine/types'
+import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
+import { maxAbsDiff } from '../helpers/compare'
+
+const [native] = await backendsUnderTest(['cpu-native'])
+
+describe('cpu-native', () => {
+  if (skipUnavailable(native)) return
+  const backend = native.backend!
+
+  const trainDir = join(__dirname, '..', 'fixtures', 'train')
+  it.each(readdirSync(trainDir))('follows PyTorch through whole training steps: %s', async (file) => {
+    const fx = JSON.parse(readFileSync(join(trainDir, file), 'utf8')) as {
+      model: ModelConfig; optimizer: OptimizerConfig; T: number; B: number; initial: number[]
+      batches: Array<{ x: number[]; targets: number[] }>; losses: number[]; final: number[]
+    }
+    const model = await backend.createModel(fx.model)
+    await model.setParameters(fx.initial)
+    model.setOptimizer(fx.optimizer)
+    for (const [i, b] of fx.batches.entries()) {
+      const r = await model.trainStep({ T: fx.T, B: fx.B, x: Float32Array.from(b.x), targets: b.targets })
+      expect(Math.abs(r.loss - fx.losses[i]), `loss at step ${i + 1}`).toBeLessThan(2e-4 * (1 + Math.abs(fx.losses[i])))
+    }
+    expect(maxAbsDiff(await model.getParameters(), fx.final)).toBeLessThan(2e-3)
+  })
+
+  const config = (cell: 'lstm' | 'gru' | 'rnn_tanh', dropout = 0): ModelConfig => ({
+    network: { cell, inputSize: 5, hiddenSize: 19, numLayers: 2, bidirectional: true, dropout },
+    head: { kind: 'last', outputSize: 3, loss: 'cross_entropy' },
+  })
+  const batch = (T: number, B: number, I: number, seed: number) => {
+    const rng = new Rng(seed)
+    return { T, B, x: Float32Array.from({ length: T * B * I }, () => rng.normal()), targets: Int32Array.from({ length: B }, () => rng.int(3)) }
+  }
+  const params = (n: number) => { const rng = new Rng(4); return Float32Array.from({ length: n }, () => rng.range(-0.3, 0.3)) }
+
+  it.each(['lstm', 'gru', 'rnn_tanh'] as const)('%s: the same loss, gradients and gradient flow as cpu-js', async (cell) => {
+    const [ref, nat] = [await cpuJsBackend.createModel(config(cell)), await backend.createModel(config(cell))]
+    const p = params(ref.layout.total)
+    await ref.setParameters(p); await nat.setParameters(p)
+    const b = batch(13, 7, 5, 1)
+    const [r1, r2] = [await ref.trainStep(b, { update: false, gradFlow: true }), await nat.trainStep(b, { update: false, gradFlow: true })]
+    expect(Math.abs(r1.loss - r2.loss)).toBeLessThan(1e-5)
+    expect(maxAbsDiff(await ref.getGradients(), await nat.getGradients())).toBeLessThan(1e-4)
+    expect(r2.gradFlow).toHaveLength(4 * 13)
+    expect(maxAbsDiff(r1.gradFlow!, r2.gradFlow!)).toBeLessThan(1e-4)
+  })
+
+  it('gives the same results on 1 and 2 threads', async () => {
+    const one = await backend.createModel(config('lstm'), { threads: 1 })
+    const two = await backend.createModel(config('lstm'), { threads: 2 })
+    const p = params(one.layout.total)
+    await one.setParameters(p); await two.setParameters(p)
+    const b = batch(9, 33, 5, 2) // 33 rows: uneven split between threads
+    const [a, c] = [await one.trainStep(b, { update: false }), await two.trainStep(b, { update: false })]
+    expect(c.loss).toBeCloseTo(a.loss, 6)
+    expect(maxAbsDiff(await one.getGradients(), await two.getGradients())).toBeLessThan(1e-6)
+  })
+
+  it('applies dropout in training only, reproducibly for a seed', async () => {
+    const model = await backend.createModel(config('gru', 0.5))
+    const p = params(model.layout.total)
+    await model.setParameters(p)
+    const b = batch(6, 4, 5, 3)
+    const loss = async (seed: number) => (await model.trainStep(b, { update: false, dropoutSeed: seed })).loss
+    expect(await loss(1)).toBe(await loss(1))
+    expect(await loss(1)).not.toBe(await loss(2))
+    // evaluation has no dropout: the same as the reference's
+    const ref = await cpuJsBackend.createModel(config('gru', 0.5))
+    await ref.setParameters(p)
+    expect(maxAbsDiff(await model.predict(b), await ref.predict(b))).toBeLessThan(1e-5)
+  })
+
+  it('keeps exactly the theoretical minimum of activations for BPTT: RNN 1·H, GRU 5·H, LSTM 6·H', async () => {
+    const T = 10, B = 4, H = 8
+    for (const [cell, perStep] of [['rnn_tanh', 1], ['gru', 5], ['lstm', 6]] as const) {
+      const model = await backend.createModel({ network: { cell, inputSize: 3, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0 } })
+      await model.setParameters(params(model.layout.total))
+      await model.runStack({ T, B, x: new Float32Array(T * B * 3) })
+      // LSTM keeps c for T+1 slots (c0 included): 6·H per step plus one c0 slot
+      const extra = cell === 'lstm' ? B * H : 0
+      expect(model.memory().activationBytes).toBe(4 * (perStep * T * B * H + extra))
+    }
+  })
+})
