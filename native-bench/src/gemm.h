@@ -26,6 +26,10 @@ void pack_plain(PackedB& out, const float* W, int K, int N, long ldw);
 // C[i*ldc + j] (+)= Σ_k A[i*sai + k*sak] · B(k, j), for i < M, j < B.N, k < B.K.
 void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C, long ldc, bool accumulate, ThreadPool* pool);
 
+// C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B[k*ldb + j]: both operands stored k-major, as the weight
+// gradients dGᵀ·X are (k runs over the T·B rows). Both are packed per block of k.
+void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate, ThreadPool* pool);
+
 bool cpu_has_avx2_fma();
 const char* kernel_isa();  // "avx2-fma" or "portable"
 

@@ -191,14 +191,17 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
         const int tprev = d == 0 ? t - 1 : t + 1;
         const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
         const long ldhp = first ? H : DH;
-        // dh += ∂L/∂y[t, :, d·H:(d+1)·H]; record ‖dh‖ for the gradient-flow picture
-        double sq = 0;
+        // dh += ∂L/∂y[t, :, d·H:(d+1)·H]; ‖dh‖ for the gradient-flow picture when asked
         for (int b = 0; b < B; b++) {
           const float* src = dOut + ((long)t * B + b) * DH + d * H;
           float* dst = dh + (long)b * H;
-          for (int j = 0; j < H; j++) { dst[j] += src[j]; sq += (double)dst[j] * dst[j]; }
+          for (int j = 0; j < H; j++) dst[j] += src[j];
         }
-        if (bw.grad_flow) bw.grad_flow[(long)ld * T + t] = (float)std::sqrt(sq);
+        if (bw.grad_flow) {
+          double sq = 0;
+          for (long k = 0; k < (long)B * H; k++) sq += (double)dh[k] * dh[k];
+          bw.grad_flow[(long)ld * T + t] = (float)std::sqrt(sq);
+        }
         const long g = (long)t * B * GH;
         const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
         pool->parallel_for(B, [&](int b0, int b1) {
@@ -219,23 +222,14 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
 
       // Weight gradients of all timesteps at once.
       // dW_ih = dgxᵀ·X                                                              [G·H, In]
-      pack_plain(act_plain_, X, (int)TB, In, In);
-      gemm((int)GH, dgx, 1, GH, act_plain_, grads + o.wih, In, false, pool);
+      gemm_tn((int)GH, In, (int)TB, dgx, GH, X, In, grads + o.wih, In, false, pool);
       // dW_hh = dghᵀ·H_prev: the T−1 steps whose h_{t-1} is in the layer output, then the step
       // that starts from h0                                                           [G·H, H]
       const long first_row = d == 0 ? 0 : (long)(T - 1) * B;     // rows of the step that reads h0
       const long rest_row = d == 0 ? B : 0;                        // first row of the other steps
       const float* rest_h = out + (d == 0 ? 0 : (long)B * DH) + d * H;
-      if (T > 1) {
-        pack_plain(act_plain_, rest_h, (int)((T - 1) * (long)B), H, DH);
-        gemm((int)GH, dgh + rest_row * GH, 1, GH, act_plain_, grads + o.whh, H, false, pool);
-      } else {
-        std::fill(grads + o.whh, grads + o.whh + GH * H, 0.f);
-      }
-      if (last_.h0) {
-        pack_plain(act_plain_, h0, B, H, H);
-        gemm((int)GH, dgh + first_row * GH, 1, GH, act_plain_, grads + o.whh, H, true, pool);
-      }
+      gemm_tn((int)GH, H, (int)((T - 1) * (long)B), dgh + rest_row * GH, GH, rest_h, DH, grads + o.whh, H, false, pool);
+      if (last_.h0) gemm_tn((int)GH, H, B, dgh + first_row * GH, GH, h0, H, grads + o.whh, H, true, pool);
       // Bias gradients: column sums.
       float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
       std::fill(gbih, gbih + GH, 0.f);

@@ -67,7 +67,7 @@ class Stack {
   std::unique_ptr<ThreadPool> pool_;
   const CellKernels& k_;
   std::vector<PackedB> wih_t_, whh_t_;  // forward: W_ihᵀ, W_hhᵀ per layer-direction
-  PackedB w_plain_, act_plain_;          // backward scratch: W packed as [K, N], activations likewise
+  PackedB w_plain_;                      // backward scratch: W_hh or W_ih packed as [K = G·H, N]
   std::map<std::pair<int, int>, Workspace> workspaces_;
   Workspace* ws_ = nullptr;
   Forward last_{};

@@ -55,9 +55,10 @@ class ThreadPool {
   void loop(int index) {
     unsigned seen = generation_.load();
     for (;;) {
-      // Spin for a while (a step's next timestep is usually microseconds away), then sleep.
+      // Spin for about a millisecond (inside a step the next parallel region is microseconds away,
+      // and a futex wake-up costs tens of them), then sleep until the next step.
       int spins = 0;
-      while (generation_.load(std::memory_order_acquire) == seen && spins < 20000) { spins++; }
+      while (generation_.load(std::memory_order_acquire) == seen && spins < 1000000) { spins++; }
       if (generation_.load(std::memory_order_acquire) == seen) {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [&] { return generation_.load() != seen; });

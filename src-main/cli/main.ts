@@ -8,6 +8,12 @@ const io = {
   isTty: Boolean(process.stderr.isTTY),
 }
 
+// `rnnbench runs | head`: a closed pipe ends the command quietly, as it does for other Unix tools.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
+
 runCli(process.argv.slice(2), io).then(
   (code) => { process.exitCode = code },
   (err) => { process.stderr.write(`rnnbench: ${(err as Error).message}\n`); process.exitCode = 1 },

@@ -18,7 +18,8 @@ export const benchCommand: Command = {
                       [--layers L] [--bidirectional] [--threads K] [--repeats R] [--json]
 
 Times one training step of the recurrent stack: the forward over the whole sequence and the full
-backward with weight gradients (no optimizer update), after 3 warm-up steps. A backend other than
+backward with weight gradients (no optimizer update), after 3 warm-up steps, as the backend
+measures it (ms_wall_median adds copying the results out to JavaScript). A backend other than
 cpu-js is first validated against cpu-js on the same inputs. Reports the median, minimum and
 p10/p90 over R repeats and GFLOP/s (3·2·G·H·(I+H)·B·T per layer and direction).
 
@@ -71,11 +72,14 @@ Options (defaults in brackets):
       : await validateAgainstReference(backend, net, params, input)
 
     for (let i = 0; i < 3; i++) await model.runStack(input)
-    const total: number[] = [], fwd: number[] = [], bwd: number[] = []
+    // The step time is the backend's own measurement of forward + backward (the timing contract);
+    // the wall time around runStack also counts copying the results out, reported beside it.
+    const total: number[] = [], fwd: number[] = [], bwd: number[] = [], wall: number[] = []
     for (let i = 0; i < repeats; i++) {
       const t0 = performance.now()
       const r = await model.runStack(input)
-      total.push(performance.now() - t0)
+      wall.push(performance.now() - t0)
+      total.push(r.forwardMs + r.backwardMs)
       fwd.push(r.forwardMs)
       bwd.push(r.backwardMs)
     }
@@ -86,7 +90,7 @@ Options (defaults in brackets):
       backend: backendName, device, cell: net.cell, hidden: H, input: net.inputSize, batch: B, seq: T, layers: net.numLayers,
       bidirectional: net.bidirectional, threads, repeats,
       ms_median: s.median, ms_min: Math.min(...total), ms_p10: s.p10, ms_p90: s.p90,
-      forward_ms_median: summarize(fwd).median, backward_ms_median: summarize(bwd).median,
+      forward_ms_median: summarize(fwd).median, backward_ms_median: summarize(bwd).median, ms_wall_median: summarize(wall).median,
       flops, gflops: flops / (s.median * 1e6), gflops_best: flops / (Math.min(...total) * 1e6),
       activation_bytes: activationBytes, validated,
     }
@@ -120,5 +124,5 @@ async function validateAgainstReference(backend: Backend, net: NetworkConfig, pa
   }
   check(got.y, want.y); check(got.dx!, want.dx!); check(gotGrads, wantGrads)
   if (worst > 1) throw new Error(`${backend.name} disagrees with cpu-js on this shape (worst value ${worst.toFixed(1)}× the tolerance); not timing it`)
-  return `matches cpu-js on y, dx and every gradient (worst ${(worst * 100).toFixed(0)}% of the tolerance)`
+  return `matches cpu-js on y, dx and every gradient (worst value at ${(worst * 100).toFixed(1)}% of the parity tolerance)`
 }
