@@ -28,9 +28,14 @@ if (process.env.RNNBENCH_SKIP_NATIVE) fail('RNNBENCH_SKIP_NATIVE is set')
 if (!gyp) fail('node-gyp was not found (it comes with npm)')
 rmSync(errorFile, { force: true })
 const args = [gyp, 'rebuild', '--release']
-// Where Node's headers are: npm passes its `nodedir` setting to scripts; run by hand, ask npm.
-const nodedir = process.env.npm_config_nodedir ?? spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout?.trim()
-if (nodedir && nodedir !== 'undefined' && existsSync(nodedir)) args.push(`--nodedir=${nodedir}`)
+// Where Node's headers are: npm passes its `nodedir` setting to scripts; run by hand, ask npm;
+// failing both, the headers installed beside this node (PREFIX/include/node), so that node-gyp
+// never needs to download them (these machines have no internet).
+const configured = process.env.npm_config_nodedir ?? spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' }).stdout?.trim()
+const beside = join(dirname(process.execPath), '..')
+const nodedir = configured && configured !== 'undefined' && existsSync(configured) ? configured
+  : existsSync(join(beside, 'include', 'node', 'node_api.h')) ? beside : null
+if (nodedir) args.push(`--nodedir=${nodedir}`)
 process.stderr.write('rnnbench: building the cpu-native addon (native-bench/, C++17)...\n')
 const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env: process.env })
 if (r.status !== 0) {

@@ -9,6 +9,7 @@ import { parseSweepSpec } from '../../src-main/engine/sweep/spec'
 import { Store } from '../../src-main/store/store'
 import { SweepRunner } from '../../src-main/workers/pool'
 import { repoRoot } from '../helpers/cli'
+import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
 
 const workerScript = pathToFileURL(join(repoRoot, 'out', 'main', 'worker.js'))
 if (!existsSync(workerScript)) throw new Error('out/main/worker.js is missing: run `npm run build` (npm test does it first)')
@@ -85,6 +86,26 @@ describe('SweepRunner', () => {
     }
     // a re-run starts clean: one train_loss point per step, no leftovers from the cancelled attempt
     for (const r of final) expect(store.series(r.id, 'train_loss')).toHaveLength(r.figures!.steps)
+    store.close()
+  })
+})
+
+const [native] = await backendsUnderTest(['cpu-native'])
+
+describe('a sweep over backends', () => {
+  if (skipUnavailable(native)) return
+  it('runs cpu-native in worker threads beside cpu-js, each recording where it ran', async () => {
+    const store = new Store(':memory:')
+    const spec = parseSweepSpec({ settings: { task: 'sentiment', seqLen: 8, hiddenSize: 8, batchSize: 8 }, axes: { backend: ['cpu-js', 'cpu-native'], cell: ['lstm', 'gru'] }, budget: { steps: 30 }, evalEvery: 10 })
+    const id = store.createSweep('backends', spec, expandSweep(spec))
+    const summary = await new SweepRunner(store, { workers: 2, workerScript }).run(id)
+    expect(summary.counts).toEqual({ done: 4 })
+    for (const run of store.listRuns(id)) {
+      expect(run.environment).toMatchObject({ backend: run.config.backend })
+      expect(String(run.environment!.device)).toMatch(run.config.backend === 'cpu-native' ? /C\+\+ (avx2-fma|portable) kernels/ : /TypeScript reference/)
+      expect(run.figures!.steps).toBe(30)
+      expect(Number.isFinite(run.figures!.finalMetric)).toBe(true)
+    }
     store.close()
   })
 })
