@@ -10,27 +10,39 @@
 
 namespace rb {
 
-void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw) {
-  out.K = K; out.N = N; out.panels = (N + NR - 1) / NR;
-  out.data.assign((size_t)out.panels * K * NR, 0.f);
-  for (int p = 0; p < out.panels; p++) {
-    float* dst = out.data.data() + (size_t)p * K * NR;
-    int cols = std::min(NR, N - p * NR);
-    for (int j = 0; j < cols; j++) {
-      const float* src = W + (long)(p * NR + j) * ldw;
-      for (int k = 0; k < K; k++) dst[k * NR + j] = src[k];
-    }
-  }
+// Panels are independent, so packing splits across the pool; the buffer is reused between calls
+// (resized only when the shape changes) and the zero padding is written once.
+static void prepare(PackedB& out, int K, int N) {
+  const int panels = (N + NR - 1) / NR;
+  if (out.K != K || out.N != N) out.data.assign((size_t)panels * K * NR, 0.f);
+  out.K = K; out.N = N; out.panels = panels;
 }
 
-void pack_plain(PackedB& out, const float* W, int K, int N, long ldw) {
-  out.K = K; out.N = N; out.panels = (N + NR - 1) / NR;
-  out.data.assign((size_t)out.panels * K * NR, 0.f);
-  for (int p = 0; p < out.panels; p++) {
-    float* dst = out.data.data() + (size_t)p * K * NR;
-    int cols = std::min(NR, N - p * NR);
-    for (int k = 0; k < K; k++) std::memcpy(dst + k * NR, W + k * ldw + p * NR, cols * sizeof(float));
-  }
+void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw, ThreadPool* pool) {
+  prepare(out, K, N);
+  auto work = [&](int p0, int p1) {
+    for (int p = p0; p < p1; p++) {
+      float* dst = out.data.data() + (size_t)p * K * NR;
+      const int cols = std::min(NR, N - p * NR);
+      for (int j = 0; j < cols; j++) {
+        const float* src = W + (long)(p * NR + j) * ldw;
+        for (int k = 0; k < K; k++) dst[k * NR + j] = src[k];
+      }
+    }
+  };
+  if (pool && pool->size() > 1) pool->parallel_for(out.panels, work); else work(0, out.panels);
+}
+
+void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool* pool) {
+  prepare(out, K, N);
+  auto work = [&](int p0, int p1) {
+    for (int p = p0; p < p1; p++) {
+      float* dst = out.data.data() + (size_t)p * K * NR;
+      const int cols = std::min(NR, N - p * NR);
+      for (int k = 0; k < K; k++) std::memcpy(dst + k * NR, W + k * ldw + p * NR, cols * sizeof(float));
+    }
+  };
+  if (pool && pool->size() > 1) pool->parallel_for(out.panels, work); else work(0, out.panels);
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -180,14 +192,20 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
     auto pack = [&](int q0, int q1) {
       for (int q = q0; q < q1; q++) {
         if (q < a_panels) {
-          float* dst = Ap + (size_t)q * kc * MR;
-          const int i0 = q * MR, rows = std::min(MR, M - i0);
+          // This part's share of A's panels, written row by row of k: every row of A is read
+          // once and contiguously (reading panel by panel revisits each cache line 16/6 times).
+          const int q_end = std::min(q1, a_panels);
           for (int k = 0; k < kc; k++) {
-            const float* src = A + (long)(k0 + k) * lda + i0;
-            int r = 0;
-            for (; r < rows; r++) dst[k * MR + r] = src[r];
-            for (; r < MR; r++) dst[k * MR + r] = 0.f;
+            const float* src = A + (long)(k0 + k) * lda;
+            for (int qq = q; qq < q_end; qq++) {
+              float* dst = Ap + (size_t)qq * kc * MR + (size_t)k * MR;
+              const int i0 = qq * MR, rows = std::min(MR, M - i0);
+              int r = 0;
+              for (; r < rows; r++) dst[r] = src[i0 + r];
+              for (; r < MR; r++) dst[r] = 0.f;
+            }
           }
+          q = q_end - 1;
         } else {
           const int p = q - a_panels, j0 = p * NR, cols = std::min(NR, N - j0);
           float* dst = Bp + (size_t)p * kc * NR;

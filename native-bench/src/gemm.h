@@ -19,9 +19,9 @@ struct PackedB {
 };
 
 // B(k, n) = W[n * ldw + k]: W stored [N, K] (PyTorch's [out, in]); C = A·Wᵀ.
-void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw);
+void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw, ThreadPool* pool = nullptr);
 // B(k, n) = W[k * ldw + n]: W stored [K, N]; C = A·W.
-void pack_plain(PackedB& out, const float* W, int K, int N, long ldw);
+void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool* pool = nullptr);
 
 // C[i*ldc + j] (+)= Σ_k A[i*sai + k*sak] · B(k, j), for i < M, j < B.N, k < B.K.
 void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C, long ldc, bool accumulate, ThreadPool* pool);

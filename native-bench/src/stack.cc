@@ -74,8 +74,8 @@ const float* Stack::layer_input(int l, const float* x) const {
 void Stack::pack_forward_weights(const float* params) {
   const int H = cfg_.hidden;
   for (size_t ld = 0; ld < off_.size(); ld++) {
-    pack_transposed(wih_t_[ld], params + off_[ld].wih, G_ * H, off_[ld].in, off_[ld].in);
-    pack_transposed(whh_t_[ld], params + off_[ld].whh, G_ * H, H, H);
+    pack_transposed(wih_t_[ld], params + off_[ld].wih, G_ * H, off_[ld].in, off_[ld].in, pool_.get());
+    pack_transposed(whh_t_[ld], params + off_[ld].whh, G_ * H, H, H, pool_.get());
   }
 }
 
@@ -184,20 +184,24 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       std::fill(w.dc.begin(), w.dc.end(), 0.f);
       const float* h0 = last_.h0 ? last_.h0 + (long)ld * B * H : w.zeros.data();
       const float* cs = cfg_.cell == Cell::Lstm ? w.cs[ld].data() : nullptr;
-      pack_plain(w_plain_, params + o.whh, G_ * H, H, H);  // W_hh as [K = G·H, N = H]
+      pack_plain(w_plain_, params + o.whh, G_ * H, H, H, pool);  // W_hh as [K = G·H, N = H]
       for (int s = 0; s < T; s++) {
         const int t = d == 0 ? T - 1 - s : s;
         const bool first = d == 0 ? t == 0 : t == T - 1;
         const int tprev = d == 0 ? t - 1 : t + 1;
         const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
         const long ldhp = first ? H : DH;
-        // dh += ∂L/∂y[t, :, d·H:(d+1)·H]; ‖dh‖ for the gradient-flow picture when asked
-        for (int b = 0; b < B; b++) {
-          const float* src = dOut + ((long)t * B + b) * DH + d * H;
-          float* dst = dh + (long)b * H;
-          for (int j = 0; j < H; j++) dst[j] += src[j];
-        }
+        // dh += ∂L/∂y[t, :, d·H:(d+1)·H] (in the cell kernels' parallel region below);
+        // ‖dh‖ for the gradient-flow picture when asked
+        auto add_upstream = [&](int b0, int b1) {
+          for (int b = b0; b < b1; b++) {
+            const float* src = dOut + ((long)t * B + b) * DH + d * H;
+            float* dst = dh + (long)b * H;
+            for (int j = 0; j < H; j++) dst[j] += src[j];
+          }
+        };
         if (bw.grad_flow) {
+          add_upstream(0, B);
           double sq = 0;
           for (long k = 0; k < (long)B * H; k++) sq += (double)dh[k] * dh[k];
           bw.grad_flow[(long)ld * T + t] = (float)std::sqrt(sq);
@@ -205,6 +209,7 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
         const long g = (long)t * B * GH;
         const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
         pool->parallel_for(B, [&](int b0, int b1) {
+          if (!bw.grad_flow) add_upstream(b0, b1);
           switch (cfg_.cell) {
             case Cell::RnnTanh: case Cell::RnnRelu:
               k_.rnn_backward(cfg_.cell == Cell::RnnRelu, b0, b1, H, out + (long)t * B * DH + d * H, DH, dh, dgx + g); break;
@@ -230,16 +235,18 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       const float* rest_h = out + (d == 0 ? 0 : (long)B * DH) + d * H;
       gemm_tn((int)GH, H, (int)((T - 1) * (long)B), dgh + rest_row * GH, GH, rest_h, DH, grads + o.whh, H, false, pool);
       if (last_.h0) gemm_tn((int)GH, H, B, dgh + first_row * GH, GH, h0, H, grads + o.whh, H, true, pool);
-      // Bias gradients: column sums.
+      // Bias gradients: column sums, split by columns across the pool.
       float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
-      std::fill(gbih, gbih + GH, 0.f);
-      std::fill(gbhh, gbhh + GH, 0.f);
-      for (long r = 0; r < TB; r++) {
-        const float *a = dgx + r * GH, *b = dgh + r * GH;
-        for (long j = 0; j < GH; j++) { gbih[j] += a[j]; gbhh[j] += b[j]; }
-      }
+      pool->parallel_for((int)GH, [&](int j0, int j1) {
+        std::fill(gbih + j0, gbih + j1, 0.f);
+        std::fill(gbhh + j0, gbhh + j1, 0.f);
+        for (long r = 0; r < TB; r++) {
+          const float *a = dgx + r * GH, *b = dgh + r * GH;
+          for (int j = j0; j < j1; j++) { gbih[j] += a[j]; gbhh[j] += b[j]; }
+        }
+      });
       // ∂L/∂X += dgx·W_ih                                                             [T·B, In]
-      pack_plain(w_plain_, params + o.wih, (int)GH, In, In);
+      pack_plain(w_plain_, params + o.wih, (int)GH, In, In, pool);
       gemm((int)TB, dgx, GH, 1, w_plain_, dIn, In, true, pool);
     }
     if (l > 0 && !w.mask[l].empty()) {
