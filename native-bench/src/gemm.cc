@@ -149,7 +149,45 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
     if (!accumulate) for (int i = 0; i < M; i++) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
     return;
   }
-  // Work items: (row block, panel) pairs; a thread takes a contiguous range of them.
+  if (M >= 2 * MC) {
+    // Many rows (the all-timestep products): each row block of A is packed once per block of k
+    // into 6-row panels, so the kernel reads it contiguously while every B panel passes over it.
+    // Threads take whole row blocks.
+    const int row_blocks = (M + MC - 1) / MC;
+    auto work = [&](int r0, int r1) {
+      thread_local std::vector<float> packed;  // this thread's: the lambda runs on it
+      packed.resize((size_t)MC * KC);
+      float* Ap = packed.data();
+      for (int rb = r0; rb < r1; rb++) {
+        const int i0 = rb * MC, i1 = std::min(M, i0 + MC);
+        for (int k0 = 0; k0 < K; k0 += KC) {
+          const int kc = std::min(KC, K - k0);
+          const bool add = accumulate || k0 > 0;
+          for (int i = i0, t = 0; i < i1; i += MR, t++) {
+            const int rows = std::min(MR, i1 - i);
+            float* dst = Ap + (size_t)t * kc * MR;
+            for (int r = 0; r < MR; r++) {
+              const float* src = A + (long)(i + std::min(r, rows - 1)) * sai + (long)k0 * sak;
+              for (int k = 0; k < kc; k++) dst[k * MR + r] = src[k * sak];
+            }
+          }
+          for (int p = 0; p < B.panels; p++) {
+            const int j0 = p * NR, cols = std::min(NR, N - j0);
+            const float* Bp = B.panel(p) + (long)k0 * NR;
+            for (int i = i0, t = 0; i < i1; i += MR, t++) {
+              const int rows = std::min(MR, i1 - i);
+              kernels[rows - 1](kc, Ap + (size_t)t * kc * MR, 1, MR, Bp, C + (long)i * ldc + j0, ldc, cols, add);
+            }
+          }
+        }
+      }
+    };
+    if (pool && pool->size() > 1) pool->parallel_for(row_blocks, work);
+    else work(0, row_blocks);
+    return;
+  }
+  // Few rows (one timestep's batch): A is tiny and stays in L1, so it is read in place; work
+  // items are (row block, panel) pairs and a thread takes a contiguous range of them.
   const int row_blocks = (M + MC - 1) / MC;
   auto work = [&](int w0, int w1) {
     for (int k0 = 0; k0 < K; k0 += KC) {
