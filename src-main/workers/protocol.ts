@@ -1,6 +1,7 @@
 // The contract between the runner (main thread) and its worker threads. Discriminated unions;
 // errors cross as plain { name, message, stack }. Structured clone carries everything.
 
+import type { EnvironmentInfo } from '../engine/environment'
 import type { RunConfig } from '../engine/run-config'
 import type { GradFlowSnapshot, Point, RunFigures } from '../engine/training'
 
@@ -16,16 +17,9 @@ export type FromWorker =
   | { type: 'done'; runId: number; figures: RunFigures; environment: RunEnvironment }
   | { type: 'failed'; runId: number; error: SerializedError; environment: RunEnvironment | null }
 
-export interface RunEnvironment {
-  appVersion: string
+/** Where a run ran: the machine, plus the build, the backend and what it ran on. */
+export interface RunEnvironment extends EnvironmentInfo {
   gitCommit: string | null
-  os: string
-  arch: string
-  cpu: string
-  cores: number
-  memoryBytes: number
-  node: string
-  electron: string | null
   backend: string
   device: string | null
   threads: number
