@@ -8,8 +8,8 @@ import { InputError } from './errors'
 const loaders: Record<BackendName, () => Promise<Backend | BackendProbe>> = {
   'cpu-js': async () => cpuJsBackend,
   'cpu-native': async () => (await import('./cpu-native/backend')).cpuNativeBackend,
-  // Not implemented yet: reported as unavailable with the reason, never faked.
-  webgpu: async () => ({ backend: 'webgpu', available: false, reason: 'not implemented in this version of rnnbench (the WGSL backend is planned)' }),
+  // Its kernels are not written yet: it reports the adapter it found and why it is unavailable.
+  webgpu: async () => (await import('./webgpu/backend')).probeWebgpu(),
 }
 
 export function parseBackendName(value: unknown, field = 'backend'): BackendName {
