@@ -126,8 +126,12 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     }
 
     const budgetFraction = () => Math.max(config.steps > 0 ? step / config.steps : 0, config.seconds > 0 ? wall() / 1000 / config.seconds : 0)
+    // A time budget never ends a run before a few steps past warm-up are timed (a slow backend at
+    // a large size would otherwise record no step time at all); a step budget is exact.
+    const minTimedSteps = Math.min(config.warmupSteps + 3, config.steps > 0 ? config.steps : Infinity)
+    const finished = () => (config.steps > 0 && step >= config.steps) || (budgetFraction() >= 1 && step >= minTimedSteps)
     await evaluate() // step 0: the untrained network, so that every curve starts at the same point
-    while (budgetFraction() < 1) {
+    while (!finished()) {
       if (hooks.shouldStop?.()) throw new RunCancelled('cancelled')
       const batch = task.trainBatch(config.batchSize, dataRng)
       const wantFlow = config.gradFlowEvery > 0 && step % config.gradFlowEvery === 0

@@ -59,6 +59,13 @@ describe('a training run', () => {
     expect(f.steps).toBeGreaterThan(5)
   })
 
+  it('times a few steps past warm-up even when the time budget runs out first', async () => {
+    const f = await runTraining({ ...base, steps: 0, seconds: 1e-6, warmupSteps: 2 })
+    expect(f.steps).toBe(5)
+    expect(f.stepMs.total.n).toBe(3)
+    expect(Number.isFinite(f.gflops)).toBe(true)
+  })
+
   it('records time-to-target when the metric reaches it', async () => {
     const f = await runTraining({ ...base, steps: 100, target: 10 }) // any MSE is below 10
     expect(f.timeToTarget).toEqual({ seconds: expect.any(Number), step: 0 })

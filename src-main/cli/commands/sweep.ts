@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { probeBackend } from '../../engine/backends'
 import type { BackendName } from '../../engine/backend'
 import { InputError } from '../../engine/errors'

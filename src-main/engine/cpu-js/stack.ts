@@ -116,7 +116,7 @@ export class RecurrentStack {
     readonly net: NetworkConfig,
     private readonly params: FloatArray,
     private readonly grads: FloatArray,
-    private readonly offset: number,
+    offset: number,
     precision: Precision,
   ) {
     this.F = arrayFor(precision)
