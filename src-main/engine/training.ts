@@ -10,7 +10,8 @@ import { networkOf, stackFlops, type RunConfig } from './run-config'
 import { createTask, type Task } from './tasks'
 import type { Baseline, MetricSpec } from './tasks/task'
 
-export type SeriesName = 'train_loss' | 'grad_norm' | 'val_loss' | 'val_metric'
+export type SeriesName = 'train_loss' | 'grad_norm' | 'train_metric' | 'val_loss' | 'val_metric'
+export const SERIES_NAMES: readonly SeriesName[] = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric']
 
 export interface Point { series: SeriesName; step: number; wallMs: number; value: number }
 
@@ -110,12 +111,17 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     let lastProgress = 0
 
     const better = (a: number, b: number) => (Number.isNaN(b) ? true : task.metric.lowerIsBetter ? a < b : a > b)
-    const evaluate = async () => {
+    const scoreOn = async (batches: typeof task.validation) => {
       const outputs: FloatArray[] = []
-      for (const batch of task.validation) outputs.push(await model.predict(batch))
-      const v = task.score(outputs)
+      for (const batch of batches) outputs.push(await model.predict(batch))
+      return task.score(outputs, batches)
+    }
+    const evaluate = async () => {
+      const v = await scoreOn(task.validation)
+      const tr = await scoreOn(task.trainSample)
       const at = wall()
-      pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric })
+      pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric },
+        { series: 'train_metric', step, wallMs: at, value: tr.metric })
       finalVal = v
       if (better(v.metric, best.metric)) best = { metric: v.metric, step }
       if (config.target !== null && !timeToTarget && Number.isFinite(v.metric) && !better(config.target, v.metric)) {

@@ -63,12 +63,18 @@ describe('airline passengers', () => {
     expect(task.baseline.metric).toBeCloseTo(Math.sqrt(sq / 24), 10)
     // a perfect forecast scores 0, one off by the training std scores that std
     const perfect = Float32Array.from(task.validation[0].targets)
-    expect(task.score([perfect]).metric).toBeCloseTo(0, 3)
+    expect(task.score([perfect], task.validation).metric).toBeCloseTo(0, 3)
     const train = AIRLINE_PASSENGERS.slice(0, 120)
     const mean = train.reduce((a, b) => a + b, 0) / 120
     const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / 120)
-    expect(task.score([perfect.map((v) => v + 1)]).metric).toBeCloseTo(std, 1)
+    expect(task.score([perfect.map((v) => v + 1)], task.validation).metric).toBeCloseTo(std, 1)
   })
+  it('scores its training metric on all 108 training windows', () => {
+    const task = createTask('airline', { seqLen: 12 }, 0)
+    expect(task.trainSample[0].B).toBe(108)
+    expect(task.score([Float32Array.from(task.trainSample[0].targets)], task.trainSample).metric).toBeCloseTo(0, 3)
+  })
+
   it('never shows the model a test month during training', () => {
     const task = createTask('airline', { seqLen: 12 }, 0)
     const b = task.trainBatch(500, new Rng(1))
@@ -87,7 +93,7 @@ describe('character language model', () => {
     expect(task.baseline.metric).toBeLessThan(Math.log2(task.inputSize))
     // uniform logits score exactly log2(V)
     const uniform = new Float32Array(task.validation[0].T * task.validation[0].B * task.inputSize)
-    expect(task.score([uniform]).metric).toBeCloseTo(Math.log2(task.inputSize), 5)
+    expect(task.score([uniform], task.validation).metric).toBeCloseTo(Math.log2(task.inputSize), 5)
   })
   it('learns a user text and refuses one too short', () => {
     const text = 'abcabcabc'.repeat(40)
@@ -122,6 +128,12 @@ describe('sentiment with negation', () => {
 })
 
 describe('every task', () => {
+  it.each(TASK_NAMES)('%s keeps a training sample distinct from its validation set', (name) => {
+    const task = createTask(name, {}, 4)
+    expect(task.trainSample[0].T).toBe(task.validation[0].T)
+    expect(Array.from(task.trainSample[0].x)).not.toEqual(Array.from(task.validation[0].x))
+  })
+
   it.each(TASK_NAMES)('%s gives the same validation data for the same data seed', (name) => {
     const a = createTask(name, {}, 11), b = createTask(name, {}, 11)
     expect(Array.from(a.validation[0].x)).toEqual(Array.from(b.validation[0].x))

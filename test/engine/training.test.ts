@@ -32,6 +32,8 @@ describe('a training run', () => {
     expect(series('train_loss')).toHaveLength(60)
     expect(series('grad_norm')).toHaveLength(60)
     expect(series('val_metric').map((p) => p.step)).toEqual([0, 20, 40, 60])
+    expect(series('train_metric').map((p) => p.step)).toEqual([0, 20, 40, 60])
+    expect(series('train_metric').every((p) => Number.isFinite(p.value) && p.value >= 0)).toBe(true)
     expect(flows.map((s) => s.step)).toEqual([0, 30])
     expect(flows[0]).toMatchObject({ rows: 4, T: 8 })
     expect(flows[0].norms).toHaveLength(32)

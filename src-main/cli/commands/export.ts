@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { InputError } from '../../engine/errors'
+import { SERIES_NAMES } from '../../engine/training'
 import { flattenRun, runRecord, sweepRecord, toCsv } from '../../reports/run-record'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
@@ -40,7 +41,7 @@ Options:
           sweep: sweepRecord(store.getSweep(sweepId)!),
           runs: runs.map((r) => ({
             ...runRecord(r),
-            series: Object.fromEntries((['train_loss', 'grad_norm', 'val_loss', 'val_metric'] as const).map((s) => [s, store.series(r.id, s)])),
+            series: Object.fromEntries(SERIES_NAMES.map((s) => [s, store.series(r.id, s)])),
             grad_flow: store.gradFlow(r.id),
           })),
         }, null, 1) + '\n'

@@ -31,6 +31,7 @@ export function addingTask(seqLen: number, seed: number): Task {
   }
 
   const validation = [fill(batchBuffers(T, VALIDATION_SIZE, 2, VALIDATION_SIZE, false), new Rng(seed ^ 0x5eed))]
+  const trainSample = [fill(batchBuffers(T, VALIDATION_SIZE, 2, VALIDATION_SIZE, false), new Rng(seed ^ 0x7a11))]
   // Baseline: predict the mean target seen in training data (≈ 1, MSE ≈ 1/6), on the validation set.
   const reference = fill(batchBuffers(T, 4096, 2, 4096, false), new Rng(seed ^ 0xba5e))
   const mean = Array.from(reference.targets).reduce((a, b) => a + b, 0) / reference.B
@@ -44,13 +45,13 @@ export function addingTask(seqLen: number, seed: number): Task {
     metric: { name: 'mse', lowerIsBetter: true, description: 'mean squared error of the predicted sum' },
     baseline: { metric: baselineMse, description: `predict the mean target (${mean.toFixed(3)})` },
     citation: 'Adding problem: Hochreiter & Schmidhuber (1997); Le, Jaitly & Hinton (2015); Bai, Kolter & Koltun (2018).',
-    validation,
+    validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(T, B, 2, B, false)
       return fill(scratch, rng)
     },
-    score(outputs) {
-      const { sum, count } = lossSum(head, outputs[0], validation[0].targets)
+    score(outputs, batches) {
+      const { sum, count } = lossSum(head, outputs[0], batches[0].targets)
       return { loss: sum / count, metric: sum / count }
     },
   }

@@ -48,6 +48,7 @@ export function airlineTask(window: number): Task {
   const testMonths = Array.from({ length: data.length - TRAIN_MONTHS }, (_, i) => TRAIN_MONTHS + i)
   const trainMonths = Array.from({ length: TRAIN_MONTHS - window }, (_, i) => window + i)
   const validation = [windows(testMonths, batchBuffers(window, testMonths.length, 1, testMonths.length, false))]
+  const trainSample = [windows(trainMonths, batchBuffers(window, trainMonths.length, 1, trainMonths.length, false))]
   const seasonal = Math.sqrt(testMonths.reduce((s, m) => s + (data[m] - data[m - 12]) ** 2, 0) / testMonths.length)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
@@ -57,13 +58,13 @@ export function airlineTask(window: number): Task {
     metric: { name: 'rmse', lowerIsBetter: true, description: 'RMSE of the forecast on the 24 test months, in thousands of passengers' },
     baseline: { metric: seasonal, description: 'seasonal naive: the value 12 months earlier' },
     citation: AIRLINE_CITATION,
-    validation,
+    validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(window, B, 1, B, false)
       return windows(Array.from({ length: B }, () => trainMonths[rng.int(trainMonths.length)]), scratch)
     },
-    score(outputs) {
-      const out = outputs[0], y = validation[0].targets
+    score(outputs, batches) {
+      const out = outputs[0], y = batches[0].targets
       let sq = 0
       for (let b = 0; b < out.length; b++) sq += (out[b] - y[b]) ** 2
       const mse = sq / out.length

@@ -37,6 +37,8 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
   const valRng = new Rng(seed ^ 0x5eed)
   const valStarts = Array.from({ length: VALIDATION_WINDOWS }, () => split + valRng.int(ids.length - split - T - 1))
   const validation = [windows(valStarts, batchBuffers(T, VALIDATION_WINDOWS, V, T * VALIDATION_WINDOWS, true))]
+  const trainStarts = Array.from({ length: VALIDATION_WINDOWS }, () => valRng.int(split - T - 1))
+  const trainSample = [windows(trainStarts, batchBuffers(T, VALIDATION_WINDOWS, V, T * VALIDATION_WINDOWS, true))]
 
   // Unigram baseline, scored on exactly the validation targets.
   const counts = new Float64Array(V).fill(1)
@@ -54,15 +56,15 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
     metric: { name: 'bpc', lowerIsBetter: true, description: 'bits per character on the validation text' },
     baseline: { metric: bits / vt.length, description: 'unigram character frequencies' },
     citation: `Character-level language modelling on ${source} (${ids.length} characters, ${V} symbols; last 10% for validation).`,
-    validation,
+    validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(T, B, V, T * B, true)
       if (starts.length !== B) starts = new Int32Array(B)
       for (let b = 0; b < B; b++) starts[b] = rng.int(split - T - 1)
       return windows(starts, scratch)
     },
-    score(outputs) {
-      const { sum, count } = lossSum(head, outputs[0], vt)
+    score(outputs, batches) {
+      const { sum, count } = lossSum(head, outputs[0], batches[0].targets)
       return { loss: sum / count, metric: sum / count / Math.LN2 }
     },
   }

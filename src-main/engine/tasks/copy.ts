@@ -34,6 +34,7 @@ export function copyTask(delay: number, seed: number): Task {
   }
   const make = (B: number, s: number) => fill(batchBuffers(L, B, CLASSES, L * B, true), new Rng(s))
   const validation = [make(VALIDATION_SIZE, seed ^ 0x5eed)]
+  const trainSample = [make(VALIDATION_SIZE, seed ^ 0x7a11)]
   const counts = (b: Batch) => {
     const c = Array.from({ length: L }, () => new Array(CLASSES).fill(0))
     for (let t = 0; t < L; t++) for (let i = 0; i < b.B; i++) c[t][b.targets[t * b.B + i]]++
@@ -48,13 +49,13 @@ export function copyTask(delay: number, seed: number): Task {
     metric: { name: 'ce', lowerIsBetter: true, description: 'cross-entropy per step, in nats' },
     baseline: { metric: baseline, description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` },
     citation: 'Copy memory: Arjovsky, Shah & Bengio (2016); Bai, Kolter & Koltun (2018).',
-    validation,
+    validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(L, B, CLASSES, L * B, true)
       return fill(scratch, rng)
     },
-    score(outputs) {
-      const { sum, count } = lossSum(head, outputs[0], validation[0].targets)
+    score(outputs, batches) {
+      const { sum, count } = lossSum(head, outputs[0], batches[0].targets)
       return { loss: sum / count, metric: sum / count }
     },
   }

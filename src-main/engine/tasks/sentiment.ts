@@ -51,6 +51,7 @@ export function sentimentTask(seqLen: number, seed: number): Task {
     return batch
   }
   const validation = [fill(batchBuffers(T, VALIDATION_SIZE, V, VALIDATION_SIZE, true), new Rng(seed ^ 0x5eed))]
+  const trainSample = [fill(batchBuffers(T, VALIDATION_SIZE, V, VALIDATION_SIZE, true), new Rng(seed ^ 0x7a11))]
   const train = fill(batchBuffers(T, 4096, V, 4096, true), new Rng(seed ^ 0xba5e))
   const positives = Array.from(train.targets).reduce((a, b) => a + b, 0)
   const majority = positives * 2 >= train.B ? 1 : 0
@@ -64,17 +65,17 @@ export function sentimentTask(seqLen: number, seed: number): Task {
     metric: { name: 'accuracy', lowerIsBetter: false, description: 'fraction of validation reviews classified correctly' },
     baseline: { metric: majorityAccuracy, description: `majority class (${majority ? 'positive' : 'negative'})` },
     citation: 'Generated reviews with negation ("not good" is negative), written for rnnbench.',
-    validation,
+    validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(T, B, V, B, true)
       return fill(scratch, rng)
     },
-    score(outputs) {
-      const out = outputs[0]
-      const { sum, count } = lossSum(head, out, vt)
+    score(outputs, batches) {
+      const out = outputs[0], y = batches[0].targets
+      const { sum, count } = lossSum(head, out, y)
       let correct = 0
-      for (let b = 0; b < vt.length; b++) if (argmaxRow(out, b, 2) === vt[b]) correct++
-      return { loss: sum / count, metric: correct / vt.length }
+      for (let b = 0; b < y.length; b++) if (argmaxRow(out, b, 2) === y[b]) correct++
+      return { loss: sum / count, metric: correct / y.length }
     },
   }
 }

@@ -46,8 +46,10 @@ export interface Task {
   trainBatch(B: number, rng: { uniform(): number; int(n: number): number }): Batch
   /** The fixed validation set, identical for every run with the same task options and seed. */
   readonly validation: Batch[]
-  /** Score head outputs for the validation batches: the loss as trained, and the metric. */
-  score(outputs: FloatArray[]): { loss: number; metric: number }
+  /** A fixed sample of the training data, scored like the validation set (the training metric). */
+  readonly trainSample: Batch[]
+  /** Score head outputs for `batches` (the validation set or the training sample): the loss as trained, and the metric. */
+  score(outputs: FloatArray[], batches: Batch[]): { loss: number; metric: number }
 }
 
 /** Loss over a batch's head outputs, the same reduction as training (mean). Returns the sum and count. */
