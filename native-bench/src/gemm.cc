@@ -1,6 +1,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -112,7 +113,10 @@ static void kernel_avx2(int K, const float* A, long sai, long sak, const float* 
 
 bool cpu_has_avx2_fma() {
 #ifdef RB_X86
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  // RNNBENCH_NATIVE_ISA=portable forces the portable kernels, so that the path other CPUs
+  // (and arm64) take is tested on machines that have AVX2 too.
+  static const bool yes = !(std::getenv("RNNBENCH_NATIVE_ISA") && std::strcmp(std::getenv("RNNBENCH_NATIVE_ISA"), "portable") == 0) &&
+                          __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return yes;
 #else
   return false;

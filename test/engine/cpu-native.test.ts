@@ -1,9 +1,10 @@
 // cpu-native beyond the parity cases: whole training steps against PyTorch, the same gradient flow
 // as the reference, results independent of the thread count, and seeded dropout.
 
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { probeBackend } from '../../src-main/engine/backends'
 import { cpuJsBackend } from '../../src-main/engine/cpu-js/backend'
 import { Rng } from '../../src-main/engine/rng'
 import type { ModelConfig, OptimizerConfig } from '../../src-main/engine/types'
@@ -15,6 +16,13 @@ const [native] = await backendsUnderTest(['cpu-native'])
 describe('cpu-native', () => {
   if (skipUnavailable(native)) return
   const backend = native.backend!
+
+  it('runs its AVX2/FMA kernels where the CPU has them', async (ctx) => {
+    if (!existsSync('/proc/cpuinfo')) return ctx.skip('no /proc/cpuinfo to read the CPU flags from')
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].split(' ') ?? []
+    const isa = (await probeBackend('cpu-native')).details?.isa
+    expect(isa).toBe(flags.includes('avx2') && flags.includes('fma') ? 'avx2-fma' : 'portable')
+  })
 
   const trainDir = join(__dirname, '..', 'fixtures', 'train')
   it.each(readdirSync(trainDir))('follows PyTorch through whole training steps: %s', async (file) => {
