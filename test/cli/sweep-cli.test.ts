@@ -202,6 +202,16 @@ describe('rnnbench bench', () => {
     expect(b.gflops).toBeCloseTo(b.flops / (b.ms_median * 1e6), 6)
   })
 
+  it('validates cpu-native against cpu-js before timing it, where the addon is built', (ctx) => {
+    const r = rnnbench(['bench', '--backend', 'cpu-native', '--cell', 'lstm', '--hidden', '24', '--input', '8', '--batch', '5', '--seq', '9', '--repeats', '2', '--json'])
+    if (r.code === 2 && /not available/.test(r.stderr)) return ctx.skip(r.stderr.trim())
+    expect(r.code, r.stderr).toBe(0)
+    const b = JSON.parse(r.stdout)
+    expect(b.validated).toMatch(/^matches cpu-js on y, dx and every gradient \(worst value at [\d.]+% of the parity tolerance\)$/)
+    expect(b.device).toMatch(/C\+\+ (avx2-fma|portable) kernels/)
+    expect(b.activation_bytes).toBe(4 * (6 * 9 * 5 * 24 + 5 * 24)) // LSTM's minimum: 6·H per step and row, plus c0
+  })
+
   it('refuses an unknown cell with exit 2', () => {
     const r = rnnbench(['bench', '--cell', 'transformer'])
     expect(r.code).toBe(2)
