@@ -29,19 +29,19 @@ export function linearBackward(
   gemmNN(R, F, O, dout, 0, O, P, wOff, F, dfeats, dfeatsOff, F, false)
 }
 
-/** Mean squared error over all R·O values (torch's reduction='mean'); writes ∂loss/∂pred. */
-export function mseLoss(n: number, dpred: FloatArray, pred: FloatArray, target: ArrayLike<number>): number {
+/** Mean squared error over all n values (torch's reduction='mean'); writes ∂loss/∂pred unless dpred is null (evaluation). */
+export function mseLoss(n: number, dpred: FloatArray | null, pred: FloatArray, target: ArrayLike<number>): number {
   let sum = 0
   for (let k = 0; k < n; k++) {
     const e = pred[k] - target[k]
     sum += e * e
-    dpred[k] = (2 * e) / n
+    if (dpred) dpred[k] = (2 * e) / n
   }
   return sum / n
 }
 
-/** Softmax cross-entropy averaged over rows (torch's F.cross_entropy); writes ∂loss/∂logits. */
-export function crossEntropyLoss(R: number, O: number, dlogits: FloatArray, logits: FloatArray, target: ArrayLike<number>): number {
+/** Softmax cross-entropy averaged over rows (torch's F.cross_entropy); writes ∂loss/∂logits unless dlogits is null (evaluation). */
+export function crossEntropyLoss(R: number, O: number, dlogits: FloatArray | null, logits: FloatArray, target: ArrayLike<number>): number {
   let total = 0
   for (let r = 0; r < R; r++) {
     const o = r * O
@@ -52,7 +52,7 @@ export function crossEntropyLoss(R: number, O: number, dlogits: FloatArray, logi
     const logSum = max + Math.log(sum)
     const cls = target[r]
     total += logSum - logits[o + cls]
-    for (let k = 0; k < O; k++) dlogits[o + k] = (Math.exp(logits[o + k] - logSum) - (k === cls ? 1 : 0)) / R
+    if (dlogits) for (let k = 0; k < O; k++) dlogits[o + k] = (Math.exp(logits[o + k] - logSum) - (k === cls ? 1 : 0)) / R
   }
   return total / R
 }

@@ -4,6 +4,7 @@
 
 import type { Batch } from '../backend'
 import type { FloatArray } from '../cpu-js/gemm'
+import { crossEntropyLoss, mseLoss } from '../cpu-js/head'
 import type { HeadConfig } from '../types'
 
 export const TASK_NAMES = ['adding', 'copy', 'airline', 'charlm', 'sentiment'] as const
@@ -52,24 +53,11 @@ export interface Task {
   score(outputs: FloatArray[], batches: Batch[]): { loss: number; metric: number }
 }
 
-/** Loss over a batch's head outputs, the same reduction as training (mean). Returns the sum and count. */
+/** Loss over a batch's head outputs, the same reduction as training (mean), as its sum and count. */
 export function lossSum(head: HeadConfig, out: FloatArray, targets: ArrayLike<number>): { sum: number; count: number } {
-  const O = head.outputSize
-  if (head.loss === 'mse') {
-    let s = 0
-    for (let k = 0; k < out.length; k++) s += (out[k] - targets[k]) ** 2
-    return { sum: s, count: out.length }
-  }
-  const rows = out.length / O
-  let s = 0
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity
-    for (let k = 0; k < O; k++) max = Math.max(max, out[r * O + k])
-    let z = 0
-    for (let k = 0; k < O; k++) z += Math.exp(out[r * O + k] - max)
-    s += max + Math.log(z) - out[r * O + targets[r]]
-  }
-  return { sum: s, count: rows }
+  if (head.loss === 'mse') return { sum: mseLoss(out.length, null, out, targets) * out.length, count: out.length }
+  const rows = out.length / head.outputSize
+  return { sum: crossEntropyLoss(rows, head.outputSize, null, out, targets) * rows, count: rows }
 }
 
 export function argmaxRow(out: FloatArray, row: number, O: number): number {
