@@ -66,8 +66,7 @@ export function parseParityCase(text: string): ParityCase {
   const { inputSize: I, hiddenSize: H, numLayers: L } = network
   const D = directions(network)
 
-  const [T, B] = tensorShape(c.x, 'x', [null, null, I], `[T][B][${I}] (input_size ${I})`)
-  const x = readTensor(c.x, 'x', [T, B, I])
+  const { dims: [T, B], data: x } = readShapedTensor(c.x, 'x', [null, null, I], `[T][B][${I}] (input_size ${I})`)
   const dy = readTensor(c.dy, 'dy', [T, B, D * H], `[${T}][${B}][${D * H}] (T and B from x, ${D}·hidden_size)`)
   const stateShape = [L * D, B, H]
   const stateHint = `[${L * D}][${B}][${H}] (num_layers·directions, B from x, hidden_size)`
@@ -144,8 +143,8 @@ export function nest(flat: ArrayLike<number>, shape: number[], offset = 0): Nest
   return build(0, offset)
 }
 
-/** The shape of a nested array, checking the dims that are fixed (null: any length ≥ 1). */
-function tensorShape(value: unknown, field: string, shape: Array<number | null>, hint: string): number[] {
+/** A nested array whose shape is read from its first elements, checking the dims that are fixed (null: any length ≥ 1). */
+function readShapedTensor(value: unknown, field: string, shape: Array<number | null>, hint: string): { dims: number[]; data: Float64Array } {
   const dims: number[] = []
   let v: unknown = value
   for (let d = 0; d < shape.length; d++) {
@@ -155,13 +154,12 @@ function tensorShape(value: unknown, field: string, shape: Array<number | null>,
     dims.push(v.length)
     v = v[0]
   }
-  readTensor(value, field, dims, hint)
   shape.forEach((want, d) => {
     if (want !== null && dims[d] !== want) {
       throw new InputError(field, `expected shape ${hint}; dimension ${d} has length ${dims[d]}`)
     }
   })
-  return dims
+  return { dims, data: readTensor(value, field, dims, hint) }
 }
 
 /** Nested array of exactly `shape` → flat Float64Array; every value a finite number. */
