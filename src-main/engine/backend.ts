@@ -83,6 +83,12 @@ export interface TrainStepResult {
   gradFlow: Float32Array | null
   forwardMs: number
   backwardMs: number
+  /** The whole step as the backend measured it, where that differs from the caller's wall clock (GPU). */
+  stepMs?: number
+  /** GPU backends: kernel dispatches recorded for this step. */
+  dispatches?: number
+  /** GPU backends: how the times were taken. */
+  timing?: 'gpu-timestamps' | 'wall-clock'
 }
 
 export interface MemoryReport {
@@ -91,6 +97,8 @@ export interface MemoryReport {
   optimizerBytes: number
   /** What the forward keeps for BPTT at the last (T, B) it ran. */
   activationBytes: number
+  /** GPU backends: peak bytes of live device buffers, counted by the backend's allocator. */
+  deviceBytes?: number
 }
 
 export interface ModelRunner {
@@ -107,6 +115,12 @@ export interface ModelRunner {
   /** Head outputs [R, O] in evaluation mode (no dropout). Needs a head. */
   predict(input: SequenceInput): Promise<FloatArray>
   memory(): MemoryReport
+  /**
+   * How many trainStep calls a caller may leave unawaited (default 1). A GPU backend submits a
+   * step and resolves its promise when the figures come back; keeping a few in flight keeps the
+   * device busy while the CPU prepares the next batches.
+   */
+  readonly maxStepsInFlight?: number
   dispose(): void
 }
 

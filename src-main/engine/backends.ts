@@ -8,8 +8,7 @@ import { InputError } from './errors'
 const loaders: Record<BackendName, () => Promise<Backend | BackendProbe>> = {
   'cpu-js': async () => cpuJsBackend,
   'cpu-native': async () => (await import('./cpu-native/backend')).cpuNativeBackend,
-  // Its kernels are not written yet: it reports the adapter it found and why it is unavailable.
-  webgpu: async () => (await import('./webgpu/backend')).probeWebgpu(),
+  webgpu: async () => (await import('./webgpu/backend')).webgpuBackend,
 }
 
 export function parseBackendName(value: unknown, field = 'backend'): BackendName {

@@ -10,7 +10,7 @@ import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
 
 const dir = join(__dirname, '..', 'fixtures', 'parity')
 const cases = readdirSync(dir).filter((f) => f.endsWith('.case.json')).map((f) => f.replace('.case.json', '')).sort()
-const backends = await backendsUnderTest(['cpu-js', 'cpu-native'])
+const backends = await backendsUnderTest(['cpu-js', 'cpu-native', 'webgpu'])
 
 it('has golden cases for every cell', () => {
   for (const cell of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru']) {

@@ -1,0 +1,226 @@
+// One timestep of each cell as one dispatch, forward and backward side by side (REFERENCE.md §1,
+// PyTorch's equations and gate order; the same arithmetic as cpu-js/cells.ts).
+//
+// One invocation per hidden unit and batch row: global id x = j < H, y = b < B; workgroups of 64
+// units share a batch row, so the vector the recurrent product reads (h_{t-1}[b] forward,
+// ∂L/∂gates_{t+1}[b] backward) is staged once per workgroup in chunks of 64.
+//
+// Forward, fused: gh = h_{t-1}·W_hhᵀ + b_hh for the unit's G gates, then the nonlinearities and the
+// state update. W_hh is read transposed ([H, G·H], made once per step by `transpose`), so
+// neighbouring units read neighbouring words. gx = x_t·W_ihᵀ + b_ih comes from the all-timestep
+// GEMM. What the forward keeps for the backward (as cpu-js): RNN h_t; LSTM c_t and i, f, g, o;
+// GRU r, z, n and gh_n = W_hn·h + b_hn.
+//
+// Backward, fused: dh = ∂L/∂y_t + (∂L/∂gates_{t+1})·W_hh + the cell's direct path, then the gate
+// gradients of step t. The direct path is per unit, so it is carried in the unit's own slot of
+// `carry` from one step to the next: the LSTM's ∂L/∂c_t·f, the GRU's ∂L/∂h_t·z. `state_grad`
+// finishes the sequence: ∂L/∂h0 and ∂L/∂c0.
+//
+// Legend: G = gates (RNN 1, LSTM 4, GRU 3), GH = G·H; offsets are into the arena, in floats.
+
+import type { CellKind } from '../../types'
+import { defineKernel, type KernelDef } from '../kernel'
+
+export const UNITS_PER_WORKGROUP = 64
+
+const FORWARD_ARGS = [
+  ['H', 'u32'], ['B', 'u32'],
+  ['gx', 'u32'],      // [B, GH]  x_t·W_ihᵀ + b_ih
+  ['whh_t', 'u32'],   // [H, GH]  W_hhᵀ
+  ['bhh', 'u32'],     // [GH]
+  ['hprev', 'u32'],   // [B, H]
+  ['h', 'u32'],       // out [B, H]
+  ['y', 'u32'], ['y_ld', 'u32'],  // out: y[t, b, d·H + j] = m[y + b·y_ld + j]
+  ['cprev', 'u32'], ['c', 'u32'], // LSTM [B, H]
+  ['cache', 'u32'],   // out [B, 4H]: LSTM i, f, g, o; GRU r, z, n, gh_n
+] as const
+
+const BACKWARD_ARGS = [
+  ['H', 'u32'], ['B', 'u32'],
+  ['dy', 'u32'], ['y_ld', 'u32'], // ∂L/∂y[t, b, d·H + j] = m[dy + b·y_ld + j]
+  ['has_next', 'u32'],            // 0 at the first step processed: nothing from step t+1
+  ['dgh_next', 'u32'],            // [B, GH] gate gradients (hidden side) of the step after
+  ['whh', 'u32'],                 // [GH, H]
+  ['h', 'u32'],                   // [B, H] h_t (RNN)
+  ['hprev', 'u32'],               // [B, H] h_{t-1} (GRU)
+  ['c', 'u32'], ['cprev', 'u32'], // [B, H] c_t, c_{t-1} (LSTM)
+  ['cache', 'u32'],               // [B, 4H]
+  ['dgi', 'u32'],                 // out [B, GH] for W_ih, b_ih and x
+  ['dgh', 'u32'],                 // out [B, GH] for W_hh, b_hh and h_{t-1} (GRU; the others share dgi)
+  ['carry', 'u32'],               // in/out [B, H] the direct path to step t−1
+  ['dhs', 'u32'],                 // out [B, H] dh itself, for gradient-flow norms
+] as const
+
+const STATE_GRAD_ARGS = [
+  ['H', 'u32'], ['B', 'u32'],
+  ['dgh', 'u32'],    // [B, GH] gate gradients of the last step processed (the first in time order)
+  ['whh', 'u32'],    // [GH, H]
+  ['carry', 'u32'],  // [B, H]
+  ['dh0', 'u32'],    // out [B, H]
+  ['dc0', 'u32'],    // out [B, H] (LSTM)
+] as const
+
+const gates = (cell: CellKind) => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1)
+
+/** Σ_k v[b, k]·W[k·GH + g·H + j] for every gate g: v staged through workgroup memory in chunks of 64. */
+const RECURRENT_PRODUCT = /* wgsl */ `
+var<workgroup> chunk: array<f32, 64>;
+// acc[g] += Σ_{k < len} m[v + k] · m[w + k·w_k + g·w_g]; called in uniform control flow.
+fn product(acc: ptr<function, array<f32, G>>, v: u32, len: u32, w: u32, w_k: u32, w_g: u32, live: bool, lane: u32) {
+  for (var k0 = 0u; k0 < len; k0 += 64u) {
+    if (k0 + lane < len) { chunk[lane] = m[v + k0 + lane]; }
+    workgroupBarrier();
+    if (live) {
+      let n = min(64u, len - k0);
+      for (var kk = 0u; kk < n; kk++) {
+        let vk = chunk[kk];
+        let row = w + (k0 + kk) * w_k;
+        for (var g = 0u; g < G; g++) { (*acc)[g] = fma(vk, m[row + g * w_g], (*acc)[g]); }
+      }
+    }
+    workgroupBarrier();
+  }
+}
+`
+
+// ---------------------------------------------------------------------------------------------
+// The cell-specific part of each step. In scope: j, b, H, acc (forward: gh per gate; backward:
+// nothing yet), u = b·H + j, gx row x = a.gx + b·GH, cache row q = a.cache + b·4H.
+
+const FORWARD_CELL: Record<CellKind, string> = {
+  rnn_tanh: /* wgsl */ `
+    let h = tanh_(m[x + j] + acc[0]);`,
+  rnn_relu: /* wgsl */ `
+    let h = max(m[x + j] + acc[0], 0.0);`,
+  lstm: /* wgsl */ `
+    let i = sigmoid(m[x + j] + acc[0]);
+    let f = sigmoid(m[x + H + j] + acc[1]);
+    let g = tanh_(m[x + 2u * H + j] + acc[2]);
+    let o = sigmoid(m[x + 3u * H + j] + acc[3]);
+    let c = f * m[a.cprev + u] + i * g;
+    m[a.c + u] = c;
+    let h = o * tanh_(c);
+    m[q + j] = i; m[q + H + j] = f; m[q + 2u * H + j] = g; m[q + 3u * H + j] = o;`,
+  gru: /* wgsl */ `
+    let r = sigmoid(m[x + j] + acc[0]);
+    let z = sigmoid(m[x + H + j] + acc[1]);
+    let ghn = acc[2];
+    let n = tanh_(m[x + 2u * H + j] + r * ghn);
+    let h = (1.0 - z) * n + z * m[a.hprev + u];
+    m[q + j] = r; m[q + H + j] = z; m[q + 2u * H + j] = n; m[q + 3u * H + j] = ghn;`,
+}
+
+// In scope: dh (total ∂L/∂h_t), u, q, gi = a.dgi + b·GH, gh = a.dgh + b·GH, has_next.
+const BACKWARD_CELL: Record<CellKind, string> = {
+  rnn_tanh: /* wgsl */ `
+    let y = m[a.h + u];
+    m[gi + j] = dh * (1.0 - y * y);`,
+  rnn_relu: /* wgsl */ `
+    m[gi + j] = select(0.0, dh, m[a.h + u] > 0.0);`,
+  lstm: /* wgsl */ `
+    let i = m[q + j]; let f = m[q + H + j]; let g = m[q + 2u * H + j]; let o = m[q + 3u * H + j];
+    let tc = tanh_(m[a.c + u]);
+    let dc = select(0.0, m[a.carry + u], has_next) + dh * o * (1.0 - tc * tc);
+    m[gi + j] = dc * g * i * (1.0 - i);
+    m[gi + H + j] = dc * m[a.cprev + u] * f * (1.0 - f);
+    m[gi + 2u * H + j] = dc * i * (1.0 - g * g);
+    m[gi + 3u * H + j] = dh * tc * o * (1.0 - o);
+    m[a.carry + u] = dc * f;`,
+  gru: /* wgsl */ `
+    let r = m[q + j]; let z = m[q + H + j]; let n = m[q + 2u * H + j]; let ghn = m[q + 3u * H + j];
+    let dan = dh * (1.0 - z) * (1.0 - n * n);
+    let dar = dan * ghn * r * (1.0 - r);
+    let daz = dh * (m[a.hprev + u] - n) * z * (1.0 - z);
+    m[gi + j] = dar; m[gi + H + j] = daz; m[gi + 2u * H + j] = dan;
+    m[gh + j] = dar; m[gh + H + j] = daz; m[gh + 2u * H + j] = dan * r;
+    m[a.carry + u] = dh * z;`,
+}
+
+const HEADER = (cell: CellKind) => `const G: u32 = ${gates(cell)}u;\n${RECURRENT_PRODUCT}`
+
+export function forwardStepKernel(cell: CellKind): KernelDef {
+  return defineKernel({
+    name: `${cell}_forward_step`,
+    args: FORWARD_ARGS,
+    body: `${HEADER(cell)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let j = gid.x; let b = gid.y; let H = a.H; let GH = G * H;
+  let live = j < H;
+  var acc: array<f32, G>;
+  if (live) { for (var g = 0u; g < G; g++) { acc[g] = m[a.bhh + g * H + j]; } }
+  // gh = h_{t-1}[b]·W_hhᵀ + b_hh for this unit's gates            W_hhᵀ [H, GH]
+  product(&acc, a.hprev + b * H, H, a.whh_t + j, GH, H, live, lid.x);
+  if (live) {
+    let u = b * H + j; let x = a.gx + b * GH; let q = a.cache + b * 4u * H;
+    ${FORWARD_CELL[cell]}
+    m[a.h + u] = h;
+    m[a.y + b * a.y_ld + j] = h;
+  }
+}
+`,
+  })
+}
+
+export function backwardStepKernel(cell: CellKind): KernelDef {
+  return defineKernel({
+    name: `${cell}_backward_step`,
+    args: BACKWARD_ARGS,
+    body: `${HEADER(cell)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let j = gid.x; let b = gid.y; let H = a.H; let GH = G * H;
+  let live = j < H;
+  let has_next = a.has_next == 1u;
+  // (∂L/∂gates_{t+1})·W_hh for unit j: Σ_r dgh_next[b, r]·W_hh[r, j]              W_hh [GH, H]
+  var acc: array<f32, 1>;
+  if (has_next) { productT(&acc, a.dgh_next + b * GH, GH, a.whh + j, H, live, lid.x); }
+  if (live) {
+    let u = b * H + j; let q = a.cache + b * 4u * H; let gi = a.dgi + b * GH; let gh = a.dgh + b * GH;
+    var dh = m[a.dy + b * a.y_ld + j] + acc[0];
+    ${cell === 'gru' ? 'if (has_next) { dh += m[a.carry + u]; }' : ''}
+    m[a.dhs + u] = dh;
+    ${BACKWARD_CELL[cell]}
+  }
+}
+${PRODUCT_T}
+`,
+  })
+}
+
+export function stateGradKernel(cell: CellKind): KernelDef {
+  return defineKernel({
+    name: `${cell}_state_grad`,
+    args: STATE_GRAD_ARGS,
+    body: `${HEADER(cell)}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let j = gid.x; let b = gid.y; let H = a.H; let GH = G * H;
+  let live = j < H;
+  var acc: array<f32, 1>;
+  productT(&acc, a.dgh + b * GH, GH, a.whh + j, H, live, lid.x);
+  if (live) {
+    let u = b * H + j;
+    ${cell === 'gru' ? 'm[a.dh0 + u] = acc[0] + m[a.carry + u];' : 'm[a.dh0 + u] = acc[0];'}
+    ${cell === 'lstm' ? 'm[a.dc0 + u] = m[a.carry + u];' : ''}
+  }
+}
+${PRODUCT_T}
+`,
+  })
+}
+
+/** One output per unit: acc[0] += Σ_{r < len} m[v + r]·m[w + r·w_r], v staged in chunks of 64. */
+const PRODUCT_T = /* wgsl */ `
+fn productT(acc: ptr<function, array<f32, 1>>, v: u32, len: u32, w: u32, w_r: u32, live: bool, lane: u32) {
+  for (var r0 = 0u; r0 < len; r0 += 64u) {
+    if (r0 + lane < len) { chunk[lane] = m[v + r0 + lane]; }
+    workgroupBarrier();
+    if (live) {
+      let n = min(64u, len - r0);
+      for (var rr = 0u; rr < n; rr++) { (*acc)[0] = fma(chunk[rr], m[w + (r0 + rr) * w_r], (*acc)[0]); }
+    }
+    workgroupBarrier();
+  }
+}
+`
