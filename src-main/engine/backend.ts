@@ -56,6 +56,10 @@ export interface StackResult {
   dc0: FloatArray | null  // [L·D, B, H] (LSTM)
   forwardMs: number
   backwardMs: number
+  /** GPU backends: kernel dispatches recorded for this call. */
+  dispatches?: number
+  /** GPU backends: how the times were taken. */
+  timing?: 'gpu-timestamps' | 'wall-clock'
 }
 
 export interface Batch extends SequenceInput {
@@ -118,7 +122,8 @@ export interface ModelRunner {
   /**
    * How many trainStep calls a caller may leave unawaited (default 1). A GPU backend submits a
    * step and resolves its promise when the figures come back; keeping a few in flight keeps the
-   * device busy while the CPU prepares the next batches.
+   * device busy while the CPU prepares the next batches. A backend copies a call's inputs before
+   * it returns: the caller may refill the same arrays for the next step at once.
    */
   readonly maxStepsInFlight?: number
   dispose(): void

@@ -2,6 +2,7 @@
 // cadence, divergence detection and time-to-target, and every figure a result records. Runs the
 // same in a worker thread, the CLI and tests; reports through hooks, owns no I/O.
 
+import type { TrainStepResult } from './backend'
 import { getBackend } from './backends'
 import type { FloatArray } from './cpu-js/gemm'
 import { initParameters } from './init'
@@ -44,6 +45,8 @@ export interface RunFigures {
     analyticTotalBytes: number
     /** Peak growth of this thread's V8 heap + ArrayBuffers over the run, sampled at each evaluation. */
     peakMeasuredBytes: number
+    /** GPU backends: peak bytes of live device buffers, from the backend's allocator. */
+    deviceBytes?: number
   }
   finalTrainLoss: number
   finalValLoss: number
@@ -54,6 +57,10 @@ export interface RunFigures {
   baseline: Baseline
   timeToTarget: { seconds: number; step: number } | null
   task: { name: string; seqLen: number; citation: string }
+  /** How step times were taken: the backend's wall clock (CPU), or the GPU's timestamp queries. */
+  timing: 'wall-clock' | 'gpu-timestamps'
+  /** GPU backends: kernel dispatches in one training step; null for CPU backends. */
+  dispatchesPerStep: number | null
 }
 
 export interface TrainingHooks {
@@ -137,36 +144,67 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     const minTimedSteps = Math.min(config.warmupSteps + 3, config.steps > 0 ? config.steps : Infinity)
     const finished = () => (config.steps > 0 && step >= config.steps) || (budgetFraction() >= 1 && step >= minTimedSteps)
     await evaluate() // step 0: the untrained network, so that every curve starts at the same point
-    while (!finished()) {
-      if (hooks.shouldStop?.()) throw new RunCancelled('cancelled')
-      const batch = task.trainBatch(config.batchSize, dataRng)
-      const wantFlow = config.gradFlowEvery > 0 && step % config.gradFlowEvery === 0
-      const t0 = performance.now()
-      const r = await model.trainStep(batch, { gradFlow: wantFlow, dropoutSeed: dropoutRng.nextU32() })
-      const stepMs = performance.now() - t0
-      step++
-      if (step > config.warmupSteps) { forwardMs.push(r.forwardMs); backwardMs.push(r.backwardMs); totalMs.push(stepMs) }
-      if (step === 1) firstLoss = r.loss
+
+    // Steps are issued without waiting for their figures, up to the backend's limit (a GPU backend
+    // queues several; CPU backends compute before they return, so the limit is 1), and the figures
+    // are taken in order: before every evaluation, and whenever the limit is reached.
+    const maxInFlight = Math.max(1, model.maxStepsInFlight ?? 1)
+    const inFlight: Array<{ result: Promise<TrainStepResult>; step: number; T: number; issuedAt: number }> = []
+    let dispatches: number | null = null
+    let timing: RunFigures['timing'] = 'wall-clock'
+    const accept = (r: TrainStepResult, at: { step: number; T: number; issuedAt: number }): boolean => {
+      const stepMs = r.stepMs ?? performance.now() - at.issuedAt
+      if (at.step > config.warmupSteps) { forwardMs.push(r.forwardMs); backwardMs.push(r.backwardMs); totalMs.push(stepMs) }
+      if (r.dispatches !== undefined) dispatches = r.dispatches
+      if (r.timing) timing = r.timing
+      if (at.step === 1) firstLoss = r.loss
       lastLoss = r.loss
-      const at = wall()
-      pending.push({ series: 'train_loss', step, wallMs: at, value: r.loss }, { series: 'grad_norm', step, wallMs: at, value: r.gradNorm })
+      const now = wall()
+      pending.push({ series: 'train_loss', step: at.step, wallMs: now, value: r.loss }, { series: 'grad_norm', step: at.step, wallMs: now, value: r.gradNorm })
       if (r.gradFlow) {
-        hooks.onGradFlow?.({ step: step - 1, rows: r.gradFlow.length / batch.T, T: batch.T, norms: Array.from(r.gradFlow) })
+        hooks.onGradFlow?.({ step: at.step - 1, rows: r.gradFlow.length / at.T, T: at.T, norms: Array.from(r.gradFlow) })
       }
       if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
-        divergence = `loss became ${r.loss} at step ${step}`
-        break
+        divergence = `loss became ${r.loss} at step ${at.step}`
+      } else if (at.step > 1 && r.loss > EXPLODING_FACTOR * Math.max(firstLoss, 1e-3)) {
+        divergence = `loss exploded to ${r.loss.toPrecision(3)} at step ${at.step} (first step: ${firstLoss.toPrecision(3)})`
       }
-      if (step > 1 && r.loss > EXPLODING_FACTOR * Math.max(firstLoss, 1e-3)) {
-        divergence = `loss exploded to ${r.loss.toPrecision(3)} at step ${step} (first step: ${firstLoss.toPrecision(3)})`
-        break
+      if (divergence) { step = at.step; return false }
+      if (now - lastProgress > 250) {
+        lastProgress = now
+        hooks.onProgress?.({ fraction: Math.min(1, budgetFraction()), step: at.step, loss: r.loss })
       }
-      if (step % config.evalEvery === 0) await evaluate()
-      if (at - lastProgress > 250) {
-        lastProgress = at
-        hooks.onProgress?.({ fraction: Math.min(1, budgetFraction()), step, loss: r.loss })
-      }
+      return true
     }
+    /** Takes the figures of every step in flight; false once one diverged (later ones are dropped). */
+    const drain = async (): Promise<boolean> => {
+      while (inFlight.length) {
+        const next = inFlight.shift()!
+        if (!accept(await next.result, next)) {
+          await Promise.allSettled(inFlight.splice(0).map((s) => s.result))
+          return false
+        }
+      }
+      return true
+    }
+    while (!finished()) {
+      if (hooks.shouldStop?.()) {
+        await Promise.allSettled(inFlight.map((s) => s.result))
+        throw new RunCancelled('cancelled')
+      }
+      const batch = task.trainBatch(config.batchSize, dataRng)
+      const wantFlow = config.gradFlowEvery > 0 && step % config.gradFlowEvery === 0
+      const issuedAt = performance.now()
+      const result = model.trainStep(batch, { gradFlow: wantFlow, dropoutSeed: dropoutRng.nextU32() })
+      step++
+      inFlight.push({ result, step, T: batch.T, issuedAt })
+      const evaluating = step % config.evalEvery === 0
+      if (inFlight.length >= maxInFlight || evaluating || finished()) {
+        if (!(await drain())) break
+      }
+      if (evaluating) await evaluate()
+    }
+    if (!divergence) await drain()
     if (!divergence && step % config.evalEvery !== 0) await evaluate()
     flush()
 
@@ -198,6 +236,8 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
       baseline: task.baseline,
       timeToTarget,
       task: { name: task.name, seqLen: task.seqLen, citation: task.citation },
+      timing,
+      dispatchesPerStep: dispatches,
     }
   } finally {
     model.dispose()

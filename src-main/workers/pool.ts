@@ -4,7 +4,7 @@
 // `resume` resets and runs again. This thread is the only writer.
 
 import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
+import { SHARE_ENV, Worker } from 'node:worker_threads'
 import type { RunConfig } from '../engine/run-config'
 import type { RunFigures } from '../engine/training'
 import type { RunStatus, Store } from '../store/store'
@@ -20,8 +20,8 @@ export interface RunnerOptions {
   workers: number
   /** The built worker entry (out/main/worker.js). */
   workerScript: URL
-  /** Extra environment for the workers (tests use it for fault injection). */
-  env?: NodeJS.ProcessEnv
+  /** Fault injection for the runner's own tests (see run-worker.ts); unset in normal use. */
+  fault?: string
   events?: RunnerEvents
 }
 
@@ -71,7 +71,10 @@ export class SweepRunner {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.options.workerScript, { env: { ...process.env, ...this.options.env } })
+    // The workers share the process environment: the WebGPU backend points the Vulkan loader at
+    // SwiftShader by setting VK_ICD_FILENAMES, which a worker's private copy of process.env would
+    // never pass on to the loader.
+    const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { fault: this.options.fault ?? null } })
     const slot: Slot = { worker, runId: null, config: null }
     this.slots.add(slot)
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m))

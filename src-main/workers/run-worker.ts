@@ -2,7 +2,7 @@
 // main thread writes everything, so a crash here can lose at most the run in progress.
 
 import { readFile } from 'node:fs/promises'
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { probeBackend } from '../engine/backends'
 import { APP_VERSION, GIT_COMMIT } from '../engine/build-info'
 import { environmentInfo } from '../engine/environment'
@@ -15,11 +15,12 @@ if (!port) throw new Error('run-worker must be started as a worker thread')
 const post = (message: FromWorker) => port.postMessage(message)
 
 /**
- * Fault injection for the runner's own tests: RNNBENCH_FAULT="crash:SEED" ends the thread and
- * "throw:SEED" throws, for runs with that seed. Unset in normal use.
+ * Fault injection for the runner's own tests: fault "crash:SEED" ends the thread and "throw:SEED"
+ * throws, for runs with that seed. Passed in workerData (the environment is shared by every
+ * worker); unset in normal use.
  */
 function injectFault(config: RunConfig): void {
-  const [kind, seed] = (process.env.RNNBENCH_FAULT ?? '').split(':')
+  const [kind, seed] = String((workerData as { fault?: string | null } | null)?.fault ?? '').split(':')
   if (Number(seed) !== config.seed) return
   if (kind === 'crash') process.exit(70)
   if (kind === 'throw') throw new Error(`injected fault for seed ${seed}`)

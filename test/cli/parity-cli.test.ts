@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compareNested, type Nested } from '../helpers/compare'
+import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
 import { rnnbench } from '../helpers/cli'
 
 const fixtures = join(__dirname, '..', 'fixtures', 'parity')
@@ -40,6 +41,17 @@ describe('rnnbench parity', () => {
     const bad = rnnbench(['parity', fixture('lstm_h0.case.json'), '--expect', wrong])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/^FAIL cpu-js: .*worst grads\.weight_hh_l0\[2\]\[3\]/)
+  })
+})
+
+const [webgpu] = await backendsUnderTest(['webgpu'])
+
+describe('rnnbench parity --backend webgpu', () => {
+  if (skipUnavailable(webgpu)) return
+  it.each(['lstm_bidir2_h0', 'gru_stacked3', 'rnn_tanh_bidir3_long'])('passes --expect on PyTorch output for %s', (name) => {
+    const r = rnnbench(['parity', fixture(`${name}.case.json`), '--backend', 'webgpu', '--expect', fixture(`${name}.out.json`)])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/^PASS webgpu: (\d+)\/\1 values within/m)
   })
 })
 

@@ -41,7 +41,7 @@ describe('SweepRunner', () => {
   it('marks a run whose worker crashes or throws as failed, and the sweep goes on', async () => {
     const store = new Store(':memory:')
     const id = tinySweep(store, 3) // seeds 100, 101, 102
-    const crash = await new SweepRunner(store, { workers: 2, workerScript, env: { RNNBENCH_FAULT: 'crash:101' } }).run(id)
+    const crash = await new SweepRunner(store, { workers: 2, workerScript, fault: 'crash:101' }).run(id)
     expect(crash.counts).toEqual({ done: 6, failed: 3 })
     const runs = store.listRuns(id)
     for (const r of runs) {
@@ -49,7 +49,7 @@ describe('SweepRunner', () => {
       else expect(r.status).toBe('done')
     }
     const id2 = tinySweep(store, 2)
-    const thrown = await new SweepRunner(store, { workers: 2, workerScript, env: { RNNBENCH_FAULT: 'throw:100' } }).run(id2)
+    const thrown = await new SweepRunner(store, { workers: 2, workerScript, fault: 'throw:100' }).run(id2)
     expect(thrown.counts).toEqual({ done: 3, failed: 3 })
     expect(store.listRuns(id2).filter((r) => r.status === 'failed').every((r) => r.error === 'injected fault for seed 100')).toBe(true)
     // resume leaves failed runs alone unless asked, then retries them
@@ -105,6 +105,40 @@ describe('a sweep over backends', () => {
       expect(String(run.environment!.device)).toMatch(run.config.backend === 'cpu-native' ? /C\+\+ (avx2-fma|portable) kernels/ : /TypeScript reference/)
       expect(run.figures!.steps).toBe(30)
       expect(Number.isFinite(run.figures!.finalMetric)).toBe(true)
+    }
+    store.close()
+  })
+})
+
+const [webgpu] = await backendsUnderTest(['webgpu'])
+
+describe('a sweep with the webgpu backend', () => {
+  if (skipUnavailable(webgpu)) return
+  it('runs webgpu in worker threads beside the CPU backends, recording its timing and dispatches per step', async () => {
+    const store = new Store(':memory:')
+    const spec = parseSweepSpec({ settings: { task: 'adding', seqLen: 10, hiddenSize: 8, batchSize: 8 }, axes: { backend: ['cpu-js', 'webgpu'], cell: ['lstm', 'gru'] }, budget: { steps: 24 }, evalEvery: 8 })
+    const id = store.createSweep('webgpu beside cpu-js', spec, expandSweep(spec))
+    const summary = await new SweepRunner(store, { workers: 2, workerScript }).run(id)
+    expect(summary.counts).toEqual({ done: 4 })
+    const runs = store.listRuns(id)
+    for (const run of runs) {
+      const f = run.figures!
+      expect(run.environment).toMatchObject({ backend: run.config.backend })
+      expect(f.steps).toBe(24)
+      expect(Number.isFinite(f.finalValLoss)).toBe(true)
+      if (run.config.backend === 'webgpu') {
+        expect(f.timing).toMatch(/^(gpu-timestamps|wall-clock)$/)
+        expect(f.dispatchesPerStep).toBeGreaterThan(2 * 10)
+        expect(f.memory.deviceBytes).toBeGreaterThan(0)
+        expect(f.stepMs.total.median).toBeGreaterThan(0)
+      } else {
+        expect(f.dispatchesPerStep).toBeNull()
+      }
+    }
+    // The same seeds give the same training on both backends, up to float32 rounding.
+    for (const cell of ['lstm', 'gru']) {
+      const [js, gpu] = ['cpu-js', 'webgpu'].map((b) => runs.find((r) => r.config.backend === b && r.config.cell === cell)!.figures!)
+      expect(Math.abs(js.finalTrainLoss - gpu.finalTrainLoss), cell).toBeLessThan(1e-3 * (1 + Math.abs(js.finalTrainLoss)))
     }
     store.close()
   })

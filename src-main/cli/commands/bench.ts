@@ -75,15 +75,16 @@ Options (defaults in brackets):
     // The step time is the backend's own measurement of forward + backward (the timing contract);
     // the wall time around runStack also counts copying the results out, reported beside it.
     const total: number[] = [], fwd: number[] = [], bwd: number[] = [], wall: number[] = []
+    let last: StackResult | null = null
     for (let i = 0; i < repeats; i++) {
       const t0 = performance.now()
-      const r = await model.runStack(input)
+      const r = last = await model.runStack(input)
       wall.push(performance.now() - t0)
       total.push(r.forwardMs + r.backwardMs)
       fwd.push(r.forwardMs)
       bwd.push(r.backwardMs)
     }
-    const activationBytes = model.memory().activationBytes
+    const memory = model.memory()
     model.dispose()
     const s = summarize(total), flops = stackFlops(net, B, T)
     const result = {
@@ -92,7 +93,10 @@ Options (defaults in brackets):
       ms_median: s.median, ms_min: Math.min(...total), ms_p10: s.p10, ms_p90: s.p90,
       forward_ms_median: summarize(fwd).median, backward_ms_median: summarize(bwd).median, ms_wall_median: summarize(wall).median,
       flops, gflops: flops / (s.median * 1e6), gflops_best: flops / (Math.min(...total) * 1e6),
-      activation_bytes: activationBytes, validated,
+      activation_bytes: memory.activationBytes,
+      // GPU backends: dispatches per step, peak bytes of live GPU buffers, and how time was taken.
+      dispatches: last?.dispatches ?? null, gpu_bytes: memory.deviceBytes ?? null,
+      timing: last?.timing ?? 'wall-clock', validated,
     }
     if (values.json) {
       io.out(JSON.stringify(result) + '\n')
@@ -103,8 +107,16 @@ Options (defaults in brackets):
     io.out(`shape                                   |  ms median |   ms min | fwd ms | bwd ms | GFLOP/s\n`)
     const shape = `${net.cell} H=${H} I=${net.inputSize} B=${B} T=${T} L=${net.numLayers}${net.bidirectional ? ' bidir' : ''} thr=${threads}`
     io.out(`${shape.padEnd(40)}| ${result.ms_median.toFixed(2).padStart(10)} | ${result.ms_min.toFixed(2).padStart(8)} | ${result.forward_ms_median.toFixed(1).padStart(6)} | ${result.backward_ms_median.toFixed(1).padStart(6)} | ${result.gflops.toFixed(2).padStart(7)}\n`)
+    io.out(`activations saved for BPTT: ${formatBytes(result.activation_bytes)}\n`)
+    if (result.dispatches !== null) {
+      io.out(`GPU: ${result.dispatches} dispatches per step, ${formatBytes(result.gpu_bytes ?? 0)} of GPU buffers at peak, timed by ${result.timing === 'gpu-timestamps' ? 'GPU timestamp queries' : 'the wall clock around submit and completion'}\n`)
+    }
     return 0
   },
+}
+
+function formatBytes(n: number): string {
+  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`
 }
 
 /** One forward+backward on the reference with the same parameters and inputs; the worst relative difference. */

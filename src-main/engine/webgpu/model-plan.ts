@@ -107,7 +107,7 @@ export function buildPlan(plan: Plan, config: ModelConfig, layout: ParamLayout, 
   const unitGroups: [number, number] = [H / UNITS_PER_WORKGROUP, B]
   const gemm = (M: number, N: number, K: number, args: Record<string, number>) =>
     plan.dispatch(gemmKernel, [N / TILE, M / TILE], { M, N, K, accumulate: 0, bias_off: 0, has_bias: 0, ...args })
-  const flatGroups = (n: number) => Math.min(1024, Math.ceil(n / 256))
+  const flatGroups = (n: number) => Math.min(1024, Math.ceil(n / 1024)) // a few elements per invocation
 
   // ----- the arena for this shape ---------------------------------------------------------------
   const x = alloc(TB * I)
@@ -257,8 +257,9 @@ export function buildPlan(plan: Plan, config: ModelConfig, layout: ParamLayout, 
   }
   if (training) {
     const n = layout.total
-    plan.dispatch(sumSquaresKernel, [NORM_WORKGROUPS], { n, src: persist.grads, partial })
-    plan.dispatch(normKernel, [1], { parts: NORM_WORKGROUPS, partial, out: result + 1, clip: clipNorm })
+    const parts = Math.min(NORM_WORKGROUPS, Math.ceil(n / 4096))
+    plan.dispatch(sumSquaresKernel, [parts], { n, src: persist.grads, partial })
+    plan.dispatch(normKernel, [1], { parts, partial, out: result + 1, clip: clipNorm })
     regions.optimizerDispatch = plan.dispatch(optimizerKernel, [flatGroups(n)], {
       n, params: persist.params, grads: persist.grads, m1: persist.m1, m2: persist.m2, scale: result + 2,
       kind: 0, update: 0, first: 0, nesterov: 0, lr: 0, momentum: 0, weight_decay: 0, beta1: 0, beta2: 0, eps: 0, step_size: 0, bc2_sqrt: 1,

@@ -102,6 +102,7 @@ export class WebgpuModel implements ModelRunner {
   // ----- the bare stack (parity, bench) ----------------------------------------------------------
 
   runStack(input: StackInput): Promise<StackResult> {
+    input = { ...snapshot(input), dy: input.dy ? Float32Array.from(input.dy) : null }
     return this.serialize(async () => {
     const back = Boolean(input.dy)
     const { plan, regions: r } = await this.planFor(back ? 'forward-backward' : 'forward', input.T, input.B, false)
@@ -129,6 +130,7 @@ export class WebgpuModel implements ModelRunner {
       y, hn, cn,
       dx: back ? parts[k++] : null, dh0: back ? parts[k++] : null, dc0: back && lstm ? parts[k++] : null,
       forwardMs: times ? times[0] : wallMs, backwardMs: times && back ? times[1] : 0,
+      dispatches: plan.dispatchCount, timing: times ? 'gpu-timestamps' : 'wall-clock',
     }
     }) }
     })
@@ -138,6 +140,7 @@ export class WebgpuModel implements ModelRunner {
 
   trainStep(batch: Batch, options: TrainStepOptions = {}): Promise<TrainStepResult> {
     if (!this.optimizer && options.update !== false) return Promise.reject(new Error('trainStep needs setOptimizer() first'))
+    batch = { ...snapshot(batch), targets: Float32Array.from(batch.targets) }
     return this.serialize(async () => {
     const flow = Boolean(options.gradFlow)
     const { plan, regions: r } = await this.planFor('train', batch.T, batch.B, flow)
@@ -174,6 +177,7 @@ export class WebgpuModel implements ModelRunner {
   predict(input: SequenceInput): Promise<FloatArray> {
     const head = this.config.head
     if (!head) return Promise.reject(new Error('this model has no head: build it with a head to train or predict'))
+    input = snapshot(input)
     return this.serialize(async () => {
     const { plan, regions: r } = await this.planFor('predict', input.T, input.B, false)
     this.uploadInputs(r, input)
@@ -371,6 +375,15 @@ export class WebgpuModel implements ModelRunner {
     if (!this.arena || this.freeStaging.length >= STEPS_IN_FLIGHT + 2) s.destroy()
     else this.freeStaging.push(s)
   }
+}
+
+/**
+ * Copies of a call's inputs, taken when it is made: its recording may run after the caller has
+ * refilled the same arrays for the next step (tasks reuse their batch buffers).
+ */
+function snapshot(input: SequenceInput): SequenceInput {
+  const copy = (a: FloatArray | null | undefined) => (a ? Float32Array.from(a) : null)
+  return { T: input.T, B: input.B, x: copy(input.x)!, h0: copy(input.h0), c0: copy(input.c0) }
 }
 
 const align = (floats: number) => Math.ceil(floats / 64) * 64
