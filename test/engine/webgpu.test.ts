@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cpuJsBackend } from '../../src-main/engine/cpu-js/backend'
 import { Rng } from '../../src-main/engine/rng'
+import { gpuDevice } from '../../src-main/engine/webgpu/device'
+import { defineKernel } from '../../src-main/engine/webgpu/kernel'
 import type { CellKind, HeadConfig, ModelConfig, OptimizerConfig } from '../../src-main/engine/types'
 import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
 import { maxAbsDiff } from '../helpers/compare'
@@ -155,6 +157,24 @@ describe('webgpu', () => {
     expect(mem.deviceBytes!).toBeGreaterThan(mem.parameterBytes + mem.gradientBytes + mem.optimizerBytes + mem.activationBytes)
     expect(mem.optimizerBytes).toBe(2 * mem.parameterBytes)
     model.dispose()
+  })
+
+  it('ends calls with a message when the device is lost, and opens a new device for the next model', async () => {
+    const head = heads[0]
+    const model = await backend.createModel(config('gru', { head }))
+    model.setOptimizer({ kind: 'sgd', lr: 0.1 })
+    ;(await gpuDevice()).device.destroy()
+    await expect(model.trainStep(batch(5, 3, head, 1))).rejects.toThrow(/lost|destroyed/i)
+    model.dispose()
+    const next = await backend.createModel(config('gru', { head }))
+    next.setOptimizer({ kind: 'sgd', lr: 0.1 })
+    expect(Number.isFinite((await next.trainStep(batch(5, 3, head, 1))).loss)).toBe(true)
+    next.dispose()
+  })
+
+  it('turns a WGSL compile error into an exception naming the kernel and the line', async () => {
+    const broken = defineKernel({ name: 'broken', args: [['n', 'u32']], body: '@compute @workgroup_size(1) fn main() { let x: u32 = 1.5; }' })
+    await expect((await gpuDevice()).pipeline(broken)).rejects.toThrow(/^WGSL kernel broken failed to compile: \d+:\d+ /)
   })
 
   it('fails a shape that does not fit with a message that says what to do', async () => {

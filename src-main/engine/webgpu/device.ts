@@ -17,8 +17,10 @@ export class GpuDevice {
   readonly layout: GPUBindGroupLayout
   readonly pipelineLayout: GPUPipelineLayout
   private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>()
-  /** The first error the device reported; every later call throws it. */
+  /** The first error the device reported since the last check. */
   private failure: string | null = null
+  /** Set once the device is lost: every later call throws it. */
+  private lost: string | null = null
   /** Bytes of live buffers created through `createBuffer`, the allocator's own count. */
   liveBytes = 0
 
@@ -34,14 +36,17 @@ export class GpuDevice {
       this.failure ??= `WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message.split('\n')[0]}`
     })
     void device.lost.then((lost) => {
-      this.failure ??= `WebGPU device lost (${lost.reason}): ${lost.message.split('\n')[0] || 'no message'}`
+      this.lost = `WebGPU device lost (${lost.reason}): ${lost.message.split('\n')[0] || 'no message'}`
       if (current?.device === this) current = null
     })
   }
 
-  /** Throws the device's first reported error, if any. */
+  /** Throws the device's loss, or the first error it reported since the last check (once). */
   check(): void {
-    if (this.failure) throw new Error(this.failure)
+    if (this.lost) throw new Error(this.lost)
+    const failure = this.failure
+    this.failure = null
+    if (failure) throw new Error(failure)
   }
 
   /** The compiled pipeline of a kernel; a WGSL error becomes an exception naming the kernel and line. */
@@ -55,8 +60,10 @@ export class GpuDevice {
   }
 
   private async compile(def: KernelDef): Promise<GPUComputePipeline> {
+    this.device.pushErrorScope('validation') // a bad kernel fails its own compile, not the device
     const module = this.device.createShaderModule({ label: def.name, code: kernelSource(def) })
     const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error')
+    await this.device.popErrorScope()
     if (errors.length) {
       const e = errors[0]
       throw new Error(`WGSL kernel ${def.name} failed to compile: ${e.lineNum}:${e.linePos} ${e.message}`)
@@ -109,6 +116,7 @@ export interface TrackedBuffer {
 
 let current: { device: GpuDevice; ready: Promise<GpuDevice> } | null = null
 let opening: Promise<GpuDevice> | null = null
+let adapterUsed = false
 
 /** This thread's device, opened on first use (and again after a loss). */
 export async function gpuDevice(): Promise<GpuDevice> {
@@ -121,9 +129,13 @@ async function openDevice(): Promise<GpuDevice> {
   const found = await findAdapter()
   if (!found.adapter) throw new Error(found.reason)
   const f = found as AdapterFound
-  const limits = f.adapter.limits
-  const timestamps = f.timestampQuery
-  const device = await f.adapter.requestDevice({
+  // An adapter makes one device; after a loss, ask the same instance for a new one.
+  const adapter = adapterUsed ? await f.gpu.requestAdapter({ powerPreference: 'high-performance' }) : f.adapter
+  if (!adapter) throw new Error(`the WebGPU adapter ${f.description} is gone (after a lost device)`)
+  adapterUsed = true
+  const limits = adapter.limits
+  const timestamps = f.timestampQuery && adapter.features.has('timestamp-query')
+  const device = await adapter.requestDevice({
     requiredFeatures: timestamps ? ['timestamp-query'] : [],
     requiredLimits: {
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
