@@ -1,5 +1,5 @@
 import { probeBackend } from '../../engine/backends'
-import type { BackendName } from '../../engine/backend'
+import { BACKEND_NAMES, type BackendName } from '../../engine/backend'
 import { InputError } from '../../engine/errors'
 import { createTask } from '../../engine/tasks'
 import { expandSweep } from '../../engine/sweep/expand'
@@ -71,9 +71,14 @@ async function specFromFile(path: string): Promise<SweepSpec> {
 
 async function presetFor(name: string): Promise<SweepSpec> {
   if (!(PRESET_NAMES as readonly string[]).includes(name)) throw new InputError('--preset', `unknown preset ${JSON.stringify(name)}; valid: ${PRESET_NAMES.join(', ')}`)
-  const cpu: BackendName[] = []
-  for (const b of ['cpu-js', 'cpu-native'] as const) if ((await probeBackend(b)).available) cpu.push(b)
-  return presetSpec(name as PresetName, cpu)
+  // The backends that run here; webgpu only on a real GPU (a software adapter's runs would take
+  // most of a preset's time and say nothing about GPUs: name it in a spec to run it anyway).
+  const backends: BackendName[] = []
+  for (const b of BACKEND_NAMES) {
+    const probe = await probeBackend(b)
+    if (probe.available && !(b === 'webgpu' && probe.details?.software)) backends.push(b)
+  }
+  return presetSpec(name as PresetName, backends)
 }
 
 /** Before anything is stored: every backend can run here, every task can be built (text files read). */

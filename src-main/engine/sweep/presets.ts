@@ -1,5 +1,5 @@
-// Ready-made sweeps. Each answers one question; `backends` is the list of CPU backends that run
-// here, so a preset never schedules runs that cannot start.
+// Ready-made sweeps. Each answers one question; `backends` is the list of backends that run here
+// (the CLI leaves out a software WebGPU adapter), so a preset never schedules runs that cannot start.
 
 import type { BackendName } from '../backend'
 import type { SweepSpec } from './spec'
@@ -9,19 +9,19 @@ export const PRESET_NAMES = ['quick', 'scaling', 'long-dependency', 'airline'] a
 export type PresetName = (typeof PRESET_NAMES)[number]
 
 export const PRESET_DESCRIPTIONS: Record<PresetName, string> = {
-  quick: 'all three cells on the CPU backends at two sizes, adding problem and airline; about a minute on 2 cores',
+  quick: 'all three cells on every backend here at two sizes, adding problem and airline; about a minute on 2 cores with the CPU backends',
   scaling: 'step time and memory as hidden size and sequence length grow (adding problem, short runs)',
   'long-dependency': 'adding problem and copy memory over growing T: where the plain RNN stops learning',
   airline: 'airline passenger forecasting: three cells, three sizes, one and two layers, five seeds each',
 }
 
-export function presetSpec(name: PresetName, cpuBackends: BackendName[]): SweepSpec {
+export function presetSpec(name: PresetName, backends: BackendName[]): SweepSpec {
   const cells = ['lstm', 'gru', 'rnn_tanh']
   const specs: Record<PresetName, unknown> = {
     quick: {
       name: 'quick',
       settings: { batchSize: 32, lr: 0.01, clipNorm: 1 },
-      axes: { task: ['adding', 'airline'], backend: cpuBackends, cell: cells, hiddenSize: [16, 64] },
+      axes: { task: ['adding', 'airline'], backend: backends, cell: cells, hiddenSize: [16, 64] },
       budget: { steps: 400, seconds: 15 },
       evalEvery: 25,
       gradFlowEvery: 50,
@@ -29,7 +29,7 @@ export function presetSpec(name: PresetName, cpuBackends: BackendName[]): SweepS
     scaling: {
       name: 'scaling',
       settings: { task: 'adding', batchSize: 32 },
-      axes: { backend: cpuBackends, cell: cells, hiddenSize: [16, 32, 64, 128, 256], seqLen: [25, 50, 100, 200] },
+      axes: { backend: backends, cell: cells, hiddenSize: [16, 32, 64, 128, 256], seqLen: [25, 50, 100, 200] },
       budget: { steps: 20, seconds: 30 },
       evalEvery: 10,
       gradFlowEvery: 0,
@@ -38,7 +38,7 @@ export function presetSpec(name: PresetName, cpuBackends: BackendName[]): SweepS
     'long-dependency': {
       name: 'long-dependency',
       // The forget-gate bias of 1 is Jozefowicz et al.'s recommendation for long dependencies.
-      settings: { backend: cpuBackends[0], hiddenSize: 32, batchSize: 32, lr: 0.005, clipNorm: 1, forgetBias1: true },
+      settings: { backend: backends[0], hiddenSize: 32, batchSize: 32, lr: 0.005, clipNorm: 1, forgetBias1: true },
       axes: { task: ['adding', 'copy'], seqLen: [25, 50, 100], cell: cells },
       budget: { steps: 2000, seconds: 300 },
       evalEvery: 100,
@@ -46,7 +46,7 @@ export function presetSpec(name: PresetName, cpuBackends: BackendName[]): SweepS
     },
     airline: {
       name: 'airline',
-      settings: { task: 'airline', backend: cpuBackends[0], seqLen: 12, batchSize: 16, lr: 0.01 },
+      settings: { task: 'airline', backend: backends[0], seqLen: 12, batchSize: 16, lr: 0.01 },
       axes: { cell: cells, hiddenSize: [8, 16, 32], numLayers: [1, 2] },
       repeats: 5,
       budget: { steps: 400, seconds: 30 },
