@@ -156,6 +156,12 @@ describe('webgpu', () => {
     const mem = model.memory()
     expect(mem.deviceBytes!).toBeGreaterThan(mem.parameterBytes + mem.gradientBytes + mem.optimizerBytes + mem.activationBytes)
     expect(mem.optimizerBytes).toBe(2 * mem.parameterBytes)
+    // BPTT memory of the training batch (h and c in T + 1 slots, 4 gates per step, per layer and
+    // direction), unchanged by a larger prediction batch afterwards.
+    const T = 10, B = 4, H = 19
+    expect(mem.activationBytes).toBe(4 * 4 * (2 * (T + 1) * B * H + T * B * 4 * H))
+    await model.predict(batch(T, 50, heads[0], 6))
+    expect(model.memory().activationBytes).toBe(mem.activationBytes)
     model.dispose()
   })
 

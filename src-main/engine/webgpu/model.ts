@@ -35,6 +35,10 @@ export class WebgpuModel implements ModelRunner {
   private readonly freeStaging: TrackedBuffer[] = []
   private readonly bytesAtStart: number
   private peakBytes = 0
+  /** Floats of optimizer state to zero before the next call (set by setOptimizer). */
+  private pendingStateReset = 0
+  /** The recording of the last call made (see `serialize`). */
+  private chain: Promise<void> = Promise.resolve()
 
   private constructor(readonly config: ModelConfig, private readonly gpu: GpuDevice, private readonly pipelines: Map<string, GPUComputePipeline>,
     queries: { set: GPUQuerySet; resolve: TrackedBuffer } | null, bytesAtStart: number) {
@@ -97,7 +101,6 @@ export class WebgpuModel implements ModelRunner {
     this.dropPlans()
     this.pendingStateReset = moments * n
   }
-  private pendingStateReset = 0
 
   // ----- the bare stack (parity, bench) ----------------------------------------------------------
 
@@ -235,7 +238,9 @@ export class WebgpuModel implements ModelRunner {
       this.write(this.persist.m1, new Float32Array(this.pendingStateReset))
       this.pendingStateReset = 0
     }
-    this.savedFloats = built.regions.savedFloats
+    // What the forward keeps for the backward, as the CPU backends report it: for the last call
+    // that ran a backward (a training step, a stack pass), not for predictions.
+    if (kind === 'train' || kind === 'forward-backward' || kind === 'forward') this.savedFloats = built.regions.savedFloats
     return built
   }
 
@@ -312,7 +317,6 @@ export class WebgpuModel implements ModelRunner {
     this.chain = recorded.then(() => undefined, () => undefined)
     return recorded.then((r) => r.done)
   }
-  private chain: Promise<void> = Promise.resolve()
 
   /**
    * Copies the wanted ranges (and the timestamps of `passes` passes) into a staging buffer and
