@@ -93,7 +93,7 @@ export class WebgpuModel implements ModelRunner {
     this.optimizer = config
     this.updates = 0
     const n = this.layout.total
-    const moments = config.kind === 'adam' ? 2 : (config.momentum ?? 0) > 0 ? 1 : 0
+    const moments = momentBuffers(config)
     const end = align(2 * n + moments * n)
     this.persist = { params: 0, grads: n, m1: 2 * n, m2: moments === 2 ? 3 * n : 2 * n, end }
     // Plans allocate after the persistent state and bake in the clip norm: rebuild them. The state
@@ -105,46 +105,50 @@ export class WebgpuModel implements ModelRunner {
   // ----- the bare stack (parity, bench) ----------------------------------------------------------
 
   runStack(input: StackInput): Promise<StackResult> {
-    input = { ...snapshot(input), dy: input.dy ? Float32Array.from(input.dy) : null }
-    return this.serialize(async () => {
+    const copy = { ...snapshot(input), dy: input.dy ? Float32Array.from(input.dy) : null }
+    return this.serialize(() => this.recordStack(copy))
+  }
+
+  private async recordStack(input: StackInput): Promise<{ done: Promise<StackResult> }> {
     const back = Boolean(input.dy)
     const { plan, regions: r } = await this.planFor(back ? 'forward-backward' : 'forward', input.T, input.B, false)
     this.uploadInputs(r, input)
     if (back) this.write(r.dy, input.dy!)
     const encoder = this.gpu.device.createCommandEncoder()
     plan.encode(encoder, this.querySet)
-    const net = this.config.network, lstm = net.cell === 'lstm', T = input.T, B = input.B, H = net.hiddenSize
-    const S = B * H
-    const wanted: Array<[number, number]> = [[r.y, T * B * directions(net) * H], ...r.hn.map((o): [number, number] => [o, S])]
-    if (lstm) wanted.push(...r.cn.map((o): [number, number] => [o, S]))
+    const net = this.config.network, lstm = net.cell === 'lstm', S = input.B * net.hiddenSize
+    const states = (slots: number[]) => slots.map((o): [number, number] => [o, S])
+    const wanted: Array<[number, number]> = [[r.y, input.T * input.B * directions(net) * net.hiddenSize], ...states(r.hn), ...states(r.cn)]
     if (back) {
-      wanted.push([r.dx, T * B * net.inputSize], [r.dh0, r.hn.length * S])
+      wanted.push([r.dx, input.T * input.B * net.inputSize], [r.dh0, r.hn.length * S])
       if (lstm) wanted.push([r.dc0, r.hn.length * S])
     }
-    const wallStart = performance.now()
+    const submitted = performance.now()
     const { done } = this.submit(encoder, wanted, plan.passNames.length)
-    return { done: done.then(([parts, times]): StackResult => {
-    const wallMs = performance.now() - wallStart
-    let k = 0
-    const y = parts[k++]
-    const hn = concat(parts.slice(k, k + r.hn.length)); k += r.hn.length
-    const cn = lstm ? concat(parts.slice(k, k + r.cn.length)) : null; if (lstm) k += r.cn.length
     return {
-      y, hn, cn,
-      dx: back ? parts[k++] : null, dh0: back ? parts[k++] : null, dc0: back && lstm ? parts[k++] : null,
-      forwardMs: times ? times[0] : wallMs, backwardMs: times && back ? times[1] : 0,
-      dispatches: plan.dispatchCount, timing: times ? 'gpu-timestamps' : 'wall-clock',
+      done: done.then(([parts, times]): StackResult => {
+        const wallMs = performance.now() - submitted
+        const y = parts.shift()!
+        const hn = concat(parts.splice(0, r.hn.length)), cn = lstm ? concat(parts.splice(0, r.cn.length)) : null
+        const [dx, dh0, dc0] = back ? [parts.shift()!, parts.shift()!, lstm ? parts.shift()! : null] : [null, null, null]
+        return {
+          y, hn, cn, dx, dh0, dc0,
+          forwardMs: times ? times[0] : wallMs, backwardMs: times && back ? times[1] : 0,
+          dispatches: plan.dispatchCount, timing: times ? 'gpu-timestamps' : 'wall-clock',
+        }
+      }),
     }
-    }) }
-    })
   }
 
   // ----- training --------------------------------------------------------------------------------
 
   trainStep(batch: Batch, options: TrainStepOptions = {}): Promise<TrainStepResult> {
     if (!this.optimizer && options.update !== false) return Promise.reject(new Error('trainStep needs setOptimizer() first'))
-    batch = { ...snapshot(batch), targets: Float32Array.from(batch.targets) }
-    return this.serialize(async () => {
+    const copy = { ...snapshot(batch), targets: Float32Array.from(batch.targets) }
+    return this.serialize(() => this.recordTrainStep(copy, options))
+  }
+
+  private async recordTrainStep(batch: Batch, options: TrainStepOptions): Promise<{ done: Promise<TrainStepResult> }> {
     const flow = Boolean(options.gradFlow)
     const { plan, regions: r } = await this.planFor('train', batch.T, batch.B, flow)
     this.uploadInputs(r, batch)
@@ -156,32 +160,32 @@ export class WebgpuModel implements ModelRunner {
 
     const encoder = this.gpu.device.createCommandEncoder()
     plan.encode(encoder, this.querySet)
-    const L = this.config.network.numLayers, D = directions(this.config.network)
+    const net = this.config.network
     const wanted: Array<[number, number]> = [[r.result, 4]]
-    if (flow) wanted.push([r.gradFlow, L * D * batch.T])
+    if (flow) wanted.push([r.gradFlow, net.numLayers * directions(net) * batch.T])
     const submitted = performance.now()
     const { done } = this.submit(encoder, wanted, 2)
-    return { done: done.then(([parts, times]): TrainStepResult => {
-    const wallMs = performance.now() - submitted
-    const [loss, gradNorm] = parts[0]
     return {
-      loss, gradNorm,
-      gradFlow: flow ? parts[1] : null,
-      forwardMs: times ? times[0] : NaN,
-      backwardMs: times ? times[1] : NaN,
-      stepMs: times ? times[2] : wallMs,
-      dispatches: plan.dispatchCount,
-      timing: times ? 'gpu-timestamps' : 'wall-clock',
+      done: done.then(([parts, times]): TrainStepResult => ({
+        loss: parts[0][0], gradNorm: parts[0][1],
+        gradFlow: flow ? parts[1] : null,
+        forwardMs: times ? times[0] : NaN,
+        backwardMs: times ? times[1] : NaN,
+        stepMs: times ? times[2] : performance.now() - submitted,
+        dispatches: plan.dispatchCount,
+        timing: times ? 'gpu-timestamps' : 'wall-clock',
+      })),
     }
-    }) }
-    })
   }
 
   predict(input: SequenceInput): Promise<FloatArray> {
-    const head = this.config.head
-    if (!head) return Promise.reject(new Error('this model has no head: build it with a head to train or predict'))
-    input = snapshot(input)
-    return this.serialize(async () => {
+    if (!this.config.head) return Promise.reject(new Error('this model has no head: build it with a head to train or predict'))
+    const copy = snapshot(input)
+    return this.serialize(() => this.recordPredict(copy))
+  }
+
+  private async recordPredict(input: SequenceInput): Promise<{ done: Promise<FloatArray> }> {
+    const head = this.config.head!
     const { plan, regions: r } = await this.planFor('predict', input.T, input.B, false)
     this.uploadInputs(r, input)
     const encoder = this.gpu.device.createCommandEncoder()
@@ -189,12 +193,11 @@ export class WebgpuModel implements ModelRunner {
     const rows = head.kind === 'last' ? input.B : input.T * input.B
     const { done } = this.submit(encoder, [[r.logits, rows * head.outputSize]], 0)
     return { done: done.then(([parts]) => parts[0]) }
-    })
   }
 
   memory(): MemoryReport {
     const n = this.layout.total
-    const moments = this.optimizer ? (this.optimizer.kind === 'adam' ? 2 : (this.optimizer.momentum ?? 0) > 0 ? 1 : 0) : 0
+    const moments = this.optimizer ? momentBuffers(this.optimizer) : 0
     this.peakBytes = Math.max(this.peakBytes, this.gpu.liveBytes - this.bytesAtStart)
     return {
       parameterBytes: 4 * n, gradientBytes: 4 * n, optimizerBytes: 4 * moments * n,
@@ -389,6 +392,9 @@ function snapshot(input: SequenceInput): SequenceInput {
   const copy = (a: FloatArray | null | undefined) => (a ? Float32Array.from(a) : null)
   return { T: input.T, B: input.B, x: copy(input.x)!, h0: copy(input.h0), c0: copy(input.c0) }
 }
+
+/** Per-parameter state of the optimizer: Adam's two moments, SGD's momentum buffer, or none. */
+const momentBuffers = (o: OptimizerConfig) => (o.kind === 'adam' ? 2 : (o.momentum ?? 0) > 0 ? 1 : 0)
 
 const align = (floats: number) => Math.ceil(floats / 64) * 64
 
