@@ -8,8 +8,7 @@ import { findAdapter, type AdapterFound } from './adapter'
 import { ARG_BLOCK_BYTES, kernelSource, type KernelDef } from './kernel'
 
 export interface GpuInfo {
-  adapter: string
-  software: boolean
+  /** The device was opened with timestamp queries (the adapter offers them). */
   timestamps: boolean
 }
 
@@ -142,7 +141,7 @@ async function openDevice(): Promise<GpuDevice> {
       maxBufferSize: limits.maxBufferSize,
     },
   })
-  const gpu = new GpuDevice(device, { adapter: f.description, software: f.software, timestamps })
+  const gpu = new GpuDevice(device, { timestamps })
   current = { device: gpu, ready: Promise.resolve(gpu) }
   return gpu
 }

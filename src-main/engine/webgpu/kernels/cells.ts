@@ -78,6 +78,15 @@ fn product(acc: ptr<function, array<f32, G>>, v: u32, len: u32, w: u32, w_k: u32
 }
 `
 
+/** One output per unit: Σ_{r < len} v[r]·W[r·w_r]. */
+const PRODUCT_T = /* wgsl */ `
+fn productT(v: u32, len: u32, w: u32, w_r: u32) -> f32 {
+  var s = 0.0;
+  for (var r = 0u; r < len; r++) { s = fma(m[v + r], m[w + r * w_r], s); }
+  return s;
+}
+`
+
 // ---------------------------------------------------------------------------------------------
 // The cell-specific part of each step. In scope: j, b, H, acc (forward: gh per gate; backward:
 // nothing yet), u = b·H + j, gx row x = a.gx + b·GH, cache row q = a.cache + b·4H.
@@ -131,87 +140,58 @@ const BACKWARD_CELL: Record<CellKind, string> = {
     m[a.carry + u] = dh * z;`,
 }
 
-const HEADER = (cell: CellKind) => `const G: u32 = ${gates(cell)}u;\n${RECURRENT_PRODUCT}`
-
-export function forwardStepKernel(cell: CellKind): KernelDef {
+/**
+ * A kernel of one invocation per unit (j < H) and batch row (b < B). Its body sees j, b, H,
+ * GH = G·H and u = b·H + j, and both recurrent products; invocations past H return at once (no
+ * kernel here uses a barrier).
+ */
+function unitKernel(cell: CellKind, name: string, args: KernelDef['args'], body: string): KernelDef {
   return defineKernel({
-    name: `${cell}_forward_step`,
-    args: FORWARD_ARGS,
-    body: `${HEADER(cell)}
-@compute @workgroup_size(64)
+    name: `${cell}_${name}`,
+    args,
+    body: `const G: u32 = ${gates(cell)}u;
+${RECURRENT_PRODUCT}
+${PRODUCT_T}
+@compute @workgroup_size(${UNITS_PER_WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let j = gid.x; let b = gid.y; let H = a.H; let GH = G * H;
-  let live = j < H;
-  if (!live) { return; }
-  var acc: array<f32, G>;
-  for (var g = 0u; g < G; g++) { acc[g] = m[a.bhh + g * H + j]; }
-  // gh = h_{t-1}[b]·W_hhᵀ + b_hh for this unit's gates            W_hhᵀ [H, GH]
-  product(&acc, a.hprev + b * H, H, a.whh_t + j, GH, H);
-  {
-    let u = b * H + j; let x = a.gx + b * GH; let q = a.cache + b * 4u * H;
-    ${FORWARD_CELL[cell]}
-    m[a.h + u] = h;
-    m[a.y + b * a.y_ld + j] = h;
-  }
+  if (j >= H) { return; }
+  let u = b * H + j;
+${body}
 }
 `,
   })
+}
+
+export function forwardStepKernel(cell: CellKind): KernelDef {
+  return unitKernel(cell, 'forward_step', FORWARD_ARGS, `
+  // gh = h_{t-1}[b]·W_hhᵀ + b_hh for this unit's gates                        W_hhᵀ [H, GH]
+  var acc: array<f32, G>;
+  for (var g = 0u; g < G; g++) { acc[g] = m[a.bhh + g * H + j]; }
+  product(&acc, a.hprev + b * H, H, a.whh_t + j, GH, H);
+  let x = a.gx + b * GH; let q = a.cache + b * 4u * H;
+  ${FORWARD_CELL[cell]}
+  m[a.h + u] = h;
+  m[a.y + b * a.y_ld + j] = h;`)
 }
 
 export function backwardStepKernel(cell: CellKind): KernelDef {
-  return defineKernel({
-    name: `${cell}_backward_step`,
-    args: BACKWARD_ARGS,
-    body: `${HEADER(cell)}
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let j = gid.x; let b = gid.y; let H = a.H; let GH = G * H;
-  let live = j < H;
+  return unitKernel(cell, 'backward_step', BACKWARD_ARGS, `
   let has_next = a.has_next == 1u;
   // (∂L/∂gates_{t+1})·W_hh for unit j: Σ_r dgh_next[b, r]·W_hh[r, j]              W_hh [GH, H]
-  if (!live) { return; }
   var from_next = 0.0;
   if (has_next) { from_next = productT(a.dgh_next + b * GH, GH, a.whh + j, H); }
-  {
-    let u = b * H + j; let q = a.cache + b * 4u * H; let gi = a.dgi + b * GH; let gh = a.dgh + b * GH;
-    var dh = m[a.dy + b * a.y_ld + j] + from_next;
-    ${cell === 'gru' ? 'if (has_next) { dh += m[a.carry + u]; }' : ''}
-    m[a.dhs + u] = dh;
-    ${BACKWARD_CELL[cell]}
-  }
-}
-${PRODUCT_T}
-`,
-  })
+  let q = a.cache + b * 4u * H; let gi = a.dgi + b * GH; let gh = a.dgh + b * GH;
+  var dh = m[a.dy + b * a.y_ld + j] + from_next;
+  ${cell === 'gru' ? 'if (has_next) { dh += m[a.carry + u]; }' : ''}
+  m[a.dhs + u] = dh;
+  ${BACKWARD_CELL[cell]}`)
 }
 
 export function stateGradKernel(cell: CellKind): KernelDef {
-  return defineKernel({
-    name: `${cell}_state_grad`,
-    args: STATE_GRAD_ARGS,
-    body: `${HEADER(cell)}
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let j = gid.x; let b = gid.y; let H = a.H; let GH = G * H;
-  let live = j < H;
-  if (!live) { return; }
+  return unitKernel(cell, 'state_grad', STATE_GRAD_ARGS, `
+  // ∂L/∂h0 = (∂L/∂gates of the first step in time)·W_hh (+ the GRU's direct path); ∂L/∂c0 (LSTM)
   let from_first = productT(a.dgh + b * GH, GH, a.whh + j, H);
-  {
-    let u = b * H + j;
-    ${cell === 'gru' ? 'm[a.dh0 + u] = from_first + m[a.carry + u];' : 'm[a.dh0 + u] = from_first;'}
-    ${cell === 'lstm' ? 'm[a.dc0 + u] = m[a.carry + u];' : ''}
-  }
+  m[a.dh0 + u] = from_first${cell === 'gru' ? ' + m[a.carry + u]' : ''};
+  ${cell === 'lstm' ? 'm[a.dc0 + u] = m[a.carry + u];' : ''}`)
 }
-${PRODUCT_T}
-`,
-  })
-}
-
-/** One output per unit: Σ_{r < len} v[r]·W[r·w_r]. */
-const PRODUCT_T = /* wgsl */ `
-fn productT(v: u32, len: u32, w: u32, w_r: u32) -> f32 {
-  var s = 0.0;
-  for (var r = 0u; r < len; r++) { s = fma(m[v + r], m[w + r * w_r], s); }
-  return s;
-}
-`
