@@ -53,7 +53,10 @@ class ThreadPool {
 
  private:
   void loop(int index) {
-    unsigned seen = generation_.load();
+    // Generation 0 is the pool's state at construction, not what this thread happens to read when
+    // it starts: a thread the OS starts late, after the first run() has already moved the
+    // generation on, would otherwise take that run for seen and sleep while the caller spins.
+    unsigned seen = 0;
     for (;;) {
       // Spin for about a millisecond (inside a step the next parallel region is microseconds away,
       // and a futex wake-up costs tens of them), then sleep until the next step.

@@ -1,10 +1,12 @@
 // cpu-native beyond the parity cases: whole training steps against PyTorch, the same gradient flow
 // as the reference, results independent of the thread count, and seeded dropout.
 
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { probeBackend } from '../../src-main/engine/backends'
+import { loadAddon } from '../../src-main/engine/cpu-native/addon'
 import { cpuJsBackend } from '../../src-main/engine/cpu-js/backend'
 import { Rng } from '../../src-main/engine/rng'
 import type { ModelConfig, OptimizerConfig } from '../../src-main/engine/types'
@@ -93,6 +95,26 @@ describe('cpu-native', () => {
     const ref = await cpuJsBackend.createModel(config('gru', 0.5))
     await ref.setParameters(p)
     expect(maxAbsDiff(await model.predict(b), await ref.predict(b))).toBeLessThan(1e-5)
+  })
+
+  // A pool's worker threads may start after its first parallel region has been handed out (on a
+  // loaded machine they often do); they must still take part in it. A deadlock here cannot be timed
+  // out inside this process (the caller spins in native code), so the models run in a child.
+  it('a model used the moment it is created, with 2 threads, never deadlocks', () => {
+    const load = loadAddon()
+    expect(load.addon, 'addon loaded').not.toBeNull()
+    const script = `
+      const addon = require(${JSON.stringify((load as { path: string }).path)})
+      const I = 4, H = 32, T = 3, B = 8, n = H * I + H * H + 2 * H
+      const params = new Float32Array(n).fill(0.01), x = new Float32Array(T * B * I).fill(1)
+      for (let i = 0; i < 400; i++) {
+        const h = addon.createStack(0, I, H, 1, false, 0, 2)
+        addon.forward(h, params, x, T, B, null, null, false, 0, new Float32Array(T * B * H), new Float32Array(B * H), null)
+      }
+      console.log('ok')`
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 })
+    expect(child.signal, 'killed by the timeout: a deadlock').toBeNull()
+    expect(child.stdout.trim(), child.stderr).toBe('ok')
   })
 
   it('keeps exactly the theoretical minimum of activations for BPTT: RNN 1·H, GRU 5·H, LSTM 6·H', async () => {
