@@ -6,17 +6,7 @@ import type { RunFigures } from '../engine/training'
 import type { RunStatus } from '../store/store'
 import type { RunnerEvents } from '../workers/pool'
 import type { Io } from './command'
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?'
-  const s = Math.round(seconds)
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
-}
-
-export function formatMetric(f: RunFigures): string {
-  const v = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3))
-  return `${f.metric.name} ${v(f.finalMetric)} (best ${v(f.bestMetric)}, baseline ${v(f.baseline.metric)})`
-}
+import { formatDuration, formatMetric } from '../reports/format'
 
 export class ProgressReporter implements RunnerEvents {
   private readonly running = new Map<number, number>() // run id → fraction
@@ -34,8 +24,8 @@ export class ProgressReporter implements RunnerEvents {
     this.draw()
   }
 
-  runProgress(id: number, fraction: number): void {
-    this.running.set(id, fraction)
+  runProgress(id: number, progress: { fraction: number }): void {
+    this.running.set(id, progress.fraction)
   }
 
   runEnded(run: { id: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void {

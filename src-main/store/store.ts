@@ -88,6 +88,21 @@ export class Store {
     return rows.map(toRunRow)
   }
 
+  /** GFLOP/s of every finished run, with its backend and cell: the speeds this machine has shown. */
+  speedSamples(): Array<{ backend: RunConfig['backend']; cell: RunConfig['cell']; gflops: number }> {
+    return this.db.prepare(`SELECT json_extract(config, '$.backend') AS backend, json_extract(config, '$.cell') AS cell, json_extract(figures, '$.gflops') AS gflops
+      FROM runs WHERE status = 'done' AND json_extract(figures, '$.gflops') > 0`).all() as Array<{ backend: RunConfig['backend']; cell: RunConfig['cell']; gflops: number }>
+  }
+
+  renameSweep(id: number, name: string): boolean {
+    return this.db.prepare('UPDATE sweeps SET name = ? WHERE id = ?').run(name, id).changes === 1
+  }
+
+  /** Delete a sweep with its runs, series and snapshots (foreign keys cascade). */
+  deleteSweep(id: number): boolean {
+    return this.db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes === 1
+  }
+
   /**
    * Make a sweep resumable: runs left `running` by a process that is gone, and `cancelled` runs, go
    * back to `pending` (failed ones too when asked), and their partial series are dropped so that a
@@ -144,6 +159,14 @@ export class Store {
   series(runId: number, name: SeriesName): Array<{ step: number; wallMs: number; value: number }> {
     const rows = this.db.prepare('SELECT step, wall_ms, value FROM points WHERE run_id = ? AND series = ? ORDER BY step').all(runId, name) as Array<{ step: number; wall_ms: number; value: number | null }>
     return rows.map((r) => ({ step: r.step, wallMs: r.wall_ms, value: r.value ?? NaN }))
+  }
+
+  /** Every point of the named series of a sweep's runs, in run, series and step order, one row at a time. */
+  *sweepPoints(sweepId: number, series: readonly SeriesName[]): Generator<{ runId: number; series: SeriesName; step: number; wallMs: number; value: number | null }> {
+    const marks = series.map(() => '?').join(', ')
+    const rows = this.db.prepare(`SELECT p.run_id AS runId, p.series AS series, p.step AS step, p.wall_ms AS wallMs, p.value AS value
+      FROM points p JOIN runs r ON r.id = p.run_id WHERE r.sweep_id = ? AND p.series IN (${marks}) ORDER BY p.run_id, p.series, p.step`)
+    yield* rows.iterate(sweepId, ...series) as IterableIterator<{ runId: number; series: SeriesName; step: number; wallMs: number; value: number | null }>
   }
 
   gradFlow(runId: number): GradFlowSnapshot[] {

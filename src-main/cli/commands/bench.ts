@@ -10,6 +10,7 @@ import { summarize } from '../../engine/training'
 import { CELL_KINDS, type CellKind, type NetworkConfig } from '../../engine/types'
 import { parseCommandArgs, type Command } from '../command'
 import { positiveInt } from '../options'
+import { formatBytes } from '../../reports/format'
 
 export const benchCommand: Command = {
   name: 'bench',
@@ -113,10 +114,6 @@ Options (defaults in brackets):
     }
     return 0
   },
-}
-
-function formatBytes(n: number): string {
-  return n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`
 }
 
 /** One forward+backward on the reference with the same parameters and inputs; the worst relative difference. */

@@ -1,0 +1,90 @@
+// From a spec to runs that can start here: presets for this machine's backends, the checks made
+// before anything is stored, and the estimate shown before a sweep starts. Shared by the CLI, the
+// desktop app and `rnnbench serve`.
+
+import { BACKEND_NAMES, type BackendName } from '../engine/backend'
+import { probeBackend } from '../engine/backends'
+import { InputError } from '../engine/errors'
+import type { RunConfig } from '../engine/run-config'
+import { estimateRun, estimateSweep, type MeasuredSpeeds, type SweepEstimate, type TaskShape } from '../engine/sweep/estimate'
+import { expandSweep } from '../engine/sweep/expand'
+import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
+import type { SweepSpec } from '../engine/sweep/spec'
+import { createTask } from '../engine/tasks'
+import type { Store } from '../store/store'
+
+/** Reads a charlm text file; the CLI reads the file system, with errors naming the field. */
+export type ReadText = (path: string, field: string) => Promise<string>
+
+/** The backends a preset schedules here: those available, webgpu only on a real GPU. */
+export async function presetBackends(): Promise<BackendName[]> {
+  // A software WebGPU adapter's runs would take most of a preset's time and say nothing about
+  // GPUs: name webgpu in a spec to run it anyway.
+  const backends: BackendName[] = []
+  for (const b of BACKEND_NAMES) {
+    const probe = await probeBackend(b)
+    if (probe.available && !(b === 'webgpu' && probe.details?.software)) backends.push(b)
+  }
+  return backends
+}
+
+export async function presetFor(name: string, field = '--preset'): Promise<SweepSpec> {
+  if (!(PRESET_NAMES as readonly string[]).includes(name)) throw new InputError(field, `unknown preset ${JSON.stringify(name)}; valid: ${PRESET_NAMES.join(', ')}`)
+  return presetSpec(name as PresetName, await presetBackends())
+}
+
+/**
+ * Before anything is stored: every backend can run here and every task can be built (text files
+ * read). Returns each distinct task's shape, which the estimate needs.
+ */
+export async function checkRunnable(configs: RunConfig[], readText: ReadText): Promise<Map<string, TaskShape>> {
+  for (const backend of new Set(configs.map((c) => c.backend))) {
+    const probe = await probeBackend(backend)
+    if (!probe.available) throw new InputError('backend', `${backend} is not available here (${probe.reason}); remove it from the sweep, or see \`rnnbench doctor\``)
+  }
+  const shapes = new Map<string, TaskShape>()
+  for (const c of configs) {
+    const key = taskKey(c)
+    if (shapes.has(key)) continue
+    const text = c.task === 'charlm' && c.textFile ? await readText(c.textFile, 'textFile') : undefined
+    try {
+      const task = createTask(c.task, { seqLen: c.seqLen, textFile: c.textFile, text }, c.dataSeed)
+      shapes.set(key, {
+        inputSize: task.inputSize, outputSize: task.head.outputSize, seqLen: task.seqLen, head: task.head.kind, loss: task.head.loss,
+        evalBatches: task.validation.length + task.trainSample.length,
+      })
+    } catch (err) {
+      throw new InputError('seqLen', `task ${c.task} with seqLen ${c.seqLen ?? 'default'}: ${(err as Error).message}`)
+    }
+  }
+  return shapes
+}
+
+const taskKey = (c: RunConfig) => `${c.task}|${c.seqLen}|${c.textFile}`
+
+/** Median GFLOP/s of this database's finished runs, by backend and cell. */
+export function measuredSpeeds(store: Store): MeasuredSpeeds {
+  const samples = new Map<string, number[]>()
+  for (const r of store.speedSamples()) {
+    const key = `${r.backend}|${r.cell}`
+    samples.set(key, [...(samples.get(key) ?? []), r.gflops])
+  }
+  const speeds: MeasuredSpeeds = {}
+  for (const [key, values] of samples) {
+    const [backend, cell] = key.split('|') as [BackendName, RunConfig['cell']]
+    const sorted = values.sort((a, b) => a - b)
+    ;(speeds[backend] ??= {})[cell] = sorted[Math.floor(sorted.length / 2)]
+  }
+  return speeds
+}
+
+export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; estimate: SweepEstimate }
+
+/** Expand, check and estimate a validated spec: what the builder shows and `sweep` stores. */
+export async function planSweep(spec: SweepSpec, options: { store: Store | null; workers: number; readText: ReadText }): Promise<SweepPlan> {
+  const configs = expandSweep(spec)
+  const shapes = await checkRunnable(configs, options.readText)
+  const speeds = options.store ? measuredSpeeds(options.store) : {}
+  const estimate = estimateSweep(configs.map((c) => estimateRun(c, shapes.get(taskKey(c))!, speeds)), options.workers)
+  return { spec, configs, estimate }
+}

@@ -1,0 +1,68 @@
+// What a sweep will cost before it starts: its runs, their time and their memory. Time comes from
+// the speeds this machine has already measured (past runs' GFLOP/s on the same backend and cell),
+// else from a deliberately cautious default; memory is the analytic count the backends report.
+
+import type { BackendName } from '../backend'
+import { directions, parameterCount } from '../layout'
+import { networkOf, stackFlops, type RunConfig } from '../run-config'
+import type { CellKind } from '../types'
+
+/** The task facts an estimate needs, per (task, seqLen): from createTask, which the caller runs. */
+export interface TaskShape { inputSize: number; outputSize: number; seqLen: number; head: 'last' | 'every'; loss: 'mse' | 'cross_entropy'; evalBatches: number }
+
+/** GFLOP/s measured here, by backend and cell (medians of finished runs). */
+export type MeasuredSpeeds = Partial<Record<BackendName, Partial<Record<CellKind, number>>>>
+
+/** Used when this machine has measured nothing yet for a backend; cautious, so estimates run long. */
+const DEFAULT_GFLOPS: Record<BackendName, number> = { 'cpu-js': 0.5, 'cpu-native': 5, webgpu: 0.2 }
+/** Per-run cost that does not scale with FLOPs: worker start, task data, evaluation overhead. */
+const RUN_OVERHEAD_S = 0.5
+
+/** Floats kept for BPTT per timestep, batch row and hidden unit: the backends' own counts. */
+const SAVED_PER_STEP: Record<CellKind, number> = { rnn_tanh: 1, rnn_relu: 1, gru: 5, lstm: 6 }
+
+export interface RunEstimate { seconds: number; bytes: number; measured: boolean }
+
+export function estimateRun(config: RunConfig, shape: TaskShape, speeds: MeasuredSpeeds): RunEstimate {
+  const network = networkOf(config, shape.inputSize)
+  const params = parameterCount({ network, head: { kind: shape.head, outputSize: shape.outputSize, loss: shape.loss } })
+  const optimizerCopies = config.optimizer === 'adam' ? 2 : config.momentum > 0 ? 1 : 0
+  const activations = SAVED_PER_STEP[config.cell] * shape.seqLen * config.batchSize * config.hiddenSize * config.numLayers * directions(network)
+  const bytes = 4 * (params * (2 + optimizerCopies) + activations + shape.seqLen * config.batchSize * shape.inputSize)
+
+  const measured = speeds[config.backend]?.[config.cell]
+  const gflops = measured ?? DEFAULT_GFLOPS[config.backend]
+  const stepSeconds = stackFlops(network, config.batchSize, shape.seqLen) / (gflops * 1e9)
+  // Evaluations run the forward (a third of a step's FLOPs) over the validation and training samples.
+  const evaluations = config.steps > 0 ? Math.ceil(config.steps / config.evalEvery) + 1 : 10
+  const evalSeconds = evaluations * shape.evalBatches * 2 * stepSeconds / 3
+  const byBudget = config.steps > 0 ? config.steps * stepSeconds + evalSeconds : Infinity
+  const seconds = Math.min(byBudget, config.seconds > 0 ? config.seconds + evalSeconds : Infinity) + RUN_OVERHEAD_S
+  return { seconds, bytes, measured: measured !== undefined }
+}
+
+export interface SweepEstimate {
+  runs: number
+  /** Wall time with `workers` threads, runs handed out in order. */
+  seconds: number
+  /** The largest run's analytic memory times the runs that can be in flight at once. */
+  peakBytes: number
+  /** Runs whose speed came from this machine's own measurements, not the default. */
+  measuredRuns: number
+}
+
+export function estimateSweep(perRun: RunEstimate[], workers: number): SweepEstimate {
+  // Greedy in order, as the runner hands runs out: each goes to the worker free first.
+  const free = new Array(Math.max(1, Math.min(workers, perRun.length))).fill(0) as number[]
+  for (const r of perRun) {
+    const i = free.indexOf(Math.min(...free))
+    free[i] += r.seconds
+  }
+  const largest = [...perRun].sort((a, b) => b.bytes - a.bytes).slice(0, free.length)
+  return {
+    runs: perRun.length,
+    seconds: perRun.length ? Math.max(...free) : 0,
+    peakBytes: largest.reduce((a, r) => a + r.bytes, 0),
+    measuredRuns: perRun.filter((r) => r.measured).length,
+  }
+}
