@@ -1,58 +1,47 @@
-// The Electron main process: one window, locked down as Electron's security checklist asks.
+// The Electron main process: one locked-down window (security.ts), the app service over the
+// database, IPC registered from the contract, and the service's events pushed to the window.
 
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { probeAll } from '../engine/backends'
-import { environmentInfo } from '../engine/environment'
-import type { InvokeApi } from '../ipc/contract'
+import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { readFile } from 'node:fs/promises'
+import { AppService } from '../app/service'
+import { EVENT_CHANNEL } from '../ipc/contract'
+import { resolveDbPath } from '../store/paths'
+import { Store } from '../store/store'
+import { defaultWorkerCount } from '../workers/pool'
+import { registerIpc } from './ipc'
+import { CONTENT_SECURITY_POLICY, RENDERER_INDEX, WEB_PREFERENCES } from './security'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const rendererIndex = join(here, '../renderer/index.html')
+let service: AppService | null = null
 
-export const WEB_PREFERENCES = {
-  preload: join(here, '../preload/index.cjs'),
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-} as const
-
-/** Only our own page may call the main process. */
-function trustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? ''
-  return url === pathToFileURL(rendererIndex).href || (process.env.ELECTRON_RENDERER_URL !== undefined && url.startsWith(process.env.ELECTRON_RENDERER_URL))
-}
-
-const handlers: { [C in keyof InvokeApi]: (...args: Parameters<InvokeApi[C]>) => Promise<ReturnType<InvokeApi[C]>> } = {
-  async doctor() {
-    return { environment: environmentInfo(app.getVersion()), backends: await probeAll() }
-  },
-}
-
-function registerIpc(): void {
-  for (const [channel, handler] of Object.entries(handlers)) {
-    ipcMain.handle(channel, (event, ...args: unknown[]) => {
-      if (!trustedSender(event)) throw new Error(`refused ${channel} from ${event.senderFrame?.url ?? 'an unknown frame'}`)
-      return (handler as (...a: unknown[]) => unknown)(...args)
-    })
-  }
-}
-
-function createWindow(): void {
-  const win = new BrowserWindow({ width: 1280, height: 860, show: false, title: 'rnnbench', webPreferences: WEB_PREFERENCES })
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({ width: 1360, height: 900, show: false, title: 'rnnbench', webPreferences: WEB_PREFERENCES })
   win.once('ready-to-show', () => win.show())
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
   win.webContents.on('will-navigate', (event) => event.preventDefault())
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault())
+  const unsubscribe = service!.subscribe((event) => { if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event) })
+  win.on('closed', unsubscribe)
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(rendererIndex)
+  else void win.loadFile(RENDERER_INDEX)
+  return win
 }
 
 app.whenReady().then(() => {
-  registerIpc()
+  // No permission (camera, notifications, ...) is ever needed; no remote content is ever loaded.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+  })
+  const store = new Store(resolveDbPath(undefined), { createFolder: true })
+  service = new AppService(store, {
+    workers: defaultWorkerCount(),
+    workerScript: new URL('./worker.js', import.meta.url),
+    appVersion: app.getVersion(),
+    readText: (path) => readFile(path, 'utf8'),
+  })
+  registerIpc(ipcMain, service.handlers)
   createWindow()
   app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow() })
 })
 app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit() })
+app.on('before-quit', () => { void service?.close() })

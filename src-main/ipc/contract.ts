@@ -1,17 +1,109 @@
-// The one contract between the renderer and the main process: every channel, its arguments and
-// its result, declared once. The preload exposes exactly these as named functions; the main side
-// registers exactly these and refuses anything else. Types only: it is imported on both sides.
+// The one contract between the UI and the main process, whichever carries it: Electron IPC in the
+// desktop app, HTTP and a WebSocket under `rnnbench serve`. Every call, its arguments and its
+// result, and every event, declared once. Types and the channel list only: the preload and the
+// renderer import it without pulling in the main process's code. The arguments are validated where
+// they enter the main process (validate.ts, typed against this file).
 
 import type { BackendProbe } from '../engine/backend'
 import type { EnvironmentInfo } from '../engine/environment'
+import type { RunConfig } from '../engine/run-config'
+import type { SweepEstimate } from '../engine/sweep/estimate'
+import type { SweepSpec } from '../engine/sweep/spec'
+import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/training'
+import type { RunStatus } from '../store/store'
+
+export interface DoctorReport { environment: EnvironmentInfo; backends: BackendProbe[]; workers: number; database: string }
+
+export interface PresetInfo { name: string; description: string; spec: SweepSpec }
+
+export interface SweepSummary {
+  id: number
+  name: string
+  createdAt: string
+  spec: SweepSpec
+  counts: Record<RunStatus, number>
+  total: number
+  /** Being run by this process now. */
+  active: boolean
+}
+
+export interface RunView {
+  id: number
+  sweepId: number
+  idx: number
+  status: RunStatus
+  error: string | null
+  startedAt: string | null
+  finishedAt: string | null
+  config: RunConfig
+  figures: RunFigures | null
+  environment: Record<string, unknown> | null
+}
+
+/** One series of one run, as columns; null where the value was not finite. */
+export interface SeriesColumns { step: number[]; wallMs: number[]; value: Array<number | null> }
+
+export type SeriesByRun = Record<number, Partial<Record<SeriesName, SeriesColumns>>>
+
+export interface SweepPlanView { runs: number; estimate: SweepEstimate; spec: SweepSpec; workers: number }
+
+export type ExportFormat = 'csv' | 'json' | 'spec'
+
+export interface ExportedFile { filename: string; mime: string; text: string }
 
 export interface InvokeApi {
-  doctor(): { environment: EnvironmentInfo; backends: BackendProbe[] }
+  doctor(): DoctorReport
+  presets(): PresetInfo[]
+  listSweeps(): SweepSummary[]
+  getSweep(id: number): { sweep: SweepSummary; runs: RunView[] }
+  /** Validate, expand and estimate a spec without storing anything (the builder's live check). */
+  planSweep(spec: unknown): SweepPlanView
+  startSweep(spec: unknown, name: string | null): { sweepId: number }
+  resumeSweep(id: number, retryFailed: boolean): { sweepId: number }
+  cancelSweep(id: number): { cancelled: boolean }
+  renameSweep(id: number, name: string): { renamed: boolean }
+  deleteSweep(id: number): { deleted: boolean }
+  /** A new sweep with the same spec, started. */
+  rerunSweep(id: number): { sweepId: number }
+  /** Every run's series, each thinned to at most maxPoints points (the last one always kept). */
+  sweepSeries(id: number, series: SeriesName[], maxPoints: number): SeriesByRun
+  gradFlow(runId: number): GradFlowSnapshot[]
+  exportSweep(id: number, format: ExportFormat): ExportedFile
+  /** A spec file's text, validated: what "import" puts into the builder. */
+  parseSpec(text: string): SweepSpec
 }
 
 export type InvokeChannel = keyof InvokeApi
 
-export const INVOKE_CHANNELS: readonly InvokeChannel[] = ['doctor']
+export const INVOKE_CHANNELS = [
+  'doctor', 'presets', 'listSweeps', 'getSweep', 'planSweep', 'startSweep', 'resumeSweep', 'cancelSweep',
+  'renameSweep', 'deleteSweep', 'rerunSweep', 'sweepSeries', 'gradFlow', 'exportSweep', 'parseSpec',
+] as const satisfies readonly InvokeChannel[]
 
-/** What the preload puts on `window.rnnbench`. */
-export type RendererApi = { [C in InvokeChannel]: (...args: Parameters<InvokeApi[C]>) => Promise<ReturnType<InvokeApi[C]>> }
+/** Events from the main process, pushed to every window or browser tab. */
+export type AppEvent =
+  | { type: 'runStarted'; sweepId: number; runId: number }
+  | { type: 'runProgress'; sweepId: number; runId: number; fraction: number; step: number; loss: number }
+  | { type: 'points'; sweepId: number; runId: number; points: Point[] }
+  | { type: 'runEnded'; sweepId: number; runId: number; status: RunStatus; error: string | null }
+  | { type: 'sweepEnded'; sweepId: number; counts: Record<RunStatus, number> }
+  | { type: 'sweepsChanged' }
+
+/** The Electron IPC channel that carries AppEvents. */
+export const EVENT_CHANNEL = 'rnnbench:event'
+
+/**
+ * How every call's answer crosses: a value, or the one-line error a user can act on (the field
+ * and what would be valid), never a stack.
+ */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { field: string; message: string } }
+
+/** What the UI calls: each channel as a named async function, plus the event subscription. */
+export type RendererApi = { [C in InvokeChannel]: (...args: Parameters<InvokeApi[C]>) => Promise<ReturnType<InvokeApi[C]>> } & {
+  onEvent(listener: (event: AppEvent) => void): () => void
+}
+
+/** What the preload exposes on `window.rnnbench`: the raw envelopes; the renderer unwraps them. */
+export type PreloadApi = { [C in InvokeChannel]: (...args: Parameters<InvokeApi[C]>) => Promise<Envelope<ReturnType<InvokeApi[C]>>> } & {
+  onEvent(listener: (event: AppEvent) => void): () => void
+}

@@ -1,7 +1,8 @@
 // The public shape of a run, as `rnnbench runs --json` and the JSON/CSV exports give it
 // (snake_case, stable): id, sweep_id, status, config (every setting), figures, environment.
 
-import type { RunRow, SweepRow } from '../store/store'
+import { SERIES_NAMES } from '../engine/training'
+import type { RunRow, Store, SweepRow } from '../store/store'
 
 export function runRecord(r: RunRow) {
   return {
@@ -46,4 +47,17 @@ export function toCsv(rows: Array<Record<string, string | number | boolean | nul
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
   }
   return [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n'
+}
+
+/** The JSON export: the sweep, its spec, and every run with its config, figures, series and gradient flow. */
+export function sweepExport(store: Store, sweepId: number) {
+  return {
+    format: 'rnnbench-sweep-export', version: 1,
+    sweep: sweepRecord(store.getSweep(sweepId)!),
+    runs: store.listRuns(sweepId).map((r) => ({
+      ...runRecord(r),
+      series: Object.fromEntries(SERIES_NAMES.map((s) => [s, store.series(r.id, s)])),
+      grad_flow: store.gradFlow(r.id),
+    })),
+  }
 }

@@ -6,13 +6,15 @@
 import { availableParallelism } from 'node:os'
 import { SHARE_ENV, Worker } from 'node:worker_threads'
 import type { RunConfig } from '../engine/run-config'
-import type { RunFigures } from '../engine/training'
+import type { Point, RunFigures } from '../engine/training'
 import type { RunStatus, Store } from '../store/store'
 import type { FromWorker, ToWorker } from './protocol'
 
 export interface RunnerEvents {
   runStarted?(run: { id: number; config: RunConfig }): void
-  runProgress?(runId: number, fraction: number): void
+  runProgress?(runId: number, progress: { fraction: number; step: number; loss: number }): void
+  /** Series points as they are stored (at each evaluation): what live curves draw. */
+  pointsAdded?(runId: number, points: Point[]): void
   runEnded?(run: { id: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void
 }
 
@@ -109,8 +111,11 @@ export class SweepRunner {
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.runId !== slot.runId) return // a late message from a run already ended (cancel)
     switch (m.type) {
-      case 'progress': this.options.events?.runProgress?.(m.runId, m.fraction); break
-      case 'points': this.store.appendPoints(m.runId, m.points); break
+      case 'progress': this.options.events?.runProgress?.(m.runId, { fraction: m.fraction, step: m.step, loss: m.loss }); break
+      case 'points':
+        this.store.appendPoints(m.runId, m.points)
+        this.options.events?.pointsAdded?.(m.runId, m.points)
+        break
       case 'gradFlow': this.store.appendGradFlow(m.runId, m.snapshot); break
       case 'done':
         this.end(slot, m.figures.status, m.figures, m.figures.divergence, m.environment)

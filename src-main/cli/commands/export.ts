@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { InputError } from '../../engine/errors'
-import { SERIES_NAMES } from '../../engine/training'
-import { flattenRun, runRecord, sweepRecord, toCsv } from '../../reports/run-record'
+import { flattenRun, sweepExport, toCsv } from '../../reports/run-record'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
 
@@ -33,18 +32,7 @@ Options:
     let text: string
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
-      const runs = store.listRuns(sweepId)
-      text = format === 'csv'
-        ? toCsv(runs.map(flattenRun))
-        : JSON.stringify({
-          format: 'rnnbench-sweep-export', version: 1,
-          sweep: sweepRecord(store.getSweep(sweepId)!),
-          runs: runs.map((r) => ({
-            ...runRecord(r),
-            series: Object.fromEntries(SERIES_NAMES.map((s) => [s, store.series(r.id, s)])),
-            grad_flow: store.gradFlow(r.id),
-          })),
-        }, null, 1) + '\n'
+      text = format === 'csv' ? toCsv(store.listRuns(sweepId).map(flattenRun)) : JSON.stringify(sweepExport(store, sweepId), null, 1) + '\n'
     } finally {
       store.close()
     }

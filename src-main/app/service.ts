@@ -1,0 +1,224 @@
+// The application behind the UI: every call of the contract, over one database, with sweeps run
+// in worker threads and their progress pushed as events. Knows nothing of Electron or HTTP: the
+// desktop app's IPC and `rnnbench serve` both call it through dispatch.ts.
+
+import { probeAll } from '../engine/backends'
+import { InputError } from '../engine/errors'
+import { environmentInfo } from '../engine/environment'
+import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
+import { parseSweepSpec, type SweepSpec } from '../engine/sweep/spec'
+import type { SeriesName } from '../engine/training'
+import type { AppEvent, ExportedFile, InvokeApi, InvokeChannel, RunView, SeriesByRun, SeriesColumns, SweepSummary } from '../ipc/contract'
+import { flattenRun, sweepExport, toCsv } from '../reports/run-record'
+import type { RunRow, Store, SweepRow } from '../store/store'
+import { SweepRunner } from '../workers/pool'
+import { planSweep, presetBackends, type ReadText } from './planning'
+
+export interface AppServiceOptions {
+  workers: number
+  /** The built worker entry (out/main/worker.js). */
+  workerScript: URL
+  appVersion: string
+  readText: ReadText
+}
+
+/** Each channel's implementation; results may be promises. */
+export type Handlers = { [C in InvokeChannel]: (...args: Parameters<InvokeApi[C]>) => ReturnType<InvokeApi[C]> | Promise<ReturnType<InvokeApi[C]>> }
+
+export class AppService {
+  private readonly listeners = new Set<(event: AppEvent) => void>()
+  /** One sweep at a time: two would share the cores and each other's timings would be wrong. */
+  private active: { sweepId: number; runner: SweepRunner; done: Promise<void> } | null = null
+
+  constructor(private readonly store: Store, private readonly options: AppServiceOptions) {}
+
+  subscribe(listener: (event: AppEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private emit(event: AppEvent): void {
+    for (const l of this.listeners) {
+      try { l(event) } catch { /* a closed window or socket must not stop the sweep */ }
+    }
+  }
+
+  /** The sweep being run now, if any; resolves when it ends (tests and shutdown wait on it). */
+  get running(): { sweepId: number; done: Promise<void> } | null {
+    return this.active ? { sweepId: this.active.sweepId, done: this.active.done } : null
+  }
+
+  /** Stops the sweep in progress (its runs marked cancelled, resumable) and waits for it. */
+  async close(): Promise<void> {
+    if (this.active) {
+      const { runner, done } = this.active
+      await runner.cancel()
+      await done
+    }
+  }
+
+  readonly handlers: Handlers = {
+    doctor: async () => ({
+      environment: environmentInfo(this.options.appVersion),
+      backends: await probeAll(),
+      workers: this.options.workers,
+      database: this.store.path,
+    }),
+
+    presets: async () => {
+      const backends = await presetBackends()
+      return PRESET_NAMES.map((name) => ({ name, description: PRESET_DESCRIPTIONS[name], spec: presetSpec(name, backends) }))
+    },
+
+    listSweeps: () => this.store.listSweeps().map((s) => this.summary(s)).reverse(),
+
+    getSweep: (id) => {
+      const sweep = this.sweepOrThrow(id)
+      return { sweep: this.summary(sweep), runs: this.store.listRuns(id).map(runView) }
+    },
+
+    planSweep: async (value) => {
+      const plan = await planSweep(parseSweepSpec(value), { store: this.store, workers: this.options.workers, readText: this.options.readText })
+      return { runs: plan.configs.length, estimate: plan.estimate, spec: plan.spec, workers: this.options.workers }
+    },
+
+    startSweep: async (value, name) => {
+      const spec = parseSweepSpec(value)
+      this.refuseWhileActive()
+      const plan = await planSweep(spec, { store: this.store, workers: this.options.workers, readText: this.options.readText })
+      const sweepId = this.store.createSweep(name ?? spec.name ?? 'sweep', spec, plan.configs)
+      this.launch(sweepId, false)
+      return { sweepId }
+    },
+
+    resumeSweep: (id, retryFailed) => {
+      this.sweepOrThrow(id)
+      this.refuseWhileActive()
+      this.launch(id, retryFailed)
+      return { sweepId: id }
+    },
+
+    cancelSweep: async (id) => {
+      if (this.active?.sweepId !== id) return { cancelled: false }
+      await this.active.runner.cancel()
+      return { cancelled: true }
+    },
+
+    renameSweep: (id, name) => {
+      this.sweepOrThrow(id)
+      const renamed = this.store.renameSweep(id, name)
+      this.emit({ type: 'sweepsChanged' })
+      return { renamed }
+    },
+
+    deleteSweep: (id) => {
+      this.sweepOrThrow(id)
+      if (this.active?.sweepId === id) throw new InputError('id', `sweep #${id} is running; cancel it before deleting it`)
+      const deleted = this.store.deleteSweep(id)
+      this.emit({ type: 'sweepsChanged' })
+      return { deleted }
+    },
+
+    rerunSweep: async (id) => {
+      const sweep = this.sweepOrThrow(id)
+      return this.handlers.startSweep(sweep.spec, sweep.name)
+    },
+
+    sweepSeries: (id, series, maxPoints) => {
+      this.sweepOrThrow(id)
+      return seriesByRun(this.store, id, series, maxPoints)
+    },
+
+    gradFlow: (runId) => {
+      if (!this.store.getRun(runId)) throw new InputError('runId', `no run ${runId} in ${this.store.path}`)
+      return this.store.gradFlow(runId)
+    },
+
+    exportSweep: (id, format) => exportSweep(this.store, this.sweepOrThrow(id), format),
+
+    parseSpec: (text) => {
+      let doc: unknown
+      try {
+        doc = JSON.parse(text)
+      } catch (err) {
+        throw new InputError('spec', `not valid JSON: ${(err as Error).message}`)
+      }
+      return parseSweepSpec(doc)
+    },
+  }
+
+  private sweepOrThrow(id: number): SweepRow {
+    const sweep = this.store.getSweep(id)
+    if (!sweep) throw new InputError('id', `no sweep ${id} in ${this.store.path}`)
+    return sweep
+  }
+
+  private refuseWhileActive(): void {
+    if (this.active) throw new InputError('sweep', `sweep #${this.active.sweepId} is running; cancel it or wait for it to end (one sweep at a time keeps timings honest)`)
+  }
+
+  private summary(s: SweepRow): SweepSummary {
+    return { id: s.id, name: s.name, createdAt: s.createdAt, spec: s.spec as SweepSpec, counts: s.counts, total: s.total, active: this.active?.sweepId === s.id }
+  }
+
+  private launch(sweepId: number, retryFailed: boolean): void {
+    const runner = new SweepRunner(this.store, {
+      workers: this.options.workers,
+      workerScript: this.options.workerScript,
+      events: {
+        runStarted: (run) => this.emit({ type: 'runStarted', sweepId, runId: run.id }),
+        runProgress: (runId, p) => this.emit({ type: 'runProgress', sweepId, runId, ...p }),
+        pointsAdded: (runId, points) => this.emit({ type: 'points', sweepId, runId, points }),
+        runEnded: (run) => this.emit({ type: 'runEnded', sweepId, runId: run.id, status: run.status, error: run.error }),
+      },
+    })
+    const done = runner.run(sweepId, { retryFailed })
+      .catch((err: Error) => { process.stderr.write(`rnnbench: sweep #${sweepId} stopped: ${err.message}\n`) })
+      .then(() => {
+        this.active = null
+        const sweep = this.store.getSweep(sweepId)
+        if (sweep) this.emit({ type: 'sweepEnded', sweepId, counts: sweep.counts })
+        this.emit({ type: 'sweepsChanged' })
+      })
+    this.active = { sweepId, runner, done }
+    this.emit({ type: 'sweepsChanged' })
+  }
+}
+
+function runView(r: RunRow): RunView {
+  return {
+    id: r.id, sweepId: r.sweepId, idx: r.idx, status: r.status, error: r.error, startedAt: r.startedAt, finishedAt: r.finishedAt,
+    config: r.config, figures: r.figures, environment: r.environment,
+  }
+}
+
+/** Every run's series as columns, each thinned to at most maxPoints evenly spaced points, the last kept. */
+export function seriesByRun(store: Store, sweepId: number, series: SeriesName[], maxPoints: number): SeriesByRun {
+  const out: SeriesByRun = {}
+  for (const p of store.sweepPoints(sweepId, series)) {
+    const cols = ((out[p.runId] ??= {})[p.series] ??= { step: [], wallMs: [], value: [] })
+    cols.step.push(p.step); cols.wallMs.push(p.wallMs); cols.value.push(p.value)
+  }
+  for (const byName of Object.values(out)) {
+    for (const [name, cols] of Object.entries(byName) as Array<[SeriesName, SeriesColumns]>) byName[name] = thin(cols, maxPoints)
+  }
+  return out
+}
+
+function thin(cols: SeriesColumns, maxPoints: number): SeriesColumns {
+  const n = cols.step.length
+  if (n <= maxPoints) return cols
+  const keep: number[] = []
+  for (let i = 0; i < maxPoints - 1; i++) keep.push(Math.floor((i * (n - 1)) / (maxPoints - 1)))
+  keep.push(n - 1)
+  return { step: keep.map((i) => cols.step[i]), wallMs: keep.map((i) => cols.wallMs[i]), value: keep.map((i) => cols.value[i]) }
+}
+
+function exportSweep(store: Store, sweep: SweepRow, format: 'csv' | 'json' | 'spec'): ExportedFile {
+  const base = `rnnbench-sweep-${sweep.id}-${sweep.name.replace(/[^\w.-]+/g, '_').slice(0, 60)}`
+  switch (format) {
+    case 'csv': return { filename: `${base}.csv`, mime: 'text/csv', text: toCsv(store.listRuns(sweep.id).map(flattenRun)) }
+    case 'json': return { filename: `${base}.json`, mime: 'application/json', text: JSON.stringify(sweepExport(store, sweep.id), null, 1) + '\n' }
+    case 'spec': return { filename: `${base}.spec.json`, mime: 'application/json', text: JSON.stringify(sweep.spec, null, 2) + '\n' }
+  }
+}

@@ -1,0 +1,39 @@
+// The desktop window's security settings, kept apart from Electron's runtime so that a plain-Node
+// test can read and check them (Electron's checklist: isolation, sandbox, no Node in the page, a
+// strict CSP, no navigation, no new windows, only our own page may call the main process).
+
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const RENDERER_INDEX = join(here, '../renderer/index.html')
+export const PRELOAD = join(here, '../preload/index.cjs')
+
+export const WEB_PREFERENCES = {
+  preload: PRELOAD,
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  spellcheck: false,
+} as const
+
+/** The page's policy: its own scripts only, no inline script, no remote anything. Also in index.html. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+/** Whether a frame at this URL is our own page (the built file, or the dev server in development). */
+export function isTrustedRendererUrl(url: string, devServerUrl: string | undefined = process.env.ELECTRON_RENDERER_URL): boolean {
+  if (url === pathToFileURL(RENDERER_INDEX).href) return true
+  if (!devServerUrl) return false
+  try {
+    return new URL(url).origin === new URL(devServerUrl).origin
+  } catch {
+    return false
+  }
+}

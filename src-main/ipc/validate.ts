@@ -1,0 +1,54 @@
+// Where calls enter the main process (Electron IPC or `serve`'s HTTP): the channel must be one of
+// the contract's and its arguments must have the declared shapes, or the call is refused with a
+// one-line error before any handler runs. Specs are `unknown` here: the sweep-spec validator
+// checks them, field by field, inside the handler.
+
+import { z } from 'zod'
+import { InputError } from '../engine/errors'
+import { SERIES_NAMES } from '../engine/training'
+import { INVOKE_CHANNELS, type InvokeApi, type InvokeChannel } from './contract'
+
+const id = z.number().int().positive()
+const name = z.string().trim().min(1).max(200)
+
+/** Each channel's argument list; typed so that it cannot drift from the contract. */
+const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } = {
+  doctor: z.tuple([]),
+  presets: z.tuple([]),
+  listSweeps: z.tuple([]),
+  getSweep: z.tuple([id]),
+  planSweep: z.tuple([z.unknown()]),
+  startSweep: z.tuple([z.unknown(), name.nullable()]),
+  resumeSweep: z.tuple([id, z.boolean()]),
+  cancelSweep: z.tuple([id]),
+  renameSweep: z.tuple([id, name]),
+  deleteSweep: z.tuple([id]),
+  rerunSweep: z.tuple([id]),
+  sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES as unknown as [string, ...string[]])).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]) as unknown as z.ZodType<Parameters<InvokeApi['sweepSeries']>>,
+  gradFlow: z.tuple([id]),
+  exportSweep: z.tuple([id, z.enum(['csv', 'json', 'spec'])]),
+  parseSpec: z.tuple([z.string().max(10_000_000)]),
+}
+
+const ARG_NAMES: { [C in InvokeChannel]: string[] } = {
+  doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
+  resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
+  sweepSeries: ['id', 'series', 'maxPoints'], gradFlow: ['runId'], exportSweep: ['id', 'format'], parseSpec: ['text'],
+}
+
+export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
+  return typeof channel === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(channel)
+}
+
+/** The channel and its arguments, checked; an InputError naming the argument otherwise. */
+export function validateCall<C extends InvokeChannel>(channel: unknown, args: unknown): { channel: C; args: Parameters<InvokeApi[C]> } {
+  if (!isInvokeChannel(channel)) throw new InputError('channel', `unknown channel ${JSON.stringify(String(channel)).slice(0, 60)}; valid: ${INVOKE_CHANNELS.join(', ')}`)
+  if (!Array.isArray(args)) throw new InputError(channel, 'arguments must be a list')
+  const r = ARGUMENTS[channel].safeParse(args)
+  if (r.success) return { channel: channel as C, args: r.data as Parameters<InvokeApi[C]> }
+  const issue = r.error.issues[0]
+  const at = issue.path[0]
+  const field = typeof at === 'number' ? `${channel}.${ARG_NAMES[channel][at] ?? `argument ${at}`}` : channel
+  const expected = ARG_NAMES[channel].length ? `(${ARG_NAMES[channel].join(', ')})` : 'no arguments'
+  throw new InputError(field, issue.code === 'too_big' && at === undefined ? `takes ${expected}` : `${issue.message}; ${channel} takes ${expected}`)
+}
