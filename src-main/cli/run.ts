@@ -10,11 +10,12 @@ import { exportCommand } from './commands/export'
 import { parityCommand } from './commands/parity'
 import { resumeCommand } from './commands/resume'
 import { runsCommand } from './commands/runs'
+import { serveCommand } from './commands/serve'
 import { sweepCommand } from './commands/sweep'
 import { sweepsCommand } from './commands/sweeps'
 import { APP_VERSION } from '../engine/build-info'
 
-export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, exportCommand, benchCommand, parityCommand, doctorCommand]
+export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, exportCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
