@@ -1,0 +1,138 @@
+// The numbers behind the compare view's charts, as plain functions over runs (no Chart.js, no DOM),
+// so that they are unit-tested: filtering and grouping by any setting, medians per group, the
+// Pareto front, bands over seeds, and the gradient-flow matrix.
+
+import type { RunView, SeriesColumns } from '../../../src-main/ipc/contract'
+import type { SettingName } from '../../../src-main/engine/sweep/spec'
+import { SETTING_NAMES } from '../../../src-main/engine/sweep/spec'
+import type { GradFlowSnapshot } from '../../../src-main/engine/training'
+
+export type FinishedRun = RunView & { figures: NonNullable<RunView['figures']> }
+
+export const isFinished = (r: RunView): r is FinishedRun => (r.status === 'done' || r.status === 'diverged') && r.figures !== null
+
+/** A setting's value as shown and compared: "lstm", "64", "true". */
+export const settingText = (r: RunView, k: SettingName): string => String(r.config[k] ?? 'default')
+
+/** Settings whose values differ between these runs, in the spec's order. */
+export function varyingSettings(runs: RunView[]): SettingName[] {
+  return SETTING_NAMES.filter((k) => new Set(runs.map((r) => settingText(r, k))).size > 1)
+}
+
+/** The values each setting takes, in first-seen order (numbers sorted). */
+export function settingValues(runs: RunView[], k: SettingName): string[] {
+  const values = [...new Set(runs.map((r) => settingText(r, k)))]
+  return values.every((v) => v !== '' && Number.isFinite(Number(v))) ? values.sort((a, b) => Number(a) - Number(b)) : values
+}
+
+/** Filters: for a setting, the values kept; a setting absent keeps every value. */
+export type Filters = Partial<Record<SettingName, string[]>>
+
+export function applyFilters<R extends RunView>(runs: R[], filters: Filters): R[] {
+  const active = Object.entries(filters).filter(([, kept]) => kept !== undefined) as Array<[SettingName, string[]]>
+  return runs.filter((r) => active.every(([k, kept]) => kept.includes(settingText(r, k))))
+}
+
+export function groupBy<R>(items: R[], key: (r: R) => string): Map<string, R[]> {
+  const groups = new Map<string, R[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = groups.get(k)
+    if (list) list.push(item)
+    else groups.set(k, [item])
+  }
+  return groups
+}
+
+export function median(values: number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b)
+  if (!v.length) return NaN
+  const m = v.length >> 1
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2
+}
+
+/**
+ * For each group, the median of `y` over runs sharing an `x`: one line per group, points in x order.
+ * How the step-time and memory charts reduce repeats and other settings to one point.
+ */
+export function medianLines(runs: FinishedRun[], group: (r: FinishedRun) => string, x: (r: FinishedRun) => number, y: (r: FinishedRun) => number) {
+  return [...groupBy(runs, group)].map(([label, members]) => ({
+    label,
+    points: [...groupBy(members, (r) => String(x(r)))]
+      .map(([, at]) => ({ x: x(at[0]), y: median(at.map(y)), runs: at }))
+      .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
+      .sort((a, b) => a.x - b.x),
+  }))
+}
+
+/**
+ * Indices of the non-dominated points: nothing else is at least as good on every objective and
+ * strictly better on one. Every objective is minimized; negate one that is maximized.
+ */
+export function paretoFront(points: number[][]): number[] {
+  const front: number[] = []
+  points.forEach((p, i) => {
+    if (p.some((v) => !Number.isFinite(v))) return
+    const dominated = points.some((q, j) => j !== i && q.every((v, k) => Number.isFinite(v) && v <= p[k]) && q.some((v, k) => v < p[k]))
+    if (!dominated) front.push(i)
+  })
+  return front
+}
+
+/** A run's configuration without its seed: runs that differ only by seed are repeats of one configuration. */
+export const configKey = (r: RunView): string => JSON.stringify({ ...r.config, seed: undefined })
+
+export interface Band { step: number[]; mean: number[]; low: number[]; high: number[]; n: number }
+
+/**
+ * Mean and min–max band of a series over the repeats of one configuration, at the steps every
+ * repeat recorded (repeats with a shorter series, a time budget or divergence, end the band).
+ */
+export function seedBand(series: SeriesColumns[]): Band {
+  const maps = series.map((s) => new Map(s.step.map((st, i) => [st, s.value[i]])))
+  const steps = series.length ? series[0].step.filter((st) => maps.every((m) => m.has(st))) : []
+  const band: Band = { step: [], mean: [], low: [], high: [], n: series.length }
+  for (const st of steps) {
+    const values = maps.map((m) => m.get(st)).filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v))
+    if (!values.length) continue
+    band.step.push(st)
+    band.mean.push(values.reduce((a, b) => a + b, 0) / values.length)
+    band.low.push(Math.min(...values))
+    band.high.push(Math.max(...values))
+  }
+  return band
+}
+
+/**
+ * The gradient-flow heatmap of one run: rows are training steps (snapshots), columns timesteps;
+ * each value is log10 of ‖∂L/∂h_t‖ summed over the layer-directions. Zero norms become null.
+ */
+export function gradFlowMatrix(snapshots: GradFlowSnapshot[]): { steps: number[]; T: number; log10: Array<Array<number | null>> } {
+  const T = snapshots.length ? Math.max(...snapshots.map((s) => s.T)) : 0
+  const log10 = snapshots.map((s) => {
+    const row: Array<number | null> = new Array(T).fill(null)
+    for (let t = 0; t < s.T; t++) {
+      let sum = 0
+      for (let r = 0; r < s.rows; r++) sum += s.norms[r * s.T + t]
+      row[t] = sum > 0 && Number.isFinite(sum) ? Math.log10(sum) : null
+    }
+    return row
+  })
+  return { steps: snapshots.map((s) => s.step), T, log10 }
+}
+
+/** Parallel coordinates: each setting mapped to [0, 1] (numbers on their range, log when it spans decades; categories evenly). */
+export function parallelAxes(runs: RunView[], settings: SettingName[]): Array<{ name: SettingName; position: (r: RunView) => number; ticks: string[] }> {
+  return settings.map((name) => {
+    const values = settingValues(runs, name)
+    const numeric = values.every((v) => Number.isFinite(Number(v)))
+    if (numeric && values.length > 1) {
+      const nums = values.map(Number)
+      const lo = Math.min(...nums), hi = Math.max(...nums)
+      const log = lo > 0 && hi / lo >= 10
+      const f = (v: number) => (log ? Math.log(v) : v)
+      return { name, ticks: values, position: (r: RunView) => (f(Number(settingText(r, name))) - f(lo)) / (f(hi) - f(lo) || 1) }
+    }
+    return { name, ticks: values, position: (r: RunView) => (values.length > 1 ? values.indexOf(settingText(r, name)) / (values.length - 1) : 0.5) }
+  })
+}

@@ -1,0 +1,63 @@
+// What every view shares: the machine's report, the presets, the sweeps in the database, which
+// view and sweep are open, and the one-line error to show. Kept fresh by the main process's events.
+
+import type { DoctorReport, PresetInfo, SweepSummary } from '../../../src-main/ipc/contract'
+import { api } from '../api'
+
+export type View = 'builder' | 'live' | 'compare' | 'history'
+export const VIEWS: Array<{ id: View; label: string }> = [
+  { id: 'builder', label: 'New sweep' }, { id: 'live', label: 'Live' }, { id: 'compare', label: 'Compare' }, { id: 'history', label: 'History' },
+]
+
+export class AppState {
+  view = $state<View>('builder')
+  doctor = $state<DoctorReport | null>(null)
+  presets = $state<PresetInfo[]>([])
+  sweeps = $state<SweepSummary[]>([])
+  /** The sweep the live and compare views show. */
+  sweepId = $state<number | null>(null)
+  error = $state<string | null>(null)
+  ready = $state(false)
+
+  readonly selected = $derived(this.sweeps.find((s) => s.id === this.sweepId) ?? null)
+  readonly activeSweep = $derived(this.sweeps.find((s) => s.active) ?? null)
+
+  async init(): Promise<void> {
+    try {
+      api.onEvent((e) => { if (e.type === 'sweepsChanged' || e.type === 'sweepEnded' || e.type === 'runEnded') void this.refreshSweeps() })
+      const [doctor, presets] = await Promise.all([api.doctor(), api.presets()])
+      this.doctor = doctor
+      this.presets = presets
+      await this.refreshSweeps()
+      // Open on the sweep most worth seeing: the one running, else the latest.
+      this.sweepId = this.activeSweep?.id ?? this.sweeps[0]?.id ?? null
+      if (this.sweepId !== null) this.view = this.activeSweep ? 'live' : 'compare'
+      this.ready = true
+    } catch (err) {
+      this.error = (err as Error).message
+    }
+  }
+
+  async refreshSweeps(): Promise<void> {
+    this.sweeps = await api.listSweeps()
+  }
+
+  open(view: View, sweepId?: number): void {
+    if (sweepId !== undefined) this.sweepId = sweepId
+    this.view = view
+    this.error = null
+  }
+
+  /** Runs an action, showing its error (one line) instead of throwing. */
+  async attempt<T>(action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      this.error = null
+      return await action()
+    } catch (err) {
+      this.error = (err as Error).message
+      return undefined
+    }
+  }
+}
+
+export const app = new AppState()

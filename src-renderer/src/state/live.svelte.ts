@@ -1,0 +1,79 @@
+// One sweep as it runs: its runs, each one's progress and ETA, and the training-loss points that
+// arrive while it trains, fed by the main process's events.
+
+import type { AppEvent, RunView } from '../../../src-main/ipc/contract'
+import { api } from '../api'
+
+export interface RunProgress { fraction: number; step: number; loss: number; startedAt: number; updatedAt: number }
+
+export class LiveSweep {
+  runs = $state<RunView[]>([])
+  progress = $state<Record<number, RunProgress>>({})
+  /** Training loss per run: what has been stored, then what arrives live. */
+  loss = $state<Record<number, { step: number[]; value: number[] }>>({})
+  private unsubscribe: (() => void) | null = null
+
+  constructor(readonly sweepId: number) {}
+
+  readonly finished = $derived(this.runs.filter((r) => r.status !== 'pending' && r.status !== 'running').length)
+  readonly fraction = $derived(this.runs.length ? (this.finished + Object.values(this.progress).reduce((a, p) => a + p.fraction, 0)) / this.runs.length : 0)
+
+  async start(): Promise<void> {
+    this.unsubscribe = api.onEvent((e) => this.apply(e))
+    await this.reload()
+    const series = await api.sweepSeries(this.sweepId, ['train_loss'], 300)
+    const loss: typeof this.loss = {}
+    for (const [id, s] of Object.entries(series)) if (s.train_loss) loss[Number(id)] = { step: s.train_loss.step, value: s.train_loss.value.map((v) => v ?? NaN) }
+    this.loss = loss
+  }
+
+  stop(): void {
+    this.unsubscribe?.()
+  }
+
+  async reload(): Promise<void> {
+    this.runs = (await api.getSweep(this.sweepId)).runs
+  }
+
+  /** Seconds left for a running run, from its pace so far; null until it has one. */
+  eta(runId: number, now: number): number | null {
+    const p = this.progress[runId]
+    if (!p || p.fraction <= 0.01) return null
+    const elapsed = (now - p.startedAt) / 1000
+    return Math.max(0, elapsed / p.fraction - elapsed)
+  }
+
+  private apply(e: AppEvent): void {
+    if (!('sweepId' in e) || e.sweepId !== this.sweepId) return
+    switch (e.type) {
+      case 'runStarted':
+        this.progress[e.runId] = { fraction: 0, step: 0, loss: NaN, startedAt: Date.now(), updatedAt: Date.now() }
+        this.loss[e.runId] = { step: [], value: [] }
+        this.setStatus(e.runId, 'running')
+        break
+      case 'runProgress': {
+        const p = this.progress[e.runId] ?? { fraction: 0, step: 0, loss: NaN, startedAt: Date.now(), updatedAt: Date.now() }
+        this.progress[e.runId] = { ...p, fraction: e.fraction, step: e.step, loss: e.loss, updatedAt: Date.now() }
+        break
+      }
+      case 'points': {
+        const l = this.loss[e.runId] ?? { step: [], value: [] }
+        for (const p of e.points) if (p.series === 'train_loss') { l.step.push(p.step); l.value.push(p.value) }
+        this.loss[e.runId] = l
+        break
+      }
+      case 'runEnded':
+        delete this.progress[e.runId]
+        void this.reload()
+        break
+      case 'sweepEnded':
+        void this.reload()
+        break
+    }
+  }
+
+  private setStatus(runId: number, status: RunView['status']): void {
+    const run = this.runs.find((r) => r.id === runId)
+    if (run) run.status = status
+  }
+}
