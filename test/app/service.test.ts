@@ -1,0 +1,104 @@
+// The app service, as both the desktop app and `serve` use it: plans with estimates, sweeps run in
+// worker threads with their events, one sweep at a time, history operations, and errors that name
+// the field.
+
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { AppService } from '../../src-main/app/service'
+import type { AppEvent } from '../../src-main/ipc/contract'
+import { dispatch } from '../../src-main/ipc/dispatch'
+import { Store } from '../../src-main/store/store'
+import { repoRoot } from '../helpers/cli'
+
+const workerScript = pathToFileURL(join(repoRoot, 'out', 'main', 'worker.js'))
+if (!existsSync(workerScript)) throw new Error('out/main/worker.js is missing: run `npm run build` (npm test does it first)')
+
+const tinySpec = (name = 'tiny') => ({
+  name, settings: { task: 'adding', seqLen: 6, hiddenSize: 4, batchSize: 4 }, axes: { cell: ['lstm', 'rnn_tanh'] }, budget: { steps: 12 }, evalEvery: 4, gradFlowEvery: 4,
+})
+
+function service(store = new Store(':memory:')) {
+  return new AppService(store, { workers: 2, workerScript, appVersion: 'test', readText: async () => 'text' })
+}
+
+describe('AppService', () => {
+  it('plans a spec: its runs, an estimate of time and memory, nothing stored', async () => {
+    const app = service()
+    const plan = await app.handlers.planSweep({ ...tinySpec(), settings: { task: 'adding', seqLen: 6, batchSize: 4 }, axes: { cell: ['lstm', 'gru', 'rnn_tanh'], hiddenSize: [4, 64] } })
+    expect(plan.runs).toBe(6)
+    expect(plan.estimate.seconds).toBeGreaterThan(0)
+    // memory grows with H: the H=64 LSTM run dominates, two workers may hold two runs at once
+    expect(plan.estimate.peakBytes).toBeGreaterThan(4 * 4 * 64 * 64 * 2)
+    expect(plan.estimate.measuredRuns).toBe(0)
+    expect(await app.handlers.listSweeps()).toEqual([])
+  })
+
+  it('names the field of a bad spec, through dispatch as the UI receives it', async () => {
+    const app = service()
+    const answer = await dispatch(app.handlers, 'planSweep', [{ ...tinySpec(), axes: { cell: ['lstm', 'lsmt'] } }])
+    expect(answer).toEqual({ ok: false, error: { field: 'axes.cell[1]', message: expect.stringContaining('must be one of') } })
+  })
+
+  it('runs a sweep in worker threads with live events, then uses its measured speeds in the next estimate', async () => {
+    const app = service()
+    const events: AppEvent[] = []
+    app.subscribe((e) => events.push(e))
+    const { sweepId } = await app.handlers.startSweep(tinySpec(), null)
+    expect(app.running?.sweepId).toBe(sweepId)
+    // a second sweep while one runs is refused, naming why
+    await expect(Promise.resolve(app.handlers.startSweep(tinySpec('second'), null))).rejects.toThrow(/sweep #\d+ is running/)
+    await app.running!.done
+    const { sweep, runs } = await app.handlers.getSweep(sweepId)
+    expect(sweep.counts.done).toBe(2)
+    expect(runs.every((r) => r.figures!.steps === 12)).toBe(true)
+    const types = events.filter((e) => 'sweepId' in e && e.sweepId === sweepId).map((e) => e.type)
+    expect(types.filter((t) => t === 'runStarted')).toHaveLength(2)
+    expect(types.filter((t) => t === 'runEnded')).toHaveLength(2)
+    expect(types).toContain('points')
+    expect(types.at(-1)).toBe('sweepEnded')
+    const series = await app.handlers.sweepSeries(sweepId, ['train_loss', 'val_metric'], 5)
+    for (const r of runs) {
+      expect(series[r.id].train_loss!.step).toEqual([1, 3, 6, 9, 12]) // thinned to 5, the last kept
+      expect(series[r.id].val_metric!.step).toEqual([0, 4, 8, 12])
+    }
+    expect((await app.handlers.gradFlow(runs[0].id)).length).toBeGreaterThan(0)
+    const replan = await app.handlers.planSweep(tinySpec())
+    expect(replan.estimate.measuredRuns).toBe(2)
+  })
+
+  it('renames, exports, re-runs and deletes sweeps; refuses unknown ids', async () => {
+    const store = new Store(':memory:')
+    const app = service(store)
+    const { sweepId } = await app.handlers.startSweep(tinySpec(), 'first')
+    await app.running!.done
+    await app.handlers.renameSweep(sweepId, 'renamed')
+    expect((await app.handlers.listSweeps())[0].name).toBe('renamed')
+    const csv = await app.handlers.exportSweep(sweepId, 'csv')
+    expect(csv.filename).toMatch(/\.csv$/)
+    expect(csv.text.split('\n')[0]).toContain('config.cell')
+    expect(csv.text.trim().split('\n')).toHaveLength(3)
+    const spec = JSON.parse((await app.handlers.exportSweep(sweepId, 'spec')).text)
+    expect(await app.handlers.parseSpec(JSON.stringify(spec))).toEqual(spec)
+    const again = await app.handlers.rerunSweep(sweepId)
+    await app.running!.done
+    expect((await app.handlers.getSweep(again.sweepId)).sweep.counts.done).toBe(2)
+    expect(await app.handlers.deleteSweep(sweepId)).toEqual({ deleted: true })
+    expect(store.listRuns(sweepId)).toEqual([])
+    expect(await dispatch(app.handlers, 'getSweep', [sweepId])).toEqual({ ok: false, error: { field: 'id', message: expect.stringContaining(`no sweep ${sweepId}`) } })
+    expect(await dispatch(app.handlers, 'parseSpec', ['{not json'])).toMatchObject({ ok: false, error: { field: 'spec' } })
+  })
+
+  it('cancels the sweep in progress; resume finishes it', async () => {
+    const app = service()
+    const { sweepId } = await app.handlers.startSweep({ ...tinySpec(), budget: { steps: 100_000, seconds: 30 } }, null)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await app.handlers.cancelSweep(sweepId)).toEqual({ cancelled: true })
+    await app.running?.done
+    expect((await app.handlers.getSweep(sweepId)).sweep.counts.cancelled).toBeGreaterThan(0)
+    await app.handlers.resumeSweep(sweepId, false)
+    await app.close() // cancels again: close never leaves a sweep running
+    expect(app.running).toBeNull()
+  })
+})
