@@ -32,3 +32,23 @@ export const logTicks = {
     return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? String(Number(v.toPrecision(3))) : ''
   },
 }
+
+const queue: Array<() => void> = []
+let scheduled = false
+
+/** Runs `draw` in a later task, one queued draw per task, in order; returns a cancel function. */
+export function renderSoon(draw: () => void): () => void {
+  let cancelled = false
+  queue.push(() => { if (!cancelled) draw() })
+  if (!scheduled) {
+    scheduled = true
+    setTimeout(next, 0)
+  }
+  return () => { cancelled = true }
+}
+
+function next(): void {
+  queue.shift()?.()
+  if (queue.length) setTimeout(next, 0)
+  else scheduled = false
+}

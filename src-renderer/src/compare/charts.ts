@@ -186,7 +186,7 @@ export function parallelChart(runs: FinishedRun[], settings: SettingName[], colo
         const v = value(r)
         const tip = [...describeRun(r), `${labels.at(-1)}: ${colorBy === 'memory' ? formatBytes(v) : formatValue(v)}`]
         return {
-          label: `#${r.id}`, borderColor: viridis(Number.isFinite(v) ? better(v) : 0, 0.6), borderWidth: 1, pointRadius: 2,
+          label: `#${r.id}`, borderColor: viridis(Number.isFinite(v) ? better(v) : 0, 0.6), borderWidth: 1, pointRadius: runs.length > 200 ? 0 : 2,
           data: [...axes.map((a) => ({ x: a.name, y: a.position(r), tip })), { x: labels.at(-1)!, y: Number.isFinite(v) ? (v - lo) / (hi - lo || 1) : NaN, tip }] as never,
         }
       }),

@@ -35,13 +35,26 @@ export class LiveSweep {
     this.runs = (await api.getSweep(this.sweepId)).runs
   }
 
-  /** Seconds left for a running run, from its pace so far; null until it has one. */
+  /** Seconds left for a running run, from its pace up to its last report; null until it has one. */
   eta(runId: number, now: number): number | null {
     const p = this.progress[runId]
-    if (!p || p.fraction <= 0.01) return null
-    const elapsed = (now - p.startedAt) / 1000
-    return Math.max(0, elapsed / p.fraction - elapsed)
+    if (!p || p.fraction <= 0.01 || p.updatedAt <= p.startedAt) return null
+    const elapsed = (p.updatedAt - p.startedAt) / 1000
+    return Math.max(0, elapsed / p.fraction - elapsed - Math.max(0, now - p.updatedAt) / 1000)
   }
+
+  /** Seconds left for the sweep, from the pace since this view began watching; null until it has one. */
+  sweepEta(now: number): number | null {
+    const fraction = this.fraction
+    if (!this.watchedFrom) {
+      if (fraction < 1) this.watchedFrom = { time: now, fraction }
+      return null
+    }
+    const done = fraction - this.watchedFrom.fraction, seconds = (now - this.watchedFrom.time) / 1000
+    if (done <= 0.01 || seconds < 1) return null
+    return Math.max(0, (seconds / done) * (1 - fraction))
+  }
+  private watchedFrom: { time: number; fraction: number } | null = null
 
   private apply(e: AppEvent): void {
     if (!('sweepId' in e) || e.sweepId !== this.sweepId) return

@@ -1,0 +1,137 @@
+// The app as a user meets it, in Debian's Chromium against `rnnbench serve`: the quick preset's
+// sweep in the compare view with every chart drawn, exports, a sweep built and started in the UI
+// and followed live to its end, and a page without the token refused. Screenshots of every view
+// are saved (test-artifacts/screenshots; RNNBENCH_SCREENSHOTS=docs/screenshots refreshes the docs).
+
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { browserUnavailable, collectErrors, launchBrowser, paintedPixels, SCREENSHOTS, startServe, type ServeProcess } from '../helpers/browser'
+import { repoRoot } from '../helpers/cli'
+
+const CHARTS = ['step-time', 'memory', 'convergence', 'pareto', 'loss-bands', 'parallel'] as const
+const unavailable = browserUnavailable()
+
+describe('the app in a browser (rnnbench serve)', () => {
+  if (unavailable) {
+    console.warn(`[rnnbench tests] browser tests skipped: ${unavailable}`)
+    it(`is skipped here: ${unavailable}`, (ctx) => ctx.skip(unavailable))
+    return
+  }
+
+  let dir: string, serve: ServeProcess, browser: Browser, page: Page, errors: string[]
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rnnbench-e2e-'))
+    const db = join(dir, 'app.sqlite')
+    // What the issue's user does first: the quick preset, from the CLI.
+    const sweep = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'sweep', '--preset', 'quick', '--db', db], { encoding: 'utf8', timeout: 290_000 })
+    expect(sweep.status, sweep.stderr).toBe(0)
+    serve = await startServe(db, ['--workers', '2'])
+    browser = await launchBrowser()
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })
+    errors = collectErrors(page)
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await serve?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('opens on the latest sweep and draws every chart of the compare view, with no console error', async () => {
+    await page.goto(serve.url)
+    await page.getByTestId('compare-title').waitFor()
+    expect(await page.getByTestId('compare-title').textContent()).toContain('quick')
+    for (const id of CHARTS) {
+      await page.getByTestId(`canvas-${id}`).waitFor()
+      // a drawn chart paints thousands of pixels; axes alone would be far fewer
+      expect(await paintedPixels(page, `[data-testid=canvas-${id}]`), id).toBeGreaterThan(2000)
+    }
+    // one gradient-flow heatmap per cell, on one colour scale
+    for (const cell of ['lstm', 'gru', 'rnn_tanh']) {
+      await page.getByTestId(`heatmap-${cell}`).waitFor()
+      expect(await paintedPixels(page, `[data-testid=heatmap-${cell}] canvas`), cell).toBeGreaterThan(5000)
+    }
+    expect(await page.getByTestId('pareto-front').textContent()).toMatch(/front: #\d+/)
+    // the quick preset runs two tasks: the metric charts follow the chosen one
+    await page.getByTestId('compare-task').selectOption('airline')
+    expect(await page.getByTestId('chart-convergence').textContent()).toContain('rmse')
+    await page.getByTestId('compare-task').selectOption('adding')
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare.png'), fullPage: true })
+    expect(errors).toEqual([])
+  })
+
+  it('filters and recolours by any setting', async () => {
+    const rows = () => page.getByTestId('compare-table').locator('tbody tr').count()
+    const all = await rows()
+    await page.getByTestId('filter-cell').getByLabel('rnn_tanh').uncheck()
+    expect(await rows()).toBe(all - all / 3)
+    await page.getByTestId('color-by').selectOption('hiddenSize')
+    expect(await page.getByTestId('chart-pareto').textContent()).not.toContain('rnn_tanh')
+    await page.getByTestId('filter-cell').getByLabel('rnn_tanh').check()
+    expect(await rows()).toBe(all)
+    expect(errors).toEqual([])
+  })
+
+  it('exports a chart as PNG, and the sweep as CSV, JSON and its spec', async () => {
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-pareto').getByRole('button', { name: 'PNG' }).click()])
+    expect(png.suggestedFilename()).toBe('rnnbench-pareto.png')
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG')
+
+    await page.getByTestId('nav-history').click()
+    await page.getByTestId('history').waitFor()
+    await page.screenshot({ path: join(SCREENSHOTS, 'history.png'), fullPage: true })
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-1').click()])
+    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n')
+    expect(lines[0]).toContain('config.cell')
+    expect(lines).toHaveLength(1 + 24)
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json-1').click()])
+    expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).runs).toHaveLength(24)
+    const [spec] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-spec-1').click()])
+    expect(JSON.parse(readFileSync((await spec.path())!, 'utf8')).name).toBe('quick')
+    expect(errors).toEqual([])
+  })
+
+  it('builds a sweep, checks it as it is typed, starts it and follows it live to its end', async () => {
+    await page.getByTestId('nav-builder').click()
+    await page.getByTestId('field-name').fill('from the UI')
+    await page.getByTestId('task-airline').uncheck()
+    await page.getByTestId('cell-rnn_tanh').uncheck()
+    if (await page.getByTestId('backend-cpu-native').isChecked()) await page.getByTestId('backend-cpu-native').uncheck()
+    await page.getByTestId('field-steps').fill('0')
+    await page.getByTestId('field-seconds').fill('3')
+    // inline validation: the field is named, and the sweep cannot start
+    await page.getByTestId('field-hiddenSize').fill('8, 1x')
+    await expect.poll(() => page.getByTestId('plan-error').textContent()).toContain('hiddenSize: "1x" is not a whole number')
+    expect(await page.getByTestId('start').isDisabled()).toBe(true)
+    await page.getByTestId('field-hiddenSize').fill('8')
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe('2 runs')
+    expect(await page.getByTestId('plan-time').textContent()).toMatch(/\ds/)
+    await page.screenshot({ path: join(SCREENSHOTS, 'builder.png'), fullPage: true })
+
+    await page.getByTestId('start').click()
+    await page.getByTestId('live-title').waitFor()
+    expect(await page.getByTestId('live-title').textContent()).toContain('from the UI')
+    // live: runs in progress with progress bars, and their loss curves as they arrive
+    await page.locator('[data-testid=live-runs] tr[data-status=running]').first().waitFor({ timeout: 30_000 })
+    await page.getByTestId('canvas-live-loss').waitFor({ timeout: 30_000 })
+    await page.screenshot({ path: join(SCREENSHOTS, 'live.png'), fullPage: true })
+    await expect.poll(() => page.getByTestId('live-counts').textContent(), { timeout: 60_000 }).toMatch(/^\s*2 done/)
+    await page.getByTestId('to-compare').click()
+    await page.getByTestId('canvas-convergence').waitFor()
+    expect(await paintedPixels(page, '[data-testid=canvas-convergence]')).toBeGreaterThan(2000)
+    expect(errors).toEqual([])
+  }, 120_000)
+
+  it('refuses a page opened without the token', async () => {
+    const other = await browser.newPage()
+    const response = await other.goto(new URL(serve.url).origin + '/')
+    expect(response!.status()).toBe(401)
+    expect(await other.textContent('body')).toContain('open the URL that `rnnbench serve` printed')
+    await other.close()
+  })
+})

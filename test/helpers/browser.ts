@@ -1,0 +1,68 @@
+// End-to-end tests drive Debian's Chromium through playwright-core against `rnnbench serve`, as a
+// user would. Where Chromium is missing the tests are skipped with the reason printed.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { repoRoot } from './cli'
+
+export const CHROMIUM = process.env.RNNBENCH_CHROMIUM ?? '/usr/bin/chromium'
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function browserUnavailable(): string | null {
+  return existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set RNNBENCH_CHROMIUM)`
+}
+
+/** Screenshots go to test-artifacts/screenshots, or where RNNBENCH_SCREENSHOTS says (docs/screenshots to refresh the docs). */
+export const SCREENSHOTS = process.env.RNNBENCH_SCREENSHOTS ?? join(repoRoot, 'test-artifacts', 'screenshots')
+
+export function launchBrowser(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  // The flags this machine's closed network needs (no background connections), headless, as root.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+/** Console errors and uncaught exceptions of a page, collected for the test to assert on. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`) })
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`))
+  return errors
+}
+
+export interface ServeProcess { url: string; child: ChildProcess; stop(): Promise<void> }
+
+/** `rnnbench serve --port 0` on a database; resolves with the URL it prints. */
+export async function startServe(db: string, extra: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'serve', '--port', '0', '--db', db, ...extra], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr!.on('data', (d) => { stderr += String(d) })
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`rnnbench serve exited with ${code}: ${stderr}`)))
+  })
+  return {
+    url, child,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill('SIGINT')
+    }),
+  }
+}
+
+/** Number of painted (non-transparent, non-white) pixels of a canvas: a chart that drew something. */
+export function paintedPixels(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (canvas) => {
+    const c = canvas as HTMLCanvasElement
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+    let n = 0
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 250 || data[i + 1] < 250 || data[i + 2] < 250)) n++
+    return n
+  })
+}
