@@ -1,0 +1,100 @@
+// The sweep builder as a component: what it sends to planSweep, the plan it shows, inline errors
+// next to the field they name, and starting a sweep.
+
+import { flushSync, mount, unmount } from 'svelte'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { presetSpec } from '../../src-main/engine/sweep/presets'
+import type { SweepPlanView } from '../../src-main/ipc/contract'
+import { installFakeApi, settle } from './fake-api'
+
+const planned: unknown[] = []
+const fake = installFakeApi({
+  planSweep: (spec) => {
+    planned.push(spec)
+    const s = spec as { axes: { hiddenSize?: number[] } }
+    if (s.axes.hiddenSize?.includes(99999)) throw Object.assign(new Error('axes.hiddenSize[1]: Too big: expected number to be <=8192'), { field: 'axes.hiddenSize[1]' })
+    return { runs: 12, workers: 2, spec: spec as SweepPlanView['spec'], estimate: { runs: 12, seconds: 95, peakBytes: 3 * 2 ** 20, measuredRuns: 12 } }
+  },
+  startSweep: () => ({ sweepId: 7 }),
+  listSweeps: () => [],
+})
+
+let BuilderView: typeof import('../../src-renderer/src/views/BuilderView.svelte').default
+let app: typeof import('../../src-renderer/src/state/app.svelte').app
+let component: ReturnType<typeof mount> | null = null
+
+beforeAll(async () => {
+  // The api module reads window.rnnbench when first imported: after the fake is installed.
+  ;({ app } = await import('../../src-renderer/src/state/app.svelte'))
+  BuilderView = (await import('../../src-renderer/src/views/BuilderView.svelte')).default
+  app.presets = [{ name: 'quick', description: 'two sizes', spec: presetSpec('quick', ['cpu-js']) }]
+  app.doctor = { environment: {} as never, workers: 2, database: ':memory:', backends: [
+    { backend: 'cpu-js', available: true, device: 'CPU' }, { backend: 'cpu-native', available: false, reason: 'the addon is not built' }, { backend: 'webgpu', available: true, device: 'SwiftShader', details: { software: true } },
+  ] as never }
+})
+afterEach(() => { if (component) unmount(component); component = null; document.body.innerHTML = '' })
+
+const byTestId = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null
+async function type(id: string, value: string) {
+  const input = byTestId(id)!
+  input.value = value
+  input.dispatchEvent(new Event('input', { bubbles: true }))
+  flushSync()
+  await settle(300) // the builder re-checks 250 ms after the last change
+  flushSync()
+}
+
+describe('BuilderView', () => {
+  it('starts from the quick preset and shows the plan: runs, time and memory', async () => {
+    component = mount(BuilderView, { target: document.body })
+    await settle(300)
+    flushSync()
+    const spec = planned.at(-1) as { axes: Record<string, unknown[]>; budget: object }
+    expect(spec.axes.task).toEqual(['adding', 'airline'])
+    expect(spec.axes.cell).toEqual(['lstm', 'gru', 'rnn_tanh'])
+    expect(spec.axes.hiddenSize).toEqual([16, 64])
+    expect(spec.budget).toEqual({ steps: 400, seconds: 15 })
+    expect(byTestId('plan-runs')!.textContent).toBe('12 runs')
+    expect(byTestId('plan-time')!.textContent).toBe('1m35s')
+    expect(byTestId('plan-memory')!.textContent).toBe('3.0 MiB')
+    // backends: the unavailable one is disabled with its reason; a software adapter says so
+    expect(byTestId('backend-cpu-native')!.disabled).toBe(true)
+    expect(document.body.textContent).toContain('unavailable: the addon is not built')
+    expect(document.body.textContent).toContain('software adapter: slow')
+  })
+
+  it('shows an unreadable value next to its field without asking the main process, and blocks start', async () => {
+    component = mount(BuilderView, { target: document.body })
+    await settle(300)
+    const asked = planned.length
+    await type('field-numLayers', '1, two')
+    expect(planned.length).toBe(asked)
+    expect(byTestId('field-numLayers')!.getAttribute('aria-invalid')).toBe('true')
+    expect(byTestId('field-numLayers')!.parentElement!.textContent).toContain('numLayers: "two" is not a whole number')
+    expect((byTestId('start') as unknown as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it("shows the main process's verdict on the field it names", async () => {
+    component = mount(BuilderView, { target: document.body })
+    await settle(300)
+    await type('field-hiddenSize', '16, 99999')
+    expect(byTestId('field-hiddenSize')!.parentElement!.textContent).toContain('Too big')
+    expect(byTestId('plan-error')!.textContent).toContain('axes.hiddenSize[1]')
+    await type('field-hiddenSize', '16')
+    expect(byTestId('plan-runs')!.textContent).toBe('12 runs')
+    expect((planned.at(-1) as { settings: Record<string, unknown> }).settings.hiddenSize).toBe(16)
+  })
+
+  it('starts the sweep with its name and opens the live view on it', async () => {
+    component = mount(BuilderView, { target: document.body })
+    await settle(300)
+    await type('field-name', 'my comparison')
+    ;(byTestId('start') as unknown as HTMLButtonElement).click()
+    await settle(10)
+    flushSync()
+    const start = fake.calls.filter(([c]) => c === 'startSweep').at(-1)!
+    expect(start[1][1]).toBe('my comparison')
+    expect(app.view).toBe('live')
+    expect(app.sweepId).toBe(7)
+  })
+})
