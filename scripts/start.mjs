@@ -1,5 +1,6 @@
 // `npm start`: open the desktop app. Electron fetches its binary on first launch; where that cannot
-// happen (an offline machine) or there is no display, say so in one line and point to the CLI.
+// happen (an offline machine) or there is no display, say so in one line and point to `rnnbench serve`,
+// which shows the same app in a browser.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -7,7 +8,7 @@ import { dirname, join } from 'node:path'
 
 const require = createRequire(import.meta.url)
 const fail = (why) => {
-  process.stderr.write(`rnnbench: the desktop app cannot open here: ${why}. Everything else works from the CLI: npx rnnbench --help\n`)
+  process.stderr.write(`rnnbench: the desktop app cannot open here: ${why}. The same app runs in a browser: npx rnnbench serve (then open the URL it prints)\n`)
   process.exit(1)
 }
 

@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { rnnbench } from '../helpers/cli'
+import { rnnbench, repoRoot } from '../helpers/cli'
 
 describe('rnnbench doctor', () => {
   it('reports every backend, available or with a reason', () => {
@@ -48,5 +51,27 @@ describe('help', () => {
   it('prints the version from package.json', async () => {
     const { version } = (await import('../../package.json', { with: { type: 'json' } })).default
     expect(rnnbench(['--version']).stdout.trim()).toBe(version)
+  })
+})
+
+describe('npm start where the desktop app cannot open', () => {
+  // These machines have no display and cannot download Electron: start must say so in one line
+  // and point to `rnnbench serve`, never hang or print a stack.
+  const start = (env: Record<string, string | undefined>) => {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'start.mjs')], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
+    return { code: r.status, lines: r.stderr.trim().split('\n') }
+  }
+
+  it('without a display', () => {
+    const { code, lines } = start({ DISPLAY: '', WAYLAND_DISPLAY: '' })
+    expect(code).toBe(1)
+    expect(lines).toEqual([expect.stringMatching(/^rnnbench: the desktop app cannot open here: there is no display .*npx rnnbench serve/)])
+  })
+
+  it('without the Electron binary, where it cannot be downloaded', (ctx) => {
+    if (existsSync(join(repoRoot, 'node_modules', 'electron', 'path.txt'))) return ctx.skip('the Electron binary is installed here')
+    const { code, lines } = start({ DISPLAY: ':99', ELECTRON_GET_USE_PROXY: '', ELECTRON_MIRROR: 'http://127.0.0.1:9/' })
+    expect(code).toBe(1)
+    expect(lines.at(-1)).toMatch(/^rnnbench: the desktop app cannot open here: the Electron binary could not be downloaded .*npx rnnbench serve/)
   })
 })

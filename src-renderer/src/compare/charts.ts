@@ -70,7 +70,7 @@ export function memoryChart(runs: FinishedRun[], groups: string[]): ChartConfigu
     options: {
       scales: {
         x: { type: 'linear', title: { display: true, text: 'sequence length T' } },
-        y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'memory, MiB (parameters, gradients, optimizer, BPTT activations; log)' } },
+        y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'memory, MiB (log)' } },
       },
       plugins: { tooltip },
     },
