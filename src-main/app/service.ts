@@ -8,7 +8,7 @@ import { environmentInfo } from '../engine/environment'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
 import { parseSweepSpec, type SweepSpec } from '../engine/sweep/spec'
 import type { SeriesName } from '../engine/training'
-import type { AppEvent, ExportedFile, InvokeApi, InvokeChannel, RunView, SeriesByRun, SeriesColumns, SweepSummary } from '../ipc/contract'
+import type { AppEvent, ExportedFile, InvokeApi, InvokeChannel, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { flattenRun, sweepExport, toCsv } from '../reports/run-record'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
@@ -195,23 +195,8 @@ function runView(r: RunRow): RunView {
 /** Every run's series as columns, each thinned to at most maxPoints evenly spaced points, the last kept. */
 export function seriesByRun(store: Store, sweepId: number, series: SeriesName[], maxPoints: number): SeriesByRun {
   const out: SeriesByRun = {}
-  for (const p of store.sweepPoints(sweepId, series)) {
-    const cols = ((out[p.runId] ??= {})[p.series] ??= { step: [], wallMs: [], value: [] })
-    cols.step.push(p.step); cols.wallMs.push(p.wallMs); cols.value.push(p.value)
-  }
-  for (const byName of Object.values(out)) {
-    for (const [name, cols] of Object.entries(byName) as Array<[SeriesName, SeriesColumns]>) byName[name] = thin(cols, maxPoints)
-  }
+  for (const [runId, byName] of store.sweepSeries(sweepId, series, maxPoints)) out[runId] = Object.fromEntries(byName)
   return out
-}
-
-function thin(cols: SeriesColumns, maxPoints: number): SeriesColumns {
-  const n = cols.step.length
-  if (n <= maxPoints) return cols
-  const keep: number[] = []
-  for (let i = 0; i < maxPoints - 1; i++) keep.push(Math.floor((i * (n - 1)) / (maxPoints - 1)))
-  keep.push(n - 1)
-  return { step: keep.map((i) => cols.step[i]), wallMs: keep.map((i) => cols.wallMs[i]), value: keep.map((i) => cols.value[i]) }
 }
 
 function exportSweep(store: Store, sweep: SweepRow, format: 'csv' | 'json' | 'spec'): ExportedFile {

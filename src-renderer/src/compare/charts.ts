@@ -33,48 +33,38 @@ const tooltip = {
 
 const lineGroup = (r: FinishedRun) => `${r.config.cell} · ${r.config.backend}`
 
-export function stepTimeChart(runs: FinishedRun[], groups: string[]): ChartConfiguration | null {
-  const lines = medianLines(runs, lineGroup, (r) => r.config.hiddenSize, (r) => r.figures.stepMs.total.median)
+type MedianLines = ReturnType<typeof medianLines>
+
+/** One line per cell and backend through the medians; `y` scales a median and writes its tooltip. */
+function medianLineChart(lines: MedianLines, groups: string[], y: (label: string, p: MedianLines[number]['points'][number]) => { y: number; tip: string }, axes: { x: object; y: object }): ChartConfiguration | null {
   if (!lines.some((l) => l.points.length)) return null
   return {
     type: 'line',
     data: {
       datasets: lines.map((l) => ({
         label: l.label, borderColor: colorFor(groups.indexOf(l.label)), backgroundColor: colorFor(groups.indexOf(l.label)),
-        data: l.points.map((p) => ({ x: p.x, y: p.y, tip: [`${l.label}, H=${p.x}: median ${p.y.toFixed(3)} ms/step over ${p.runs.length} run(s)`] })),
+        data: l.points.map((p) => { const v = y(l.label, p); return { x: p.x, y: v.y, tip: [v.tip] } }),
         parsing: false as const,
       })),
     },
-    options: {
-      scales: {
-        x: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'hidden size H (log)' } },
-        y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training step, ms (median, log)' } },
-      },
-      plugins: { tooltip },
-    },
+    options: { scales: axes, plugins: { tooltip } },
   }
+}
+
+export function stepTimeChart(runs: FinishedRun[], groups: string[]): ChartConfiguration | null {
+  const lines = medianLines(runs, lineGroup, (r) => r.config.hiddenSize, (r) => r.figures.stepMs.total.median)
+  return medianLineChart(lines, groups, (label, p) => ({ y: p.y, tip: `${label}, H=${p.x}: median ${p.y.toFixed(3)} ms/step over ${p.runs.length} run(s)` }), {
+    x: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'hidden size H (log)' } },
+    y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training step, ms (median, log)' } },
+  })
 }
 
 export function memoryChart(runs: FinishedRun[], groups: string[]): ChartConfiguration | null {
   const lines = medianLines(runs, lineGroup, (r) => r.figures.task.seqLen, (r) => r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes)
-  if (!lines.some((l) => l.points.length)) return null
-  return {
-    type: 'line',
-    data: {
-      datasets: lines.map((l) => ({
-        label: l.label, borderColor: colorFor(groups.indexOf(l.label)), backgroundColor: colorFor(groups.indexOf(l.label)),
-        data: l.points.map((p) => ({ x: p.x, y: p.y / 2 ** 20, tip: [`${l.label}, T=${p.x}: ${formatBytes(p.y)} (median of ${p.runs.length})`] })),
-        parsing: false as const,
-      })),
-    },
-    options: {
-      scales: {
-        x: { type: 'linear', title: { display: true, text: 'sequence length T' } },
-        y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'memory, MiB (log)' } },
-      },
-      plugins: { tooltip },
-    },
-  }
+  return medianLineChart(lines, groups, (label, p) => ({ y: p.y / 2 ** 20, tip: `${label}, T=${p.x}: ${formatBytes(p.y)} (median of ${p.runs.length})` }), {
+    x: { type: 'linear', title: { display: true, text: 'sequence length T' } },
+    y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'memory, MiB (log)' } },
+  })
 }
 
 export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, colorKey: (r: RunView) => string, keys: string[]): ChartConfiguration | null {
