@@ -2,6 +2,7 @@
 // database, IPC registered from the contract, and the service's events pushed to the window.
 
 import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { AppService } from '../app/service'
 import { EVENT_CHANNEL } from '../ipc/contract'
@@ -9,7 +10,7 @@ import { resolveDbPath } from '../store/paths'
 import { Store } from '../store/store'
 import { defaultWorkerCount } from '../workers/pool'
 import { registerIpc } from './ipc'
-import { CONTENT_SECURITY_POLICY, RENDERER_INDEX, WEB_PREFERENCES } from './security'
+import { CONTENT_SECURITY_POLICY, ELECTRON_SQLITE_BINDING, RENDERER_INDEX, WEB_PREFERENCES } from './security'
 
 let service: AppService | null = null
 
@@ -32,7 +33,9 @@ app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
-  const store = new Store(resolveDbPath(undefined), { createFolder: true })
+  // `npm start` fetches better-sqlite3's build for this Electron (scripts/start.mjs); a packaged
+  // app has it rebuilt in place.
+  const store = new Store(resolveDbPath(undefined), { createFolder: true, nativeBinding: existsSync(ELECTRON_SQLITE_BINDING) ? ELECTRON_SQLITE_BINDING : undefined })
   service = new AppService(store, {
     workers: defaultWorkerCount(),
     workerScript: new URL('./worker.js', import.meta.url),

@@ -1,6 +1,7 @@
-// The desktop window's security settings, kept apart from Electron's runtime so that a plain-Node
-// test can read and check them (Electron's checklist: isolation, sandbox, no Node in the page, a
-// strict CSP, no navigation, no new windows, only our own page may call the main process).
+// The desktop window's security settings and the paths the main process loads, kept apart from
+// Electron's runtime so that a plain-Node test can read and check them (Electron's checklist:
+// isolation, sandbox, no Node in the page, a strict CSP, no navigation, no new windows, only our
+// own page may call the main process).
 
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -8,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 export const RENDERER_INDEX = join(here, '../renderer/index.html')
 export const PRELOAD = join(here, '../preload/index.cjs')
+/** better-sqlite3 built for Electron's ABI, where scripts/start.mjs puts it. */
+export const ELECTRON_SQLITE_BINDING = join(here, '../electron-native/better_sqlite3.node')
 
 export const WEB_PREFERENCES = {
   preload: PRELOAD,

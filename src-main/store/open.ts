@@ -12,6 +12,11 @@ export interface OpenOptions {
   createFolder?: boolean
   /** Which option or variable named the file, for error messages. */
   field?: string
+  /**
+   * better-sqlite3's compiled addon to load instead of its own: the desktop app's copy built for
+   * Electron's ABI (better-sqlite3 is not N-API, so Node's build cannot load inside Electron).
+   */
+  nativeBinding?: string
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
@@ -26,7 +31,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   }
   let db: Database.Database
   try {
-    db = new Database(path)
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   } catch (err) {
     throw new InputError(field, `cannot open ${path}: ${(err as Error).message}`)
   }

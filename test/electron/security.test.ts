@@ -11,6 +11,7 @@ import { AppService } from '../../src-main/app/service'
 import { registerIpc } from '../../src-main/electron/ipc'
 import { CONTENT_SECURITY_POLICY, isTrustedRendererUrl, RENDERER_INDEX, WEB_PREFERENCES } from '../../src-main/electron/security'
 import { INVOKE_CHANNELS, type Envelope } from '../../src-main/ipc/contract'
+import { dispatch } from '../../src-main/ipc/dispatch'
 import { Store } from '../../src-main/store/store'
 import { repoRoot } from '../helpers/cli'
 import { pathToFileURL } from 'node:url'
@@ -50,8 +51,11 @@ describe('IPC in the main process', () => {
   registerIpc({ handle: (channel: string, fn: never) => void registered.set(channel, fn) } as never, service.handlers, (url) => url === 'app://ours')
   const from = (url: string) => ({ senderFrame: { url } })
 
-  it('registers exactly the channels of the contract', () => {
+  it('registers exactly the channels of the contract; any other channel is refused', async () => {
     expect([...registered.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort())
+    // Electron answers an unregistered channel with an error; dispatch, which both transports
+    // share, refuses one too, naming the valid channels
+    expect(await dispatch(service.handlers, 'readFile', ['/etc/passwd'])).toMatchObject({ ok: false, error: { field: 'channel', message: expect.stringContaining('unknown channel "readFile"; valid: doctor, presets') } })
   })
 
   it('answers our page, and refuses any other sender before running the handler', async () => {

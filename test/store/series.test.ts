@@ -1,11 +1,13 @@
 // Series thinned in SQLite for the charts: evenly spaced, first and last kept, never more than
 // asked, whatever the spacing the points were recorded at.
 
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { expandSweep } from '../../src-main/engine/sweep/expand'
 import { parseSweepSpec } from '../../src-main/engine/sweep/spec'
 import type { Point } from '../../src-main/engine/training'
 import { Store } from '../../src-main/store/store'
+import { repoRoot } from '../helpers/cli'
 
 function storeWith(points: Point[]) {
   const store = new Store(':memory:')
@@ -43,5 +45,15 @@ describe('Store.sweepSeries', () => {
     const byName = store.sweepSeries(sweepId, ['val_loss'], 60).get(runId)!
     expect([...byName.keys()]).toEqual(['val_loss'])
     expect(byName.get('val_loss')).toEqual({ step: [0, 5], wallMs: [0, 1], value: [1, null] })
+  })
+})
+
+describe('opening with another build of better-sqlite3 (the desktop app loads Electron\'s)', () => {
+  it('uses the addon it is given, and says so when it cannot load it', () => {
+    const nodeBuild = join(repoRoot, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')
+    const store = new Store(':memory:', { nativeBinding: nodeBuild })
+    expect(store.listSweeps()).toEqual([])
+    store.close()
+    expect(() => new Store(':memory:', { nativeBinding: '/nowhere/better_sqlite3.node' })).toThrow(/^--db: cannot open :memory:: .*nowhere/)
   })
 })
