@@ -1,0 +1,154 @@
+// Statistics over repeats (seeds): descriptive figures with a bootstrap confidence interval, the
+// Mann-Whitney U test with an effect size, and Holm's correction across the comparisons of one
+// question. Descriptive formulas come from simple-statistics; the test's exact null distribution
+// and the bootstrap (seeded, so a report is reproducible) are written here because the library has
+// only the rank-sum statistic and an unseeded permutation test.
+
+import { errorFunction, interquartileRange, mean, median, quantile, sampleStandardDeviation, wilcoxonRankSum } from 'simple-statistics'
+import { Rng } from '../engine/rng'
+
+export interface Describe {
+  n: number
+  median: number
+  /** Interquartile range: q75 − q25. */
+  iqr: number
+  mean: number
+  /** Sample standard deviation (n − 1); NaN for one value. */
+  std: number
+  /** 95% bootstrap percentile interval of the median. */
+  ci95: [number, number]
+}
+
+const finite = (xs: number[]) => xs.filter(Number.isFinite)
+
+/** Resamples for bootstrap intervals: enough for a stable 2.5% tail at report precision. */
+export const BOOTSTRAP_RESAMPLES = 4000
+
+/** Median, IQR, mean ± std and a bootstrap CI of the median, over the finite values. */
+export function describe(values: number[], seed = 1): Describe {
+  const xs = finite(values)
+  if (!xs.length) return { n: 0, median: NaN, iqr: NaN, mean: NaN, std: NaN, ci95: [NaN, NaN] }
+  return {
+    n: xs.length,
+    median: median(xs),
+    iqr: xs.length > 1 ? interquartileRange(xs) : 0,
+    mean: mean(xs),
+    std: xs.length > 1 ? sampleStandardDeviation(xs) : NaN,
+    ci95: bootstrapCi([xs], ([s]) => median(s), seed),
+  }
+}
+
+/**
+ * 95% percentile bootstrap interval of `statistic` over samples resampled independently (each with
+ * replacement, at its own size). Seeded: the same data give the same interval.
+ */
+export function bootstrapCi(samples: number[][], statistic: (resampled: number[][]) => number, seed = 1, resamples = BOOTSTRAP_RESAMPLES): [number, number] {
+  if (samples.some((s) => s.length === 0)) return [NaN, NaN]
+  const rng = new Rng(seed)
+  const stats: number[] = []
+  const buffers = samples.map((s) => new Array<number>(s.length))
+  for (let b = 0; b < resamples; b++) {
+    samples.forEach((s, k) => { for (let i = 0; i < s.length; i++) buffers[k][i] = s[rng.int(s.length)] })
+    const v = statistic(buffers)
+    if (Number.isFinite(v)) stats.push(v)
+  }
+  if (!stats.length) return [NaN, NaN]
+  return [quantile(stats, 0.025), quantile(stats, 0.975)]
+}
+
+export interface MannWhitney {
+  /** U of the first sample: the number of pairs (x, y) with x > y, ties counting one half. */
+  u: number
+  /** Two-sided p-value: exact for small samples without ties, else the normal approximation. */
+  p: number
+  exact: boolean
+  /**
+   * Rank-biserial correlation, 2U/(n₁n₂) − 1, in [−1, 1]: the probability that a value of the
+   * first sample exceeds one of the second, minus the reverse. 0: no tendency either way.
+   */
+  effect: number
+  n1: number
+  n2: number
+}
+
+/** Largest n₁·n₂ for which the exact null distribution of U is enumerated. */
+const EXACT_LIMIT = 400
+
+/** The Mann-Whitney U test (Wilcoxon rank-sum), two-sided. */
+export function mannWhitney(x: number[], y: number[]): MannWhitney {
+  const a = finite(x), b = finite(y)
+  const n1 = a.length, n2 = b.length
+  if (!n1 || !n2) return { u: NaN, p: NaN, exact: false, effect: NaN, n1, n2 }
+  const w = wilcoxonRankSum(a, b) // rank sum of the first sample, ties at their mean rank
+  const u = w - (n1 * (n1 + 1)) / 2
+  const all = [...a, ...b]
+  const ties = tieGroups(all)
+  const mu = (n1 * n2) / 2
+  let p: number, exact = false
+  if (ties.length === 0 && n1 * n2 <= EXACT_LIMIT) {
+    // Exact: P(U ≤ u) from the count of rank arrangements giving each U under the null.
+    const counts = uDistribution(n1, n2)
+    const total = counts.reduce((s, c) => s + c, 0)
+    const lo = Math.min(u, n1 * n2 - u)
+    let tail = 0
+    for (let k = 0; k <= lo; k++) tail += counts[k]
+    p = Math.min(1, (2 * tail) / total)
+    exact = true
+  } else {
+    // Normal approximation with the tie correction to the variance and a continuity correction.
+    const n = n1 + n2
+    const tieTerm = ties.reduce((s, t) => s + (t ** 3 - t), 0) / (n * (n - 1))
+    const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm))
+    if (sigma === 0) p = 1
+    else {
+      const z = (Math.abs(u - mu) - 0.5) / sigma
+      p = Math.min(1, 2 * (1 - normalCdf(Math.max(0, z))))
+    }
+  }
+  return { u, p, exact, effect: (2 * u) / (n1 * n2) - 1, n1, n2 }
+}
+
+/** Standard normal CDF. */
+export function normalCdf(z: number): number {
+  return 0.5 * (1 + errorFunction(z / Math.SQRT2))
+}
+
+/** Sizes of the groups of equal values (only groups of two or more). */
+function tieGroups(values: number[]): number[] {
+  const counts = new Map<number, number>()
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
+  return [...counts.values()].filter((c) => c > 1)
+}
+
+/** counts[u] = number of the C(n1+n2, n1) arrangements whose U statistic is u (no ties). */
+function uDistribution(n1: number, n2: number): number[] {
+  // f(i, j, u): arrangements of i x's and j y's with statistic u; the last element is either an x
+  // (exceeding all j y's: adds j) or a y (adds nothing). Rolled over i with a table per j.
+  let prev: number[][] = Array.from({ length: n2 + 1 }, () => [1]) // i = 0: U = 0, one arrangement
+  for (let i = 1; i <= n1; i++) {
+    const cur: number[][] = []
+    for (let j = 0; j <= n2; j++) {
+      const out = new Array<number>(i * j + 1).fill(0)
+      prev[j].forEach((c, k) => { out[k + j] += c }) // last is an x
+      if (j > 0) cur[j - 1].forEach((c, k) => { out[k] += c }) // last is a y
+      cur.push(out)
+    }
+    prev = cur
+  }
+  return prev[n2]
+}
+
+/**
+ * Holm's step-down adjustment: p-values a family of comparisons can be read against α without
+ * their number inflating false positives. Returns adjusted p-values in the input order.
+ */
+export function holm(pValues: number[]): number[] {
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0])
+  const adjusted = new Array<number>(pValues.length)
+  let running = 0
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (pValues.length - rank) * p))
+    adjusted[i] = Number.isFinite(p) ? running : NaN
+  })
+  return adjusted
+}
