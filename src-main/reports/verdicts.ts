@@ -1,0 +1,196 @@
+// The questions a sweep answers, with statistics and a verdict in plain words: is one cell faster
+// per step, lighter, or more accurate than another, compared where everything else is equal
+// (same hidden size, or same parameter count), and is the difference more than the seeds' noise?
+
+import type { RunConfig } from '../engine/run-config'
+import type { SettingName } from '../engine/sweep/spec'
+import type { CellKind } from '../engine/types'
+import type { RunRow } from '../store/store'
+import { formatBytes, formatValue } from './format'
+import { bootstrapCi, describe, holm, mannWhitney, type Describe } from './stats'
+
+/** Compare cells at the same hidden size, or at about the same parameter count (±25%). */
+export type Matching = 'hidden' | 'params'
+export const MATCHINGS: readonly Matching[] = ['hidden', 'params']
+const PARAMS_TOLERANCE = 0.25
+const ALPHA = 0.05
+
+type Done = RunRow & { figures: NonNullable<RunRow['figures']> }
+
+export interface Question {
+  id: string
+  title: string
+  /** What is measured, in words: "step time", "adding MSE (best validation)". */
+  measure: string
+  lowerIsBetter: boolean
+  value: (r: Done) => number
+  format: (v: number) => string
+}
+
+export interface CellSummary { cell: CellKind; stats: Describe }
+export interface ConfigSummary { cell: CellKind; config: string; stats: Describe }
+
+export interface PairResult {
+  /** The better cell first. */
+  better: CellKind
+  worse: CellKind
+  /** Geometric mean over matched configurations of median(worse) / median(better) (lower is better), or better/worse. ≥ 1. */
+  factor: number
+  ci95: [number, number]
+  p: number
+  /** Holm-adjusted across the pairs of this question. */
+  pAdjusted: number
+  /** Rank-biserial correlation for "better beats worse": 0 none, 1 always. */
+  effect: number
+  matchedConfigs: number
+  significant: boolean
+  verdict: string
+}
+
+export interface QuestionResult { question: Question; cells: CellSummary[]; configs: ConfigSummary[]; pairs: PairResult[]; excluded: number }
+
+const SHORT: Partial<Record<SettingName, string>> = { hiddenSize: 'H', numLayers: 'layers', seqLen: 'T', batchSize: 'B', bidirectional: 'bidir' }
+const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)' }
+export const cellName = (c: CellKind) => CELL_NAMES[c]
+
+/** The questions a sweep's runs can answer: speed and memory overall, accuracy per task. */
+export function questionsFor(runs: RunRow[]): Question[] {
+  const done = runs.filter(isDone)
+  const questions: Question[] = [
+    { id: 'step-time', title: 'Which cell trains fastest per step?', measure: 'step time', lowerIsBetter: true, value: (r) => r.figures.stepMs.total.median, format: (v) => `${formatValue(v)} ms` },
+    { id: 'memory', title: 'Which cell needs the least memory?', measure: 'memory', lowerIsBetter: true, value: (r) => r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes, format: formatBytes },
+  ]
+  for (const task of [...new Set(done.map((r) => r.config.task))]) {
+    const metric = done.find((r) => r.config.task === task)!.figures.metric
+    questions.push({
+      id: `metric-${task}`, title: `Which cell learns ${task} best?`, measure: `${task} ${metric.name.toUpperCase()} (best validation; ${metric.lowerIsBetter ? 'lower' : 'higher'} is better)`,
+      lowerIsBetter: metric.lowerIsBetter, value: (r) => (r.config.task === task ? r.figures.bestMetric : NaN), format: formatValue,
+    })
+  }
+  return questions
+}
+
+const isDone = (r: RunRow): r is Done => r.status === 'done' && r.figures !== null
+
+/** What identifies a configuration apart from the cell and the seed (and the hidden size, matched by parameters). */
+function matchKey(c: RunConfig, matching: Matching): string {
+  const { cell: _cell, seed: _seed, ...rest } = c
+  if (matching === 'params') delete (rest as Partial<RunConfig>).hiddenSize
+  return JSON.stringify(rest)
+}
+
+/** A short description of a configuration by the settings that vary in the sweep. */
+export function describeConfig(c: RunConfig, varying: SettingName[]): string {
+  return varying.filter((k) => k !== 'cell').map((k) => `${SHORT[k] ?? k}=${String(c[k])}`).join(' ') || 'all runs'
+}
+
+export function answer(question: Question, runs: RunRow[], matching: Matching, varying: SettingName[], seed = 1): QuestionResult {
+  const done = runs.filter(isDone).filter((r) => Number.isFinite(question.value(r)))
+  const excluded = runs.filter((r) => r.status !== 'done').length
+  const cells = [...new Set(done.map((r) => r.config.cell))]
+  const byCell = (cell: CellKind) => done.filter((r) => r.config.cell === cell)
+  const configs = [...groupBy(done, (r) => JSON.stringify({ ...r.config, seed: 0 }))].map(([, members]) => ({
+    cell: members[0].config.cell, config: describeConfig(members[0].config, varying), stats: describe(members.map(question.value), seed),
+  }))
+
+  const pairs: Omit<PairResult, 'pAdjusted' | 'significant' | 'verdict'>[] = []
+  for (let i = 0; i < cells.length; i++) {
+    for (let j = i + 1; j < cells.length; j++) {
+      const groups = matchedGroups(byCell(cells[i]), byCell(cells[j]), matching, question)
+      if (!groups.length) continue
+      pairs.push(comparePair(cells[i], cells[j], groups, question, seed + i * 7 + j))
+    }
+  }
+  const adjusted = holm(pairs.map((p) => p.p))
+  return {
+    question, excluded,
+    cells: cells.map((cell) => ({ cell, stats: describe(byCell(cell).map(question.value), seed) })),
+    configs,
+    pairs: pairs.map((p, k) => {
+      const significant = adjusted[k] < ALPHA
+      return { ...p, pAdjusted: adjusted[k], significant, verdict: verdictText(p, significant, adjusted[k], question, matching) }
+    }),
+  }
+}
+
+/** Runs of two cells in matched groups: the same configuration otherwise, at equal H or about equal parameters. */
+function matchedGroups(a: Done[], b: Done[], matching: Matching, q: Question): Array<[number[], number[]]> {
+  const values = (rs: Done[]) => rs.map(q.value)
+  if (matching === 'hidden') {
+    const bByKey = groupBy(b, (r) => matchKey(r.config, 'hidden'))
+    return [...groupBy(a, (r) => matchKey(r.config, 'hidden'))].filter(([k]) => bByKey.has(k)).map(([k, rs]) => [values(rs), values(bByKey.get(k)!)])
+  }
+  // By parameters: within each configuration (H aside), pair each hidden size of the first cell with
+  // the hidden size of the second whose parameter count is nearest, when within the tolerance.
+  const out: Array<[number[], number[]]> = []
+  const bByKey = groupBy(b, (r) => matchKey(r.config, 'params'))
+  for (const [k, rs] of groupBy(a, (r) => matchKey(r.config, 'params'))) {
+    const others = bByKey.get(k)
+    if (!others) continue
+    const bySize = groupBy(others, (r) => String(r.config.hiddenSize))
+    for (const [, atH] of groupBy(rs, (r) => String(r.config.hiddenSize))) {
+      const pa = atH[0].figures.parameterCount
+      const nearest = [...bySize.values()].sort((x, y) => Math.abs(x[0].figures.parameterCount - pa) - Math.abs(y[0].figures.parameterCount - pa))[0]
+      if (Math.abs(nearest[0].figures.parameterCount / pa - 1) <= PARAMS_TOLERANCE) out.push([values(atH), values(nearest)])
+    }
+  }
+  return out
+}
+
+function comparePair(a: CellKind, b: CellKind, groups: Array<[number[], number[]]>, q: Question, seed: number) {
+  // Ratio of medians per matched group, combined by geometric mean (the groups differ in scale:
+  // step times at H = 16 and at H = 256 are not comparable, their ratios are).
+  const ratio = (gs: number[][]) => {
+    let logSum = 0
+    for (let k = 0; k < gs.length; k += 2) logSum += Math.log(medianOf(gs[k]) / medianOf(gs[k + 1]))
+    return Math.exp(logSum / (gs.length / 2))
+  }
+  const samples = groups.flatMap(([x, y]) => [x, y])
+  const r = ratio(samples) // a / b
+  const ci = bootstrapCi(samples, ratio, seed)
+  // The test: each run relative to its group's pooled median, so that groups of different scale pool.
+  const norm = groups.map(([x, y]) => { const m = medianOf([...x, ...y]); return [x.map((v) => v / m), y.map((v) => v / m)] })
+  const test = mannWhitney(norm.flatMap(([x]) => x), norm.flatMap(([, y]) => y))
+  const aBetter = q.lowerIsBetter ? r <= 1 : r >= 1
+  const [better, worse] = aBetter ? [a, b] : [b, a]
+  const flip = (v: number) => (v >= 1 ? v : 1 / v)
+  const [lo, hi] = [flip(ci[0]), flip(ci[1])].sort((x, y) => x - y)
+  return {
+    better, worse, factor: flip(r), ci95: [lo, hi] as [number, number], p: test.p,
+    // effect of "better beats worse", whichever direction the measure prefers
+    effect: Math.abs(test.effect), matchedConfigs: groups.length,
+  }
+}
+
+function verdictText(p: Omit<PairResult, 'pAdjusted' | 'significant' | 'verdict'>, significant: boolean, pAdjusted: number, q: Question, matching: Matching): string {
+  const where = matching === 'hidden' ? 'at equal hidden size' : `at about equal parameter count (±${PARAMS_TOLERANCE * 100}%)`
+  const pText = `${pEquals(pAdjusted)}${p.matchedConfigs > 1 ? `, ${p.matchedConfigs} matched configurations` : ''}`
+  const [b, w] = [cellName(p.better), cellName(p.worse)]
+  if (!significant) return `No significant difference in ${q.measure} between ${b} and ${w} ${where} (${pText}).`
+  const ci = `95% CI ${p.ci95[0].toFixed(2)}–${p.ci95[1].toFixed(2)}`
+  if (q.id === 'step-time') return `${b} trains ${p.factor.toFixed(2)}× faster per step than ${w} (${ci}) ${where} (${pText}).`
+  if (q.id === 'memory') return `${b} needs ${p.factor.toFixed(2)}× less memory than ${w} (${ci}) ${where} (${pText}).`
+  return `${b} reaches a ${q.lowerIsBetter ? 'lower' : 'higher'} ${q.measure.split(' (')[0]} than ${w}, by a factor of ${p.factor.toFixed(2)} (${ci}) ${where} (${pText}, effect ${p.effect.toFixed(2)}).`
+}
+
+/** "p = 0.41", "p < 0.001". */
+export function pEquals(p: number): string {
+  const text = formatP(p)
+  return text.startsWith('<') ? `p ${text}` : `p = ${text}`
+}
+
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a'
+  return p < 0.001 ? '< 0.001' : p.toFixed(p < 0.01 ? 3 : 2)
+}
+
+function medianOf(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>()
+  for (const it of items) { const k = key(it); const l = m.get(k); if (l) l.push(it); else m.set(k, [it]) }
+  return m
+}
