@@ -56,6 +56,25 @@ export function bootstrapCi(samples: number[][], statistic: (resampled: number[]
   return [quantile(stats, 0.025), quantile(stats, 0.975)]
 }
 
+/**
+ * 95% percentile interval of `statistic` over matched groups, resampled at both levels: the groups
+ * (configurations) with replacement, then each side's runs within a group. With one run per
+ * configuration the spread between configurations is the uncertainty; with many seeds, both count.
+ */
+export function bootstrapGroupsCi(groups: Array<[number[], number[]]>, statistic: (groups: Array<[number[], number[]]>) => number, seed = 1, resamples = BOOTSTRAP_RESAMPLES): [number, number] {
+  if (!groups.length || groups.some(([x, y]) => !x.length || !y.length)) return [NaN, NaN]
+  const rng = new Rng(seed)
+  const pick = (s: number[]) => s.map(() => s[rng.int(s.length)])
+  const stats: number[] = []
+  for (let b = 0; b < resamples; b++) {
+    const resampled = groups.map(() => groups[rng.int(groups.length)]).map(([x, y]) => [pick(x), pick(y)] as [number[], number[]])
+    const v = statistic(resampled)
+    if (Number.isFinite(v)) stats.push(v)
+  }
+  if (!stats.length) return [NaN, NaN]
+  return [quantile(stats, 0.025), quantile(stats, 0.975)]
+}
+
 export interface MannWhitney {
   /** U of the first sample: the number of pairs (x, y) with x > y, ties counting one half. */
   u: number

@@ -7,7 +7,7 @@ import type { SettingName } from '../engine/sweep/spec'
 import type { CellKind } from '../engine/types'
 import type { RunRow } from '../store/store'
 import { formatBytes, formatValue } from './format'
-import { bootstrapCi, describe, holm, mannWhitney, type Describe } from './stats'
+import { bootstrapGroupsCi, describe, holm, mannWhitney, type Describe } from './stats'
 
 /** Compare cells at the same hidden size, or at about the same parameter count (±25%). */
 export type Matching = 'hidden' | 'params'
@@ -43,6 +43,8 @@ export interface PairResult {
   /** Rank-biserial correlation for "better beats worse": 0 none, 1 always. */
   effect: number
   matchedConfigs: number
+  /** Runs compared on each side (the first cell of the pair as found, then the second). */
+  runs: [number, number]
   significant: boolean
   verdict: string
 }
@@ -108,7 +110,7 @@ export function answer(question: Question, runs: RunRow[], matching: Matching, v
     configs,
     pairs: pairs.map((p, k) => {
       const significant = adjusted[k] < ALPHA
-      return { ...p, pAdjusted: adjusted[k], significant, verdict: verdictText(p, significant, adjusted[k], question, matching) }
+      return { ...p, pAdjusted: adjusted[k], significant, verdict: verdictText(p, significant, adjusted[k], question, matching, pairs.length) }
     }),
   }
 }
@@ -140,14 +142,9 @@ function matchedGroups(a: Done[], b: Done[], matching: Matching, q: Question): A
 function comparePair(a: CellKind, b: CellKind, groups: Array<[number[], number[]]>, q: Question, seed: number) {
   // Ratio of medians per matched group, combined by geometric mean (the groups differ in scale:
   // step times at H = 16 and at H = 256 are not comparable, their ratios are).
-  const ratio = (gs: number[][]) => {
-    let logSum = 0
-    for (let k = 0; k < gs.length; k += 2) logSum += Math.log(medianOf(gs[k]) / medianOf(gs[k + 1]))
-    return Math.exp(logSum / (gs.length / 2))
-  }
-  const samples = groups.flatMap(([x, y]) => [x, y])
-  const r = ratio(samples) // a / b
-  const ci = bootstrapCi(samples, ratio, seed)
+  const ratio = (gs: Array<[number[], number[]]>) => Math.exp(gs.reduce((s, [x, y]) => s + Math.log(medianOf(x) / medianOf(y)), 0) / gs.length)
+  const r = ratio(groups) // a / b
+  const ci = bootstrapGroupsCi(groups, ratio, seed)
   // The test: each run relative to its group's pooled median, so that groups of different scale pool.
   const norm = groups.map(([x, y]) => { const m = medianOf([...x, ...y]); return [x.map((v) => v / m), y.map((v) => v / m)] })
   const test = mannWhitney(norm.flatMap(([x]) => x), norm.flatMap(([, y]) => y))
@@ -158,15 +155,28 @@ function comparePair(a: CellKind, b: CellKind, groups: Array<[number[], number[]
   return {
     better, worse, factor: flip(r), ci95: [lo, hi] as [number, number], p: test.p,
     // effect of "better beats worse", whichever direction the measure prefers
-    effect: Math.abs(test.effect), matchedConfigs: groups.length,
+    effect: Math.abs(test.effect), matchedConfigs: groups.length, runs: [test.n1, test.n2] as [number, number],
   }
 }
 
-function verdictText(p: Omit<PairResult, 'pAdjusted' | 'significant' | 'verdict'>, significant: boolean, pAdjusted: number, q: Question, matching: Matching): string {
+/**
+ * The smallest p-value the test could give these sample sizes, after Holm's adjustment over
+ * `pairs` comparisons: 2 / C(n₁+n₂, n₁) for the exact test, times the number of comparisons.
+ */
+function smallestPossibleP(n1: number, n2: number, pairs: number): number {
+  let arrangements = 1
+  for (let k = 1; k <= n1; k++) arrangements = (arrangements * (n2 + k)) / k
+  return Math.min(1, (2 / arrangements) * pairs)
+}
+
+function verdictText(p: Omit<PairResult, 'pAdjusted' | 'significant' | 'verdict'>, significant: boolean, pAdjusted: number, q: Question, matching: Matching, pairs: number): string {
   const where = matching === 'hidden' ? 'at equal hidden size' : `at about equal parameter count (±${PARAMS_TOLERANCE * 100}%)`
   const pText = `${pEquals(pAdjusted)}${p.matchedConfigs > 1 ? `, ${p.matchedConfigs} matched configurations` : ''}`
   const [b, w] = [cellName(p.better), cellName(p.worse)]
-  if (!significant) return `No significant difference in ${q.measure} between ${b} and ${w} ${where} (${pText}).`
+  if (!significant) {
+    const powerless = smallestPossibleP(p.runs[0], p.runs[1], pairs) >= ALPHA
+    return `No significant difference in ${q.measure} between ${b} and ${w} ${where} (${pText})${powerless ? `; with ${Math.min(...p.runs)} run${Math.min(...p.runs) === 1 ? '' : 's'} a cell this test cannot reach p < ${ALPHA} at all: add repeats` : ''}.`
+  }
   const ci = `95% CI ${p.ci95[0].toFixed(2)}–${p.ci95[1].toFixed(2)}`
   if (q.id === 'step-time') return `${b} trains ${p.factor.toFixed(2)}× faster per step than ${w} (${ci}) ${where} (${pText}).`
   if (q.id === 'memory') return `${b} needs ${p.factor.toFixed(2)}× less memory than ${w} (${ci}) ${where} (${pText}).`

@@ -87,4 +87,14 @@ describe('verdicts', () => {
     const byHidden = answer(stepTime, runs, 'hidden', ['cell', 'hiddenSize']).pairs[0]
     expect(byHidden.factor).toBeCloseTo(2, 6)
   })
+
+  it('says when there are too few runs for the test to find any difference', () => {
+    const runs = [1, 2].flatMap((seed) => [run({ cell: 'gru', seed }, { ms: 1, metric: 0.1 }), run({ cell: 'lstm', seed }, { ms: 3, metric: 0.1 })])
+    const [pair] = answer(questionsFor(runs)[0], runs, 'hidden', ['cell']).pairs
+    expect(pair.significant).toBe(false) // 2 against 2: the smallest possible p is 2/6
+    expect(pair.verdict).toContain('with 2 runs a cell this test cannot reach p < 0.05 at all: add repeats')
+    // with 6 against 6 it can, and the note goes
+    const more = [1, 2, 3, 4, 5, 6].flatMap((seed) => [run({ cell: 'gru', seed }, { ms: 1 + seed / 100, metric: 0.1 }), run({ cell: 'lstm', seed }, { ms: 3 + seed / 100, metric: 0.1 })])
+    expect(answer(questionsFor(more)[0], more, 'hidden', ['cell']).pairs[0].verdict).not.toContain('add repeats')
+  })
 })

@@ -1,51 +1,78 @@
 import { writeFile } from 'node:fs/promises'
+import { basename, dirname, extname, join } from 'node:path'
+import { APP_VERSION } from '../../engine/build-info'
 import { InputError } from '../../engine/errors'
-import { flattenRun, sweepExport, toCsv } from '../../reports/run-record'
+import { NO_CHROMIUM } from '../../reports/chromium'
+import { exportSweepFiles } from '../../reports/export'
+import { MATCHINGS, type Matching } from '../../reports/verdicts'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
 
-const FORMATS = ['csv', 'json'] as const
+const FORMATS = ['html', 'md', 'csv', 'json', 'pdf'] as const
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export a sweep as CSV (one flat row per run) or JSON (everything, with series)',
-  help: `Usage: rnnbench export [--sweep ID] --format csv|json -o FILE [--db FILE]
+  summary: 'export a sweep: a report (HTML, Markdown, PDF) with verdicts and charts, or its runs (CSV, JSON)',
+  help: `Usage: rnnbench export [--sweep ID] --format html|md|csv|json|pdf -o FILE [--matching hidden|params] [--db FILE]
 
-CSV: one flat row per run, config.* and figures.* as columns. JSON: the sweep, its spec, and every
-run with its config, figures, environment, metric series and gradient-flow snapshots.
+html  one self-contained file that opens offline: verdicts (is one cell faster, lighter, more
+      accurate than another, and is the difference significant), tables with median, IQR,
+      mean ± std and 95% bootstrap intervals, the compare view's charts, every run's config, the
+      machines, and what reproducing the sweep takes
+md    the same as Markdown, with the charts as PNG files beside it (FILE-CHART.png; needs Chromium)
+pdf   the HTML report printed by headless Chromium (needs Chromium or Chrome)
+csv   one flat row per run, config.* and figures.* as columns
+json  the sweep, its spec, and every run with config, figures, environment, series, gradient flow
 
 Options:
-  --sweep ID       which sweep (default: the latest)
-  --format FORMAT  csv or json
-  -o, --out FILE   where to write it (- for standard output)
-  --db FILE        the database (default: $RNNBENCH_DB, else the app-data folder's)
-  -h, --help       this text`,
+  --sweep ID           which sweep (default: the latest)
+  --format FORMAT      html, md, csv, json or pdf
+  -o, --out FILE       where to write it (- for standard output; not for md or pdf)
+  --matching MODE      compare cells at equal hidden size (hidden, the default) or at about equal
+                       parameter count (params)
+  --db FILE            the database (default: $RNNBENCH_DB, else the app-data folder's)
+  -h, --help           this text`,
 
   async run(argv, io) {
     const { values } = parseCommandArgs('export', argv, {
-      sweep: { type: 'string' }, format: { type: 'string' }, out: { type: 'string', short: 'o' }, db: { type: 'string' },
+      sweep: { type: 'string' }, format: { type: 'string' }, out: { type: 'string', short: 'o' }, db: { type: 'string' }, matching: { type: 'string' },
     })
-    const format = values.format
-    if (!format || !(FORMATS as readonly string[]).includes(format)) throw new InputError('--format', `must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(format ?? null)}`)
+    const format = values.format as (typeof FORMATS)[number] | undefined
+    if (!format || !FORMATS.includes(format)) throw new InputError('--format', `must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(values.format ?? null)}`)
     if (!values.out) throw new InputError('--out', 'say where to write the export with -o FILE (or -o - for standard output)')
+    if (values.out === '-' && (format === 'md' || format === 'pdf')) throw new InputError('--out', `${format} is written to a file (${format === 'md' ? 'with its charts beside it' : 'binary'}); give -o FILE`)
+    const matching = (values.matching ?? 'hidden') as Matching
+    if (!MATCHINGS.includes(matching)) throw new InputError('--matching', `must be one of ${MATCHINGS.join(', ')}; got ${JSON.stringify(values.matching)}`)
+    const out = values.out
+    const base = out === '-' ? 'report' : basename(out, extname(out))
     const store = openStore(values.db)
-    let text: string
+    let files
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
-      text = format === 'csv' ? toCsv(store.listRuns(sweepId).map(flattenRun)) : JSON.stringify(sweepExport(store, sweepId), null, 1) + '\n'
+      try {
+        files = await exportSweepFiles(store, sweepId, format, { matching, appVersion: APP_VERSION, base })
+      } catch (err) {
+        if ((err as Error).message === NO_CHROMIUM) throw new Error(`PDF export ${NO_CHROMIUM}; or export --format html and print it from a browser`)
+        throw err
+      }
     } finally {
       store.close()
     }
-    if (values.out === '-') {
-      io.out(text)
+    if (out === '-') {
+      io.out(String(files[0].data))
       return 0
     }
-    try {
-      await writeFile(values.out, text)
-    } catch (err) {
-      throw new InputError('--out', `cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    const folder = dirname(out)
+    for (const [i, file] of files.entries()) {
+      const path = i === 0 ? out : join(folder, file.name)
+      try {
+        await writeFile(path, file.data)
+      } catch (err) {
+        throw new InputError('--out', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+      }
     }
-    io.err(`wrote ${values.out} (${format})\n`)
+    io.err(`wrote ${out} (${format})${files.length > 1 ? ` and ${files.length - 1} chart${files.length > 2 ? 's' : ''} beside it` : ''}\n`)
+    if (format === 'md' && files.length === 1) io.err('rnnbench: the Markdown has no chart images: Chromium was not found to draw them (the HTML report has the charts)\n')
     return 0
   },
 }

@@ -6,6 +6,7 @@ import { BACKEND_NAMES } from '../backend'
 import { InputError } from '../errors'
 import { TASK_NAMES } from '../tasks'
 import { CELL_KINDS } from '../types'
+import { SETTING_NAMES, type SettingName } from './settings'
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max)
 
@@ -29,9 +30,12 @@ export const SETTING_SCHEMAS = {
   forgetBias1: z.boolean(),
 } as const
 
-export type SettingName = keyof typeof SETTING_SCHEMAS
+export { SETTING_NAMES, type SettingName }
+// The validators and the list of names must name the same settings, both ways.
+type SameKeys<A, B> = [keyof A] extends [B] ? ([B] extends [keyof A] ? true : never) : never
+const sameSettings: SameKeys<typeof SETTING_SCHEMAS, SettingName> = true
+void sameSettings
 export type Settings = { [K in SettingName]: z.infer<(typeof SETTING_SCHEMAS)[K]> }
-export const SETTING_NAMES = Object.keys(SETTING_SCHEMAS) as SettingName[]
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'seqLen' | 'textFile'> = {
   task: 'adding', cell: 'lstm', backend: 'cpu-js', hiddenSize: 32, numLayers: 1, bidirectional: false, dropout: 0,

@@ -6,6 +6,7 @@ import type { SettingName } from '../../../src-main/engine/sweep/spec'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
 import { formatBytes, formatValue } from '../../../src-main/reports/format'
 import { colorFor, logTicks } from '../charts/setup'
+import { viridis } from './heatmap'
 import { configKey, groupBy, medianLines, paretoFront, parallelAxes, seedBand, settingText, type FinishedRun } from './analysis'
 
 /** A point that carries its run's description for the tooltip. */
@@ -186,14 +187,6 @@ export function parallelChart(runs: FinishedRun[], settings: SettingName[], colo
       plugins: { legend: { display: false }, tooltip },
     },
   }
-}
-
-const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]]
-export function viridis(u: number, alpha = 1): string {
-  const x = Math.min(1, Math.max(0, u)) * (VIRIDIS.length - 1)
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x)), f = x - i
-  const c = VIRIDIS[i].map((v, k) => Math.round(v + (VIRIDIS[i + 1][k] - v) * f))
-  return `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${alpha})`
 }
 
 export const settingOf = (k: SettingName) => (r: RunView) => settingText(r, k)

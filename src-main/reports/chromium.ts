@@ -1,0 +1,55 @@
+// Headless Chromium for what only a browser can make: the PDF of the HTML report, and its charts
+// as PNG files for the Markdown report. Found at $RNNBENCH_CHROMIUM or the usual places; where
+// there is none, the caller says so and what to do instead.
+
+import { existsSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome']
+
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.RNNBENCH_CHROMIUM) return existsSync(env.RNNBENCH_CHROMIUM) ? env.RNNBENCH_CHROMIUM : null
+  return CANDIDATES.find((p) => existsSync(p)) ?? null
+}
+
+export const NO_CHROMIUM = 'needs Chromium or Chrome, and none was found (install Debian\'s chromium, or set RNNBENCH_CHROMIUM to its path)'
+
+/** Opens the report in headless Chromium, waits for its charts, and hands the page to `use`. */
+async function withReportPage<T>(html: string, use: (page: Page) => Promise<T>): Promise<T> {
+  const executablePath = findChromium()
+  if (!executablePath) throw new Error(NO_CHROMIUM)
+  const { chromium } = await import('playwright-core')
+  const browser = await chromium.launch({
+    executablePath,
+    // No network at all: the report must not need it, and these flags keep Chromium's own
+    // background connections from being attempted.
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+    await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()))
+    await page.setContent(html, { waitUntil: 'load' })
+    await page.waitForFunction(() => (window as { rnnbenchReportReady?: boolean }).rnnbenchReportReady === true, undefined, { timeout: 60_000 })
+    return await use(page)
+  } finally {
+    await browser.close()
+  }
+}
+
+export function htmlToPdf(html: string): Promise<Buffer> {
+  return withReportPage(html, (page) => page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } }))
+}
+
+/** Every chart canvas of the report as PNG, keyed by its data-chart and data-task. */
+export function chartsToPng(html: string): Promise<Array<{ chart: string; task?: string; png: Buffer }>> {
+  return withReportPage(html, async (page) => {
+    const out: Array<{ chart: string; task?: string; png: Buffer }> = []
+    for (const canvas of await page.$$('canvas[data-chart]')) {
+      const chart = (await canvas.getAttribute('data-chart'))!
+      const task = (await canvas.getAttribute('data-task')) ?? undefined
+      const url = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL('image/png'))
+      out.push({ chart, task, png: Buffer.from(url.slice(url.indexOf(',') + 1), 'base64') })
+    }
+    return out
+  })
+}

@@ -1,0 +1,157 @@
+// The HTML report: one self-contained file that opens offline. Text, verdicts and tables are
+// written here, every user-typed string escaped; the charts are drawn at open time by the inlined
+// chart script (out/report/report.js) from the data embedded as JSON. A CSP allows that one
+// script (by its hash) and nothing from the network.
+
+import { createHash } from 'node:crypto'
+import { cellName, pEquals } from './verdicts'
+import { formatBytes, formatDuration, formatValue } from './format'
+import type { AnsweredQuestion, ReportData } from './report-data'
+import type { Describe } from './stats'
+
+export function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}
+
+/** JSON that can sit inside a <script> element: nothing in it can close the element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+}
+
+/** A value of a question's unit, as the tables show it. */
+export function formatUnit(q: Pick<AnsweredQuestion, 'unit'>, v: number): string {
+  return q.unit === 'ms' ? `${formatValue(v)} ms` : q.unit === 'bytes' ? formatBytes(v) : formatValue(v)
+}
+
+export function statsCells(q: AnsweredQuestion, s: Describe): string[] {
+  const f = (v: number) => formatUnit(q, v)
+  return [String(s.n), f(s.median), f(s.iqr), Number.isFinite(s.std) ? `${f(s.mean)} ± ${f(s.std)}` : f(s.mean), `${f(s.ci95[0])} – ${f(s.ci95[1])}`]
+}
+export const STATS_HEADER = ['runs', 'median', 'IQR', 'mean ± std', '95% CI of the median']
+
+/** Chart slots: the speed and memory charts for all runs, the metric charts for each task. */
+export function chartSlots(data: ReportData): Array<{ chart: string; task?: string; title: string }> {
+  const tasks = [...new Set(data.runs.map((r) => r.config.task))]
+  return [
+    { chart: 'step-time', title: 'Step time against hidden size (median per cell and backend, log–log)' },
+    { chart: 'memory', title: 'Memory against sequence length (log)' },
+    ...tasks.flatMap((task) => [
+      { chart: 'convergence', task, title: `${task}: validation metric against wall time, with the baseline` },
+      { chart: 'pareto', task, title: `${task}: Pareto front of step time against accuracy` },
+      { chart: 'loss-bands', task, title: `${task}: training loss over seeds (mean, min–max band)` },
+      { chart: 'parallel', task, title: `${task}: every setting at once (parallel coordinates; yellow is better)` },
+    ]),
+  ]
+}
+
+export function renderHtml(data: ReportData, chartScript: string): string {
+  const script = chartScript.replace(/<\/script/gi, '<\\/script')
+  const hash = createHash('sha256').update(script).digest('base64')
+  const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`
+  const s = data.sweep
+  const settingCols = ['task', 'cell', 'backend', 'hiddenSize', 'numLayers', 'bidirectional', 'seqLen', 'batchSize', 'optimizer', 'lr', 'dropout', 'seed'] as const
+
+  const runsTable = table(
+    ['#', 'status', ...settingCols, 'ms/step (median)', 'memory', 'final metric', 'best metric', 'baseline', 'steps', 'wall time'],
+    data.runs.map((r) => {
+      const f = r.figures
+      return [
+        String(r.idx + 1), r.status + (r.error ? `: ${r.error}` : ''), ...settingCols.map((k) => String(r.config[k] ?? 'default')),
+        f ? f.stepMs.total.median.toFixed(3) : '', f ? formatBytes(f.memory.analyticTotalBytes) : '',
+        f ? `${f.metric.name} ${formatValue(f.finalMetric)}` : '', f ? formatValue(f.bestMetric) : '', f ? formatValue(f.baseline.metric) : '',
+        f ? String(f.steps) : '', f ? formatDuration(f.wallSeconds) : '',
+      ]
+    }),
+  )
+
+  const questions = data.questions.map((q) => `
+    <section class="question">
+      <h3>${escapeHtml(q.title)}</h3>
+      <ul class="verdicts">${q.pairs.map((p) => `<li class="${p.significant ? 'significant' : 'none'}">${escapeHtml(p.verdict)}</li>`).join('') || '<li class="none">Only one cell in these runs: nothing to compare.</li>'}</ul>
+      ${table(['cell', ...STATS_HEADER], q.cells.map((c) => [cellName(c.cell), ...statsCells(q, c.stats)]))}
+      <details><summary>Per configuration (${q.configs.length})</summary>
+        ${table(['cell', 'configuration', ...STATS_HEADER], q.configs.map((c) => [cellName(c.cell), c.config, ...statsCells(q, c.stats)]))}
+      </details>
+      ${q.pairs.length ? `<details><summary>Tests</summary>${table(['better', 'worse', 'factor', '95% CI', 'p (Holm)', 'p (raw)', 'effect (rank-biserial)', 'matched configurations'],
+        q.pairs.map((p) => [cellName(p.better), cellName(p.worse), `${p.factor.toFixed(3)}×`, `${p.ci95[0].toFixed(3)}–${p.ci95[1].toFixed(3)}`, pEquals(p.pAdjusted), pEquals(p.p), p.effect.toFixed(2), String(p.matchedConfigs)]))}</details>` : ''}
+      ${q.excluded ? `<p class="note">${q.excluded} run(s) that did not finish (failed, diverged, cancelled or pending) are left out.</p>` : ''}
+    </section>`).join('')
+
+  const charts = chartSlots(data).map((c) => `
+    <figure class="chart-box"><figcaption>${escapeHtml(c.title)}</figcaption>
+      <div class="chart"><canvas data-chart="${escapeHtml(c.chart)}"${c.task ? ` data-task="${escapeHtml(c.task)}"` : ''}></canvas></div></figure>`).join('')
+
+  const byId = new Map(data.runs.map((r) => [r.id, r]))
+  const heatmaps = Object.keys(data.gradFlow).map(Number).map((id) => byId.get(id)!).map((r) => `
+    <figure class="heatmap"><figcaption>${escapeHtml(`${r.config.task}: ${cellName(r.config.cell)}, run #${r.idx + 1}, H=${r.config.hiddenSize}, T=${r.figures?.task.seqLen ?? ''}`)}</figcaption>
+      <canvas data-gradflow="${r.id}" width="320" height="220"></canvas></figure>`).join('')
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>rnnbench report: ${escapeHtml(s.name)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+  <h1>rnnbench report: <span class="name">${escapeHtml(s.name)}</span></h1>
+  <p class="muted">Sweep #${s.id}, created ${escapeHtml(s.createdAt)}; ${s.counts.done} of ${s.total} runs done${s.counts.diverged ? `, ${s.counts.diverged} diverged` : ''}${s.counts.failed ? `, ${s.counts.failed} failed` : ''}.
+  Report generated ${escapeHtml(data.generatedAt)} by rnnbench ${escapeHtml(data.appVersion)}. Cells compared ${data.matching === 'hidden' ? 'at equal hidden size' : 'at about equal parameter count'}.</p>
+</header>
+<section>
+  <h2>Verdicts</h2>
+  <p class="muted">Each difference is tested with the Mann-Whitney U test over the runs (seeds) of matched configurations, p-values adjusted by Holm across the pairs of a question; "significant" means p &lt; 0.05 after adjustment. Factors are geometric means over matched configurations of the ratio of medians, with 95% bootstrap intervals.</p>
+  ${questions}
+</section>
+<section>
+  <h2>Charts</h2>
+  <div class="charts">${charts}</div>
+  <h3>Gradient flow through time</h3>
+  <p class="muted">log<sub>10</sub> ‖∂L/∂h<sub>t</sub>‖ summed over layers and directions, one colour scale: timestep across, training step down. Where a cell's gradient vanishes, the early timesteps go dark.</p>
+  <div class="heatmaps">${heatmaps || '<p class="muted">No run recorded its gradient flow.</p>'}</div>
+</section>
+<section>
+  <h2>Every run</h2>
+  ${runsTable}
+</section>
+<section>
+  <h2>Where it ran</h2>
+  ${data.environments.map((e) => `<pre>${escapeHtml(JSON.stringify(e, null, 2))}</pre>`).join('') || '<p class="muted">Not recorded.</p>'}
+</section>
+<section>
+  <h2>Reproduce it</h2>
+  <p>rnnbench ${escapeHtml(data.reproduce.appVersions.join(', ') || data.appVersion)}, git commit ${escapeHtml(data.reproduce.gitCommits.join(', ') || 'unknown')}; seeds ${escapeHtml(data.reproduce.seeds.join(', '))}.</p>
+  <pre>${escapeHtml(data.reproduce.command)}</pre>
+  <pre class="spec">${escapeHtml(JSON.stringify(s.spec, null, 2))}</pre>
+</section>
+<script type="application/json" id="rnnbench-report-data">${jsonForScript(data)}</script>
+<script>${script}</script>
+</body>
+</html>
+`
+}
+
+function table(header: readonly string[], rows: string[][]): string {
+  return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+}
+
+const STYLE = `
+body { font-family: system-ui, sans-serif; color: #1c2430; margin: 2rem auto; max-width: 75rem; padding: 0 1rem; font-size: 14px; }
+h1 { font-size: 1.5rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #d9dde3; } h3 { font-size: 1.05rem; }
+.muted, .note { color: #5f6b7a; }
+table { border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: 0.2rem 0.6rem; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
+.verdicts li { margin: 0.2rem 0; } .verdicts .significant { font-weight: 600; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(30rem, 1fr)); gap: 1rem; }
+.chart-box { margin: 0; border: 1px solid #d9dde3; border-radius: 6px; padding: 0.6rem; break-inside: avoid; }
+.chart { position: relative; height: 300px; }
+.heatmaps { display: flex; flex-wrap: wrap; gap: 1rem; }
+.heatmap { margin: 0; } .heatmap canvas { border: 1px solid #d9dde3; }
+figcaption { font-size: 0.85rem; margin-bottom: 0.3rem; }
+pre { background: #f6f7f9; padding: 0.6rem; overflow-x: auto; font-size: 12px; }
+details { margin: 0.3rem 0; }
+@media print { .charts { display: block; } .chart-box { margin-bottom: 1rem; } }
+`
