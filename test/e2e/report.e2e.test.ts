@@ -1,0 +1,92 @@
+// The HTML report of a quick sweep, opened from disk in Chromium as a recipient would: offline,
+// no console error, no request leaving the file, the charts drawn, the verdicts, tables and
+// reproduction data there, and a sweep name that is HTML shown as text. PDF and Markdown from the
+// CLI, with Chromium.
+
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { browserUnavailable, collectErrors, launchBrowser, paintedPixels, SCREENSHOTS } from '../helpers/browser'
+import { repoRoot } from '../helpers/cli'
+
+const NAME = '<img src=x onerror=alert(1)>'
+const unavailable = browserUnavailable()
+const cli = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), ...args], { encoding: 'utf8', timeout: 290_000 })
+
+describe('the HTML report in a browser', () => {
+  if (unavailable) {
+    it(`is skipped here: ${unavailable}`, (ctx) => ctx.skip(unavailable))
+    return
+  }
+  let dir: string, db: string, browser: Browser
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rnnbench-report-'))
+    db = join(dir, 'r.sqlite')
+    const sweep = cli(['sweep', '--preset', 'quick', '--name', NAME, '--db', db])
+    expect(sweep.status, sweep.stderr).toBe(0)
+    browser = await launchBrowser()
+  }, 300_000)
+  afterAll(async () => {
+    await browser?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('opens offline with every chart drawn, no console error, no request, and the name as text', async () => {
+    const file = join(dir, 'report.html')
+    const r = cli(['export', '--db', db, '--format', 'html', '-o', file])
+    expect(r.status, r.stderr).toBe(0)
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } })
+    const errors = collectErrors(page)
+    const requests: string[] = []
+    page.on('request', (req) => { if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) requests.push(req.url()) })
+    let dialogs = 0
+    page.on('dialog', (d) => { dialogs++; void d.dismiss() })
+    await page.goto(pathToFileURL(file).href)
+    await page.waitForFunction(() => (window as { rnnbenchReportReady?: boolean }).rnnbenchReportReady === true)
+
+    expect(await page.locator('h1 .name').textContent()).toBe(NAME)
+    expect(await page.title()).toBe(`rnnbench report: ${NAME}`)
+    expect(await page.locator('img').count()).toBe(0)
+    // the charts: speed and memory, and four per task (adding, airline)
+    const charts = await page.locator('canvas[data-chart]').count()
+    expect(charts).toBe(2 + 4 * 2)
+    for (let i = 0; i < charts; i++) expect(await paintedPixels(page, `canvas[data-chart] >> nth=${i}`), `chart ${i}`).toBeGreaterThan(2000)
+    expect(await page.locator('canvas[data-gradflow]').count()).toBe(6) // one per cell and task
+    // verdicts with numbers, the tables, the runs, the machine and the reproduction data
+    const text = await page.locator('body').innerText()
+    expect(text).toMatch(/GRU trains \d\.\d\d× faster per step than LSTM \(95% CI \d\.\d\d–\d\.\d\d\) at equal hidden size/)
+    expect(text).toMatch(/No significant difference in (adding MSE|airline RMSE)/)
+    expect(await page.locator('section:has(h2:text("Every run")) tbody tr').count()).toBe(24)
+    expect(text).toContain('"name": "quick"') // the spec, to reproduce it
+    expect(text).toContain('rnnbench sweep spec.json')
+    expect(text).toMatch(/git commit [0-9a-f]{40}/)
+    expect(text).toMatch(/seeds 1\./)
+    await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: false })
+    expect(requests).toEqual([])
+    expect(dialogs).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('exports CSV and JSON with every run, a PDF, and Markdown with its charts beside it', () => {
+    const csv = join(dir, 'runs.csv'), json = join(dir, 'all.json'), pdf = join(dir, 'report.pdf'), md = join(dir, 'report.md')
+    for (const [format, out] of [['csv', csv], ['json', json], ['pdf', pdf], ['md', md]]) {
+      const r = cli(['export', '--db', db, '--format', format, '-o', out])
+      expect(r.status, `${format}: ${r.stderr}`).toBe(0)
+    }
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(25)
+    expect(JSON.parse(readFileSync(json, 'utf8')).runs).toHaveLength(24)
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
+    const text = readFileSync(md, 'utf8')
+    expect(text).toContain('# rnnbench report: \\<img src=x onerror=alert(1)\\>')
+    const images = [...text.matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((m) => m[1])
+    expect(images).toHaveLength(10)
+    for (const image of images) expect(readFileSync(join(dir, image)).subarray(1, 4).toString(), image).toBe('PNG')
+    expect(existsSync(join(dir, 'report-step-time.png'))).toBe(true)
+  })
+})
