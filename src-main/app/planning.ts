@@ -8,6 +8,7 @@ import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
 import { estimateRun, estimateSweep, type MeasuredSpeeds, type SweepEstimate, type TaskShape } from '../engine/sweep/estimate'
 import { expandSweep } from '../engine/sweep/expand'
+import { shardPositions, type Shard } from '../engine/sweep/shard'
 import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
 import type { SweepSpec } from '../engine/sweep/spec'
 import { createTask } from '../engine/tasks'
@@ -81,8 +82,9 @@ export function measuredSpeeds(store: Store): MeasuredSpeeds {
 export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; estimate: SweepEstimate }
 
 /** Expand, check and estimate a validated spec: what the builder shows and `sweep` stores. */
-export async function planSweep(spec: SweepSpec, options: { store: Store | null; workers: number; readText: ReadText }): Promise<SweepPlan> {
-  const configs = expandSweep(spec)
+export async function planSweep(spec: SweepSpec, options: { store: Store | null; workers: number; readText: ReadText; shard?: Shard | null }): Promise<SweepPlan> {
+  const all = expandSweep(spec)
+  const configs = options.shard ? shardPositions(all.length, options.shard).map((i) => all[i]) : all
   const shapes = await checkRunnable(configs, options.readText)
   const speeds = options.store ? measuredSpeeds(options.store) : {}
   const estimate = estimateSweep(configs.map((c) => estimateRun(c, shapes.get(taskKey(c))!, speeds)), options.workers)

@@ -7,6 +7,7 @@ import type { Command, Io } from './command'
 import { benchCommand } from './commands/bench'
 import { doctorCommand } from './commands/doctor'
 import { exportCommand } from './commands/export'
+import { importCommand } from './commands/import'
 import { parityCommand } from './commands/parity'
 import { resumeCommand } from './commands/resume'
 import { runsCommand } from './commands/runs'
@@ -15,7 +16,7 @@ import { sweepCommand } from './commands/sweep'
 import { sweepsCommand } from './commands/sweeps'
 import { APP_VERSION } from '../engine/build-info'
 
-export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, exportCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
+export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, exportCommand, importCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -52,12 +52,16 @@ export class Store {
     this.db.close()
   }
 
-  createSweep(name: string, spec: unknown, configs: RunConfig[]): number {
+  /**
+   * A sweep with its runs, all pending. `positions` are the runs' places in the expanded sweep
+   * (default 0, 1, 2, …); a shard stores only its own, so that merged shards line up.
+   */
+  createSweep(name: string, spec: unknown, configs: RunConfig[], positions?: number[]): number {
     return this.db.transaction(() => {
       const { lastInsertRowid } = this.db.prepare('INSERT INTO sweeps (name, spec, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(spec), now())
       const sweepId = Number(lastInsertRowid)
       const insert = this.db.prepare(`INSERT INTO runs (sweep_id, idx, config, status) VALUES (?, ?, ?, 'pending')`)
-      configs.forEach((c, i) => insert.run(sweepId, i, JSON.stringify(c)))
+      configs.forEach((c, i) => insert.run(sweepId, positions?.[i] ?? i, JSON.stringify(c)))
       return sweepId
     })()
   }

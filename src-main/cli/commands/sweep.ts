@@ -1,4 +1,6 @@
 import { planSweep, presetFor } from '../../app/planning'
+import { expandSweep } from '../../engine/sweep/expand'
+import { parseShard, shardPositions } from '../../engine/sweep/shard'
 import { InputError } from '../../engine/errors'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
 import { parseSweepSpec, type SweepSpec } from '../../engine/sweep/spec'
@@ -12,7 +14,7 @@ import { runSweepSession } from '../sweep-session'
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a sweep from a spec file or a preset, in worker threads, into the database',
-  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--db FILE] [--workers N] [--json]
+  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N] [--json]
 
 Expands the sweep (docs/SWEEP-SPEC.md), stores every run as pending, and runs them in a pool of
 worker threads. Ctrl-C stops it: runs in progress are marked cancelled, and \`rnnbench resume\`
@@ -24,6 +26,8 @@ ${PRESET_NAMES.map((p) => `  ${p.padEnd(16)} ${PRESET_DESCRIPTIONS[p]}`).join('\
 Options:
   --preset NAME   a ready-made sweep instead of SPEC.json
   --name TEXT     the sweep's name (default: the spec's name, or the preset's)
+  --shard I/N     run only the I-th of N disjoint parts of the sweep (one machine's share; merge
+                  the parts with \`rnnbench import\`)
   --db FILE       the database (default: $RNNBENCH_DB, else rnnbench.sqlite in the app-data folder)
   --workers N     worker threads (default ${defaultWorkerCount()} here)
   --json          print the sweep's id and run counts as JSON at the end
@@ -31,7 +35,7 @@ Options:
 
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('sweep', argv, {
-      preset: { type: 'string' }, name: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
+      preset: { type: 'string' }, name: { type: 'string' }, shard: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
     })
     if ((positionals.length === 1) === (values.preset !== undefined) || positionals.length > 1) {
       throw new InputError('SPEC', 'give either one spec file or --preset NAME; see `rnnbench sweep --help`')
@@ -39,12 +43,14 @@ Options:
     const workers = positiveInt(values.workers, '--workers', defaultWorkerCount())
     const spec = values.preset !== undefined ? await presetFor(values.preset) : await specFromFile(positionals[0])
     const name = values.name ?? spec.name ?? (values.preset ? values.preset : positionals[0])
+    const shard = values.shard !== undefined ? parseShard(values.shard) : null
 
     const store = openStore(values.db)
     try {
-      const { configs, estimate } = await planSweep(spec, { store, workers, readText: readInput })
-      const sweepId = store.createSweep(name, spec, configs)
-      io.err(`sweep #${sweepId} "${name}": ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
+      const { configs, estimate } = await planSweep(spec, { store, workers, readText: readInput, shard })
+      const positions = shard ? shardPositions(expandSweep(spec).length, shard) : undefined
+      const sweepId = store.createSweep(name, spec, configs, positions)
+      io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
       io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ' (speeds not yet measured here are guessed cautiously)' : ''}\n`)
       const { code, counts } = await runSweepSession(store, sweepId, io, { workers, dbFlag: values.db ?? '' })
       if (values.json) io.out(JSON.stringify({ sweep_id: sweepId, name, db: store.path, counts }) + '\n')

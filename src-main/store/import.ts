@@ -1,0 +1,97 @@
+// `rnnbench import OTHER.sqlite`: another machine's runs merged into this database. A sweep is the
+// same sweep when its name and spec are the same; its runs line up by their position in the
+// expanded sweep. A run this database has finished is never replaced; one it has not (pending,
+// cancelled, interrupted) takes the other's finished result; one it lacks is added. Importing the
+// same file twice adds nothing. The other file is opened read-only and never changed.
+
+import Database from 'better-sqlite3'
+import { existsSync, realpathSync } from 'node:fs'
+import { InputError } from '../engine/errors'
+import { SCHEMA_VERSION } from './migrations'
+import type { RunStatus, Store } from './store'
+
+export interface ImportSummary { sweeps: number; createdSweeps: number; added: number; replaced: number; unchanged: number }
+
+const FINISHED: readonly RunStatus[] = ['done', 'diverged', 'failed']
+
+interface RawSweep { id: number; name: string; spec: string; created_at: string }
+interface RawRun { id: number; idx: number; config: string; status: RunStatus; attempts: number; started_at: string | null; finished_at: string | null; error: string | null; figures: string | null; environment: string | null }
+
+/** JSON with object keys sorted: two specs are the same spec whatever order their keys were written in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
+}
+
+export function importDatabase(store: Store, otherPath: string, field = 'OTHER'): ImportSummary {
+  if (!existsSync(otherPath)) throw new InputError(field, `no such file: ${otherPath}`)
+  let other: Database.Database
+  try {
+    other = new Database(otherPath, { readonly: true, fileMustExist: true })
+    const version = other.pragma('user_version', { simple: true }) as number
+    if (version === 0) throw new InputError(field, `${otherPath} is not an rnnbench database`)
+    if (version > SCHEMA_VERSION) throw new InputError(field, `${otherPath} was written by a newer rnnbench (schema ${version}; this version knows up to ${SCHEMA_VERSION}); upgrade rnnbench here first`)
+  } catch (err) {
+    if (err instanceof InputError) throw err
+    throw new InputError(field, `${otherPath} is not a usable SQLite database (${(err as Error).message})`)
+  }
+  try {
+    if (store.path !== ':memory:' && samePath(store.path, otherPath)) throw new InputError(field, `${otherPath} is this database itself`)
+    const db = store.db
+    const summary: ImportSummary = { sweeps: 0, createdSweeps: 0, added: 0, replaced: 0, unchanged: 0 }
+    const sweeps = other.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as RawSweep[]
+    const points = other.prepare('SELECT series, step, wall_ms, value FROM points WHERE run_id = ?')
+    const flows = other.prepare('SELECT step, rows, timesteps, norms FROM grad_flow WHERE run_id = ?')
+    db.transaction(() => {
+      for (const sweep of sweeps) {
+        summary.sweeps++
+        const key = canonicalJson(JSON.parse(sweep.spec))
+        const candidates = db.prepare('SELECT id, spec FROM sweeps WHERE name = ? ORDER BY id DESC').all(sweep.name) as Array<{ id: number; spec: string }>
+        let targetId = candidates.find((c) => canonicalJson(JSON.parse(c.spec)) === key)?.id
+        if (targetId === undefined) {
+          targetId = Number(db.prepare('INSERT INTO sweeps (name, spec, created_at) VALUES (?, ?, ?)').run(sweep.name, sweep.spec, sweep.created_at).lastInsertRowid)
+          summary.createdSweeps++
+        }
+        const mine = new Map((db.prepare('SELECT id, idx, config, status FROM runs WHERE sweep_id = ?').all(targetId) as Array<{ id: number; idx: number; config: string; status: RunStatus }>).map((r) => [r.idx, r]))
+        for (const run of other.prepare('SELECT * FROM runs WHERE sweep_id = ? ORDER BY idx').all(sweep.id) as RawRun[]) {
+          const existing = mine.get(run.idx)
+          if (existing && canonicalJson(JSON.parse(existing.config)) !== canonicalJson(JSON.parse(run.config))) {
+            throw new InputError(field, `sweep "${sweep.name}": run ${run.idx + 1} has another configuration here than in ${otherPath}; not the same sweep, nothing imported`)
+          }
+          const theirsFinished = FINISHED.includes(run.status)
+          if (existing && (FINISHED.includes(existing.status) || !theirsFinished)) { summary.unchanged++; continue }
+          // A run in progress elsewhere is not in progress here: it comes in pending, for resume.
+          const status = run.status === 'running' ? 'pending' : run.status
+          let runId: number
+          if (existing) {
+            db.prepare('DELETE FROM points WHERE run_id = ?').run(existing.id)
+            db.prepare('DELETE FROM grad_flow WHERE run_id = ?').run(existing.id)
+            db.prepare(`UPDATE runs SET status = ?, attempts = ?, owner_pid = NULL, started_at = ?, finished_at = ?, error = ?, figures = ?, environment = ? WHERE id = ?`)
+              .run(status, run.attempts, run.started_at, run.finished_at, run.error, run.figures, run.environment, existing.id)
+            runId = existing.id
+            summary.replaced++
+          } else {
+            runId = Number(db.prepare(`INSERT INTO runs (sweep_id, idx, config, status, attempts, started_at, finished_at, error, figures, environment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+              .run(targetId, run.idx, run.config, status, run.attempts, run.started_at, run.finished_at, run.error, run.figures, run.environment).lastInsertRowid)
+            summary.added++
+          }
+          if (status === 'pending') continue
+          const insertPoint = db.prepare('INSERT INTO points (run_id, series, step, wall_ms, value) VALUES (?, ?, ?, ?, ?)')
+          for (const p of points.iterate(run.id) as IterableIterator<{ series: string; step: number; wall_ms: number; value: number | null }>) insertPoint.run(runId, p.series, p.step, p.wall_ms, p.value)
+          const insertFlow = db.prepare('INSERT INTO grad_flow (run_id, step, rows, timesteps, norms) VALUES (?, ?, ?, ?, ?)')
+          for (const f of flows.iterate(run.id) as IterableIterator<{ step: number; rows: number; timesteps: number; norms: Buffer }>) insertFlow.run(runId, f.step, f.rows, f.timesteps, f.norms)
+        }
+      }
+    })()
+    return summary
+  } finally {
+    other.close()
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b)
+  } catch {
+    return false
+  }
+}
