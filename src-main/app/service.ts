@@ -8,8 +8,9 @@ import { environmentInfo } from '../engine/environment'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
 import { parseSweepSpec, type SweepSpec } from '../engine/sweep/spec'
 import type { SeriesName } from '../engine/training'
-import type { AppEvent, ExportedFile, InvokeApi, InvokeChannel, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
-import { flattenRun, sweepExport, toCsv } from '../reports/run-record'
+import type { AppEvent, InvokeApi, InvokeChannel, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
+import { NO_CHROMIUM } from '../reports/chromium'
+import { exportSweepFiles } from '../reports/export'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
 import { planSweep, presetBackends, type ReadText } from './planning'
@@ -20,6 +21,8 @@ export interface AppServiceOptions {
   workerScript: URL
   appVersion: string
   readText: ReadText
+  /** Prints the HTML report to PDF; headless Chromium when not given (the desktop app gives Electron's printToPDF). */
+  toPdf?: (html: string) => Promise<Buffer>
 }
 
 /** Each channel's implementation; results may be promises. */
@@ -134,7 +137,21 @@ export class AppService {
       return this.store.gradFlow(runId)
     },
 
-    exportSweep: (id, format) => exportSweep(this.store, this.sweepOrThrow(id), format),
+    exportSweep: async (id, format, matching) => {
+      const sweep = this.sweepOrThrow(id)
+      const base = `rnnbench-sweep-${sweep.id}-${sweep.name.replace(/[^\w.-]+/g, '_').slice(0, 60)}`
+      let files
+      try {
+        files = await exportSweepFiles(this.store, id, format, { matching, appVersion: this.options.appVersion, base, toPdf: this.options.toPdf })
+      } catch (err) {
+        if ((err as Error).message === NO_CHROMIUM) throw new InputError('format', `PDF export ${NO_CHROMIUM}; export HTML and print it from the browser instead`)
+        throw err
+      }
+      const [file] = files
+      return typeof file.data === 'string'
+        ? { filename: file.name, mime: file.mime, data: file.data, encoding: 'utf8' as const }
+        : { filename: file.name, mime: file.mime, data: file.data.toString('base64'), encoding: 'base64' as const }
+    },
 
     parseSpec: (text) => {
       let doc: unknown
@@ -197,13 +214,4 @@ export function seriesByRun(store: Store, sweepId: number, series: SeriesName[],
   const out: SeriesByRun = {}
   for (const [runId, byName] of store.sweepSeries(sweepId, series, maxPoints)) out[runId] = Object.fromEntries(byName)
   return out
-}
-
-function exportSweep(store: Store, sweep: SweepRow, format: 'csv' | 'json' | 'spec'): ExportedFile {
-  const base = `rnnbench-sweep-${sweep.id}-${sweep.name.replace(/[^\w.-]+/g, '_').slice(0, 60)}`
-  switch (format) {
-    case 'csv': return { filename: `${base}.csv`, mime: 'text/csv', text: toCsv(store.listRuns(sweep.id).map(flattenRun)) }
-    case 'json': return { filename: `${base}.json`, mime: 'application/json', text: JSON.stringify(sweepExport(store, sweep.id), null, 1) + '\n' }
-    case 'spec': return { filename: `${base}.spec.json`, mime: 'application/json', text: JSON.stringify(sweep.spec, null, 2) + '\n' }
-  }
 }

@@ -3,7 +3,9 @@
 
 import { app, BrowserWindow, ipcMain, session } from 'electron'
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { AppService } from '../app/service'
 import { EVENT_CHANNEL } from '../ipc/contract'
 import { resolveDbPath } from '../store/paths'
@@ -13,6 +15,28 @@ import { registerIpc } from './ipc'
 import { CONTENT_SECURITY_POLICY, ELECTRON_SQLITE_BINDING, RENDERER_INDEX, WEB_PREFERENCES } from './security'
 
 let service: AppService | null = null
+
+/**
+ * The HTML report printed by Electron's own Chromium (no other browser needed in the app): a
+ * hidden, sandboxed window without preload loads it from a temporary file, waits for its charts,
+ * and prints.
+ */
+async function printReportToPdf(html: string): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'rnnbench-pdf-'))
+  const file = join(dir, 'report.html')
+  const win = new BrowserWindow({ show: false, width: 1200, height: 900, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false } })
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  win.webContents.on('will-navigate', (event) => event.preventDefault())
+  try {
+    await writeFile(file, html)
+    await win.loadFile(file)
+    for (let i = 0; i < 600 && !(await win.webContents.executeJavaScript('window.rnnbenchReportReady === true')); i++) await new Promise((r) => setTimeout(r, 100))
+    return await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
+  } finally {
+    win.destroy()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({ width: 1360, height: 900, show: false, title: 'rnnbench', webPreferences: WEB_PREFERENCES })
@@ -41,6 +65,7 @@ app.whenReady().then(() => {
     workerScript: new URL('./worker.js', import.meta.url),
     appVersion: app.getVersion(),
     readText: (path) => readFile(path, 'utf8'),
+    toPdf: printReportToPdf,
   })
   registerIpc(ipcMain, service.handlers)
   createWindow()

@@ -47,9 +47,12 @@ export type SeriesByRun = Record<number, Partial<Record<SeriesName, SeriesColumn
 
 export interface SweepPlanView { runs: number; estimate: SweepEstimate; spec: SweepSpec; workers: number }
 
-export type ExportFormat = 'csv' | 'json' | 'spec'
+/** A report (html, pdf) or the data (csv, json, the spec). */
+export type ExportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'spec'
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'pdf', 'csv', 'json', 'spec']
 
-export interface ExportedFile { filename: string; mime: string; text: string }
+/** A file to save: text as it is, or binary (a PDF) as base64. */
+export interface ExportedFile { filename: string; mime: string; data: string; encoding: 'utf8' | 'base64' }
 
 export interface InvokeApi {
   doctor(): DoctorReport
@@ -68,7 +71,8 @@ export interface InvokeApi {
   /** Every run's series, each thinned to at most maxPoints points (the last one always kept). */
   sweepSeries(id: number, series: SeriesName[], maxPoints: number): SeriesByRun
   gradFlow(runId: number): GradFlowSnapshot[]
-  exportSweep(id: number, format: ExportFormat): ExportedFile
+  /** A report compares cells at equal hidden size, or at about equal parameter count. */
+  exportSweep(id: number, format: ExportFormat, matching: 'hidden' | 'params'): ExportedFile
   /** A spec file's text, validated: what "import" puts into the builder. */
   parseSpec(text: string): SweepSpec
 }

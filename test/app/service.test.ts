@@ -75,11 +75,13 @@ describe('AppService', () => {
     await app.running!.done
     await app.handlers.renameSweep(sweepId, 'renamed')
     expect((await app.handlers.listSweeps())[0].name).toBe('renamed')
-    const csv = await app.handlers.exportSweep(sweepId, 'csv')
-    expect(csv.filename).toMatch(/\.csv$/)
-    expect(csv.text.split('\n')[0]).toContain('config.cell')
-    expect(csv.text.trim().split('\n')).toHaveLength(3)
-    const spec = JSON.parse((await app.handlers.exportSweep(sweepId, 'spec')).text)
+    const csv = await app.handlers.exportSweep(sweepId, 'csv', 'hidden')
+    expect(csv).toMatchObject({ filename: expect.stringMatching(/\.csv$/), encoding: 'utf8' })
+    expect(csv.data.split('\n')[0]).toContain('config.cell')
+    expect(csv.data.trim().split('\n')).toHaveLength(3)
+    const html = await app.handlers.exportSweep(sweepId, 'html', 'params')
+    expect(html.data).toContain('at about equal parameter count')
+    const spec = JSON.parse((await app.handlers.exportSweep(sweepId, 'spec', 'hidden')).data)
     expect(await app.handlers.parseSpec(JSON.stringify(spec))).toEqual(spec)
     const again = await app.handlers.rerunSweep(sweepId)
     await app.running!.done

@@ -93,6 +93,17 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).runs).toHaveLength(24)
     const [spec] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-spec-1').click()])
     expect(JSON.parse(readFileSync((await spec.path())!, 'utf8')).name).toBe('quick')
+    // the report, from the history and from the compare view (at equal parameter count), and its PDF
+    const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html-1').click()])
+    expect(report.suggestedFilename()).toBe('rnnbench-sweep-1-quick.html')
+    expect(readFileSync((await report.path())!, 'utf8')).toContain('<title>rnnbench report: quick</title>')
+    await page.getByTestId('open-1').click()
+    await page.getByTestId('matching').selectOption('params')
+    const [byParams] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report-html').click()])
+    expect(readFileSync((await byParams.path())!, 'utf8')).toContain('Cells compared at about equal parameter count')
+    const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-report-pdf').click()])
+    expect(pdf.suggestedFilename()).toBe('rnnbench-sweep-1-quick.pdf')
+    expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-')
     expect(errors).toEqual([])
   })
 

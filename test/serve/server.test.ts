@@ -75,7 +75,7 @@ describe('rnnbench serve', () => {
     expect(await (await call('listSweeps', [])).json()).toEqual({ ok: true, value: [] })
     expect(await (await call('nope', [])).json()).toMatchObject({ ok: false, error: { field: 'channel', message: expect.stringContaining('unknown channel "nope"') } })
     expect(await (await call('getSweep', ['one'])).json()).toMatchObject({ ok: false, error: { field: 'getSweep.id' } })
-    expect(await (await call('exportSweep', [1, 'xml'])).json()).toMatchObject({ ok: false, error: { field: 'exportSweep.format', message: expect.stringContaining('csv') } })
+    expect(await (await call('exportSweep', [1, 'xml', 'hidden'])).json()).toMatchObject({ ok: false, error: { field: 'exportSweep.format', message: expect.stringContaining('csv') } })
     const notJson = await fetch(`${base()}/api/listSweeps`, { method: 'POST', headers: { 'X-Rnnbench-Token': server.token }, body: '{' })
     expect(await notJson.json()).toMatchObject({ ok: false, error: { field: 'body' } })
   })
