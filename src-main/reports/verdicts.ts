@@ -150,10 +150,13 @@ function comparePair(a: CellKind, b: CellKind, groups: Array<[number[], number[]
   const test = mannWhitney(norm.flatMap(([x]) => x), norm.flatMap(([, y]) => y))
   const aBetter = q.lowerIsBetter ? r <= 1 : r >= 1
   const [better, worse] = aBetter ? [a, b] : [b, a]
-  const flip = (v: number) => (v >= 1 ? v : 1 / v)
-  const [lo, hi] = [flip(ci[0]), flip(ci[1])].sort((x, y) => x - y)
+  // The factor by which the better cell is better (≥ 1), and its interval on the same scale: the
+  // interval of a/b, inverted as a whole when a is the better one (so it may reach below 1).
+  const flipped = aBetter === q.lowerIsBetter
+  const factor = flipped ? 1 / r : r
+  const interval: [number, number] = flipped ? [1 / ci[1], 1 / ci[0]] : [ci[0], ci[1]]
   return {
-    better, worse, factor: flip(r), ci95: [lo, hi] as [number, number], p: test.p,
+    better, worse, factor, ci95: interval, p: test.p,
     // effect of "better beats worse", whichever direction the measure prefers
     effect: Math.abs(test.effect), matchedConfigs: groups.length, runs: [test.n1, test.n2] as [number, number],
   }
@@ -191,7 +194,7 @@ export function pEquals(p: number): string {
 
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a'
-  return p < 0.001 ? '< 0.001' : p.toFixed(p < 0.01 ? 3 : 2)
+  return p < 0.001 ? '< 0.001' : p.toFixed(p < 0.1 ? 3 : 2)
 }
 
 function medianOf(xs: number[]): number {

@@ -56,10 +56,14 @@ describe('verdicts', () => {
     expect(result.configs[0].stats.n).toBe(6)
   })
 
-  it('says "no significant difference" when the cells learn alike', () => {
+  it('says "no significant difference" when the cells learn alike, with an interval around the factor that reaches below 1', () => {
     const runs = sweep(1.31, 0)
     const metric = questionsFor(runs).find((q) => q.id === 'metric-adding')!
     const [pair] = answer(metric, runs, 'hidden', ['cell', 'hiddenSize']).pairs
+    expect(pair.factor).toBeGreaterThanOrEqual(1)
+    expect(pair.ci95[0]).toBeLessThan(1)
+    expect(pair.ci95[0]).toBeLessThanOrEqual(pair.factor)
+    expect(pair.ci95[1]).toBeGreaterThanOrEqual(pair.factor)
     expect(pair.significant).toBe(false)
     expect(pair.pAdjusted).toBeGreaterThan(0.05)
     expect(pair.verdict).toMatch(/^No significant difference in adding MSE \(best validation; lower is better\) between (GRU|LSTM) and (GRU|LSTM) at equal hidden size \(p = 0\.\d\d, 3 matched configurations\)\.$/)

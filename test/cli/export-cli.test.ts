@@ -1,0 +1,50 @@
+// `rnnbench export` from the command line: every format, and clear answers where Chromium is not
+// there (PDF fails with what to do instead; Markdown is written without its charts and says so).
+
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { rnnbench } from '../helpers/cli'
+
+const dir = mkdtempSync(join(tmpdir(), 'rnnbench-export-'))
+const db = join(dir, 'e.sqlite')
+const noChromium = { RNNBENCH_CHROMIUM: '/nowhere/chromium' }
+
+beforeAll(() => {
+  const spec = join(dir, 'spec.json')
+  writeFileSync(spec, JSON.stringify({ name: 'small', settings: { task: 'adding', seqLen: 5, hiddenSize: 4, batchSize: 4 }, axes: { cell: ['lstm', 'rnn_tanh'] }, repeats: 3, budget: { steps: 8 }, evalEvery: 4 }))
+  expect(rnnbench(['sweep', spec, '--db', db]).code).toBe(0)
+})
+
+describe('rnnbench export', () => {
+  it('writes a self-contained HTML report to a file or standard output', () => {
+    const r = rnnbench(['export', '--db', db, '--format', 'html', '-o', '-'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^<!doctype html>/)
+    expect(r.stdout).toContain('RNN (tanh) needs 3.47× less memory than LSTM') // 1,296 against 4,496 analytic bytes
+    expect(r.stdout).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/)
+  })
+
+  it('without Chromium: PDF fails with exit 1 and what to do; Markdown is written without charts, saying so', () => {
+    const pdf = rnnbench(['export', '--db', db, '--format', 'pdf', '-o', join(dir, 'r.pdf')], { env: noChromium })
+    expect(pdf.code).toBe(1)
+    expect(pdf.stderr.trim()).toBe("rnnbench: PDF export needs Chromium or Chrome, and none was found (install Debian's chromium, or set RNNBENCH_CHROMIUM to its path); or export --format html and print it from a browser")
+    const md = rnnbench(['export', '--db', db, '--format', 'md', '-o', join(dir, 'plain.md')], { env: noChromium })
+    expect(md.code).toBe(0)
+    expect(md.stderr).toContain('the Markdown has no chart images')
+    expect(readFileSync(join(dir, 'plain.md'), 'utf8')).toContain('PNG charts beside this file could not be drawn')
+    expect(readdirSync(dir).filter((f) => f.startsWith('plain') && f.endsWith('.png'))).toEqual([])
+  })
+
+  it.each([
+    [['--format', 'docx', '-o', 'x'], /^rnnbench: --format: must be one of html, md, csv, json, pdf; got "docx"$/],
+    [['--format', 'pdf', '-o', '-'], /^rnnbench: --out: pdf is written to a file/],
+    [['--format', 'html', '-o', 'x.html', '--matching', 'size'], /^rnnbench: --matching: must be one of hidden, params; got "size"$/],
+    [['--format', 'html'], /^rnnbench: --out: say where to write the export/],
+  ])('refuses %j with exit 2', (args, message) => {
+    const r = rnnbench(['export', '--db', db, ...args])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toMatch(message)
+  })
+})
