@@ -146,7 +146,7 @@ describe('bad input leaves the database as it was', () => {
     ['an airline window too long', () => ['sweep', write('window.json', '{"settings": {"task": "airline", "seqLen": 200}}'), '--db', db], /^rnnbench: seqLen: task airline with seqLen 200: airline window must be 1–119 months$/],
     ['zero workers', () => ['sweep', good, '--db', db, '--workers', '0'], /^rnnbench: --workers: must be a positive integer; got "0"$/],
     ['an unknown sweep id', () => ['runs', '--sweep', '99', '--db', db], /^rnnbench: --sweep: no sweep "99" in .*; sweeps there: 1$/],
-    ['an unknown export format', () => ['export', '--format', 'xlsx', '-o', 'x', '--db', db], /^rnnbench: --format: must be one of csv, json; got "xlsx"$/],
+    ['an unknown export format', () => ['export', '--format', 'xlsx', '-o', 'x', '--db', db], /^rnnbench: --format: must be one of html, md, csv, json, pdf; got "xlsx"$/],
   ]
 
   it.each(cases)('%s', (_, args, message, env) => {
