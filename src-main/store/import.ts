@@ -41,6 +41,8 @@ export function importDatabase(store: Store, otherPath: string, field = 'OTHER')
     const sweeps = other.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as RawSweep[]
     const points = other.prepare('SELECT series, step, wall_ms, value FROM points WHERE run_id = ?')
     const flows = other.prepare('SELECT step, rows, timesteps, norms FROM grad_flow WHERE run_id = ?')
+    const insertPoint = db.prepare('INSERT INTO points (run_id, series, step, wall_ms, value) VALUES (?, ?, ?, ?, ?)')
+    const insertFlow = db.prepare('INSERT INTO grad_flow (run_id, step, rows, timesteps, norms) VALUES (?, ?, ?, ?, ?)')
     db.transaction(() => {
       for (const sweep of sweeps) {
         summary.sweeps++
@@ -75,9 +77,7 @@ export function importDatabase(store: Store, otherPath: string, field = 'OTHER')
             summary.added++
           }
           if (status === 'pending') continue
-          const insertPoint = db.prepare('INSERT INTO points (run_id, series, step, wall_ms, value) VALUES (?, ?, ?, ?, ?)')
           for (const p of points.iterate(run.id) as IterableIterator<{ series: string; step: number; wall_ms: number; value: number | null }>) insertPoint.run(runId, p.series, p.step, p.wall_ms, p.value)
-          const insertFlow = db.prepare('INSERT INTO grad_flow (run_id, step, rows, timesteps, norms) VALUES (?, ?, ?, ?, ?)')
           for (const f of flows.iterate(run.id) as IterableIterator<{ step: number; rows: number; timesteps: number; norms: Buffer }>) insertFlow.run(runId, f.step, f.rows, f.timesteps, f.norms)
         }
       }
