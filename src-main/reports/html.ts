@@ -69,6 +69,9 @@ export function renderHtml(data: ReportData, chartScript: string): string {
       <h3>${escapeHtml(q.title)}</h3>
       <ul class="verdicts">${q.pairs.map((p) => `<li class="${p.significant ? 'significant' : 'none'}">${escapeHtml(p.verdict)}</li>`).join('') || '<li class="none">Only one cell in these runs: nothing to compare.</li>'}</ul>
       ${table(['cell', ...STATS_HEADER], q.cells.map((c) => [cellName(c.cell), ...statsCells(q, c.stats)]))}
+      ${q.byAxis.map((a) => `<details><summary>By cell and ${escapeHtml(a.axis)}</summary>
+        ${table(['cell', a.axis, ...STATS_HEADER], a.rows.map((r) => [cellName(r.cell), r.value, ...statsCells(q, r.stats)]))}
+      </details>`).join('')}
       <details><summary>Per configuration (${q.configs.length})</summary>
         ${table(['cell', 'configuration', ...STATS_HEADER], q.configs.map((c) => [cellName(c.cell), c.config, ...statsCells(q, c.stats)]))}
       </details>

@@ -33,6 +33,7 @@ export function renderMarkdown(data: ReportData, charts: { base: string } | { un
     for (const p of q.pairs) out.push(`- ${p.significant ? '**' : ''}${escapeMarkdown(p.verdict)}${p.significant ? '**' : ''}`)
     if (!q.pairs.length) out.push('- Only one cell in these runs: nothing to compare.')
     out.push('', table(['cell', ...STATS_HEADER], q.cells.map((c) => [cellName(c.cell), ...statsCells(q, c.stats)])))
+    for (const a of q.byAxis) out.push('', `By cell and ${a.axis}:`, '', table(['cell', a.axis, ...STATS_HEADER], a.rows.map((r) => [cellName(r.cell), r.value, ...statsCells(q, r.stats)])))
   }
   out.push('', '## Charts', '')
   if ('base' in charts) for (const slot of chartSlots(data)) out.push(`![${escapeMarkdown(slot.title)}](${chartFileName(charts.base, slot)})`, '')

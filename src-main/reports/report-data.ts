@@ -9,7 +9,7 @@ import type { GradFlowSnapshot } from '../engine/training'
 import type { RunView, SeriesByRun } from '../ipc/contract'
 import type { RunStatus, Store } from '../store/store'
 import { gradFlowRunPerCell } from './selection'
-import { answer, questionsFor, type CellSummary, type ConfigSummary, type Matching, type PairResult } from './verdicts'
+import { answer, questionsFor, type AxisSummary, type CellSummary, type ConfigSummary, type Matching, type PairResult } from './verdicts'
 
 export interface AnsweredQuestion {
   id: string
@@ -19,6 +19,8 @@ export interface AnsweredQuestion {
   /** Units of the tables' values: ms, bytes, or the metric's own. */
   unit: 'ms' | 'bytes' | 'metric'
   cells: CellSummary[]
+  /** By cell and by each setting that varies. */
+  byAxis: AxisSummary[]
   configs: ConfigSummary[]
   pairs: PairResult[]
   excluded: number
@@ -53,7 +55,7 @@ export function buildReportData(store: Store, sweepId: number, options: { matchi
     return {
       id: q.id, title: q.title, measure: q.measure, lowerIsBetter: q.lowerIsBetter,
       unit: q.id === 'step-time' ? 'ms' as const : q.id === 'memory' ? 'bytes' as const : 'metric' as const,
-      cells: a.cells, configs: a.configs, pairs: a.pairs, excluded: a.excluded,
+      cells: a.cells, byAxis: a.byAxis, configs: a.configs, pairs: a.pairs, excluded: a.excluded,
     }
   })
   const runs: RunView[] = rows.map((r) => ({

@@ -49,7 +49,10 @@ export interface PairResult {
   verdict: string
 }
 
-export interface QuestionResult { question: Question; cells: CellSummary[]; configs: ConfigSummary[]; pairs: PairResult[]; excluded: number }
+/** The runs of each cell at each value of one setting that varies (all other settings pooled). */
+export interface AxisSummary { axis: SettingName; rows: Array<{ cell: CellKind; value: string; stats: Describe }> }
+
+export interface QuestionResult { question: Question; cells: CellSummary[]; byAxis: AxisSummary[]; configs: ConfigSummary[]; pairs: PairResult[]; excluded: number }
 
 const SHORT: Partial<Record<SettingName, string>> = { hiddenSize: 'H', numLayers: 'layers', seqLen: 'T', batchSize: 'B', bidirectional: 'bidir' }
 const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)' }
@@ -95,6 +98,13 @@ export function answer(question: Question, runs: RunRow[], matching: Matching, v
     cell: members[0].config.cell, config: describeConfig(members[0].config, varying), stats: describe(members.map(question.value), seed),
   }))
 
+  const byAxis = varying.filter((axis) => axis !== 'cell').map((axis) => ({
+    axis,
+    rows: [...groupBy(done, (r) => JSON.stringify([r.config.cell, r.config[axis]]))].map(([, members]) => ({
+      cell: members[0].config.cell, value: String(members[0].config[axis]), stats: describe(members.map(question.value), seed),
+    })),
+  }))
+
   const pairs: Omit<PairResult, 'pAdjusted' | 'significant' | 'verdict'>[] = []
   for (let i = 0; i < cells.length; i++) {
     for (let j = i + 1; j < cells.length; j++) {
@@ -107,6 +117,7 @@ export function answer(question: Question, runs: RunRow[], matching: Matching, v
   return {
     question, excluded,
     cells: cells.map((cell) => ({ cell, stats: describe(byCell(cell).map(question.value), seed) })),
+    byAxis,
     configs,
     pairs: pairs.map((p, k) => {
       const significant = adjusted[k] < ALPHA

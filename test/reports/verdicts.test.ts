@@ -52,6 +52,10 @@ describe('verdicts', () => {
     // the table: per cell over all its runs, and per configuration over seeds
     expect(result.cells.map((c) => [c.cell, c.stats.n])).toEqual([['gru', 18], ['lstm', 18]])
     expect(result.configs).toHaveLength(6)
+    // by cell and hidden size: 6 seeds in each of 2 cells × 3 sizes
+    expect(result.byAxis.map((a) => a.axis)).toEqual(['hiddenSize'])
+    expect(result.byAxis[0].rows.map((r) => [r.cell, r.value, r.stats.n])).toEqual([['gru', '16', 6], ['lstm', '16', 6], ['gru', '64', 6], ['lstm', '64', 6], ['gru', '256', 6], ['lstm', '256', 6]])
+    expect(result.byAxis[0].rows[1].stats.median / result.byAxis[0].rows[0].stats.median).toBeCloseTo(1.31, 1)
     expect(result.configs[0]).toMatchObject({ cell: 'gru', config: 'H=16' })
     expect(result.configs[0].stats.n).toBe(6)
   })
