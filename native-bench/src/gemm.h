@@ -1,7 +1,7 @@
 // Matrix products for the recurrent stack: C[M,N] (+)= A·B with A read through strides and B
 // pre-packed into panels of 16 columns (the weights are packed once per pass and reused by every
-// timestep). One register-blocked micro-kernel computes a 6×16 tile: AVX2/FMA where the CPU has
-// it (chosen at run time), portable C++ elsewhere (and on arm64).
+// timestep). One register-blocked micro-kernel computes a 6×16 tile: AVX-512 or AVX2/FMA where the
+// CPU has them (chosen at run time), portable C++ elsewhere (and on arm64).
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -31,6 +31,8 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
 void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate, ThreadPool* pool);
 
 bool cpu_has_avx2_fma();
-const char* kernel_isa();  // "avx2-fma" or "portable"
+/** AVX-512F for the GEMM micro-kernel (the cell kernels stay AVX2: they are memory-bound). */
+bool cpu_has_avx512();
+const char* kernel_isa();  // "avx512", "avx2-fma" or "portable"
 
 }  // namespace rb

@@ -2,7 +2,7 @@
 // as the reference, results independent of the thread count, and seeded dropout.
 
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { probeBackend } from '../../src-main/engine/backends'
@@ -11,6 +11,7 @@ import { cpuJsBackend } from '../../src-main/engine/cpu-js/backend'
 import { Rng } from '../../src-main/engine/rng'
 import type { ModelConfig, OptimizerConfig } from '../../src-main/engine/types'
 import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
+import { cpuFlags } from '../helpers/native-parity'
 import { maxAbsDiff } from '../helpers/compare'
 
 const [native] = await backendsUnderTest(['cpu-native'])
@@ -19,11 +20,12 @@ describe('cpu-native', () => {
   if (skipUnavailable(native)) return
   const backend = native.backend!
 
-  it('runs its AVX2/FMA kernels where the CPU has them', async (ctx) => {
-    if (!existsSync('/proc/cpuinfo')) return ctx.skip('no /proc/cpuinfo to read the CPU flags from')
-    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].split(' ') ?? []
+  it('runs its AVX-512 or AVX2/FMA kernels where the CPU has them', async (ctx) => {
+    const flags = cpuFlags()
+    if (flags === null) return ctx.skip('no /proc/cpuinfo to read the CPU flags from')
     const isa = (await probeBackend('cpu-native')).details?.isa
-    expect(isa).toBe(flags.includes('avx2') && flags.includes('fma') ? 'avx2-fma' : 'portable')
+    const avx2 = flags.includes('avx2') && flags.includes('fma')
+    expect(isa).toBe(avx2 && flags.includes('avx512f') ? 'avx512' : avx2 ? 'avx2-fma' : 'portable')
   })
 
   const trainDir = join(__dirname, '..', 'fixtures', 'train')
