@@ -208,7 +208,7 @@ describe('rnnbench bench', () => {
     expect(r.code, r.stderr).toBe(0)
     const b = JSON.parse(r.stdout)
     expect(b.validated).toMatch(/^matches cpu-js on y, dx and every gradient \(worst value at [\d.]+% of the parity tolerance\)$/)
-    expect(b.device).toMatch(/C\+\+ (avx2-fma|portable) kernels/)
+    expect(b.device).toMatch(/C\+\+ (avx512|avx2-fma|portable) kernels/)
     expect(b.activation_bytes).toBe(4 * (6 * 9 * 5 * 24 + 5 * 24)) // LSTM's minimum: 6·H per step and row, plus c0
   })
 

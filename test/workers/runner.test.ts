@@ -102,7 +102,7 @@ describe('a sweep over backends', () => {
     expect(summary.counts).toEqual({ done: 4 })
     for (const run of store.listRuns(id)) {
       expect(run.environment).toMatchObject({ backend: run.config.backend })
-      expect(String(run.environment!.device)).toMatch(run.config.backend === 'cpu-native' ? /C\+\+ (avx2-fma|portable) kernels/ : /TypeScript reference/)
+      expect(String(run.environment!.device)).toMatch(run.config.backend === 'cpu-native' ? /C\+\+ (avx512|avx2-fma|portable) kernels/ : /TypeScript reference/)
       expect(run.figures!.steps).toBe(30)
       expect(Number.isFinite(run.figures!.finalMetric)).toBe(true)
     }
