@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { InputError } from '../engine/errors'
 import { SERIES_NAMES } from '../engine/training'
-import { INVOKE_CHANNELS, type InvokeApi, type InvokeChannel } from './contract'
+import { EXPORT_FORMATS, INVOKE_CHANNELS, type ExportFormat, type InvokeApi, type InvokeChannel } from './contract'
 
 const id = z.number().int().positive()
 const name = z.string().trim().min(1).max(200)
@@ -26,7 +26,7 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   rerunSweep: z.tuple([id]),
   sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES as unknown as [string, ...string[]])).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]) as unknown as z.ZodType<Parameters<InvokeApi['sweepSeries']>>,
   gradFlow: z.tuple([id]),
-  exportSweep: z.tuple([id, z.enum(['html', 'pdf', 'csv', 'json', 'spec']), z.enum(['hidden', 'params'])]),
+  exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]), z.enum(['hidden', 'params'])]),
   parseSpec: z.tuple([z.string().max(10_000_000)]),
 }
 

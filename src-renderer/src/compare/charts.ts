@@ -2,12 +2,12 @@
 // Each function returns null when the runs give it nothing to draw, with the reason left to the view.
 
 import type { ChartConfiguration, ChartTypeRegistry, TooltipItem } from 'chart.js'
-import type { SettingName } from '../../../src-main/engine/sweep/spec'
+import type { SettingName } from '../../../src-main/engine/sweep/settings'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
 import { formatBytes, formatValue } from '../../../src-main/reports/format'
 import { colorFor, logTicks } from '../charts/setup'
 import { viridis } from './heatmap'
-import { configKey, groupBy, medianLines, paretoFront, parallelAxes, seedBand, settingText, type FinishedRun } from './analysis'
+import { configKey, groupBy, medianLines, paretoFront, parallelAxes, seedBand, type FinishedRun } from './analysis'
 
 /** A point that carries its run's description for the tooltip. */
 interface TipPoint { x: number; y: number; tip: string[] }
@@ -189,4 +189,3 @@ export function parallelChart(runs: FinishedRun[], settings: SettingName[], colo
   }
 }
 
-export const settingOf = (k: SettingName) => (r: RunView) => settingText(r, k)
