@@ -15,7 +15,9 @@ namespace rb {
 // (resized only when the shape changes) and the zero padding is written once.
 static void prepare(PackedB& out, int K, int N) {
   const int panels = (N + NR - 1) / NR;
-  if (out.K != K || out.N != N) out.data.assign((size_t)panels * K * NR, 0.f);
+  // One more zero panel when the count is odd: a kernel that takes panels in pairs may then read
+  // the pair of the last one (its columns are masked off) without a separate edge kernel.
+  if (out.K != K || out.N != N) out.data.assign((size_t)(panels + panels % 2) * K * NR, 0.f);
   out.K = K; out.N = N; out.panels = panels;
 }
 
@@ -47,11 +49,18 @@ void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool
 }
 
 // ----------------------------------------------------------------------------------------------
-// Micro-kernels: C[R rows][cols] (+)= Σ_k A(i, k) · Bp[k][j] for a tile of R ≤ MR rows, written
-// straight from registers. R is a template parameter, so edge tiles cost exactly their rows and
-// the hot loop is fully unrolled.
+// Micro-kernels: C[R rows][cols] (+)= Σ_k A(i, k) · B(k, j) for a tile of R rows and up to
+// np·NR columns, B read from np consecutive panels (pstride floats apart), written straight from
+// registers. R is a template parameter, so edge tiles cost exactly their rows and the hot loop is
+// fully unrolled.
 
-using Kernel = void (*)(int K, const float* A, long sai, long sak, const float* Bp, float* C, long ldc, int cols, bool add);
+using Kernel = void (*)(int K, const float* A, long sai, long sak, const float* Bp, long pstride, float* C, long ldc, int cols, bool add);
+
+/** A kernel family: tiles of up to mr rows × np panels; kernels[r - 1] computes r rows. */
+struct Tiling {
+  int mr, np;
+  const Kernel* kernels;
+};
 
 static inline void write_row(float* c, const float* v, int cols, bool add) {
   if (add) for (int j = 0; j < cols; j++) c[j] += v[j];
@@ -59,7 +68,7 @@ static inline void write_row(float* c, const float* v, int cols, bool add) {
 }
 
 template <int R>
-static void kernel_portable(int K, const float* A, long sai, long sak, const float* Bp, float* C, long ldc, int cols, bool add) {
+static void kernel_portable(int K, const float* A, long sai, long sak, const float* Bp, long, float* C, long ldc, int cols, bool add) {
   float c[R][NR] = {};
   for (int k = 0; k < K; k++) {
     const float* b = Bp + k * NR;
@@ -72,10 +81,10 @@ static void kernel_portable(int K, const float* A, long sai, long sak, const flo
 }
 
 #ifdef RB_X86
-// R = 6: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers.
+// 6 rows × 1 panel: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers.
 template <int R>
 __attribute__((target("avx2,fma")))
-static void kernel_avx2(int K, const float* A, long sai, long sak, const float* Bp, float* C, long ldc, int cols, bool add) {
+static void kernel_avx2(int K, const float* A, long sai, long sak, const float* Bp, long, float* C, long ldc, int cols, bool add) {
   __m256 c0[R], c1[R];
 #pragma GCC unroll 6
   for (int i = 0; i < R; i++) { c0[i] = _mm256_setzero_ps(); c1[i] = _mm256_setzero_ps(); }
@@ -110,29 +119,38 @@ static void kernel_avx2(int K, const float* A, long sai, long sak, const float* 
   }
 }
 
-// The same 6×16 tile with AVX-512: one zmm accumulator per row, the A broadcast folded into the
-// FMA's memory operand, edge columns by mask. A third of the AVX2 kernel's instructions for the
-// same FLOPs: 10–20% faster training steps at H = 128–256 on this Zen 4 (whose 512-bit FMAs are
-// double-pumped, so the gain is the front end and the loads, not wider arithmetic); see
-// docs/PERFORMANCE.md.
+// 8 rows × 2 panels with AVX-512: 16 zmm accumulators + 2 B vectors + 1 broadcast of the 32
+// registers; each broadcast of A feeds two FMAs and each B load eight, and the 16 independent
+// accumulators keep both FMA pipes busy past their 4-cycle latency. Edge columns by mask (a
+// panel past N is zero padding, see prepare()).
 template <int R>
 __attribute__((target("avx512f")))
-static void kernel_avx512(int K, const float* A, long sai, long sak, const float* Bp, float* C, long ldc, int cols, bool add) {
-  __m512 c[R];
-#pragma GCC unroll 6
-  for (int i = 0; i < R; i++) c[i] = _mm512_setzero_ps();
-  for (int k = 0; k < K; k++, Bp += NR) {
-    const __m512 b = _mm512_loadu_ps(Bp);
+static void kernel_avx512(int K, const float* A, long sai, long sak, const float* Bp, long pstride, float* C, long ldc, int cols, bool add) {
+  __m512 c0[R], c1[R];
+#pragma GCC unroll 8
+  for (int i = 0; i < R; i++) { c0[i] = _mm512_setzero_ps(); c1[i] = _mm512_setzero_ps(); }
+  const float* Bq = Bp + pstride;
+  for (int k = 0; k < K; k++, Bp += NR, Bq += NR) {
+    const __m512 b0 = _mm512_loadu_ps(Bp), b1 = _mm512_loadu_ps(Bq);
     const float* a = A + k * sak;
-#pragma GCC unroll 6
-    for (int i = 0; i < R; i++) c[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * sai]), b, c[i]);
+#pragma GCC unroll 8
+    for (int i = 0; i < R; i++) {
+      const __m512 ai = _mm512_set1_ps(a[i * sai]);
+      c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+      c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+    }
   }
-  const __mmask16 m = cols == NR ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
-#pragma GCC unroll 6
+  const __mmask16 m0 = cols >= NR ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+  const __mmask16 m1 = cols >= 2 * NR ? (__mmask16)0xFFFF : cols <= NR ? (__mmask16)0 : (__mmask16)((1u << (cols - NR)) - 1);
+#pragma GCC unroll 8
   for (int i = 0; i < R; i++) {
     float* ci = C + i * ldc;
-    if (add) c[i] = _mm512_add_ps(c[i], _mm512_maskz_loadu_ps(m, ci));
-    _mm512_mask_storeu_ps(ci, m, c[i]);
+    if (add) {
+      c0[i] = _mm512_add_ps(c0[i], _mm512_maskz_loadu_ps(m0, ci));
+      c1[i] = _mm512_add_ps(c1[i], _mm512_maskz_loadu_ps(m1, ci + NR));
+    }
+    _mm512_mask_storeu_ps(ci, m0, c0[i]);
+    _mm512_mask_storeu_ps(ci + NR, m1, c1[i]);
   }
 }
 #endif
@@ -163,16 +181,18 @@ bool cpu_has_avx512() {
 
 const char* kernel_isa() { return cpu_has_avx512() ? "avx512" : cpu_has_avx2_fma() ? "avx2-fma" : "portable"; }
 
-/** kernels[R - 1] computes R rows. */
-static const Kernel* pick_kernels() {
-  static const Kernel portable[MR] = {kernel_portable<1>, kernel_portable<2>, kernel_portable<3>, kernel_portable<4>, kernel_portable<5>, kernel_portable<6>};
+static const Tiling& pick_tiling() {
+  static const Kernel portable[6] = {kernel_portable<1>, kernel_portable<2>, kernel_portable<3>, kernel_portable<4>, kernel_portable<5>, kernel_portable<6>};
+  static const Tiling portable_tiling{6, 1, portable};
 #ifdef RB_X86
-  static const Kernel avx2[MR] = {kernel_avx2<1>, kernel_avx2<2>, kernel_avx2<3>, kernel_avx2<4>, kernel_avx2<5>, kernel_avx2<6>};
-  static const Kernel avx512[MR] = {kernel_avx512<1>, kernel_avx512<2>, kernel_avx512<3>, kernel_avx512<4>, kernel_avx512<5>, kernel_avx512<6>};
-  if (cpu_has_avx512()) return avx512;
-  if (cpu_has_avx2_fma()) return avx2;
+  static const Kernel avx2[6] = {kernel_avx2<1>, kernel_avx2<2>, kernel_avx2<3>, kernel_avx2<4>, kernel_avx2<5>, kernel_avx2<6>};
+  static const Kernel avx512[8] = {kernel_avx512<1>, kernel_avx512<2>, kernel_avx512<3>, kernel_avx512<4>,
+                                   kernel_avx512<5>, kernel_avx512<6>, kernel_avx512<7>, kernel_avx512<8>};
+  static const Tiling avx2_tiling{6, 1, avx2}, avx512_tiling{8, 2, avx512};
+  if (cpu_has_avx512()) return avx512_tiling;
+  if (cpu_has_avx2_fma()) return avx2_tiling;
 #endif
-  return portable;
+  return portable_tiling;
 }
 
 // Blocking: KC rows of k per pass keep a B panel slice (KC·NR floats, 16 KB) in L1; MC rows of A
@@ -180,47 +200,50 @@ static const Kernel* pick_kernels() {
 constexpr int KC = 256;
 constexpr int MC = 96;
 
-/** Rows of the next tile: 6, except that a remainder of 7 or 8 rows becomes 4 + 3 or 4 + 4. */
-static inline int tile_rows(int remaining) {
-  return remaining == 7 || remaining == 8 ? 4 : std::min(MR, remaining);
+/** Rows of the next tile: mr, except that a remainder a little over mr is split in two halves
+ *  (6 + 2 rows would leave a tile with too few accumulators to hide the FMA latency). */
+static inline int tile_rows(int remaining, int mr) {
+  return remaining > mr && remaining < mr + 4 ? (remaining + 1) / 2 : std::min(mr, remaining);
 }
 
 void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C, long ldc, bool accumulate, ThreadPool* pool) {
-  static const Kernel* const kernels = pick_kernels();
-  const int K = B.K, N = B.N;
+  static const Tiling& tl = pick_tiling();
+  const int K = B.K, N = B.N, mr = tl.mr, np = tl.np;
+  const long pstride = (long)K * NR;
   if (M <= 0 || N <= 0) return;
   if (K == 0) {
     if (!accumulate) for (int i = 0; i < M; i++) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
     return;
   }
+  const int groups = (B.panels + np - 1) / np;  // np panels per kernel call
   if (M >= 2 * MC) {
     // Many rows (the all-timestep products): each row block of A is packed once per block of k
-    // into 6-row panels, so the kernel reads it contiguously while every B panel passes over it.
+    // into mr-row panels, so the kernel reads it contiguously while every B panel passes over it.
     // Threads take whole row blocks.
     const int row_blocks = (M + MC - 1) / MC;
     auto work = [&](int r0, int r1) {
       thread_local std::vector<float> packed;  // this thread's: the lambda runs on it
-      packed.resize((size_t)MC * KC);
+      packed.resize((size_t)(MC + mr) * KC);
       float* Ap = packed.data();
       for (int rb = r0; rb < r1; rb++) {
         const int i0 = rb * MC, i1 = std::min(M, i0 + MC);
         for (int k0 = 0; k0 < K; k0 += KC) {
           const int kc = std::min(KC, K - k0);
           const bool add = accumulate || k0 > 0;
-          for (int i = i0, t = 0; i < i1; i += MR, t++) {
-            const int rows = std::min(MR, i1 - i);
-            float* dst = Ap + (size_t)t * kc * MR;
-            for (int r = 0; r < MR; r++) {
+          for (int i = i0, t = 0; i < i1; i += mr, t++) {
+            const int rows = std::min(mr, i1 - i);
+            float* dst = Ap + (size_t)t * kc * mr;
+            for (int r = 0; r < mr; r++) {
               const float* src = A + (long)(i + std::min(r, rows - 1)) * sai + (long)k0 * sak;
-              for (int k = 0; k < kc; k++) dst[k * MR + r] = src[k * sak];
+              for (int k = 0; k < kc; k++) dst[k * mr + r] = src[k * sak];
             }
           }
-          for (int p = 0; p < B.panels; p++) {
-            const int j0 = p * NR, cols = std::min(NR, N - j0);
-            const float* Bp = B.panel(p) + (long)k0 * NR;
-            for (int i = i0, t = 0; i < i1; i += MR, t++) {
-              const int rows = std::min(MR, i1 - i);
-              kernels[rows - 1](kc, Ap + (size_t)t * kc * MR, 1, MR, Bp, C + (long)i * ldc + j0, ldc, cols, add);
+          for (int q = 0; q < groups; q++) {
+            const int j0 = q * np * NR, cols = std::min(np * NR, N - j0);
+            const float* Bp = B.panel(q * np) + (long)k0 * NR;
+            for (int i = i0, t = 0; i < i1; i += mr, t++) {
+              const int rows = std::min(mr, i1 - i);
+              tl.kernels[rows - 1](kc, Ap + (size_t)t * kc * mr, 1, mr, Bp, pstride, C + (long)i * ldc + j0, ldc, cols, add);
             }
           }
         }
@@ -230,41 +253,43 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
     else work(0, row_blocks);
     return;
   }
-  // Few rows (one timestep's batch): A is tiny and stays in L1, so it is read in place; work
-  // items are (row block, panel) pairs and a thread takes a contiguous range of them.
+  // Few rows (one timestep's batch): A is tiny and stays in cache, so it is read in place; work
+  // items are (row block, panel group) pairs and a thread takes a contiguous range of them.
   const int row_blocks = (M + MC - 1) / MC;
   auto work = [&](int w0, int w1) {
     for (int k0 = 0; k0 < K; k0 += KC) {
       const int kc = std::min(KC, K - k0);
       const bool add = accumulate || k0 > 0;
       for (int w = w0; w < w1; w++) {
-        const int i0 = (w / B.panels) * MC, p = w % B.panels;
-        const int i1 = std::min(M, i0 + MC), j0 = p * NR, cols = std::min(NR, N - j0);
-        const float* Bp = B.panel(p) + (long)k0 * NR;
+        const int i0 = (w / groups) * MC, q = w % groups;
+        const int i1 = std::min(M, i0 + MC), j0 = q * np * NR, cols = std::min(np * NR, N - j0);
+        const float* Bp = B.panel(q * np) + (long)k0 * NR;
         for (int i = i0, rows; i < i1; i += rows) {
-          rows = tile_rows(i1 - i);
-          kernels[rows - 1](kc, A + (long)i * sai + (long)k0 * sak, sai, sak, Bp, C + (long)i * ldc + j0, ldc, cols, add);
+          rows = tile_rows(i1 - i, mr);
+          tl.kernels[rows - 1](kc, A + (long)i * sai + (long)k0 * sak, sai, sak, Bp, pstride, C + (long)i * ldc + j0, ldc, cols, add);
         }
       }
     }
   };
-  const int items = row_blocks * B.panels;
+  const int items = row_blocks * groups;
   if (pool && pool->size() > 1 && items > 1) pool->parallel_for(items, work);
   else work(0, items);
 }
 
 void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate, ThreadPool* pool) {
-  static const Kernel* const kernels = pick_kernels();
+  static const Tiling& tl = pick_tiling();
+  const int mr = tl.mr, np = tl.np;
   if (M <= 0 || N <= 0) return;
   if (K == 0) {
     if (!accumulate) for (int i = 0; i < M; i++) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
     return;
   }
-  const int a_panels = (M + MR - 1) / MR, b_panels = (N + NR - 1) / NR;
-  // Per block of k: A as [a_panels][kc][MR] and B as [b_panels][kc][NR], both contiguous in k.
+  // B's panels rounded up to whole groups of np; the extra one is packed as zeros.
+  const int a_panels = (M + mr - 1) / mr, groups = (N + np * NR - 1) / (np * NR), b_panels = groups * np;
+  // Per block of k: A as [a_panels][kc][mr] and B as [b_panels][kc][NR], both contiguous in k.
   // The calling thread's scratch; pool threads must use these pointers, not their own thread_locals.
   thread_local std::vector<float> a_scratch, b_scratch;
-  a_scratch.resize((size_t)a_panels * KC * MR);
+  a_scratch.resize((size_t)a_panels * KC * mr);
   b_scratch.resize((size_t)b_panels * KC * NR);
   float* const Ap = a_scratch.data();
   float* const Bp = b_scratch.data();
@@ -275,16 +300,16 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
       for (int q = q0; q < q1; q++) {
         if (q < a_panels) {
           // This part's share of A's panels, written row by row of k: every row of A is read
-          // once and contiguously (reading panel by panel revisits each cache line 16/6 times).
+          // once and contiguously (reading panel by panel revisits each cache line 16/mr times).
           const int q_end = std::min(q1, a_panels);
           for (int k = 0; k < kc; k++) {
             const float* src = A + (long)(k0 + k) * lda;
             for (int qq = q; qq < q_end; qq++) {
-              float* dst = Ap + (size_t)qq * kc * MR + (size_t)k * MR;
-              const int i0 = qq * MR, rows = std::min(MR, M - i0);
+              float* dst = Ap + (size_t)qq * kc * mr + (size_t)k * mr;
+              const int i0 = qq * mr, rows = std::min(mr, M - i0);
               int r = 0;
               for (; r < rows; r++) dst[r] = src[i0 + r];
-              for (; r < MR; r++) dst[r] = 0.f;
+              for (; r < mr; r++) dst[r] = 0.f;
             }
           }
           q = q_end - 1;
@@ -304,11 +329,11 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
     else pack(0, a_panels + b_panels);
     auto work = [&](int q0, int q1) {
       for (int q = q0; q < q1; q++) {
-        const int i0 = q * MR, rows = std::min(MR, M - i0);
-        const float* a = Ap + (size_t)q * kc * MR;
-        for (int p = 0; p < b_panels; p++) {
-          const int j0 = p * NR, cols = std::min(NR, N - j0);
-          kernels[rows - 1](kc, a, 1, MR, Bp + (size_t)p * kc * NR, C + (long)i0 * ldc + j0, ldc, cols, add);
+        const int i0 = q * mr, rows = std::min(mr, M - i0);
+        const float* a = Ap + (size_t)q * kc * mr;
+        for (int g = 0; g < groups; g++) {
+          const int j0 = g * np * NR, cols = std::min(np * NR, N - j0);
+          tl.kernels[rows - 1](kc, a, 1, mr, Bp + (size_t)g * np * kc * NR, (long)kc * NR, C + (long)i0 * ldc + j0, ldc, cols, add);
         }
       }
     };

@@ -1,7 +1,7 @@
 // Matrix products for the recurrent stack: C[M,N] (+)= A·B with A read through strides and B
 // pre-packed into panels of 16 columns (the weights are packed once per pass and reused by every
-// timestep). One register-blocked micro-kernel computes a 6×16 tile: AVX-512 or AVX2/FMA where the
-// CPU has them (chosen at run time), portable C++ elsewhere (and on arm64).
+// timestep). A register-blocked micro-kernel computes one tile: 8 rows × 32 columns with AVX-512,
+// 6 × 16 with AVX2/FMA (chosen at run time), 6 × 16 in portable C++ elsewhere (and on arm64).
 #pragma once
 #include <cstddef>
 #include <vector>
@@ -10,7 +10,6 @@
 namespace rb {
 
 constexpr int NR = 16;  // columns per packed panel
-constexpr int MR = 6;   // rows per micro-tile
 
 struct PackedB {
   int K = 0, N = 0, panels = 0;

@@ -66,6 +66,29 @@ describe('cpu-native', () => {
     expect(maxAbsDiff(r1.gradFlow!, r2.gradFlow!)).toBeLessThan(1e-4)
   })
 
+  // The matrix products' edges, against the reference: T·B rows past the packed-A path (≥ 192)
+  // with a ragged last tile, a few rows (B = 1, and 9–11 rows that split into two tiles), an odd
+  // number of 16-column panels (the AVX-512 kernel takes them in pairs), and inner dimensions past
+  // one 256-deep block (I = 300; LSTM H = 70 makes G·H = 280 for ∂L/∂h and ∂L/∂x).
+  it.each([
+    ['lstm', 70, 300, 23, 9], ['gru', 19, 300, 17, 11], ['rnn_tanh', 40, 33, 200, 1], ['lstm', 12, 7, 9, 10], ['gru', 90, 20, 3, 65],
+  ] as const)('%s H=%i I=%i T=%i B=%i: the same outputs and gradients as cpu-js', async (cell, H, I, T, B) => {
+    const network = { cell, inputSize: I, hiddenSize: H, numLayers: 1, bidirectional: false, dropout: 0 } as const
+    const [ref, nat] = [await cpuJsBackend.createModel({ network }), await backend.createModel({ network })]
+    const p = params(ref.layout.total)
+    await ref.setParameters(p); await nat.setParameters(p)
+    const rng = new Rng(11), S = B * H
+    const input = {
+      T, B, x: Float32Array.from({ length: T * B * I }, () => rng.normal()),
+      h0: Float32Array.from({ length: S }, () => rng.normal() * 0.5), c0: Float32Array.from({ length: S }, () => rng.normal() * 0.5),
+      dy: Float32Array.from({ length: T * B * H }, () => rng.normal()),
+    }
+    const [a, b] = [await ref.runStack(input), await nat.runStack(input)]
+    for (const k of ['y', 'hn', 'dx', 'dh0'] as const) expect(maxAbsDiff(a[k]!, b[k]!), k).toBeLessThan(2e-4)
+    if (cell === 'lstm') expect(maxAbsDiff(a.dc0!, b.dc0!)).toBeLessThan(2e-4)
+    expect(maxAbsDiff(await ref.getGradients(), await nat.getGradients())).toBeLessThan(2e-3)
+  })
+
   // Threads split panels, rows and k-blocks differently from one thread; every cell, at a size
   // of whole 16-column panels and at one with ragged edges, must give what one thread gives.
   it.each([['lstm', 32], ['gru', 32], ['rnn_tanh', 32], ['rnn_relu', 32], ['lstm', 19], ['gru', 19]] as const)('%s H=%i: 2 threads give what 1 thread gives', async (cell, H) => {
