@@ -276,12 +276,14 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
   else work(0, items);
 }
 
-void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate, ThreadPool* pool) {
+void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
+             ThreadPool* pool, float* colsum) {
   static const Tiling& tl = pick_tiling();
   const int mr = tl.mr, np = tl.np;
   if (M <= 0 || N <= 0) return;
   if (K == 0) {
     if (!accumulate) for (int i = 0; i < M; i++) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
+    if (colsum && !accumulate) std::fill(colsum, colsum + M, 0.f);
     return;
   }
   // B's panels rounded up to whole groups of np; the extra one is packed as zeros.
@@ -300,8 +302,11 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
       for (int q = q0; q < q1; q++) {
         if (q < a_panels) {
           // This part's share of A's panels, written row by row of k: every row of A is read
-          // once and contiguously (reading panel by panel revisits each cache line 16/mr times).
+          // once and contiguously (reading panel by panel revisits each cache line 16/mr times),
+          // and summed into colsum on the way (the bias gradients, with no pass of their own).
           const int q_end = std::min(q1, a_panels);
+          const int c0 = q * mr, c1 = std::min(M, q_end * mr);
+          if (colsum && !add) std::fill(colsum + c0, colsum + c1, 0.f);
           for (int k = 0; k < kc; k++) {
             const float* src = A + (long)(k0 + k) * lda;
             for (int qq = q; qq < q_end; qq++) {
@@ -311,6 +316,7 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
               for (; r < rows; r++) dst[r] = src[i0 + r];
               for (; r < mr; r++) dst[r] = 0.f;
             }
+            if (colsum) for (int i = c0; i < c1; i++) colsum[i] += src[i];
           }
           q = q_end - 1;
         } else {

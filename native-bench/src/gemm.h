@@ -26,8 +26,10 @@ void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool
 void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C, long ldc, bool accumulate, ThreadPool* pool);
 
 // C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B[k*ldb + j]: both operands stored k-major, as the weight
-// gradients dGᵀ·X are (k runs over the T·B rows). Both are packed per block of k.
-void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate, ThreadPool* pool);
+// gradients dGᵀ·X are (k runs over the T·B rows). Both are packed per block of k. colsum, when
+// given, gets (or, accumulating, adds) Σ_k A[k*lda + i]: the bias gradients, from the same pass.
+void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
+             ThreadPool* pool, float* colsum = nullptr);
 
 bool cpu_has_avx2_fma();
 /** AVX-512F for the GEMM micro-kernel (the cell kernels stay AVX2: they are memory-bound). */

@@ -225,26 +225,26 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       std::memcpy(bw.dh0 + (long)ld * B * H, dh, sizeof(float) * B * H);
       if (bw.dc0 && cs) std::memcpy(bw.dc0 + (long)ld * B * H, dc, sizeof(float) * B * H);
 
-      // Weight gradients of all timesteps at once.
-      // dW_ih = dgxᵀ·X                                                              [G·H, In]
-      gemm_tn((int)GH, In, (int)TB, dgx, GH, X, In, grads + o.wih, In, false, pool);
+      // Weight gradients of all timesteps at once, the bias gradients (column sums of the gate
+      // gradients) on the same pass.
+      float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
+      // dW_ih = dgxᵀ·X, db_ih = Σ_rows dgx                                            [G·H, In]
+      gemm_tn((int)GH, In, (int)TB, dgx, GH, X, In, grads + o.wih, In, false, pool, gbih);
       // dW_hh = dghᵀ·H_prev: the T−1 steps whose h_{t-1} is in the layer output, then the step
       // that starts from h0                                                           [G·H, H]
       const long first_row = d == 0 ? 0 : (long)(T - 1) * B;     // rows of the step that reads h0
       const long rest_row = d == 0 ? B : 0;                        // first row of the other steps
       const float* rest_h = out + (d == 0 ? 0 : (long)B * DH) + d * H;
-      gemm_tn((int)GH, H, (int)((T - 1) * (long)B), dgh + rest_row * GH, GH, rest_h, DH, grads + o.whh, H, false, pool);
-      if (last_.h0) gemm_tn((int)GH, H, B, dgh + first_row * GH, GH, h0, H, grads + o.whh, H, true, pool);
-      // Bias gradients: column sums, split by columns across the pool.
-      float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
-      pool->parallel_for((int)GH, [&](int j0, int j1) {
-        std::fill(gbih + j0, gbih + j1, 0.f);
-        std::fill(gbhh + j0, gbhh + j1, 0.f);
-        for (long r = 0; r < TB; r++) {
-          const float *a = dgx + r * GH, *b = dgh + r * GH;
-          for (int j = j0; j < j1; j++) { gbih[j] += a[j]; gbhh[j] += b[j]; }
-        }
-      });
+      // The GRU's dgh differs from dgx in its n gate, so db_hh is its own sum; for RNN and LSTM
+      // (dgh = dgx) it equals db_ih.
+      const bool own_bhh = dgh != dgx;
+      gemm_tn((int)GH, H, (int)((T - 1) * (long)B), dgh + rest_row * GH, GH, rest_h, DH, grads + o.whh, H, false, pool, own_bhh ? gbhh : nullptr);
+      if (last_.h0) gemm_tn((int)GH, H, B, dgh + first_row * GH, GH, h0, H, grads + o.whh, H, true, pool, own_bhh ? gbhh : nullptr);
+      if (own_bhh && !last_.h0) {
+        for (long r = first_row; r < first_row + B; r++)
+          for (long j = 0; j < GH; j++) gbhh[j] += dgh[r * GH + j];
+      }
+      if (!own_bhh) std::memcpy(gbhh, gbih, sizeof(float) * GH);
       // ∂L/∂X += dgx·W_ih                                                             [T·B, In]
       pack_plain(w_plain_, params + o.wih, (int)GH, In, In, pool);
       gemm((int)TB, dgx, GH, 1, w_plain_, dIn, In, true, pool);
