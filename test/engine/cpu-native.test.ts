@@ -123,18 +123,30 @@ describe('cpu-native', () => {
   })
 
   // A pool's worker threads may start after its first parallel region has been handed out (on a
-  // loaded machine they often do); they must still take part in it. A deadlock here cannot be timed
-  // out inside this process (the caller spins in native code), so the models run in a child.
-  it('a model used the moment it is created, with 2 threads, never deadlocks', () => {
+  // loaded machine they often do), and may be preempted in the middle of one; every chunk must
+  // still run exactly once. A deadlock here cannot be timed out inside this process (the caller
+  // spins in native code), so the models run in a child. 3 threads on this 2-core machine keep
+  // one of them off a core at any time, so the others must take its chunks.
+  it.each([2, 3])('a model used the moment it is created, with %i threads, never deadlocks and computes what 1 thread does', (threads) => {
     const load = loadAddon()
     expect(load.addon, 'addon loaded').not.toBeNull()
     const script = `
       const addon = require(${JSON.stringify((load as { path: string }).path)})
       const I = 4, H = 32, T = 3, B = 8, n = H * I + H * H + 2 * H
-      const params = new Float32Array(n).fill(0.01), x = new Float32Array(T * B * I).fill(1)
+      const params = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1)
+      const x = Float32Array.from({ length: T * B * I }, (_, i) => Math.cos(i))
+      const dy = Float32Array.from({ length: T * B * H }, (_, i) => Math.sin(3 * i))
+      // forward and backward (whose ∂L/∂h accumulates, so a chunk run twice shows), one result array
+      const run = (threads) => {
+        const h = addon.createStack(0, I, H, 1, false, 0, threads), y = new Float32Array(T * B * H), grads = new Float32Array(n)
+        addon.forward(h, params, x, T, B, null, null, true, 0, y, new Float32Array(B * H), null)
+        addon.backward(h, params, grads, dy, new Float32Array(T * B * I), new Float32Array(B * H), null, null)
+        return [...y, ...grads]
+      }
+      const want = run(1)
       for (let i = 0; i < 400; i++) {
-        const h = addon.createStack(0, I, H, 1, false, 0, 2)
-        addon.forward(h, params, x, T, B, null, null, false, 0, new Float32Array(T * B * H), new Float32Array(B * H), null)
+        const got = run(${threads})
+        for (let k = 0; k < got.length; k++) if (got[k] !== want[k]) { console.log('differs at run ' + i + ', element ' + k); process.exit(1) }
       }
       console.log('ok')`
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 })
