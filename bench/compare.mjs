@@ -57,6 +57,16 @@ if (spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).
   })
 } else console.error('PyTorch: not installed (apt-get install python3-torch); left out')
 
+// --- the ceiling --------------------------------------------------------------------------------
+// One core's measured fp32 FMA peak (native-bench/bench/peak_flops.cc), before and after the
+// rounds (the best of both): every engine's GFLOP/s is put against it, and so is what a target
+// asks for ("2× PyTorch" needs PyTorch's FLOP rate doubled).
+const peakBin = join(root, 'bench', 'build', 'peak_flops')
+mkdirSync(dirname(peakBin), { recursive: true })
+execFileSync('g++', ['-O2', '-std=c++17', join(root, 'native-bench', 'bench', 'peak_flops.cc'), '-o', peakBin])
+const measurePeak = () => JSON.parse(execFileSync(peakBin, { encoding: 'utf8' })).peak_gflops
+let peak = measurePeak()
+
 // --- rounds ------------------------------------------------------------------------------------
 const ms = new Map() // `${shape}|${engine}` → per-round medians
 const extra = new Map()
@@ -74,6 +84,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
+peak = Math.max(peak, measurePeak())
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2 }
 const ratio = (shape, other) => {
   const a = ms.get(`${key(shape)}|${other}`), b = ms.get(`${key(shape)}|rnnbench cpu-native`)
@@ -92,16 +103,22 @@ const rows = shapes.map((shape) => {
     gflops: flops(shape) / (ours * 1e6),
     perTimestepUs: (ours * 1000) / T,
     ratios: Object.fromEntries(others.map((o) => [o, ratio(shape, o)])),
+    percentOfPeak: (100 * flops(shape)) / (ours * 1e6) / (peak * threads),
+    // the GFLOP/s that 2× PyTorch's throughput would take, as a share of the threads' peak
+    twiceTorchNeedsPercent: ms.has(`${key(shape)}|PyTorch`)
+      ? (100 * flops(shape)) / ((median(ms.get(`${key(shape)}|PyTorch`)) / 2) * 1e6) / (peak * threads) : null,
     speedupVs1Thread: one ? median(one.map((x, i) => x / ms.get(`${key(shape)}|rnnbench cpu-native`)[i])) : null,
     activationVsMinimum: extra.get(key(shape)).activation_bytes / minimum,
   }
 })
 
 const f = (x, d = 1) => (x === null || x === undefined ? '–' : x.toFixed(d))
-console.log(`Rounds: ${rounds}, ${repeats} timed steps per engine and round (after 3 warm-up steps). Throughput ratio = other engine's ms / rnnbench's ms (> 1: rnnbench faster).\n`)
-console.log(`| shape | ${engines.map((e) => `${e.name} ms`).join(' | ')} | rnnbench GFLOP/s | ${others.map((o) => `× ${o}`).join(' | ')} | 2 thr / 1 thr | act. / min |`)
-console.log(`| --- | ${engines.map(() => '---:').join(' | ')} | ---: | ${others.map(() => '---:').join(' | ')} | ---: | ---: |`)
+console.log(`Rounds: ${rounds}, ${repeats} timed steps per engine and round (after 3 warm-up steps). Throughput ratio = other engine's ms / rnnbench's ms (> 1: rnnbench faster).`)
+console.log(`One core's measured fp32 FMA peak: ${f(peak)} GFLOP/s; "% peak" is rnnbench's GFLOP/s against it (times the threads), "2× PyTorch needs" the share of it that twice PyTorch's throughput would take.\n`)
+console.log(`| shape | ${engines.map((e) => `${e.name} ms`).join(' | ')} | rnnbench GFLOP/s | % peak | ${others.map((o) => `× ${o}`).join(' | ')} | 2× PyTorch needs | 2 thr / 1 thr | act. / min |`)
+console.log(`| --- | ${engines.map(() => '---:').join(' | ')} | ---: | ---: | ${others.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`)
+const pct = (x) => (x === null ? '–' : `${x.toFixed(0)}%`)
 for (const r of rows) {
-  console.log(`| ${r.shape} | ${engines.map((e) => f(r.ms[e.name], 2)).join(' | ')} | ${f(r.gflops)} | ${others.map((o) => f(r.ratios[o], 2)).join(' | ')} | ${f(r.speedupVs1Thread, 2)} | ${f(r.activationVsMinimum, 3)} |`)
+  console.log(`| ${r.shape} | ${engines.map((e) => f(r.ms[e.name], 2)).join(' | ')} | ${f(r.gflops)} | ${pct(r.percentOfPeak)} | ${others.map((o) => f(r.ratios[o], 2)).join(' | ')} | ${pct(r.twiceTorchNeedsPercent)} | ${f(r.speedupVs1Thread, 2)} | ${f(r.activationVsMinimum, 3)} |`)
 }
-if (opt.json) writeFileSync(opt.json, JSON.stringify({ rounds, repeats, rows }, null, 2))
+if (opt.json) writeFileSync(opt.json, JSON.stringify({ rounds, repeats, peakGflops: peak, rows }, null, 2))
