@@ -19,10 +19,10 @@ if (cannotBuild) console.warn(`[rnnbench tests] thread-pool stress skipped: ${ca
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('the native thread pool', () => {
-  it.for([2, 3])('runs every chunk of 2,000,000 regions exactly once with %i threads', (threads, ctx) => {
+  it.for([2, 3])('runs every chunk of 2,000,000 regions exactly once with %i threads', { timeout: 120_000 }, (threads, ctx) => {
     if (cannotBuild) return ctx.skip(cannotBuild)
     const run = spawnSync(binary, [String(threads), '2000000'], { encoding: 'utf8', timeout: 90_000 })
     expect(run.signal, 'killed by the timeout: a region never ended').toBeNull()
     expect(run.stdout.trim(), run.stderr).toBe('ok')
-  }, 120_000)
+  })
 })
