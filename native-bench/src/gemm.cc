@@ -195,10 +195,40 @@ static const Tiling& pick_tiling() {
   return portable_tiling;
 }
 
-// Blocking: KC rows of k per pass keep a B panel slice (KC·NR floats, 16 KB) in L1; MC rows of A
-// per block keep that block in L2 while every B panel passes over it.
+#ifdef RB_X86
+// dst[k·8 + r] = src[r][k] for k < kc: eight rows of A into one 8-row tile, 8 × 8 blocks at a time
+// in registers (the scalar loop costs a load and a store per float). Only with the 8-row AVX-512
+// tiling, whose CPUs all have AVX2.
+__attribute__((target("avx2,fma")))
+static void transpose_rows8(const float* const* src, int kc, float* dst) {
+  int k = 0;
+  for (; k + 8 <= kc; k += 8) {
+    __m256 r[8], t[8], s[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src[i] + k);
+    for (int i = 0; i < 8; i += 2) { t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]); t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]); }
+    // per 128-bit lane: s[0] = column 0 of rows 0–3 (and column 4 in the high lane), s[1] column 1, ...
+    for (int h = 0; h < 8; h += 4) {
+      s[h + 0] = _mm256_shuffle_ps(t[h + 0], t[h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      s[h + 1] = _mm256_shuffle_ps(t[h + 0], t[h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      s[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      s[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int j = 0; j < 4; j++) {
+      _mm256_storeu_ps(dst + (k + j) * 8, _mm256_permute2f128_ps(s[j], s[j + 4], 0x20));
+      _mm256_storeu_ps(dst + (k + j + 4) * 8, _mm256_permute2f128_ps(s[j], s[j + 4], 0x31));
+    }
+  }
+  for (; k < kc; k++)
+    for (int r = 0; r < 8; r++) dst[k * 8 + r] = src[r][k];
+}
+#endif
+
+// Blocking: KC rows of k per pass keep the B slice of one kernel call (KC·NR floats per panel,
+// 16 KB; 32 KB for the AVX-512 pair) in L1 or close; MC rows of A per block (a multiple of every
+// tiling's mr) keep that block in L2 while every B panel passes over it.
 constexpr int KC = 256;
 constexpr int MC = 96;
+static_assert(MC % 6 == 0 && MC % 8 == 0, "a row block of A is packed as whole tiles of every tiling");
 
 /** Rows of the next tile: mr, except that a remainder a little over mr is split in two halves
  *  (6 + 2 rows would leave a tile with too few accumulators to hide the FMA latency). */
@@ -223,7 +253,7 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
     const int row_blocks = (M + MC - 1) / MC;
     auto work = [&](int r0, int r1) {
       thread_local std::vector<float> packed;  // this thread's: the lambda runs on it
-      packed.resize((size_t)(MC + mr) * KC);
+      packed.resize((size_t)MC * KC);
       float* Ap = packed.data();
       for (int rb = r0; rb < r1; rb++) {
         const int i0 = rb * MC, i1 = std::min(M, i0 + MC);
@@ -233,10 +263,13 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
           for (int i = i0, t = 0; i < i1; i += mr, t++) {
             const int rows = std::min(mr, i1 - i);
             float* dst = Ap + (size_t)t * kc * mr;
-            for (int r = 0; r < mr; r++) {
-              const float* src = A + (long)(i + std::min(r, rows - 1)) * sai + (long)k0 * sak;
-              for (int k = 0; k < kc; k++) dst[k * mr + r] = src[k * sak];
-            }
+            const float* src[8];
+            for (int r = 0; r < mr; r++) src[r] = A + (long)(i + std::min(r, rows - 1)) * sai + (long)k0 * sak;
+#ifdef RB_X86
+            if (mr == 8 && sak == 1) { transpose_rows8(src, kc, dst); continue; }
+#endif
+            for (int r = 0; r < mr; r++)
+              for (int k = 0; k < kc; k++) dst[k * mr + r] = src[r][k * sak];
           }
           for (int q = 0; q < groups; q++) {
             const int j0 = q * np * NR, cols = std::min(np * NR, N - j0);
