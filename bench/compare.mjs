@@ -97,13 +97,14 @@ const rows = shapes.map((shape) => {
   const one = threads > 1 ? ms.get(`${key([cell, H, I, B, T, 1])}|rnnbench cpu-native`) : null
   const perStep = { rnn_tanh: 1, gru: 5, lstm: 6 }[cell]
   const minimum = 4 * (perStep * T * B * H + (cell === 'lstm' ? B * H : 0))
+  const gflops = flops(shape) / (ours * 1e6)
   return {
     shape: `${cell} H=${H} I=${I} B=${B} T=${T} thr=${threads}`,
     ms: Object.fromEntries(engines.map((e) => [e.name, median(ms.get(`${key(shape)}|${e.name}`))])),
-    gflops: flops(shape) / (ours * 1e6),
+    gflops,
     perTimestepUs: (ours * 1000) / T,
     ratios: Object.fromEntries(others.map((o) => [o, ratio(shape, o)])),
-    percentOfPeak: (100 * flops(shape)) / (ours * 1e6) / (peak * threads),
+    percentOfPeak: (100 * gflops) / (peak * threads),
     // the GFLOP/s that 2× PyTorch's throughput would take, as a share of the threads' peak
     twiceTorchNeedsPercent: ms.has(`${key(shape)}|PyTorch`)
       ? (100 * flops(shape)) / ((median(ms.get(`${key(shape)}|PyTorch`)) / 2) * 1e6) / (peak * threads) : null,

@@ -1,4 +1,4 @@
-// Stress test of the thread pool (threadpool.h), run by test/engine/cpu-native.test.ts: many
+// Stress test of the thread pool (threadpool.h), run by test/engine/native-threadpool.test.ts: many
 // parallel regions of random sizes, some chunks slow, on more threads than cores, so that threads
 // are preempted mid-region and late for regions. Every index must run exactly once per region,
 // and the program must finish (a lost chunk deadlocks the caller, which the test's timeout catches).

@@ -2,9 +2,9 @@
 // chunks per thread. Each thread first runs the chunks of its own contiguous share (the same share
 // every timestep, so the weight panels it reads stay in its core's cache), then takes unclaimed
 // chunks of the others' shares: a thread the VM has not scheduled (or has preempted) never holds
-// the region up, and the caller waits only for chunks that were actually claimed. Workers spin briefly before
-// sleeping, because a step opens a region every timestep (hundreds per step) and a futex wake-up
-// per timestep would cost more than the work at small sizes.
+// the region up, and the caller waits only for chunks that were actually claimed. Workers spin
+// briefly before sleeping, because a step opens a region every timestep (hundreds per step) and a
+// futex wake-up per timestep would cost more than the work at small sizes.
 #pragma once
 #include <algorithm>
 #include <atomic>
@@ -46,7 +46,7 @@ class ThreadPool {
     job_.store(&job, std::memory_order_relaxed);
     count_.store(count, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
-    const uint32_t gen = ++generation_;
+    const uint32_t gen = wake_.load(std::memory_order_relaxed) + 1;  // only this thread moves it
     // publishes the fields above
     for (auto& c : claims_) c.value.store((uint64_t)gen << 32 | (uint64_t)chunks << 16, std::memory_order_release);
     {
@@ -112,17 +112,16 @@ class ThreadPool {
   std::vector<std::thread> workers_;
   std::mutex mu_;
   std::condition_variable cv_;
-  uint32_t generation_ = 0;                 // the caller's count of regions opened
-  std::atomic<uint32_t> wake_{0};           // the newest region, for the workers to wake on
-  // Per share of the chunks: region << 32 | chunks << 16 | next chunk of the share to claim. Each on its own cache
-  // line, so that threads claiming in their own shares do not contend.
+  std::atomic<uint32_t> wake_{0};  // the newest region, for the workers to wake on
+  // Per share of the chunks: region << 32 | chunks << 16 | next chunk of the share to claim. Each
+  // on its own cache line, so that threads claiming in their own shares do not contend.
   struct alignas(64) Claim {
     explicit Claim(uint64_t v) : value(v) {}
     Claim(Claim&& o) noexcept : value(o.value.load()) {}
     std::atomic<uint64_t> value;
   };
   std::vector<Claim> claims_;
-  std::atomic<int> count_{0}, done_{0};     // done_: chunks finished by workers
+  std::atomic<int> count_{0}, done_{0};  // done_: chunks finished by workers
   std::atomic<const std::function<void(int, int)>*> job_{nullptr};
   std::atomic<bool> stop_{false};
 };
