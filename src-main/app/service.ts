@@ -6,7 +6,7 @@ import { probeAll } from '../engine/backends'
 import { InputError } from '../engine/errors'
 import { environmentInfo } from '../engine/environment'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
-import { parseSweepSpec, type SweepSpec } from '../engine/sweep/spec'
+import { parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
 import type { SeriesName } from '../engine/training'
 import type { AppEvent, InvokeApi, InvokeChannel, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { NO_CHROMIUM } from '../reports/chromium'
@@ -81,14 +81,16 @@ export class AppService {
     },
 
     planSweep: async (value) => {
-      const plan = await planSweep(parseSweepSpec(value), { store: this.store, workers: this.options.workers, readText: this.options.readText })
-      return { runs: plan.configs.length, estimate: plan.estimate, spec: plan.spec, workers: this.options.workers }
+      const spec = parseSweepSpec(value)
+      const workers = workersFor(spec, undefined, this.options.workers)
+      const plan = await planSweep(spec, { store: this.store, workers, readText: this.options.readText })
+      return { runs: plan.configs.length, estimate: plan.estimate, spec: plan.spec, workers }
     },
 
     startSweep: async (value, name) => {
       const spec = parseSweepSpec(value)
       this.refuseWhileActive()
-      const plan = await planSweep(spec, { store: this.store, workers: this.options.workers, readText: this.options.readText })
+      const plan = await planSweep(spec, { store: this.store, workers: workersFor(spec, undefined, this.options.workers), readText: this.options.readText })
       const sweepId = this.store.createSweep(name ?? spec.name ?? 'sweep', spec, plan.configs)
       this.launch(sweepId, false)
       return { sweepId }
@@ -179,8 +181,9 @@ export class AppService {
   }
 
   private launch(sweepId: number, retryFailed: boolean): void {
+    const spec = this.store.getSweep(sweepId)?.spec as { workers?: number } | undefined
     const runner = new SweepRunner(this.store, {
-      workers: this.options.workers,
+      workers: workersFor(spec ?? {}, undefined, this.options.workers),
       workerScript: this.options.workerScript,
       events: {
         runStarted: (run) => this.emit({ type: 'runStarted', sweepId, runId: run.id }),

@@ -14,9 +14,10 @@ import { runsCommand } from './commands/runs'
 import { serveCommand } from './commands/serve'
 import { sweepCommand } from './commands/sweep'
 import { sweepsCommand } from './commands/sweeps'
+import { verdictsCommand } from './commands/verdicts'
 import { APP_VERSION } from '../engine/build-info'
 
-export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, exportCommand, importCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
+export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, verdictsCommand, exportCommand, importCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -11,7 +11,7 @@ import { renderHtml } from './html'
 import { chartFileName, renderMarkdown } from './markdown'
 import { buildReportData } from './report-data'
 import { flattenRun, sweepExport, toCsv } from './run-record'
-import type { Matching } from './verdicts'
+import type { Matching } from './matching'
 
 export const EXPORT_FORMATS = ['html', 'md', 'csv', 'json', 'pdf', 'spec'] as const
 export type ReportFormat = (typeof EXPORT_FORMATS)[number]

@@ -4,10 +4,12 @@
 // script (by its hash) and nothing from the network.
 
 import { createHash } from 'node:crypto'
-import { cellName, pEquals } from './verdicts'
 import { formatBytes, formatDuration, formatValue } from './format'
 import type { AnsweredQuestion, ReportData } from './report-data'
 import type { Describe } from './stats'
+import type { Table } from './tables'
+import { cellName, formatQuestionValue, pEquals } from './verdict-text'
+import type { Verdict } from './verdicts'
 
 export function escapeHtml(text: unknown): string {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -18,16 +20,29 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
 }
 
-/** A value of a question's unit, as the tables show it. */
-export function formatUnit(q: Pick<AnsweredQuestion, 'unit'>, v: number): string {
-  return q.unit === 'ms' ? `${formatValue(v)} ms` : q.unit === 'bytes' ? formatBytes(v) : formatValue(v)
-}
-
-export function statsCells(q: AnsweredQuestion, s: Describe): string[] {
-  const f = (v: number) => formatUnit(q, v)
+export function statsCells(q: Pick<AnsweredQuestion, 'unit'>, s: Describe): string[] {
+  const f = (v: number) => formatQuestionValue(q.unit, v)
   return [String(s.n), f(s.median), f(s.iqr), Number.isFinite(s.std) ? `${f(s.mean)} ± ${f(s.std)}` : f(s.mean), `${f(s.ci95[0])} – ${f(s.ci95[1])}`]
 }
 export const STATS_HEADER = ['runs', 'median', 'IQR', 'mean ± std', '95% CI of the median']
+
+/** A descriptive table's header and rows, as text: cell (and backend), the grouping column, the statistics. */
+export function tableCells(q: AnsweredQuestion, t: Table): { header: string[]; rows: string[][] } {
+  const byBackend = t.caption.includes('backend')
+  const header = ['cell', ...(byBackend ? ['backend'] : []), ...(t.column ? [t.column] : []), ...STATS_HEADER]
+  const rows = t.rows.map((r) => [cellName(r.cell), ...(byBackend ? [r.backend] : []), ...(t.column ? [r.config ?? r.value ?? ''] : []), ...statsCells(q, r.stats)])
+  return { header, rows }
+}
+
+/** A verdict's figures for the tests table: factor, interval, p before and after Holm, pairs. */
+export function verdictFigures(v: Verdict): string[] {
+  return [
+    v.stratum ? `${v.stratum.setting}=${v.stratum.value}` : 'all', `${cellName(v.cells[0])} vs ${cellName(v.cells[1])}`, v.outcome,
+    v.factor !== null ? `${v.factor.toFixed(3)}×` : '', v.ci95 ? `${v.ci95[0].toFixed(3)}–${v.ci95[1].toFixed(3)}${v.outcome === 'exact' ? ' (range)' : ''}` : '',
+    v.p !== null ? pEquals(v.p) : '', v.pAdjusted !== null ? pEquals(v.pAdjusted) : '', String(v.pairs), String(v.configurations),
+  ]
+}
+export const VERDICT_FIGURES_HEADER = ['where', 'cells', 'outcome', 'factor', '95% CI', 'p (raw)', 'p (Holm)', 'pairs', 'configurations']
 
 /** Chart slots: the speed and memory charts for all runs, the metric charts for each task. */
 export function chartSlots(data: ReportData): Array<{ chart: string; task?: string; title: string }> {
@@ -52,7 +67,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   const settingCols = ['task', 'cell', 'backend', 'hiddenSize', 'numLayers', 'bidirectional', 'seqLen', 'batchSize', 'optimizer', 'lr', 'dropout', 'seed'] as const
 
   const runsTable = table(
-    ['#', 'status', ...settingCols, 'ms/step (median)', 'memory', 'final metric', 'best metric', 'baseline', 'steps', 'wall time'],
+    ['#', 'status', ...settingCols, 'ms/step (median)', 'memory', 'final metric', 'best metric (best of run)', 'baseline', 'steps', 'wall time'],
     data.runs.map((r) => {
       const f = r.figures
       return [
@@ -67,16 +82,12 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   const questions = data.questions.map((q) => `
     <section class="question">
       <h3>${escapeHtml(q.title)}</h3>
-      <ul class="verdicts">${q.pairs.map((p) => `<li class="${p.significant ? 'significant' : 'none'}">${escapeHtml(p.verdict)}</li>`).join('') || '<li class="none">Only one cell in these runs: nothing to compare.</li>'}</ul>
-      ${table(['cell', ...STATS_HEADER], q.cells.map((c) => [cellName(c.cell), ...statsCells(q, c.stats)]))}
-      ${q.byAxis.map((a) => `<details><summary>By cell and ${escapeHtml(a.axis)}</summary>
-        ${table(['cell', a.axis, ...STATS_HEADER], a.rows.map((r) => [cellName(r.cell), r.value, ...statsCells(q, r.stats)]))}
-      </details>`).join('')}
-      <details><summary>Per configuration (${q.configs.length})</summary>
-        ${table(['cell', 'configuration', ...STATS_HEADER], q.configs.map((c) => [cellName(c.cell), c.config, ...statsCells(q, c.stats)]))}
-      </details>
-      ${q.pairs.length ? `<details><summary>Tests</summary>${table(['better', 'worse', 'factor', '95% CI', 'p (Holm)', 'p (raw)', 'effect (rank-biserial)', 'matched configurations'],
-        q.pairs.map((p) => [cellName(p.better), cellName(p.worse), `${p.factor.toFixed(3)}×`, `${p.ci95[0].toFixed(3)}–${p.ci95[1].toFixed(3)}`, pEquals(p.pAdjusted), pEquals(p.p), p.effect.toFixed(2), String(p.matchedConfigs)]))}</details>` : ''}
+      <ul class="verdicts">${q.verdicts.map((v) => `<li class="${v.outcome}">${escapeHtml(v.sentence)}</li>`).join('') || `<li class="none">${escapeHtml(q.note ?? 'Nothing to compare.')}</li>`}</ul>
+      ${q.tables.map((t, i) => {
+        const { header, rows } = tableCells(q, t)
+        return i === 0 ? `<p class="caption">${escapeHtml(t.caption)}</p>${table(header, rows)}` : `<details><summary>${escapeHtml(t.caption)} (${rows.length})</summary>${table(header, rows)}</details>`
+      }).join('')}
+      ${q.verdicts.length ? `<details><summary>Figures behind the verdicts</summary>${table(VERDICT_FIGURES_HEADER, q.verdicts.map(verdictFigures))}</details>` : ''}
       ${q.excluded ? `<p class="note">${q.excluded} run(s) that did not finish (failed, diverged, cancelled or pending) are left out.</p>` : ''}
     </section>`).join('')
 
@@ -106,7 +117,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 </header>
 <section>
   <h2>Verdicts</h2>
-  <p class="muted">Each difference is tested with the Mann-Whitney U test over the runs (seeds) of matched configurations, p-values adjusted by Holm across the pairs of a question; "significant" means p &lt; 0.05 after adjustment. Factors are geometric means over matched configurations of the ratio of medians, with 95% bootstrap intervals.</p>
+  <p class="muted">${escapeHtml(METHOD_TEXT)}</p>
   ${questions}
 </section>
 <section>
@@ -137,6 +148,12 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 `
 }
 
+/** How the verdicts are reached, in one paragraph: the reports print it above them. */
+export const METHOD_TEXT = 'Each verdict compares matched pairs of runs that differ only in the cell: same task, backend, machine, settings and seed, at equal hidden size or about equal parameter count. '
+  + 'Measured quantities: the factor is the geometric mean of the pairs\' ratios with a 95% bootstrap interval (configurations, then seeds, resampled); the test is the exact Wilcoxon signed-rank test on the log ratios, Holm-adjusted across the comparisons of a question; significant means adjusted p < 0.05. '
+  + 'Task metrics are the final validation values, or at the last evaluation both runs of a pair reached when their step counts differ by more than 10%; a cell is ranked only when it beats the task\'s baseline by more than 1.96 standard errors of the baseline. '
+  + 'Memory and parameter counts are exact and stated as ratios, with no test. docs/REPORTS.md explains each kind of sentence.'
+
 function table(header: readonly string[], rows: string[][]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
 }
@@ -147,7 +164,8 @@ h1 { font-size: 1.5rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #d9dde
 .muted, .note { color: #5f6b7a; }
 table { border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 0.2rem 0.6rem; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
-.verdicts li { margin: 0.2rem 0; } .verdicts .significant { font-weight: 600; }
+.verdicts li { margin: 0.2rem 0; } .verdicts .better, .verdicts .exact { font-weight: 600; }
+.caption { font-size: 0.85rem; color: #5f6b7a; margin: 0.6rem 0 0; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(30rem, 1fr)); gap: 1rem; }
 .chart-box { margin: 0; border: 1px solid #d9dde3; border-radius: 6px; padding: 0.6rem; break-inside: avoid; }
 .chart { position: relative; height: 300px; }

@@ -1,8 +1,7 @@
 // The Markdown report: verdicts, tables and reproduction data as text, and the charts as PNG
 // files beside it (rendered from the HTML report in headless Chromium), linked by name.
 
-import { cellName } from './verdicts'
-import { chartSlots, STATS_HEADER, statsCells } from './html'
+import { chartSlots, METHOD_TEXT, tableCells, VERDICT_FIGURES_HEADER, verdictFigures } from './html'
 import type { ReportData } from './report-data'
 
 /** What a user typed, safe in Markdown text: no HTML, no emphasis or links by accident. */
@@ -26,21 +25,25 @@ export function renderMarkdown(data: ReportData, charts: { base: string } | { un
     '',
     '## Verdicts',
     '',
-    'Mann-Whitney U over the runs (seeds) of matched configurations, Holm-adjusted across the pairs of a question; significant means p < 0.05 after adjustment. Factors: geometric mean of the ratio of medians, with a 95% bootstrap interval.',
+    METHOD_TEXT,
   ]
   for (const q of data.questions) {
     out.push('', `### ${escapeMarkdown(q.title)}`, '')
-    for (const p of q.pairs) out.push(`- ${p.significant ? '**' : ''}${escapeMarkdown(p.verdict)}${p.significant ? '**' : ''}`)
-    if (!q.pairs.length) out.push('- Only one cell in these runs: nothing to compare.')
-    out.push('', table(['cell', ...STATS_HEADER], q.cells.map((c) => [cellName(c.cell), ...statsCells(q, c.stats)])))
-    for (const a of q.byAxis) out.push('', `By cell and ${a.axis}:`, '', table(['cell', a.axis, ...STATS_HEADER], a.rows.map((r) => [cellName(r.cell), r.value, ...statsCells(q, r.stats)])))
+    for (const v of q.verdicts) out.push(`- ${v.outcome === 'better' || v.outcome === 'exact' ? `**${escapeMarkdown(v.sentence)}**` : escapeMarkdown(v.sentence)}`)
+    if (!q.verdicts.length) out.push(`- ${escapeMarkdown(q.note ?? 'Nothing to compare.')}`)
+    for (const t of q.tables.slice(0, q.tables.length - 1)) {
+      const { header, rows } = tableCells(q, t)
+      out.push('', `${escapeMarkdown(t.caption)}:`, '', table(header, rows))
+    }
+    if (q.verdicts.length) out.push('', 'Figures behind the verdicts:', '', table(VERDICT_FIGURES_HEADER, q.verdicts.map(verdictFigures)))
   }
   out.push('', '## Charts', '')
   if ('base' in charts) for (const slot of chartSlots(data)) out.push(`![${escapeMarkdown(slot.title)}](${chartFileName(charts.base, slot)})`, '')
   else out.push(`The charts are in the HTML report (\`rnnbench export --format html\`). PNG charts beside this file could not be drawn: ${escapeMarkdown(charts.unavailable)}.`, '')
-  out.push('## Every run', '', table(['#', 'status', 'task', 'cell', 'backend', 'H', 'layers', 'T', 'seed', 'ms/step', 'best metric'], data.runs.map((r) => [
+  out.push('## Every run', '', table(['#', 'status', 'task', 'cell', 'backend', 'H', 'layers', 'T', 'seed', 'ms/step', 'steps', 'final metric', 'best metric (best of run)'], data.runs.map((r) => [
     String(r.idx + 1), r.status, r.config.task, r.config.cell, r.config.backend, String(r.config.hiddenSize), String(r.config.numLayers), String(r.figures?.task.seqLen ?? r.config.seqLen ?? ''),
-    String(r.config.seed), r.figures ? r.figures.stepMs.total.median.toFixed(3) : '', r.figures ? `${r.figures.metric.name} ${r.figures.bestMetric.toPrecision(3)}` : '',
+    String(r.config.seed), r.figures ? r.figures.stepMs.total.median.toFixed(3) : '', r.figures ? String(r.figures.steps) : '',
+    r.figures ? `${r.figures.metric.name} ${r.figures.finalMetric.toPrecision(3)}` : '', r.figures ? r.figures.bestMetric.toPrecision(3) : '',
   ])))
   out.push('', '## Reproduce it', '', `rnnbench ${data.reproduce.appVersions.join(', ') || data.appVersion}, git commit ${data.reproduce.gitCommits.join(', ') || 'unknown'}; seeds ${data.reproduce.seeds.join(', ')}.`, '',
     '```sh', data.reproduce.command, '```', '', '```json', JSON.stringify(s.spec, null, 2).replace(/```/g, '` ` `'), '```', '')

@@ -9,20 +9,23 @@ import type { GradFlowSnapshot } from '../engine/training'
 import type { RunView, SeriesByRun } from '../ipc/contract'
 import type { RunStatus, Store } from '../store/store'
 import { gradFlowRunPerCell } from './selection'
-import { answer, questionsFor, type AxisSummary, type CellSummary, type ConfigSummary, type Matching, type PairResult } from './verdicts'
+import type { Matching } from './matching'
+import { questionsFor } from './questions'
+import { sweepVerdicts } from './sweep-verdicts'
+import { questionTables, type Table } from './tables'
+import type { QuestionVerdicts, Verdict } from './verdicts'
 
 export interface AnsweredQuestion {
   id: string
   title: string
   measure: string
-  lowerIsBetter: boolean
-  /** Units of the tables' values: ms, bytes, or the metric's own. */
-  unit: 'ms' | 'bytes' | 'metric'
-  cells: CellSummary[]
-  /** By cell and by each setting that varies. */
-  byAxis: AxisSummary[]
-  configs: ConfigSummary[]
-  pairs: PairResult[]
+  kind: QuestionVerdicts['kind']
+  /** Units of the tables' values: ms, bytes, a count, or the metric's own. */
+  unit: 'ms' | 'bytes' | 'metric' | 'count'
+  verdicts: Verdict[]
+  note: string | null
+  /** Per cell (and backend), by each setting that varies, per configuration. */
+  tables: Table[]
   excluded: number
 }
 
@@ -50,13 +53,11 @@ export function buildReportData(store: Store, sweepId: number, options: { matchi
   if (!sweep) throw new Error(`no sweep ${sweepId}`)
   const rows = store.listRuns(sweepId)
   const varying = SETTING_NAMES.filter((k) => new Set(rows.map((r) => JSON.stringify(r.config[k]))).size > 1)
-  const questions = questionsFor(rows).map((q) => {
-    const a = answer(q, rows, options.matching, varying)
-    return {
-      id: q.id, title: q.title, measure: q.measure, lowerIsBetter: q.lowerIsBetter,
-      unit: q.id === 'step-time' ? 'ms' as const : q.id === 'memory' ? 'bytes' as const : 'metric' as const,
-      cells: a.cells, byAxis: a.byAxis, configs: a.configs, pairs: a.pairs, excluded: a.excluded,
-    }
+  const verdicts = new Map(sweepVerdicts(store, sweepId, options.matching).questions.map((q) => [q.id, q]))
+  const questions = questionsFor(rows).map((q): AnsweredQuestion => {
+    const v = verdicts.get(q.id)!
+    const { tables, excluded } = questionTables(q, rows, varying)
+    return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, unit: q.unit, verdicts: v.verdicts, note: v.note, tables: tables.filter((t) => t.rows.length), excluded }
   })
   const runs: RunView[] = rows.map((r) => ({
     id: r.id, sweepId: r.sweepId, idx: r.idx, status: r.status, error: r.error, startedAt: r.startedAt, finishedAt: r.finishedAt,

@@ -1,220 +1,351 @@
-// The questions a sweep answers, with statistics and a verdict in plain words: is one cell faster
-// per step, lighter, or more accurate than another, compared where everything else is equal
-// (same hidden size, or same parameter count), and is the difference more than the seeds' noise?
+// The verdicts: for each question and each pair of cells, what the matched pairs of runs say.
+// The unit is a pair of runs that differ only in the cell (matching.ts). A measured quantity is
+// compared by the pairs' log ratios: their geometric mean is the factor, a bootstrap over
+// configurations and then seeds its interval, the exact Wilcoxon signed-rank test its p-value,
+// Holm's method across the comparisons of one question. Exact quantities are stated as ratios.
+// A metric is ranked only between cells that beat the task's baseline. Where the per-configuration
+// ratios point opposite ways along one setting, or a cell learns at some of its values and not at
+// others, the verdict is split by that setting. One module for the app's panel, the reports and
+// `rnnbench verdicts`: the sentences are written in verdict-text.ts from what this returns.
 
-import type { RunConfig } from '../engine/run-config'
-import type { SettingName } from '../engine/sweep/spec'
-import type { CellKind } from '../engine/types'
-import type { RunRow } from '../store/store'
-import { formatBytes, formatValue } from './format'
-import { bootstrapGroupsCi, describe, holm, mannWhitney, type Describe } from './stats'
+import { CELL_KINDS, type CellKind } from '../engine/types'
+import { groupBy, isFinishedRun, matchPairs, PAIR_SETTINGS, type FinishedRun, type MatchedPair, type Matching, type PairSetting, type VerdictRun } from './matching'
+import { questionsFor, type PairValues, type Question, type SeriesLookup } from './questions'
+import { bootstrapClustersCi, holm, smallestSignedRankP, wilcoxonSignedRank } from './stats'
+import { Rng } from '../engine/rng'
+import { writeSentence } from './verdict-text'
 
-/** Compare cells at the same hidden size, or at about the same parameter count (±25%). */
-export type Matching = 'hidden' | 'params'
-export const MATCHINGS: readonly Matching[] = ['hidden', 'params']
-const PARAMS_TOLERANCE = 0.25
-const ALPHA = 0.05
+export const ALPHA = 0.05
+/** A setting splits or qualifies a verdict when it explains at least this share of the spread of the configurations' ratios… */
+export const SPLIT_SHARE = 0.5
+/** …and a permutation test says that share is more than chance at this level. */
+export const SPLIT_ALPHA = 0.01
+/** A cell beats the baseline when its median run does by more than this many standard errors of the baseline. */
+export const BASELINE_Z = 1.96
+/** Runs recorded before baselines kept their standard error: a margin of this share of the baseline instead. */
+const BASELINE_FALLBACK_SHARE = 0.01
+const PERMUTATIONS = 999
 
-type Done = RunRow & { figures: NonNullable<RunRow['figures']> }
+export type VerdictOutcome = 'better' | 'no-difference' | 'too-few' | 'not-learned' | 'exact'
 
-export interface Question {
+/** A cell's standing against the task's baseline, over its runs in a verdict's pairs. */
+export interface BaselineCheck {
+  learned: boolean
+  /** Runs that beat their baseline, of `runs`. */
+  beat: number
+  runs: number
+  /** Median of the compared values, and the baselines (one value, or a range over settings). */
+  median: number
+  baseline: [number, number]
+  baselineDescription: string
+}
+
+/** A setting that explains most of the spread of the ratios: the factor at each of its values. */
+export interface Breakdown {
+  setting: PairSetting
+  /** Share of the spread of the configurations' log ratios between the setting's values (η²). */
+  share: number
+  p: number
+  levels: Array<{ value: string; factor: number; configurations: number }>
+}
+
+export interface Verdict {
+  questionId: string
+  /** The two cells; for "better" and "exact", the better one first. */
+  cells: [CellKind, CellKind]
+  /** The setting and value this verdict is restricted to, when the comparison was split. */
+  stratum: { setting: PairSetting; value: string } | null
+  outcome: VerdictOutcome
+  sentence: string
+  /**
+   * How many times better the first cell is (≥ 1): the geometric mean of the pairs' ratios.
+   * Exact questions: the ratio, or its smallest value over configurations when it varies.
+   */
+  factor: number | null
+  /** Bootstrap 95% interval of the factor; exact questions: the range over configurations. */
+  ci95: [number, number] | null
+  p: number | null
+  /** Holm-adjusted over the tests of the question. */
+  pAdjusted: number | null
+  /** Matched pairs compared, and the configurations they fall in (a configuration's pairs are its seeds). */
+  pairs: number
+  configurations: number
+  /** Pairs whose two values were equal: left out of the test. */
+  ties: number
+  /** The runs compared, for the UI to highlight. */
+  runIds: number[]
+  /** Metric questions: each cell against the baseline, in the order of `cells`. */
+  baseline: [BaselineCheck, BaselineCheck] | null
+  /** How the metric values were taken, and after how many steps or seconds. */
+  basis: { kind: PairValues['basis'] | 'mixed'; steps: [number, number] | null; seconds: [number, number] | null } | null
+  breakdown: Breakdown | null
+  /** Exact questions: a fact behind the ratio ("6 against 5 floats per step and row"). */
+  reason: string | null
+  /** Step-time verdicts: what shared the machine while the steps were timed, when it matters. */
+  caveat: string | null
+}
+
+export interface QuestionVerdicts {
   id: string
   title: string
-  /** What is measured, in words: "step time", "adding MSE (best validation)". */
   measure: string
-  lowerIsBetter: boolean
-  value: (r: Done) => number
-  format: (v: number) => string
+  kind: Question['kind']
+  task: string | null
+  verdicts: Verdict[]
+  /** Said when there is nothing to compare. */
+  note: string | null
 }
 
-export interface CellSummary { cell: CellKind; stats: Describe }
-export interface ConfigSummary { cell: CellKind; config: string; stats: Describe }
-
-export interface PairResult {
-  /** The better cell first. */
-  better: CellKind
-  worse: CellKind
-  /** Geometric mean over matched configurations of median(worse) / median(better) (lower is better), or better/worse. ≥ 1. */
-  factor: number
-  ci95: [number, number]
-  p: number
-  /** Holm-adjusted across the pairs of this question. */
-  pAdjusted: number
-  /** Rank-biserial correlation for "better beats worse": 0 none, 1 always. */
-  effect: number
-  matchedConfigs: number
-  /** Runs compared on each side (the first cell of the pair as found, then the second). */
-  runs: [number, number]
-  significant: boolean
-  verdict: string
+export interface VerdictReport {
+  matching: Matching
+  questions: QuestionVerdicts[]
+  finishedRuns: number
+  /** Runs that did not finish (failed, diverged, cancelled, pending): in no pair. */
+  unfinishedRuns: number
 }
 
-/** The runs of each cell at each value of one setting that varies (all other settings pooled). */
-export interface AxisSummary { axis: SettingName; rows: Array<{ cell: CellKind; value: string; stats: Describe }> }
-
-export interface QuestionResult { question: Question; cells: CellSummary[]; byAxis: AxisSummary[]; configs: ConfigSummary[]; pairs: PairResult[]; excluded: number }
-
-const SHORT: Partial<Record<SettingName, string>> = { hiddenSize: 'H', numLayers: 'layers', seqLen: 'T', batchSize: 'B', bidirectional: 'bidir' }
-const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)' }
-export const cellName = (c: CellKind) => CELL_NAMES[c]
-
-/** The questions a sweep's runs can answer: speed and memory overall, accuracy per task. */
-export function questionsFor(runs: RunRow[]): Question[] {
-  const done = runs.filter(isDone)
-  const questions: Question[] = [
-    { id: 'step-time', title: 'Which cell trains fastest per step?', measure: 'step time', lowerIsBetter: true, value: (r) => r.figures.stepMs.total.median, format: (v) => `${formatValue(v)} ms` },
-    { id: 'memory', title: 'Which cell needs the least memory?', measure: 'memory', lowerIsBetter: true, value: (r) => r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes, format: formatBytes },
-  ]
-  for (const task of [...new Set(done.map((r) => r.config.task))]) {
-    const metric = done.find((r) => r.config.task === task)!.figures.metric
-    questions.push({
-      id: `metric-${task}`, title: `Which cell learns ${task} best?`, measure: `${task} ${metric.name.toUpperCase()} (best validation; ${metric.lowerIsBetter ? 'lower' : 'higher'} is better)`,
-      lowerIsBetter: metric.lowerIsBetter, value: (r) => (r.config.task === task ? r.figures.bestMetric : NaN), format: formatValue,
-    })
-  }
-  return questions
+export interface VerdictOptions {
+  /** Bootstrap resamples for the intervals (the null simulation uses fewer; p-values do not depend on it). */
+  resamples?: number
 }
 
-const isDone = (r: RunRow): r is Done => r.status === 'done' && r.figures !== null
-
-/** What identifies a configuration apart from the cell and the seed (and the hidden size, matched by parameters). */
-function matchKey(c: RunConfig, matching: Matching): string {
-  const { cell: _cell, seed: _seed, ...rest } = c
-  if (matching === 'params') delete (rest as Partial<RunConfig>).hiddenSize
-  return JSON.stringify(rest)
+/** Everything the sweep's runs say, per question. `series` gives each run's val_metric (for equal-step comparisons). */
+export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching: Matching, options: VerdictOptions = {}): VerdictReport {
+  const done = runs.filter(isFinishedRun)
+  const cells = CELL_KINDS.filter((c) => done.some((r) => r.config.cell === c)) // canonical order: the sweep's order never matters
+  const questions = questionsFor(done).map((q) => answerQuestion(q, done, cells, series, matching, options))
+  return { matching, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length }
 }
 
-/** A short description of a configuration by the settings that vary in the sweep. */
-export function describeConfig(c: RunConfig, varying: SettingName[]): string {
-  return varying.filter((k) => k !== 'cell').map((k) => `${SHORT[k] ?? k}=${String(c[k])}`).join(' ') || 'all runs'
-}
+interface Analyzed { pair: MatchedPair; values: PairValues; d: number }
 
-export function answer(question: Question, runs: RunRow[], matching: Matching, varying: SettingName[], seed = 1): QuestionResult {
-  const done = runs.filter(isDone).filter((r) => Number.isFinite(question.value(r)))
-  const excluded = runs.filter((r) => r.status !== 'done').length
-  const cells = [...new Set(done.map((r) => r.config.cell))]
-  const byCell = (cell: CellKind) => done.filter((r) => r.config.cell === cell)
-  const configs = [...groupBy(done, (r) => JSON.stringify({ ...r.config, seed: 0 }))].map(([, members]) => ({
-    cell: members[0].config.cell, config: describeConfig(members[0].config, varying), stats: describe(members.map(question.value), seed),
-  }))
+/** A verdict before Holm's adjustment and before its sentence. */
+type Draft = Omit<Verdict, 'sentence' | 'pAdjusted' | 'outcome'> & { outcome: VerdictOutcome | 'tested' }
 
-  const byAxis = varying.filter((axis) => axis !== 'cell').map((axis) => ({
-    axis,
-    rows: [...groupBy(done, (r) => JSON.stringify([r.config.cell, r.config[axis]]))].map(([, members]) => ({
-      cell: members[0].config.cell, value: String(members[0].config[axis]), stats: describe(members.map(question.value), seed),
-    })),
-  }))
-
-  const pairs: Omit<PairResult, 'pAdjusted' | 'significant' | 'verdict'>[] = []
+function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], series: SeriesLookup, matching: Matching, options: VerdictOptions): QuestionVerdicts {
+  const drafts: Draft[] = []
+  let compared = 0
   for (let i = 0; i < cells.length; i++) {
     for (let j = i + 1; j < cells.length; j++) {
-      const groups = matchedGroups(byCell(cells[i]), byCell(cells[j]), matching, question)
-      if (!groups.length) continue
-      pairs.push(comparePair(cells[i], cells[j], groups, question, seed + i * 7 + j))
+      const analyzed = matchPairs(done, cells[i], cells[j], matching).flatMap((pair): Analyzed[] => {
+        const values = q.pairValues(pair, series)
+        if (!values || !(values.a > 0) || !(values.b > 0) || !Number.isFinite(values.a) || !Number.isFinite(values.b)) return []
+        return [{ pair, values, d: Math.log(values.a / values.b) }]
+      })
+      if (!analyzed.length) continue
+      compared++
+      drafts.push(...comparePair(q, cells[i], cells[j], analyzed, options))
     }
   }
-  const adjusted = holm(pairs.map((p) => p.p))
-  return {
-    question, excluded,
-    cells: cells.map((cell) => ({ cell, stats: describe(byCell(cell).map(question.value), seed) })),
-    byAxis,
-    configs,
-    pairs: pairs.map((p, k) => {
-      const significant = adjusted[k] < ALPHA
-      return { ...p, pAdjusted: adjusted[k], significant, verdict: verdictText(p, significant, adjusted[k], question, matching, pairs.length) }
-    }),
-  }
+  // Holm over the tests this question ran; comparisons that could not reach α are not tests (Tarone).
+  const tested = drafts.filter((d) => d.outcome === 'tested')
+  const adjusted = holm(tested.map((d) => d.p!))
+  const verdicts = drafts.map((d): Verdict => {
+    const k = tested.indexOf(d)
+    const pAdjusted = k >= 0 ? adjusted[k] : null
+    const outcome: VerdictOutcome = d.outcome === 'tested' ? (pAdjusted! < ALPHA ? 'better' : 'no-difference') : d.outcome
+    const v: Verdict = { ...d, outcome, pAdjusted, sentence: '' }
+    return { ...v, sentence: writeSentence(q, v, matching) }
+  })
+  const note = compared ? null : cells.length < 2 ? 'Only one cell in these runs: nothing to compare.' : 'No two runs of different cells match (same settings and seed, other than the cell): nothing to compare.'
+  return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note }
 }
 
-/** Runs of two cells in matched groups: the same configuration otherwise, at equal H or about equal parameters. */
-function matchedGroups(a: Done[], b: Done[], matching: Matching, q: Question): Array<[number[], number[]]> {
-  const values = (rs: Done[]) => rs.map(q.value)
-  if (matching === 'hidden') {
-    const bByKey = groupBy(b, (r) => matchKey(r.config, 'hidden'))
-    return [...groupBy(a, (r) => matchKey(r.config, 'hidden'))].filter(([k]) => bByKey.has(k)).map(([k, rs]) => [values(rs), values(bByKey.get(k)!)])
+/** One pair of cells: one verdict, or one per value of the setting it is split by. */
+function comparePair(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[], options: VerdictOptions): Draft[] {
+  const seed = hash(`${q.id}|${a}|${b}`)
+  if (q.kind === 'exact') {
+    // Memory differs by backend (each keeps its own activations): stated per backend. Parameter counts do not.
+    const byBackend = groupBy(analyzed, (x) => (q.id === 'memory' ? x.pair.settings.backend : ''))
+    return [...byBackend].map(([backend, xs]) => exactDraft(q, a, b, xs, byBackend.size > 1 ? { setting: 'backend', value: backend } : null))
   }
-  // By parameters: within each configuration (H aside), pair each hidden size of the first cell with
-  // the hidden size of the second whose parameter count is nearest, when within the tolerance.
-  const out: Array<[number[], number[]]> = []
-  const bByKey = groupBy(b, (r) => matchKey(r.config, 'params'))
-  for (const [k, rs] of groupBy(a, (r) => matchKey(r.config, 'params'))) {
-    const others = bByKey.get(k)
-    if (!others) continue
-    const bySize = groupBy(others, (r) => String(r.config.hiddenSize))
-    for (const [, atH] of groupBy(rs, (r) => String(r.config.hiddenSize))) {
-      const pa = atH[0].figures.parameterCount
-      const nearest = [...bySize.values()].sort((x, y) => Math.abs(x[0].figures.parameterCount - pa) - Math.abs(y[0].figures.parameterCount - pa))[0]
-      if (Math.abs(nearest[0].figures.parameterCount / pa - 1) <= PARAMS_TOLERANCE) out.push([values(atH), values(nearest)])
-    }
+  const split = (q.checksBaseline ? learnedSplit(q, analyzed) : null) ?? heterogeneity(analyzed, seed)
+  if (split && (split.kind === 'learned' || split.breakdown.levels.some((l) => l.factor > 1) && split.breakdown.levels.some((l) => l.factor < 1))) {
+    return [...groupBy(analyzed, (x) => x.pair.settings[split.setting])].map(([value, xs], k) =>
+      measuredDraft(q, a, b, xs, { setting: split.setting, value }, null, seed + 7919 * (k + 1), options))
   }
-  return out
+  return [measuredDraft(q, a, b, analyzed, null, split?.kind === 'spread' ? split.breakdown : null, seed, options)]
 }
 
-function comparePair(a: CellKind, b: CellKind, groups: Array<[number[], number[]]>, q: Question, seed: number) {
-  // Ratio of medians per matched group, combined by geometric mean (the groups differ in scale:
-  // step times at H = 16 and at H = 256 are not comparable, their ratios are).
-  const ratio = (gs: Array<[number[], number[]]>) => Math.exp(gs.reduce((s, [x, y]) => s + Math.log(medianOf(x) / medianOf(y)), 0) / gs.length)
-  const r = ratio(groups) // a / b
-  const ci = bootstrapGroupsCi(groups, ratio, seed)
-  // The test: each run relative to its group's pooled median, so that groups of different scale pool.
-  const norm = groups.map(([x, y]) => { const m = medianOf([...x, ...y]); return [x.map((v) => v / m), y.map((v) => v / m)] })
-  const test = mannWhitney(norm.flatMap(([x]) => x), norm.flatMap(([, y]) => y))
+function measuredDraft(q: Question, a: CellKind, b: CellKind, unordered: Analyzed[], stratum: Draft['stratum'], breakdown: Breakdown | null, seed: number, options: VerdictOptions): Draft {
+  // In a fixed order (configuration, then seed), so that the bootstrap draws the same resamples however the runs were listed.
+  const xs = [...unordered].sort((x, y) => (x.pair.configuration < y.pair.configuration ? -1 : x.pair.configuration > y.pair.configuration ? 1 : x.pair.a.config.seed - y.pair.a.config.seed || x.pair.a.idx - y.pair.a.idx))
+  const clusters = [...groupBy(xs, (x) => x.pair.configuration).values()].map((c) => c.map((x) => x.d))
+  const meanLog = (cs: number[][]) => cs.reduce((s, c) => s + c.reduce((t, v) => t + v, 0) / c.length, 0) / cs.length
+  const r = Math.exp(meanLog(clusters)) // a / b
+  const [lo, hi] = bootstrapClustersCi(clusters, meanLog, seed, options.resamples).map(Math.exp)
+  // The better cell first, the factor ≥ 1, and the interval on the factor's scale.
   const aBetter = q.lowerIsBetter ? r <= 1 : r >= 1
-  const [better, worse] = aBetter ? [a, b] : [b, a]
-  // The factor by which the better cell is better (≥ 1), and its interval on the same scale: the
-  // interval of a/b, inverted as a whole when a is the better one (so it may reach below 1).
-  const flipped = aBetter === q.lowerIsBetter
-  const factor = flipped ? 1 / r : r
-  const interval: [number, number] = flipped ? [1 / ci[1], 1 / ci[0]] : [ci[0], ci[1]]
+  const invert = aBetter === q.lowerIsBetter // factor = 1 / r
+  const factor = invert ? 1 / r : r
+  const ci95: [number, number] = invert ? [1 / hi, 1 / lo] : [lo, hi]
+  const cells: [CellKind, CellKind] = aBetter ? [a, b] : [b, a]
+  const test = wilcoxonSignedRank(xs.map((x) => x.d))
+  const checks = q.checksBaseline ? orient(aBetter, [baselineCheck(q, xs, 'a'), baselineCheck(q, xs, 'b')]) : null
+  // The breakdown's factors on the verdict's own scale: how many times better the first cell is at each value.
+  const levels = breakdown ? { ...breakdown, levels: breakdown.levels.map((l) => ({ ...l, factor: invert ? 1 / l.factor : l.factor })) } : null
+  const base: Omit<Draft, 'outcome'> = {
+    questionId: q.id, cells, stratum, factor, ci95, p: test.p, pairs: xs.length, configurations: clusters.length, ties: test.zeros,
+    runIds: xs.flatMap((x) => [x.pair.a.id, x.pair.b.id]), baseline: checks, basis: basisOf(xs), breakdown: levels, reason: null,
+    caveat: q.id === 'step-time' ? timingCaveat(xs) : null,
+  }
+  if (checks && !checks[0].learned && !checks[1].learned) return { ...base, outcome: 'not-learned', p: null }
+  if (smallestSignedRankP(test.n) >= ALPHA) return { ...base, outcome: 'too-few', p: null }
+  return { ...base, outcome: 'tested' }
+}
+
+function exactDraft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], stratum: Draft['stratum']): Draft {
+  const ratios = xs.map((x) => x.values.a / x.values.b) // a / b, the same for every seed of a configuration
+  const geo = Math.exp(ratios.reduce((s, v) => s + Math.log(v), 0) / ratios.length)
+  const aBetter = q.lowerIsBetter ? geo <= 1 : geo >= 1
+  const factors = ratios.map((v) => (aBetter === q.lowerIsBetter ? 1 / v : v))
+  const lo = Math.min(...factors), hi = Math.max(...factors)
+  const cells: [CellKind, CellKind] = aBetter ? [a, b] : [b, a]
+  const configurations = new Set(xs.map((x) => x.pair.configuration)).size
   return {
-    better, worse, factor, ci95: interval, p: test.p,
-    // effect of "better beats worse", whichever direction the measure prefers
-    effect: Math.abs(test.effect), matchedConfigs: groups.length, runs: [test.n1, test.n2] as [number, number],
+    questionId: q.id, cells, stratum, outcome: 'exact', factor: lo, ci95: [lo, hi], p: null, pairs: xs.length, configurations, ties: 0,
+    runIds: xs.flatMap((x) => [x.pair.a.id, x.pair.b.id]), baseline: null, basis: null, breakdown: null,
+    reason: q.id === 'memory' ? activationReason(xs, aBetter) : q.id === 'parameters' ? gateReason(cells) : null, caveat: null,
+  }
+}
+
+const orient = <T>(aFirst: boolean, pair: [T, T]): [T, T] => (aFirst ? pair : [pair[1], pair[0]])
+
+/** Did the cell on side `side` beat the baseline? Its median run must, by BASELINE_Z standard errors of the baseline. */
+function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCheck {
+  const sides = xs.map((x) => ({ value: x.values[side], baseline: x.pair[side].figures.baseline }))
+  const margin = (bl: (typeof sides)[number]['baseline']) => BASELINE_Z * (bl.standardError ?? BASELINE_FALLBACK_SHARE * Math.abs(bl.metric))
+  const beats = (s: (typeof sides)[number]) => (q.lowerIsBetter ? s.value < s.baseline.metric - margin(s.baseline) : s.value > s.baseline.metric + margin(s.baseline))
+  const beat = sides.filter(beats).length
+  const baselines = sides.map((s) => s.baseline.metric)
+  return {
+    learned: beat * 2 > sides.length, beat, runs: sides.length, median: median(sides.map((s) => s.value)),
+    baseline: [Math.min(...baselines), Math.max(...baselines)], baselineDescription: sides[0].baseline.description,
+  }
+}
+
+type Split = { kind: 'learned'; setting: PairSetting } | { kind: 'spread'; setting: PairSetting; breakdown: Breakdown }
+
+/** Settings worth splitting by, in the order a reader asks about them. */
+const SPLIT_ORDER: readonly PairSetting[] = ['task', 'seqLen', 'backend', 'hiddenSize', 'machine', ...PAIR_SETTINGS.filter((s) => !['task', 'seqLen', 'backend', 'hiddenSize', 'machine'].includes(s))]
+
+/** The first setting along which either cell beats the baseline at some values and not at others. */
+function learnedSplit(q: Question, xs: Analyzed[]): Split | null {
+  for (const setting of SPLIT_ORDER) {
+    const levels = groupBy(xs, (x) => x.pair.settings[setting])
+    if (levels.size < 2) continue
+    for (const side of ['a', 'b'] as const) {
+      const statuses = new Set([...levels.values()].map((l) => baselineCheck(q, l, side).learned))
+      if (statuses.size > 1) return { kind: 'learned', setting }
+    }
+  }
+  return null
+}
+
+/**
+ * The setting that explains the largest share (η²) of the spread of the configurations' mean log
+ * ratios, when that share is at least SPLIT_SHARE and a permutation test of the share (values
+ * reassigned to configurations at random, PERMUTATIONS times) puts it below SPLIT_ALPHA.
+ */
+function heterogeneity(xs: Analyzed[], seed: number): Split | null {
+  const configs = [...groupBy(xs, (x) => x.pair.configuration).values()].map((c) => ({ d: c.reduce((s, x) => s + x.d, 0) / c.length, settings: c[0].pair.settings }))
+  if (configs.length < 4) return null
+  const grand = configs.reduce((s, c) => s + c.d, 0) / configs.length
+  const total = configs.reduce((s, c) => s + (c.d - grand) ** 2, 0)
+  if (!(total > 1e-12)) return null
+  const share = (labels: string[], values: number[]) => {
+    const sums = new Map<string, [number, number]>()
+    labels.forEach((l, i) => { const s = sums.get(l) ?? [0, 0]; s[0] += values[i]; s[1]++; sums.set(l, s) })
+    let between = 0
+    for (const [sum, n] of sums.values()) between += n * (sum / n - grand) ** 2
+    return between / total
+  }
+  let best: Breakdown | null = null
+  const values = configs.map((c) => c.d)
+  for (const setting of SPLIT_ORDER) {
+    const labels = configs.map((c) => c.settings[setting])
+    const levels = new Set(labels)
+    if (levels.size < 2 || levels.size === configs.length) continue // a setting with one configuration per value explains everything and nothing
+    const observed = share(labels, values)
+    if (observed < SPLIT_SHARE || (best && observed <= best.share)) continue
+    const rng = new Rng(seed + hash(setting))
+    const shuffled = [...values]
+    let atLeast = 0
+    for (let k = 0; k < PERMUTATIONS; k++) {
+      for (let i = shuffled.length - 1; i > 0; i--) { const j = rng.int(i + 1); [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]] }
+      if (share(labels, shuffled) >= observed - 1e-12) atLeast++
+    }
+    const p = (atLeast + 1) / (PERMUTATIONS + 1)
+    if (p >= SPLIT_ALPHA) continue
+    const byLevel = groupBy(configs, (c) => c.settings[setting])
+    best = { setting, share: observed, p, levels: [...byLevel].map(([value, cs]) => ({ value, factor: Math.exp(cs.reduce((s, c) => s + c.d, 0) / cs.length), configurations: cs.length })) }
+  }
+  return best ? { kind: 'spread', setting: best.setting, breakdown: best } : null
+}
+
+function basisOf(xs: Analyzed[]): Verdict['basis'] {
+  if (xs[0].values.steps === undefined) return null
+  const kinds = new Set(xs.map((x) => x.values.basis))
+  const steps = xs.flatMap((x) => x.values.steps ?? [])
+  const seconds = xs.flatMap((x) => x.values.seconds ?? [])
+  return {
+    kind: kinds.size === 1 ? xs[0].values.basis : 'mixed',
+    steps: steps.length ? [Math.min(...steps), Math.max(...steps)] : null,
+    seconds: seconds.length ? [Math.min(...seconds), Math.max(...seconds)] : null,
   }
 }
 
 /**
- * The smallest p-value the test could give these sample sizes, after Holm's adjustment over
- * `pairs` comparisons: 2 / C(n₁+n₂, n₁) for the exact test, times the number of comparisons.
+ * What shared the machine while the compared runs were timed: a caveat when any ran with more
+ * worker threads than cores or under a 1-minute load above the core count.
  */
-function smallestPossibleP(n1: number, n2: number, pairs: number): number {
-  let arrangements = 1
-  for (let k = 1; k <= n1; k++) arrangements = (arrangements * (n2 + k)) / k
-  return Math.min(1, (2 / arrangements) * pairs)
-}
-
-function verdictText(p: Omit<PairResult, 'pAdjusted' | 'significant' | 'verdict'>, significant: boolean, pAdjusted: number, q: Question, matching: Matching, pairs: number): string {
-  const where = matching === 'hidden' ? 'at equal hidden size' : `at about equal parameter count (±${PARAMS_TOLERANCE * 100}%)`
-  const pText = `${pEquals(pAdjusted)}${p.matchedConfigs > 1 ? `, ${p.matchedConfigs} matched configurations` : ''}`
-  const [b, w] = [cellName(p.better), cellName(p.worse)]
-  if (!significant) {
-    const powerless = smallestPossibleP(p.runs[0], p.runs[1], pairs) >= ALPHA
-    return `No significant difference in ${q.measure} between ${b} and ${w} ${where} (${pText})${powerless ? `; with ${Math.min(...p.runs)} run${Math.min(...p.runs) === 1 ? '' : 's'} a cell this test cannot reach p < ${ALPHA} at all: add repeats` : ''}.`
+function timingCaveat(xs: Analyzed[]): string | null {
+  const runs = xs.flatMap((x) => [x.pair.a, x.pair.b])
+  const recorded = runs.filter((r) => typeof r.environment?.loadAvgStart === 'number')
+  if (!recorded.length) return 'the load while these runs were timed was not recorded'
+  let crowded = 0, maxLoad = 0, maxWorkers = 0, cores = 0
+  for (const r of recorded) {
+    const e = r.environment!
+    const c = Number(e.cores) || 1, workers = Number(e.workers) || 1
+    const load = Math.max(Number(e.loadAvgStart) || 0, Number(e.loadAvgEnd) || 0)
+    if (workers > c || load > c) crowded++
+    maxLoad = Math.max(maxLoad, load); maxWorkers = Math.max(maxWorkers, workers); cores = Math.max(cores, c)
   }
-  const ci = `95% CI ${p.ci95[0].toFixed(2)}–${p.ci95[1].toFixed(2)}`
-  if (q.id === 'step-time') return `${b} trains ${p.factor.toFixed(2)}× faster per step than ${w} (${ci}) ${where} (${pText}).`
-  if (q.id === 'memory') return `${b} needs ${p.factor.toFixed(2)}× less memory than ${w} (${ci}) ${where} (${pText}).`
-  return `${b} reaches a ${q.lowerIsBetter ? 'lower' : 'higher'} ${q.measure.split(' (')[0]} than ${w}, by a factor of ${p.factor.toFixed(2)} (${ci}) ${where} (${pText}, effect ${p.effect.toFixed(2)}).`
+  if (!crowded) return null
+  return `${crowded} of ${runs.length} runs were timed with more runs at once than cores or under a load above the core count (up to ${maxWorkers} worker${maxWorkers === 1 ? '' : 's'} and load ${maxLoad.toFixed(1)} on ${cores} core${cores === 1 ? '' : 's'}): their step times include that contention; \`rnnbench bench\` or the scaling preset time one run alone`
 }
 
-/** "p = 0.41", "p < 0.001". */
-export function pEquals(p: number): string {
-  const text = formatP(p)
-  return text.startsWith('<') ? `p ${text}` : `p = ${text}`
+/**
+ * Activation memory in floats per timestep, batch row and hidden unit (per layer and direction),
+ * at the largest hidden size compared, where the inputs kept add least: the reason behind memory ratios.
+ */
+function activationReason(xs: Analyzed[], aBetter: boolean): string | null {
+  if (xs.some((x) => x.pair.a.figures.memory.deviceBytes !== undefined)) return null // a GPU allocator's peak, not the analytic count
+  const per = (r: FinishedRun) => {
+    const c = r.config, dirs = c.bidirectional ? 2 : 1
+    return r.figures.memory.activationBytes / (4 * c.batchSize * r.figures.task.seqLen * c.hiddenSize * c.numLayers * dirs)
+  }
+  const largest = xs.reduce((m, x) => (x.pair.a.config.hiddenSize > m.pair.a.config.hiddenSize ? x : m))
+  const [better, worse] = aBetter ? [per(largest.pair.a), per(largest.pair.b)] : [per(largest.pair.b), per(largest.pair.a)]
+  const whole = (v: number) => Math.abs(v - Math.round(v)) < 0.005
+  const exact = whole(better) && whole(worse)
+  const text = (v: number) => (exact ? String(Math.round(v)) : v.toFixed(1))
+  return `BPTT keeps ${exact ? '' : 'about '}${text(better)} against ${text(worse)} floats per timestep, batch row and hidden unit (at H=${largest.pair.a.config.hiddenSize})`
 }
 
-export function formatP(p: number): string {
-  if (!Number.isFinite(p)) return 'n/a'
-  return p < 0.001 ? '< 0.001' : p.toFixed(p < 0.1 ? 3 : 2)
+const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 }
+function gateReason(cells: [CellKind, CellKind]): string {
+  return `${GATES[cells[0]]} against ${GATES[cells[1]]} gate block${GATES[cells[1]] === 1 ? '' : 's'} of weights per layer`
 }
 
-function medianOf(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b), m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
-function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>()
-  for (const it of items) { const k = key(it); const l = m.get(k); if (l) l.push(it); else m.set(k, [it]) }
-  return m
+/** FNV-1a: a stable seed from a name, so a report's intervals do not depend on the order of anything. */
+function hash(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h % 2_000_000_000
 }

@@ -192,6 +192,19 @@ export class Store {
     return out
   }
 
+  /** One series of every run of a sweep, every point (the verdicts read the metric at exact steps), as columns. */
+  sweepSeriesFull(sweepId: number, name: SeriesName): Map<number, { step: number[]; wallMs: number[]; value: Array<number | null> }> {
+    const rows = this.db.prepare(`SELECT p.run_id, p.step, p.wall_ms, p.value FROM runs r JOIN points p ON p.run_id = r.id
+      WHERE r.sweep_id = ? AND p.series = ? ORDER BY p.run_id, p.step`).raw().all(sweepId, name) as Array<[number, number, number, number | null]>
+    const out = new Map<number, { step: number[]; wallMs: number[]; value: Array<number | null> }>()
+    for (const [runId, step, wallMs, value] of rows) {
+      let cols = out.get(runId)
+      if (!cols) out.set(runId, (cols = { step: [], wallMs: [], value: [] }))
+      cols.step.push(step); cols.wallMs.push(wallMs); cols.value.push(value)
+    }
+    return out
+  }
+
   gradFlow(runId: number): GradFlowSnapshot[] {
     const rows = this.db.prepare('SELECT step, rows, timesteps, norms FROM grad_flow WHERE run_id = ? ORDER BY step').all(runId) as Array<{ step: number; rows: number; timesteps: number; norms: Buffer }>
     return rows.map((r) => {

@@ -43,6 +43,8 @@ export class SweepRunner {
   private cancelling = false
   private summary: RunnerSummary = { started: 0, counts: {}, cancelled: false }
   private finish: (() => void) | null = null
+  /** Worker threads this sweep runs on: the requested count, or fewer when fewer runs are left. */
+  private poolSize = 0
 
   constructor(private readonly store: Store, private readonly options: RunnerOptions) {}
 
@@ -51,6 +53,7 @@ export class SweepRunner {
     this.store.resetInterrupted(sweepId, options)
     this.queue = this.store.pendingRunIds(sweepId)
     const n = Math.min(this.options.workers, this.queue.length)
+    this.poolSize = n
     if (n === 0) return this.summary
     await new Promise<void>((resolve) => {
       this.finish = resolve
@@ -102,7 +105,9 @@ export class SweepRunner {
       slot.config = run.config
       this.summary.started++
       this.options.events?.runStarted?.({ id: runId, config: run.config })
-      slot.worker.postMessage({ type: 'run', runId, config: run.config } satisfies ToWorker)
+      // Recorded with the run: a verdict on step times taken beside other runs says so.
+      const concurrentRuns = [...this.slots].filter((s) => s.runId !== null).length
+      slot.worker.postMessage({ type: 'run', runId, config: run.config, timing: { workers: this.poolSize, concurrentRuns } } satisfies ToWorker)
       return
     }
     void slot.worker.terminate() // nothing left for this worker

@@ -6,7 +6,15 @@ import type { RunConfig } from '../engine/run-config'
 import type { GradFlowSnapshot, Point, RunFigures } from '../engine/training'
 
 export type ToWorker =
-  | { type: 'run'; runId: number; config: RunConfig }
+  | { type: 'run'; runId: number; config: RunConfig; timing: TimingConditions }
+
+/** What else ran while a run was timed: the pool's size and how many of its runs were in flight. */
+export interface TimingConditions {
+  /** Worker threads of the sweep. */
+  workers: number
+  /** Runs of the sweep in progress when this one started, itself included. */
+  concurrentRuns: number
+}
 
 export interface SerializedError { name: string; message: string; stack?: string }
 
@@ -23,6 +31,12 @@ export interface RunEnvironment extends EnvironmentInfo {
   backend: string
   device: string | null
   threads: number
+  /** Timing hygiene: what shared the machine while the run's steps were timed. */
+  workers?: number
+  concurrentRuns?: number
+  /** The 1-minute load average when the run started and when it ended (0 where the OS has none). */
+  loadAvgStart?: number
+  loadAvgEnd?: number
 }
 
 export function serializeError(err: unknown): SerializedError {

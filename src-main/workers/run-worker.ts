@@ -2,13 +2,14 @@
 // main thread writes everything, so a crash here can lose at most the run in progress.
 
 import { readFile } from 'node:fs/promises'
+import { loadavg } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { probeBackend } from '../engine/backends'
 import { APP_VERSION, GIT_COMMIT } from '../engine/build-info'
 import { environmentInfo } from '../engine/environment'
 import type { RunConfig } from '../engine/run-config'
 import { runTraining } from '../engine/training'
-import { serializeError, type FromWorker, type RunEnvironment, type ToWorker } from './protocol'
+import { serializeError, type FromWorker, type RunEnvironment, type TimingConditions, type ToWorker } from './protocol'
 
 const port = parentPort
 if (!port) throw new Error('run-worker must be started as a worker thread')
@@ -26,17 +27,20 @@ function injectFault(config: RunConfig): void {
   if (kind === 'throw') throw new Error(`injected fault for seed ${seed}`)
 }
 
-async function environmentFor(config: RunConfig): Promise<RunEnvironment> {
+async function environmentFor(config: RunConfig, timing: TimingConditions): Promise<RunEnvironment> {
   const probe = await probeBackend(config.backend)
-  return { ...environmentInfo(APP_VERSION), gitCommit: GIT_COMMIT, backend: config.backend, device: probe.device ?? null, threads: config.threads }
+  return {
+    ...environmentInfo(APP_VERSION), gitCommit: GIT_COMMIT, backend: config.backend, device: probe.device ?? null, threads: config.threads,
+    workers: timing.workers, concurrentRuns: timing.concurrentRuns, loadAvgStart: loadavg()[0],
+  }
 }
 
 port.on('message', async (message: ToWorker) => {
   if (message.type !== 'run') return
-  const { runId, config } = message
+  const { runId, config, timing } = message
   let environment: RunEnvironment | null = null
   try {
-    environment = await environmentFor(config)
+    environment = await environmentFor(config, timing)
     injectFault(config)
     const text = config.task === 'charlm' && config.textFile ? await readFile(config.textFile, 'utf8') : undefined
     const figures = await runTraining(config, {
@@ -44,6 +48,7 @@ port.on('message', async (message: ToWorker) => {
       onGradFlow: (snapshot) => post({ type: 'gradFlow', runId, snapshot }),
       onProgress: (p) => post({ type: 'progress', runId, ...p }),
     }, text)
+    environment.loadAvgEnd = loadavg()[0]
     post({ type: 'done', runId, figures, environment })
   } catch (err) {
     post({ type: 'failed', runId, error: serializeError(err), environment })

@@ -1,108 +1,231 @@
-// Verdicts from runs whose truth is known: a cell made 1.31× slower per step must be found 1.31×
-// slower, with an interval around it; cells drawn from one distribution must be "no significant
-// difference"; parameter matching pairs sizes by parameter count, not hidden size.
+// Verdicts from runs whose truth is known: a cell made 1.31× slower per step is found 1.31× slower
+// by a paired test over matched pairs; the order the cells are listed in changes nothing;
+// parameter matching is symmetric; exact quantities carry no p-value; accuracy is compared at equal
+// steps when a time budget gave the runs unequal training; cells at the baseline are not ranked;
+// opposite effects along a setting are split by it; runs of two machines are never paired.
 
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src-main/engine/rng'
 import type { RunConfig } from '../../src-main/engine/run-config'
-import { DEFAULT_SETTINGS } from '../../src-main/engine/sweep/spec'
-import type { RunRow } from '../../src-main/store/store'
-import { answer, questionsFor } from '../../src-main/reports/verdicts'
+import type { SeriesColumns } from '../../src-main/ipc/contract'
+import { matchPairs, type FinishedRun } from '../../src-main/reports/matching'
+import { verdictReport, type VerdictReport } from '../../src-main/reports/verdicts'
+import { fakeRun, type FakeFigures } from '../helpers/verdict-runs'
 
-let id = 0
-function run(over: Partial<RunConfig>, f: { ms: number; metric: number; params?: number; bytes?: number }): RunRow {
-  const config = { ...DEFAULT_SETTINGS, task: 'adding', seed: 1, dataSeed: 1, steps: 10, seconds: 0, evalEvery: 5, warmupSteps: 1, gradFlowEvery: 0, target: null, threads: 1, ...over } as RunConfig
-  return {
-    id: ++id, sweepId: 1, idx: id, status: 'done', attempts: 1, startedAt: null, finishedAt: null, error: null, environment: null, config,
-    figures: {
-      stepMs: { total: { median: f.ms } }, memory: { analyticTotalBytes: f.bytes ?? 1000 }, bestMetric: f.metric, parameterCount: f.params ?? 100,
-      metric: { name: 'mse', lowerIsBetter: true, description: '' },
-    } as RunRow['figures'],
-  }
-}
+const noSeries = () => undefined
+const question = (report: VerdictReport, id: string) => report.questions.find((q) => q.id === id)!
 
-function sweep(lstmFactor: number, metricShift: number, seeds = 6) {
+/** GRU and LSTM at H = 16, 64, 256 (scales far apart), `seeds` seeds, LSTM `factor`× slower. */
+function speedSweep(factor: number, seeds = 6, cells: Array<'gru' | 'lstm'> = ['gru', 'lstm']) {
   const rng = new Rng(2)
-  const runs: RunRow[] = []
+  const runs: FinishedRun[] = []
   for (const H of [16, 64, 256]) {
     for (let seed = 1; seed <= seeds; seed++) {
       const base = 0.001 * H * H
-      runs.push(run({ cell: 'gru', hiddenSize: H, seed }, { ms: base * (1 + 0.02 * rng.normal()), metric: 0.1 + 0.01 * rng.normal() }))
-      runs.push(run({ cell: 'lstm', hiddenSize: H, seed }, { ms: lstmFactor * base * (1 + 0.02 * rng.normal()), metric: 0.1 + metricShift + 0.01 * rng.normal() }))
+      // the noise drawn in one order, whatever order the cells are listed in
+      const noise = { gru: 1 + 0.02 * rng.normal(), lstm: 1 + 0.02 * rng.normal() }
+      for (const cell of cells) runs.push(fakeRun({ cell, hiddenSize: H, seed }, { ms: base * (cell === 'lstm' ? factor : 1) * noise[cell] }))
     }
   }
   return runs
 }
 
-describe('verdicts', () => {
-  it('finds a known speed ratio, with its interval, at equal hidden size', () => {
-    const runs = sweep(1.31, 0)
-    const [stepTime] = questionsFor(runs)
-    const result = answer(stepTime, runs, 'hidden', ['cell', 'hiddenSize'])
-    const [pair] = result.pairs
-    expect(pair.better).toBe('gru')
-    expect(pair.worse).toBe('lstm')
-    expect(pair.matchedConfigs).toBe(3)
-    expect(pair.factor).toBeCloseTo(1.31, 1)
-    expect(pair.ci95[0]).toBeLessThan(1.31)
-    expect(pair.ci95[1]).toBeGreaterThan(1.31)
-    expect(pair.ci95[1] - pair.ci95[0]).toBeLessThan(0.1)
-    expect(pair.significant).toBe(true)
-    expect(pair.verdict).toMatch(/^GRU trains 1\.3\d× faster per step than LSTM \(95% CI 1\.\d\d–1\.\d\d\) at equal hidden size \(p < 0\.001, 3 matched configurations\)\.$/)
-    // the table: per cell over all its runs, and per configuration over seeds
-    expect(result.cells.map((c) => [c.cell, c.stats.n])).toEqual([['gru', 18], ['lstm', 18]])
-    expect(result.configs).toHaveLength(6)
-    // by cell and hidden size: 6 seeds in each of 2 cells × 3 sizes
-    expect(result.byAxis.map((a) => a.axis)).toEqual(['hiddenSize'])
-    expect(result.byAxis[0].rows.map((r) => [r.cell, r.value, r.stats.n])).toEqual([['gru', '16', 6], ['lstm', '16', 6], ['gru', '64', 6], ['lstm', '64', 6], ['gru', '256', 6], ['lstm', '256', 6]])
-    expect(result.byAxis[0].rows[1].stats.median / result.byAxis[0].rows[0].stats.median).toBeCloseTo(1.31, 1)
-    expect(result.configs[0]).toMatchObject({ cell: 'gru', config: 'H=16' })
-    expect(result.configs[0].stats.n).toBe(6)
+describe('verdicts: the matched design and its test', () => {
+  it('finds a known speed ratio with its interval, tested over matched pairs', () => {
+    const report = verdictReport(speedSweep(1.31), noSeries, 'hidden')
+    const [v] = question(report, 'step-time').verdicts
+    expect(v.outcome).toBe('better')
+    expect(v.cells).toEqual(['gru', 'lstm'])
+    expect(v.pairs).toBe(18)
+    expect(v.configurations).toBe(3)
+    expect(v.factor).toBeCloseTo(1.31, 1)
+    expect(v.ci95![0]).toBeLessThan(v.factor!)
+    expect(v.ci95![1]).toBeGreaterThan(v.factor!)
+    expect(v.ci95![0]).toBeGreaterThan(1.25)
+    expect(v.ci95![1]).toBeLessThan(1.37)
+    // 18 pairs all one way: the exact two-sided signed-rank p is 2 / 2¹⁸
+    expect(v.p).toBeCloseTo(2 / 2 ** 18, 12)
+    expect(v.sentence).toMatch(/^GRU trains 1\.[23]\d× faster per step than LSTM at equal hidden size \(95% CI 1\.\d\d–1\.\d\d; p < 0\.001, 18 matched pairs in 3 configurations\)\.$/)
+    expect(v.runIds).toHaveLength(36)
   })
 
-  it('says "no significant difference" when the cells learn alike, with an interval around the factor that reaches below 1', () => {
-    const runs = sweep(1.31, 0)
-    const metric = questionsFor(runs).find((q) => q.id === 'metric-adding')!
-    const [pair] = answer(metric, runs, 'hidden', ['cell', 'hiddenSize']).pairs
-    expect(pair.factor).toBeGreaterThanOrEqual(1)
-    expect(pair.ci95[0]).toBeLessThan(1)
-    expect(pair.ci95[0]).toBeLessThanOrEqual(pair.factor)
-    expect(pair.ci95[1]).toBeGreaterThanOrEqual(pair.factor)
-    expect(pair.significant).toBe(false)
-    expect(pair.pAdjusted).toBeGreaterThan(0.05)
-    expect(pair.verdict).toMatch(/^No significant difference in adding MSE \(best validation; lower is better\) between (GRU|LSTM) and (GRU|LSTM) at equal hidden size \(p = 0\.\d\d, 3 matched configurations\)\.$/)
+  it('gives the exact p of a paired test: 8 pairs all one way is p = 0.0078, not p < 0.001', () => {
+    const runs = [16, 32, 64, 128].flatMap((H) => [1, 2].flatMap((seed) => [fakeRun({ cell: 'gru', hiddenSize: H, seed }, { ms: H }), fakeRun({ cell: 'lstm', hiddenSize: H, seed }, { ms: 1.5 * H * (1 + seed / 100) })]))
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect(v.pairs).toBe(8)
+    expect(v.p).toBeCloseTo(0.0078125, 10)
+    expect(v.sentence).toContain('p = 0.008, 8 matched pairs in 4 configurations')
   })
 
-  it('says which cell learns better when one clearly does', () => {
-    const runs = sweep(1, 0.05)
-    const metric = questionsFor(runs).find((q) => q.id === 'metric-adding')!
-    const [pair] = answer(metric, runs, 'hidden', ['cell', 'hiddenSize']).pairs
-    expect(pair.better).toBe('gru')
-    expect(pair.significant).toBe(true)
-    expect(pair.effect).toBeGreaterThan(0.9)
-    expect(pair.verdict).toMatch(/^GRU reaches a lower adding MSE than LSTM, by a factor of 1\.\d\d/)
+  it('says "too few matched pairs to tell" when no pattern of the pairs could reach p < 0.05', () => {
+    const runs = speedSweep(3, 1) // 3 pairs: the smallest attainable p is 0.25
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect(v.outcome).toBe('too-few')
+    expect(v.p).toBeNull()
+    expect(v.sentence).toMatch(/^Too few matched pairs to tell GRU and LSTM apart on step time at equal hidden size \(n = 3; the smallest p that 3 pairs can give is 0\.25\): add repeats or configurations\.$/)
   })
 
-  it('matches by parameter count when asked: LSTM H=16 against GRU H=18, not GRU H=16', () => {
-    const gru = (H: number, seed: number) => run({ cell: 'gru', hiddenSize: H, seed }, { ms: H, metric: 0.1, params: 3 * H * (H + 2) })
-    const lstm = (H: number, seed: number) => run({ cell: 'lstm', hiddenSize: H, seed }, { ms: 2 * H, metric: 0.1, params: 4 * H * (H + 2) })
-    const runs = [1, 2, 3, 4].flatMap((s) => [gru(16, s), gru(18, s), lstm(16, s)])
-    const [stepTime] = questionsFor(runs)
-    const byParams = answer(stepTime, runs, 'params', ['cell', 'hiddenSize']).pairs[0]
-    expect(byParams.matchedConfigs).toBe(1)
-    expect(byParams.factor).toBeCloseTo(32 / 18, 6) // LSTM 16 (4·16·18 = 1152 params) against GRU 18 (3·18·20 = 1080)
-    expect(byParams.verdict).toContain('at about equal parameter count (±25%)')
-    const byHidden = answer(stepTime, runs, 'hidden', ['cell', 'hiddenSize']).pairs[0]
-    expect(byHidden.factor).toBeCloseTo(2, 6)
+  it('says "no significant difference" when the cells are alike, with the factor and its interval', () => {
+    const [v] = question(verdictReport(speedSweep(1), noSeries, 'hidden'), 'step-time').verdicts
+    expect(v.outcome).toBe('no-difference')
+    expect(v.factor).toBeLessThan(1.02)
+    expect(v.ci95![0]).toBeLessThan(1.01)
+    expect(v.pAdjusted).toBeGreaterThan(0.05)
+    expect(v.sentence).toMatch(/^No significant difference in step time between (GRU|LSTM) and (GRU|LSTM) at equal hidden size \(factor 1\.0\d×, 95% CI \d\.\d\d–1\.\d\d; p = 0\.\d+, 18 matched pairs in 3 configurations\)\.$/)
   })
 
-  it('says when there are too few runs for the test to find any difference', () => {
-    const runs = [1, 2].flatMap((seed) => [run({ cell: 'gru', seed }, { ms: 1, metric: 0.1 }), run({ cell: 'lstm', seed }, { ms: 3, metric: 0.1 })])
-    const [pair] = answer(questionsFor(runs)[0], runs, 'hidden', ['cell']).pairs
-    expect(pair.significant).toBe(false) // 2 against 2: the smallest possible p is 2/6
-    expect(pair.verdict).toContain('with 2 runs a cell this test cannot reach p < 0.05 at all: add repeats')
-    // with 6 against 6 it can, and the note goes
-    const more = [1, 2, 3, 4, 5, 6].flatMap((seed) => [run({ cell: 'gru', seed }, { ms: 1 + seed / 100, metric: 0.1 }), run({ cell: 'lstm', seed }, { ms: 3 + seed / 100, metric: 0.1 })])
-    expect(answer(questionsFor(more)[0], more, 'hidden', ['cell']).pairs[0].verdict).not.toContain('add repeats')
+  it('gives the same verdicts whichever order the sweep lists the cells in, at equal hidden size and by parameters', () => {
+    for (const matching of ['hidden', 'params'] as const) {
+      const a = verdictReport(speedSweep(1.2, 4, ['gru', 'lstm']), noSeries, matching)
+      const b = verdictReport(speedSweep(1.2, 4, ['lstm', 'gru']).reverse(), noSeries, matching)
+      const strip = (r: VerdictReport) => r.questions.map((q) => q.verdicts.map(({ runIds: _ids, ...v }) => v))
+      expect(strip(b), matching).toEqual(strip(a))
+    }
+  })
+
+  it('matches by parameter count symmetrically: LSTM-64 (17,473) is not GRU-64 (13,121), in either order', () => {
+    const runs = (order: Array<'lstm' | 'gru'>) => [1, 2, 3, 4, 5, 6].flatMap((seed) => order.flatMap((cell) => [
+      fakeRun({ cell, hiddenSize: 64, seed }, { ms: cell === 'lstm' ? 2 : 1, params: cell === 'lstm' ? 17_473 : 13_121 }),
+      ...(cell === 'gru' ? [fakeRun({ cell, hiddenSize: 74, seed }, { ms: 1.3, params: 17_243 })] : []),
+    ]))
+    for (const order of [['lstm', 'gru'], ['gru', 'lstm']] as Array<Array<'lstm' | 'gru'>>) {
+      const r = runs(order)
+      const pairs = matchPairs(r, 'lstm', 'gru', 'params')
+      expect(pairs.map((p) => [p.a.config.hiddenSize, p.b.config.hiddenSize]), order.join()).toEqual(Array(6).fill([64, 74]))
+      expect(matchPairs(r, 'gru', 'lstm', 'params').map((p) => [p.a.config.hiddenSize, p.b.config.hiddenSize])).toEqual(Array(6).fill([74, 64]))
+      const [v] = question(verdictReport(r, noSeries, 'params'), 'step-time').verdicts
+      expect(v.factor).toBeCloseTo(2 / 1.3, 6)
+      expect(v.sentence).toContain('at about equal parameter count (within 1.25×)')
+    }
+    // without the in-between size, nothing matches: 17,473 / 13,121 = 1.33 > 1.25
+    const apart = [1, 2, 3].flatMap((seed) => [fakeRun({ cell: 'lstm', hiddenSize: 64, seed }, { params: 17_473 }), fakeRun({ cell: 'gru', hiddenSize: 64, seed }, { params: 13_121 })])
+    expect(matchPairs(apart, 'lstm', 'gru', 'params')).toEqual([])
+    expect(question(verdictReport(apart, noSeries, 'params'), 'step-time').note).toMatch(/No two runs of different cells match/)
+  })
+
+  it('never pairs runs of different backends, seeds or machines', () => {
+    const machine = (host: string) => ({ host, cpu: 'CPU', cores: 2, loadAvgStart: 0, loadAvgEnd: 0, workers: 1 })
+    const runs = [
+      fakeRun({ cell: 'lstm', seed: 1, backend: 'cpu-js' }, {}, machine('a')), fakeRun({ cell: 'gru', seed: 1, backend: 'cpu-native' }, {}, machine('a')),
+      fakeRun({ cell: 'lstm', seed: 2 }, {}, machine('a')), fakeRun({ cell: 'gru', seed: 3 }, {}, machine('a')),
+      fakeRun({ cell: 'lstm', seed: 4 }, {}, machine('a')), fakeRun({ cell: 'gru', seed: 4 }, {}, machine('b')),
+    ]
+    expect(matchPairs(runs, 'lstm', 'gru', 'hidden')).toEqual([])
+    runs.push(fakeRun({ cell: 'gru', seed: 4 }, {}, machine('a')))
+    expect(matchPairs(runs, 'lstm', 'gru', 'hidden').map((p) => p.b.id)).toEqual([runs[6].id])
+  })
+
+  it('states memory and parameter counts as exact ratios, per backend for memory, with no p-value and its reason', () => {
+    const runs = ['cpu-js', 'cpu-native'].flatMap((backend) => [1, 2, 3].flatMap((seed) => [
+      // 6 and 5 floats per timestep, row and unit: B = 32, T = 50, H = 32
+      fakeRun({ cell: 'lstm', seed, backend: backend as RunConfig['backend'] }, { bytes: 6e5, activationBytes: 4 * 32 * 50 * 32 * 6 }),
+      fakeRun({ cell: 'gru', seed, backend: backend as RunConfig['backend'] }, { bytes: 5e5, activationBytes: 4 * 32 * 50 * 32 * 5 }),
+    ]))
+    const memory = question(verdictReport(runs, noSeries, 'hidden'), 'memory')
+    expect(memory.kind).toBe('exact')
+    expect(memory.verdicts.map((v) => v.stratum?.value)).toEqual(['cpu-js', 'cpu-native'])
+    for (const v of memory.verdicts) {
+      expect(v.outcome).toBe('exact')
+      expect(v.p).toBeNull()
+      expect(v.pAdjusted).toBeNull()
+      expect(v.factor).toBeCloseTo(1.2, 10)
+      expect(v.sentence).not.toMatch(/p [=<]|CI/)
+      expect(v.sentence).toMatch(/^On cpu-(js|native): GRU needs 1\.20× less memory than LSTM at equal hidden size, exactly \(.*\): BPTT keeps 5 against 6 floats per timestep, batch row and hidden unit \(at H=32\)\.$/)
+    }
+    const params = question(verdictReport(runs, noSeries, 'hidden'), 'parameters').verdicts
+    expect(params).toHaveLength(1) // parameter counts do not depend on the backend
+    expect(params[0].p).toBeNull()
+  })
+})
+
+describe('verdicts on a task metric', () => {
+  /** The val_metric series of a run evaluated every `every` steps, its metric falling from `from` to `to`. */
+  function seriesOf(steps: number, every: number, from: number, to: number, msPerStep: number): SeriesColumns {
+    const step: number[] = [], wallMs: number[] = [], value: number[] = []
+    for (let s = 0; s <= steps; s += every) { step.push(s); wallMs.push(s * msPerStep); value.push(to + (from - to) * Math.exp(-s / 40)) }
+    return { step, wallMs, value }
+  }
+
+  it('compares at equal steps when a time budget gave a pair unequal training, and says so', () => {
+    // A time budget: on cpu-js LSTM got 80 steps and GRU 120; on cpu-native both got 400. GRU's
+    // final metric looks better on cpu-js only because it trained longer: at step 80 the two are equal.
+    const series = new Map<number, SeriesColumns>()
+    const runs: FinishedRun[] = []
+    for (const backend of ['cpu-js', 'cpu-native'] as const) {
+      for (let seed = 1; seed <= 4; seed++) {
+        for (const cell of ['lstm', 'gru'] as const) {
+          const steps = backend === 'cpu-native' ? 400 : cell === 'lstm' ? 80 : 120
+          const s = seriesOf(steps, 20, 0.165, 0.01 * (1 + seed / 50), 1)
+          const f: FakeFigures = { steps, metric: s.value.at(-1)!, wallSeconds: 8 }
+          const r = fakeRun({ cell, backend, seed, seconds: 8, steps: 0 }, f)
+          series.set(r.id, s)
+          runs.push(r)
+        }
+      }
+    }
+    const cpuJs = runs.filter((r) => r.config.backend === 'cpu-js')
+    const [atEqual] = question(verdictReport(cpuJs, (id) => series.get(id), 'hidden'), 'metric-adding').verdicts
+    expect(atEqual.basis).toEqual({ kind: 'common-step', steps: [80, 80], seconds: null })
+    expect(atEqual.outcome).toBe('too-few') // 4 pairs, each equal at step 80: no test, and no ranking by training length
+    expect(atEqual.ties).toBe(4)
+    expect(atEqual.sentence).toContain('after 80 steps each (the last evaluation both runs of a pair reached)')
+    // Both backends: the cpu-native pairs trained alike and are compared at their final values
+    const both = question(verdictReport(runs, (id) => series.get(id), 'hidden'), 'metric-adding').verdicts
+    expect(both.map((v) => v.basis?.kind)).toEqual(['mixed'])
+    expect(both[0].sentence).toContain('at equal steps (80–400 steps')
+    // The equal-wall-time question is separate and labelled as such
+    const timed = question(verdictReport(cpuJs, (id) => series.get(id), 'hidden'), 'metric-time-adding')
+    expect(timed.title).toBe('Which cell learns adding best in equal wall time?')
+    expect(timed.verdicts[0].basis?.kind).toBe('equal-time')
+  })
+
+  it('reports two cells at the baseline as not learned, and does not rank them', () => {
+    // RNN 0.166 and LSTM 0.165 against a baseline of 0.165 ± 0.005: neither learned anything
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) => [
+      fakeRun({ cell: 'rnn_tanh', seed, hiddenSize: 16 + seed }, { metric: 0.166 + 0.0001 * seed }),
+      fakeRun({ cell: 'lstm', seed, hiddenSize: 16 + seed }, { metric: 0.165 * (1 - 0.002 * seed) }),
+    ])
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'metric-adding').verdicts
+    expect(v.outcome).toBe('not-learned')
+    expect(v.p).toBeNull()
+    expect(v.baseline!.map((b) => b.learned)).toEqual([false, false])
+    expect(v.sentence).toMatch(/^Neither (LSTM|RNN \(tanh\)) nor (LSTM|RNN \(tanh\)) beat the baseline on adding \(predict the mean target, MSE 0\.165\): .* not ranked\.$/)
+  })
+
+  it('splits by sequence length where a cell learns at one T and not at another', () => {
+    // T=100: LSTM learns (MSE 0.0003), RNN does not; T=200: both sit at the baseline.
+    const runs = [100, 200].flatMap((T) => [16, 32, 64].flatMap((H) => [1, 2, 3].flatMap((seed) => [
+      fakeRun({ cell: 'lstm', seqLen: T, hiddenSize: H, seed }, { metric: T === 100 ? 0.0003 * (1 + seed / 10) : 0.165 }),
+      fakeRun({ cell: 'rnn_tanh', seqLen: T, hiddenSize: H, seed }, { metric: 0.166 }),
+    ])))
+    const verdicts = question(verdictReport(runs, noSeries, 'hidden'), 'metric-adding').verdicts
+    expect(verdicts.map((v) => [v.stratum?.setting, v.stratum?.value, v.outcome])).toEqual([['seqLen', '100', 'better'], ['seqLen', '200', 'not-learned']])
+    expect(verdicts[0].sentence).toMatch(/^At T=100: LSTM reaches a lower adding MSE than RNN \(tanh\) after 100 steps each, by a factor of \d+\.\d\d .* RNN \(tanh\) did not/)
+    expect(verdicts[1].sentence).toMatch(/^At T=200: Neither/)
+  })
+})
+
+describe('verdicts: splits and caveats', () => {
+  it('splits a speed verdict by the setting along which the ratios point opposite ways', () => {
+    // GRU 1.5× faster on cpu-js, 1.5× slower on cpu-native, over 8 configurations each
+    const rng = new Rng(4)
+    const runs = (['cpu-js', 'cpu-native'] as const).flatMap((backend) => [8, 16, 32, 64, 128, 256, 512, 1024].flatMap((H) => [1, 2].flatMap((seed) => [
+      fakeRun({ cell: 'gru', backend, hiddenSize: H, seed }, { ms: H * (backend === 'cpu-js' ? 1 : 1.5) * (1 + 0.02 * rng.normal()) }),
+      fakeRun({ cell: 'lstm', backend, hiddenSize: H, seed }, { ms: H * (backend === 'cpu-js' ? 1.5 : 1) * (1 + 0.02 * rng.normal()) }),
+    ])))
+    const verdicts = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect(verdicts.map((v) => [v.stratum?.value, v.cells[0], v.outcome])).toEqual([['cpu-js', 'gru', 'better'], ['cpu-native', 'lstm', 'better']])
+    expect(verdicts[0].sentence).toMatch(/^On cpu-js: GRU trains 1\.\d\d× faster per step than LSTM/)
+    expect(verdicts[1].sentence).toMatch(/^On cpu-native: LSTM trains 1\.\d\d× faster per step than GRU/)
+  })
+
+  it('caveats step times taken with more runs at once than cores, or under a load above the core count', () => {
+    const busy = { host: 'h', cpu: 'CPU', cores: 2, workers: 3, concurrentRuns: 3, loadAvgStart: 3.4, loadAvgEnd: 2.9 }
+    const runs = [1, 2, 3, 4, 5, 6].flatMap((seed) => [fakeRun({ cell: 'gru', seed }, { ms: 1 }, busy), fakeRun({ cell: 'lstm', seed }, { ms: 2 }, busy)])
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect(v.caveat).toContain('12 of 12 runs were timed with more runs at once than cores or under a load above the core count (up to 3 workers and load 3.4 on 2 cores)')
+    expect(v.sentence).toMatch(/\. Caveat: 12 of 12 runs/)
+    const quiet = [1, 2, 3, 4, 5, 6].flatMap((seed) => [fakeRun({ cell: 'gru', seed }, { ms: 1 }), fakeRun({ cell: 'lstm', seed }, { ms: 2 })])
+    expect(question(verdictReport(quiet, noSeries, 'hidden'), 'step-time').verdicts[0].caveat).toBeNull()
   })
 })

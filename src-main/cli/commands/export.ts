@@ -4,7 +4,7 @@ import { APP_VERSION } from '../../engine/build-info'
 import { InputError } from '../../engine/errors'
 import { NO_CHROMIUM } from '../../reports/chromium'
 import { exportSweepFiles } from '../../reports/export'
-import { MATCHINGS, type Matching } from '../../reports/verdicts'
+import { MATCHINGS, type Matching } from '../../reports/matching'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
 

@@ -3,6 +3,7 @@ import { openStore, positiveInt, sweepIdOrLatest } from '../options'
 import { runSweepSession } from '../sweep-session'
 import { defaultWorkerCount } from '../../workers/pool'
 import { InputError } from '../../engine/errors'
+import { workersFor } from '../../engine/sweep/spec'
 
 export const resumeCommand: Command = {
   name: 'resume',
@@ -15,7 +16,7 @@ Finished runs are kept as they are. Runs that failed are left alone unless --ret
 
 Options:
   --db FILE        the database (default: $RNNBENCH_DB, else the app-data folder's)
-  --workers N      worker threads (default ${defaultWorkerCount()} here)
+  --workers N      runs at once (default: the spec's \`workers\`, else ${defaultWorkerCount()} here)
   --retry-failed   run failed runs again too
   -h, --help       this text`,
 
@@ -24,11 +25,12 @@ Options:
       db: { type: 'string' }, workers: { type: 'string' }, 'retry-failed': { type: 'boolean' },
     })
     if (positionals.length > 1) throw new InputError('SWEEP_ID', 'give at most one sweep id; see `rnnbench resume --help`')
-    const workers = positiveInt(values.workers, '--workers', defaultWorkerCount())
+    const requested = values.workers === undefined ? undefined : positiveInt(values.workers, '--workers', 1)
     const store = openStore(values.db)
     try {
       const sweepId = sweepIdOrLatest(store, positionals[0], 'SWEEP_ID')
       const sweep = store.getSweep(sweepId)!
+      const workers = workersFor(sweep.spec as { workers?: number }, requested, defaultWorkerCount())
       io.err(`resuming sweep #${sweepId} "${sweep.name}": ${sweep.counts.done + sweep.counts.diverged} of ${sweep.total} runs finished\n`)
       return (await runSweepSession(store, sweepId, io, { workers, retryFailed: values['retry-failed'], dbFlag: values.db ?? '' })).code
     } finally {

@@ -3,7 +3,7 @@ import { expandSweep } from '../../engine/sweep/expand'
 import { parseShard, shardPositions } from '../../engine/sweep/shard'
 import { InputError } from '../../engine/errors'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
-import { parseSweepSpec, type SweepSpec } from '../../engine/sweep/spec'
+import { parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
 import { formatBytes, formatDuration } from '../../reports/format'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command } from '../command'
@@ -29,7 +29,8 @@ Options:
   --shard I/N     run only the I-th of N disjoint parts of the sweep (one machine's share; merge
                   the parts with \`rnnbench import\`)
   --db FILE       the database (default: $RNNBENCH_DB, else rnnbench.sqlite in the app-data folder)
-  --workers N     worker threads (default ${defaultWorkerCount()} here)
+  --workers N     runs at once, in worker threads (default: the spec's \`workers\`, else
+                  ${defaultWorkerCount()} here)
   --json          print the sweep's id and run counts as JSON at the end
   -h, --help      this text`,
 
@@ -40,8 +41,9 @@ Options:
     if ((positionals.length === 1) === (values.preset !== undefined) || positionals.length > 1) {
       throw new InputError('SPEC', 'give either one spec file or --preset NAME; see `rnnbench sweep --help`')
     }
-    const workers = positiveInt(values.workers, '--workers', defaultWorkerCount())
+    const requested = values.workers === undefined ? undefined : positiveInt(values.workers, '--workers', 1)
     const spec = values.preset !== undefined ? await presetFor(values.preset) : await specFromFile(positionals[0])
+    const workers = workersFor(spec, requested, defaultWorkerCount())
     const name = values.name ?? spec.name ?? (values.preset ? values.preset : positionals[0])
     const shard = values.shard !== undefined ? parseShard(values.shard) : null
 

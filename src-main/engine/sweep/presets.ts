@@ -10,7 +10,7 @@ export type PresetName = (typeof PRESET_NAMES)[number]
 
 export const PRESET_DESCRIPTIONS: Record<PresetName, string> = {
   quick: 'all three cells on every backend here at two sizes, adding problem and airline; about a minute on 2 cores with the CPU backends',
-  scaling: 'step time and memory as hidden size and sequence length grow (adding problem, short runs)',
+  scaling: 'step time and memory as hidden size and sequence length grow (adding problem, short runs, one run at a time)',
   'long-dependency': 'adding problem and copy memory over growing T: where the plain RNN stops learning',
   airline: 'airline passenger forecasting: three cells, three sizes, one and two layers, five seeds each',
 }
@@ -34,6 +34,8 @@ export function presetSpec(name: PresetName, backends: BackendName[]): SweepSpec
       evalEvery: 10,
       gradFlowEvery: 0,
       warmupSteps: 3,
+      // Timing is the point of this preset: each run alone, so no run's step times include another's.
+      workers: 1,
     },
     'long-dependency': {
       name: 'long-dependency',

@@ -57,7 +57,7 @@ const axesSchema = z.strictObject(
   },
 )
 
-const TOP_LEVEL_FIELDS = ['name', 'strategy', 'samples', 'repeats', 'seed', 'settings', 'axes', 'budget', 'evalEvery', 'warmupSteps', 'gradFlowEvery', 'target', 'threads']
+const TOP_LEVEL_FIELDS = ['name', 'strategy', 'samples', 'repeats', 'seed', 'settings', 'axes', 'budget', 'evalEvery', 'warmupSteps', 'gradFlowEvery', 'target', 'threads', 'workers']
 
 export const sweepSpecSchema = z.strictObject({
   name: z.string().max(200).optional(),
@@ -80,6 +80,11 @@ export const sweepSpecSchema = z.strictObject({
   /** Validation metric to reach (time-to-target). */
   target: z.number().nullable().default(null),
   threads: int(1, 256).default(1),
+  /**
+   * Runs at once (worker threads); default: one per core. 1 times every step alone on the machine,
+   * as the scaling preset does: step times taken beside other runs include their contention.
+   */
+  workers: int(1, 256).optional(),
 }).superRefine((spec, ctx) => {
   if (spec.strategy === 'random' && spec.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'the random strategy needs samples (how many configurations to draw)' })
   if (spec.strategy === 'grid') {
@@ -93,6 +98,11 @@ export const sweepSpecSchema = z.strictObject({
 })
 
 export type SweepSpec = z.infer<typeof sweepSpecSchema>
+
+/** Worker threads for a sweep: the user's --workers, else the spec's own `workers`, else the default. */
+export function workersFor(spec: { workers?: number }, requested: number | undefined, fallback: number): number {
+  return requested ?? spec.workers ?? fallback
+}
 
 /** Validate a parsed spec; InputError naming the first bad field and the valid values. */
 export function parseSweepSpec(value: unknown, field = 'spec'): SweepSpec {

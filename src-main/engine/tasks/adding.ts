@@ -4,7 +4,7 @@
 
 import { Rng } from '../rng'
 import type { Batch } from '../backend'
-import { batchBuffers, lossSum, type Task } from './task'
+import { batchBuffers, lossSum, meanWithError, type Task } from './task'
 
 const VALIDATION_SIZE = 512
 
@@ -36,14 +36,14 @@ export function addingTask(seqLen: number, seed: number): Task {
   const reference = fill(batchBuffers(T, 4096, 2, 4096, false), new Rng(seed ^ 0xba5e))
   const mean = Array.from(reference.targets).reduce((a, b) => a + b, 0) / reference.B
   const valTargets = Array.from(validation[0].targets)
-  const baselineMse = valTargets.reduce((s, y) => s + (y - mean) ** 2, 0) / valTargets.length
+  const baselineMse = meanWithError(valTargets.map((y) => (y - mean) ** 2))
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
   return {
     name: 'adding', inputSize: 2, head, seqLen: T,
     metric: { name: 'mse', lowerIsBetter: true, description: 'mean squared error of the predicted sum' },
-    baseline: { metric: baselineMse, description: `predict the mean target (${mean.toFixed(3)})` },
+    baseline: { metric: baselineMse.mean, standardError: baselineMse.standardError, items: baselineMse.items, description: `predict the mean target (${mean.toFixed(3)})` },
     citation: 'Adding problem: Hochreiter & Schmidhuber (1997); Le, Jaitly & Hinton (2015); Bai, Kolter & Koltun (2018).',
     validation, trainSample,
     trainBatch(B, rng) {

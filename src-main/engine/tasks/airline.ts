@@ -5,7 +5,7 @@
 // (thousands); the baseline is the seasonal naive forecast, the value 12 months earlier.
 
 import type { Batch } from '../backend'
-import { batchBuffers, type Task } from './task'
+import { batchBuffers, meanWithError, type Task } from './task'
 
 export const AIRLINE_PASSENGERS: readonly number[] = [
   112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, // 1949
@@ -49,14 +49,16 @@ export function airlineTask(window: number): Task {
   const trainMonths = Array.from({ length: TRAIN_MONTHS - window }, (_, i) => window + i)
   const validation = [windows(testMonths, batchBuffers(window, testMonths.length, 1, testMonths.length, false))]
   const trainSample = [windows(trainMonths, batchBuffers(window, trainMonths.length, 1, trainMonths.length, false))]
-  const seasonal = Math.sqrt(testMonths.reduce((s, m) => s + (data[m] - data[m - 12]) ** 2, 0) / testMonths.length)
+  // RMSE = √(mean squared error); its standard error by the delta method, SE(MSE) / (2·RMSE).
+  const squared = meanWithError(testMonths.map((m) => (data[m] - data[m - 12]) ** 2))
+  const seasonal = Math.sqrt(squared.mean)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
   return {
     name: 'airline', inputSize: 1, head, seqLen: window,
     metric: { name: 'rmse', lowerIsBetter: true, description: 'RMSE of the forecast on the 24 test months, in thousands of passengers' },
-    baseline: { metric: seasonal, description: 'seasonal naive: the value 12 months earlier' },
+    baseline: { metric: seasonal, standardError: squared.standardError / (2 * seasonal), items: squared.items, description: 'seasonal naive: the value 12 months earlier' },
     citation: AIRLINE_CITATION,
     validation, trainSample,
     trainBatch(B, rng) {

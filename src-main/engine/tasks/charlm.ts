@@ -5,7 +5,7 @@
 
 import type { Batch } from '../backend'
 import { Rng } from '../rng'
-import { batchBuffers, lossSum, type Task } from './task'
+import { batchBuffers, lossSum, meanWithError, type Task } from './task'
 import builtInCorpus from './corpus.txt?raw'
 
 const VALIDATION_WINDOWS = 64
@@ -45,8 +45,7 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
   for (let i = 0; i < split; i++) counts[ids[i]]++
   const total = counts.reduce((a, b) => a + b, 0)
   const vt = validation[0].targets
-  let bits = 0
-  for (let k = 0; k < vt.length; k++) bits -= Math.log2(counts[vt[k]] / total)
+  const bits = meanWithError(Array.from(vt, (c) => -Math.log2(counts[c] / total)))
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   let starts = new Int32Array(0)
@@ -54,7 +53,7 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
   return {
     name: 'charlm', inputSize: V, head, seqLen: T,
     metric: { name: 'bpc', lowerIsBetter: true, description: 'bits per character on the validation text' },
-    baseline: { metric: bits / vt.length, description: 'unigram character frequencies' },
+    baseline: { metric: bits.mean, standardError: bits.standardError, items: bits.items, description: 'unigram character frequencies' },
     citation: `Character-level language modelling on ${source} (${ids.length} characters, ${V} symbols; last 10% for validation).`,
     validation, trainSample,
     trainBatch(B, rng) {

@@ -47,7 +47,7 @@ export function copyTask(delay: number, seed: number): Task {
   return {
     name: 'copy', inputSize: CLASSES, head, seqLen: L,
     metric: { name: 'ce', lowerIsBetter: true, description: 'cross-entropy per step, in nats' },
-    baseline: { metric: baseline, description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` },
+    baseline: { metric: baseline.mean, standardError: baseline.standardError, items: baseline.items, description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` },
     citation: 'Copy memory: Arjovsky, Shah & Bengio (2016); Bai, Kolter & Koltun (2018).',
     validation, trainSample,
     trainBatch(B, rng) {

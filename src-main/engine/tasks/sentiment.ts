@@ -63,7 +63,7 @@ export function sentimentTask(seqLen: number, seed: number): Task {
   return {
     name: 'sentiment', inputSize: V, head, seqLen: T,
     metric: { name: 'accuracy', lowerIsBetter: false, description: 'fraction of validation reviews classified correctly' },
-    baseline: { metric: majorityAccuracy, description: `majority class (${majority ? 'positive' : 'negative'})` },
+    baseline: { metric: majorityAccuracy, standardError: Math.sqrt((majorityAccuracy * (1 - majorityAccuracy)) / vt.length), items: vt.length, description: `majority class (${majority ? 'positive' : 'negative'})` },
     citation: 'Generated reviews with negation ("not good" is negative), written for rnnbench.',
     validation, trainSample,
     trainBatch(B, rng) {

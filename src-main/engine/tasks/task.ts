@@ -22,6 +22,25 @@ export interface Baseline {
   metric: number
   /** How it was obtained: "predict the training mean", "seasonal naive (12 months earlier)". */
   description: string
+  /**
+   * The baseline metric's standard error over the validation items it averages (a finite
+   * validation set makes it an estimate too): what "beat the baseline" must clear. Absent in runs
+   * recorded before it was kept.
+   */
+  standardError?: number
+  /** Validation items the metric averages over (sequences, or predicted positions). */
+  items?: number
+}
+
+/** Mean of per-item losses and its standard error, sd / √n. */
+export function meanWithError(losses: ArrayLike<number>): { mean: number; standardError: number; items: number } {
+  const n = losses.length
+  let sum = 0
+  for (let i = 0; i < n; i++) sum += losses[i]
+  const mean = sum / n
+  let ss = 0
+  for (let i = 0; i < n; i++) ss += (losses[i] - mean) ** 2
+  return { mean, standardError: n > 1 ? Math.sqrt(ss / (n - 1) / n) : NaN, items: n }
 }
 
 export interface TaskOptions {
@@ -71,17 +90,22 @@ export function batchBuffers(T: number, B: number, inputSize: number, targetCoun
   return { T, B, x: new Float32Array(T * B * inputSize), targets: classes ? new Int32Array(targetCount) : new Float32Array(targetCount) }
 }
 
-/** Mean cross-entropy, in nats, of predicting each position's empirical class distribution (input-independent). */
-export function marginalEntropy(counts: number[][], evalCounts: number[][]): number {
-  let total = 0, n = 0
+/**
+ * Mean cross-entropy, in nats, of predicting each position's empirical class distribution
+ * (input-independent), with its standard error over the predicted positions.
+ */
+export function marginalEntropy(counts: number[][], evalCounts: number[][]): { mean: number; standardError: number; items: number } {
+  let total = 0, squares = 0, n = 0
   counts.forEach((train, pos) => {
     const sum = train.reduce((a, b) => a + b, 0)
     evalCounts[pos].forEach((c, k) => {
       if (c === 0) return
-      const p = (train[k] + 1e-3) / (sum + 1e-3 * train.length)
-      total -= c * Math.log(p)
+      const loss = -Math.log((train[k] + 1e-3) / (sum + 1e-3 * train.length))
+      total += c * loss
+      squares += c * loss * loss
       n += c
     })
   })
-  return total / n
+  const mean = total / n
+  return { mean, standardError: Math.sqrt(Math.max(0, squares / n - mean * mean) / (n - 1)), items: n }
 }

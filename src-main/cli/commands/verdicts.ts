@@ -1,0 +1,51 @@
+import { InputError } from '../../engine/errors'
+import { MATCHINGS, type Matching } from '../../reports/matching'
+import { sweepVerdicts } from '../../reports/sweep-verdicts'
+import { parseCommandArgs, type Command } from '../command'
+import { openStore, sweepIdOrLatest } from '../options'
+
+export const verdictsCommand: Command = {
+  name: 'verdicts',
+  summary: 'the answers a sweep gives: which cell is faster, lighter, more accurate, and how sure that is',
+  help: `Usage: rnnbench verdicts [--sweep ID] [--matching hidden|params] [--json] [--db FILE]
+
+For each question (step time, memory, parameter count, and each task's validation metric at
+equal steps and at equal wall time) and each pair of cells, one sentence: which is better and by
+what factor (95% CI, Wilcoxon signed-rank p after Holm, number of matched pairs), or "no
+significant difference", "too few matched pairs to tell", "neither beat the baseline"; exact
+quantities (memory, parameters) as exact ratios. The same sentences as the app's verdict panel
+and the reports; docs/REPORTS.md explains how they are reached.
+
+Options:
+  --sweep ID         which sweep (default: the latest)
+  --matching MODE    compare cells at equal hidden size (hidden, the default) or at about equal
+                     parameter count (params)
+  --json             every verdict with its figures (factor, interval, p, pairs, run ids)
+  --db FILE          the database (default: $RNNBENCH_DB, else the app-data folder's)
+  -h, --help         this text`,
+
+  async run(argv, io) {
+    const { values } = parseCommandArgs('verdicts', argv, { sweep: { type: 'string' }, matching: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } })
+    const matching = (values.matching ?? 'hidden') as Matching
+    if (!MATCHINGS.includes(matching)) throw new InputError('--matching', `must be one of ${MATCHINGS.join(', ')}; got ${JSON.stringify(values.matching)}`)
+    const store = openStore(values.db)
+    try {
+      const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
+      const sweep = store.getSweep(sweepId)!
+      const report = sweepVerdicts(store, sweepId, matching)
+      if (values.json) {
+        io.out(JSON.stringify({ sweep_id: sweepId, name: sweep.name, ...report }, null, 2) + '\n')
+        return 0
+      }
+      io.out(`Sweep #${sweepId} "${sweep.name}": ${report.finishedRuns} finished runs${report.unfinishedRuns ? `, ${report.unfinishedRuns} not finished (left out)` : ''}.\n`)
+      for (const q of report.questions) {
+        io.out(`\n${q.title}\n`)
+        if (!q.verdicts.length) io.out(`  ${q.note ?? 'Nothing to compare.'}\n`)
+        for (const v of q.verdicts) io.out(`  - ${v.sentence}\n`)
+      }
+      return 0
+    } finally {
+      store.close()
+    }
+  },
+}

@@ -1,0 +1,124 @@
+// The matched design behind every verdict: a pair is two finished runs that differ only in the
+// cell. Same task and task settings, backend, machine, sequence length, batch, optimizer and every
+// other setting, and the same seed (so the same training batches and validation set); the hidden
+// size equal, or with parameter matching the closest sizes within a parameter ratio of 1.25. Each
+// run is used at most once per pair of cells, and nothing depends on the order the cells are
+// listed in. docs/REPORTS.md explains why.
+
+import { machineId } from '../engine/environment'
+import type { RunConfig } from '../engine/run-config'
+import type { RunFigures } from '../engine/training'
+import type { CellKind } from '../engine/types'
+
+/** Compare cells at the same hidden size, or at about the same parameter count. */
+export type Matching = 'hidden' | 'params'
+export const MATCHINGS: readonly Matching[] = ['hidden', 'params']
+
+/** Parameter matching pairs hidden sizes whose parameter counts differ by at most this ratio (max / min). */
+export const PARAMS_RATIO_LIMIT = 1.25
+
+/** What a verdict needs of a run: the database's rows and the UI's run views both have it. */
+export interface VerdictRun {
+  id: number
+  idx: number
+  status: string
+  config: RunConfig
+  figures: RunFigures | null
+  environment: Record<string, unknown> | null
+}
+
+export type FinishedRun = VerdictRun & { figures: RunFigures }
+
+export const isFinishedRun = (r: VerdictRun): r is FinishedRun => r.status === 'done' && r.figures !== null
+
+/** Settings a pair's configuration is described by, and that a verdict may be split by. */
+export const PAIR_SETTINGS = ['task', 'backend', 'machine', 'seqLen', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'clipNorm', 'forgetBias1', 'textFile', 'threads'] as const
+export type PairSetting = (typeof PAIR_SETTINGS)[number]
+
+export interface MatchedPair {
+  a: FinishedRun
+  b: FinishedRun
+  /** The configuration the pair belongs to (everything but the seed): pairs of one configuration are its repeats. */
+  configuration: string
+  /** Each setting's value, as text: what strata are cut by. */
+  settings: Record<PairSetting, string>
+}
+
+/** The setting values that describe a pair; the hidden size as "64" or, matched by parameters, "64~56". */
+function pairSettings(a: FinishedRun, b: FinishedRun): Record<PairSetting, string> {
+  const out = {} as Record<PairSetting, string>
+  for (const k of PAIR_SETTINGS) {
+    if (k === 'machine') out[k] = machineId(a.environment)
+    else if (k === 'seqLen') out[k] = String(a.figures.task.seqLen)
+    else if (k === 'hiddenSize') out[k] = a.config.hiddenSize === b.config.hiddenSize ? String(a.config.hiddenSize) : `${a.config.hiddenSize}~${b.config.hiddenSize}`
+    else out[k] = String(a.config[k] ?? '')
+  }
+  return out
+}
+
+/** Everything about a run that its partner must share, but the cell, the seed and (by parameters) the hidden size. */
+function sharedKey(r: FinishedRun, matching: Matching): string {
+  const { cell: _cell, seed: _seed, hiddenSize, ...rest } = r.config
+  const sorted = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)))
+  return JSON.stringify([sorted, machineId(r.environment), matching === 'hidden' ? hiddenSize : null])
+}
+
+/**
+ * The matched pairs of cells `a` and `b` among `runs` (finished runs only). Pairs come back with
+ * `a`'s run first; the set of pairs is the same whichever cell is named first.
+ */
+export function matchPairs(runs: FinishedRun[], a: CellKind, b: CellKind, matching: Matching): MatchedPair[] {
+  const byKey = (cell: CellKind) => groupBy(runs.filter((r) => r.config.cell === cell), (r) => sharedKey(r, matching))
+  const aByKey = byKey(a), bByKey = byKey(b)
+  const pairs: MatchedPair[] = []
+  for (const [key, aRuns] of aByKey) {
+    const bRuns = bByKey.get(key)
+    if (!bRuns) continue
+    for (const [ha, hb] of matchSizes(aRuns, bRuns, matching)) {
+      const configuration = `${key}|${ha}|${hb}`
+      const aBySeed = groupBy(aRuns.filter((r) => r.config.hiddenSize === ha), (r) => String(r.config.seed))
+      const bBySeed = groupBy(bRuns.filter((r) => r.config.hiddenSize === hb), (r) => String(r.config.seed))
+      for (const [seed, as] of aBySeed) {
+        const bs = bBySeed.get(seed)
+        if (!bs) continue
+        // Duplicates of one configuration and seed (an import, a random draw twice): in order, each once.
+        const byIdx = (x: FinishedRun, y: FinishedRun) => x.idx - y.idx || x.id - y.id
+        as.sort(byIdx); bs.sort(byIdx)
+        for (let i = 0; i < Math.min(as.length, bs.length); i++) pairs.push({ a: as[i], b: bs[i], configuration, settings: pairSettings(as[i], bs[i]) })
+      }
+    }
+  }
+  return pairs
+}
+
+/**
+ * Which hidden size of one cell goes with which of the other. At equal hidden size, the same.
+ * By parameters: every pair of sizes within the ratio limit, closest first (ties broken by the
+ * smaller, then the larger count, both symmetric in the cells), each size used once.
+ */
+function matchSizes(aRuns: FinishedRun[], bRuns: FinishedRun[], matching: Matching): Array<[number, number]> {
+  const sizes = (rs: FinishedRun[]) => new Map(rs.map((r) => [r.config.hiddenSize, r.figures.parameterCount]))
+  const aSizes = sizes(aRuns), bSizes = sizes(bRuns)
+  if (matching === 'hidden') return [...aSizes.keys()].filter((h) => bSizes.has(h)).map((h) => [h, h])
+  const candidates: Array<{ ha: number; hb: number; distance: number; lo: number; hi: number }> = []
+  for (const [ha, pa] of aSizes) {
+    for (const [hb, pb] of bSizes) {
+      const lo = Math.min(pa, pb), hi = Math.max(pa, pb)
+      if (lo > 0 && hi / lo <= PARAMS_RATIO_LIMIT) candidates.push({ ha, hb, distance: Math.log(hi / lo), lo, hi })
+    }
+  }
+  candidates.sort((x, y) => x.distance - y.distance || x.lo - y.lo || x.hi - y.hi)
+  const usedA = new Set<number>(), usedB = new Set<number>(), out: Array<[number, number]> = []
+  for (const c of candidates) {
+    if (usedA.has(c.ha) || usedB.has(c.hb)) continue
+    usedA.add(c.ha); usedB.add(c.hb)
+    out.push([c.ha, c.hb])
+  }
+  return out
+}
+
+export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>()
+  for (const it of items) { const k = key(it); const l = m.get(k); if (l) l.push(it); else m.set(k, [it]) }
+  return m
+}
