@@ -11,6 +11,7 @@ import type { SeriesName } from '../engine/training'
 import type { AppEvent, InvokeApi, InvokeChannel, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { NO_CHROMIUM } from '../reports/chromium'
 import { exportSweepFiles } from '../reports/export'
+import { sweepVerdicts } from '../reports/sweep-verdicts'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
 import { planSweep, presetBackends, type ReadText } from './planning'
@@ -137,6 +138,11 @@ export class AppService {
     gradFlow: (runId) => {
       if (!this.store.getRun(runId)) throw new InputError('runId', `no run ${runId} in ${this.store.path}`)
       return this.store.gradFlow(runId)
+    },
+
+    verdicts: (id, matching) => {
+      this.sweepOrThrow(id)
+      return sweepVerdicts(this.store, id, matching)
     },
 
     exportSweep: async (id, format, matching) => {

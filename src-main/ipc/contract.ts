@@ -10,6 +10,7 @@ import type { RunConfig } from '../engine/run-config'
 import type { SweepEstimate } from '../engine/sweep/estimate'
 import type { SweepSpec } from '../engine/sweep/spec'
 import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/training'
+import type { VerdictReport } from '../reports/verdicts'
 import type { RunStatus } from '../store/store'
 
 export interface DoctorReport { environment: EnvironmentInfo; backends: BackendProbe[]; workers: number; database: string }
@@ -71,6 +72,8 @@ export interface InvokeApi {
   /** Every run's series, each thinned to at most maxPoints points (the last one always kept). */
   sweepSeries(id: number, series: SeriesName[], maxPoints: number): SeriesByRun
   gradFlow(runId: number): GradFlowSnapshot[]
+  /** The sweep's verdicts, per question: the sentences the reports and `rnnbench verdicts` print, with their figures. */
+  verdicts(id: number, matching: 'hidden' | 'params'): VerdictReport
   /** A report compares cells at equal hidden size, or at about equal parameter count. */
   exportSweep(id: number, format: ExportFormat, matching: 'hidden' | 'params'): ExportedFile
   /** A spec file's text, validated: what "import" puts into the builder. */
@@ -81,7 +84,7 @@ export type InvokeChannel = keyof InvokeApi
 
 export const INVOKE_CHANNELS = [
   'doctor', 'presets', 'listSweeps', 'getSweep', 'planSweep', 'startSweep', 'resumeSweep', 'cancelSweep',
-  'renameSweep', 'deleteSweep', 'rerunSweep', 'sweepSeries', 'gradFlow', 'exportSweep', 'parseSpec',
+  'renameSweep', 'deleteSweep', 'rerunSweep', 'sweepSeries', 'gradFlow', 'verdicts', 'exportSweep', 'parseSpec',
 ] as const satisfies readonly InvokeChannel[]
 
 /** Events from the main process, pushed to every window or browser tab. */

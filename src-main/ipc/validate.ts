@@ -26,6 +26,7 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   rerunSweep: z.tuple([id]),
   sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES as unknown as [string, ...string[]])).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]) as unknown as z.ZodType<Parameters<InvokeApi['sweepSeries']>>,
   gradFlow: z.tuple([id]),
+  verdicts: z.tuple([id, z.enum(['hidden', 'params'])]),
   exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]), z.enum(['hidden', 'params'])]),
   parseSpec: z.tuple([z.string().max(10_000_000)]),
 }
@@ -33,7 +34,7 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
 const ARG_NAMES: { [C in InvokeChannel]: string[] } = {
   doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
   resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
-  sweepSeries: ['id', 'series', 'maxPoints'], gradFlow: ['runId'], exportSweep: ['id', 'format', 'matching'], parseSpec: ['text'],
+  sweepSeries: ['id', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], parseSpec: ['text'],
 }
 
 export function isInvokeChannel(channel: unknown): channel is InvokeChannel {

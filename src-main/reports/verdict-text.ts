@@ -8,7 +8,7 @@ import { formatBytes, formatValue } from './format'
 import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
 import { smallestSignedRankP } from './stats'
-import type { BaselineCheck, Verdict } from './verdicts'
+import { ALPHA, type BaselineCheck, type Verdict } from './verdicts'
 
 const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)' }
 export const cellName = (c: CellKind) => CELL_NAMES[c]
@@ -40,7 +40,14 @@ export function formatP(p: number): string {
   return p < 0.001 ? '< 0.001' : p.toFixed(p < 0.1 ? 3 : 2)
 }
 
-const times = (f: number) => `${f.toFixed(2)}×`
+/** A factor as read: 1.43, 12.4, 1,182. */
+export function formatFactor(f: number): string {
+  if (!Number.isFinite(f)) return 'n/a'
+  return f < 10 ? f.toFixed(2) : f < 100 ? f.toFixed(1) : Math.round(f).toLocaleString('en-US')
+}
+const times = (f: number) => `${formatFactor(f)}×`
+/** "1.32–1.48", or one value where both ends read the same. */
+const span = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`)
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
@@ -50,8 +57,10 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
   const prefix = v.stratum ? `${capitalize(levelText(v.stratum.setting, v.stratum.value))}: ` : ''
   const short = q.measure.split(' (')[0]
   const count = `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}`
-  const ci = v.ci95 ? `95% CI ${v.ci95[0].toFixed(2)}–${v.ci95[1].toFixed(2)}` : ''
-  const stats = `${ci}; ${pEquals(v.pAdjusted ?? v.p ?? NaN)}, ${count}`
+  const ci = v.ci95 ? `95% CI ${formatFactor(v.ci95[0])}–${formatFactor(v.ci95[1])}` : ''
+  // A p that would pass alone but not after Holm's correction: say so, so that "no significant difference" is not read as "equal".
+  const beforeHolm = v.p !== null && v.pAdjusted !== null && v.p < ALPHA && v.pAdjusted >= ALPHA ? ` (${pEquals(v.p)} before Holm's correction for ${v.family} comparisons)` : ''
+  const stats = `${ci}; ${pEquals(v.pAdjusted ?? v.p ?? NaN)}${beforeHolm}, ${count}`
   const training = basisText(v)
   const caveat = v.caveat ? ` Caveat: ${v.caveat}.` : ''
   const breakdown = v.breakdown ? `; by ${v.breakdown.setting}, ${v.breakdown.levels.map((l) => `${times(l.factor)} ${levelText(v.breakdown!.setting, l.value)}`).join(', ')}` : ''
@@ -60,18 +69,18 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
     case 'exact': return prefix + exactSentence(q, v, better, worse, where)
     case 'not-learned': {
       const [a, b] = v.baseline!
-      return `${prefix}Neither ${better} nor ${worse} beat the baseline on ${q.task} (${baselineText(a, q)}): they reached ${formatValue(a.median)} and ${formatValue(b.median)}, medians of ${plural(a.runs, 'run')} each${training ? ` ${training}` : ''}; not ranked.`
+      return `${prefix}Neither ${better} nor ${worse} beat the baseline on ${q.task} (${baselineText(a, q)}): they reached ${formatValue(a.median)} and ${formatValue(b.median)}, medians of ${plural(a.runs, 'run')} each${training ? `, ${training}` : ''}; not ranked.`
     }
     case 'too-few': {
       const n = v.pairs - v.ties
-      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${where}${training ? `, ${training}` : ''} (n = ${n}${v.ties ? `, after ${plural(v.ties, 'tie')}` : ''}; the smallest p that ${plural(n, 'pair')} can give is ${formatP(smallestSignedRankP(n))}): add repeats or configurations.${learnedNote(v, q)}${caveat}`
+      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${where}${training ? `, ${training}` : ''}: n = ${n}${v.ties ? ` (after ${plural(v.ties, 'tie')})` : ''}, and the smallest p that ${plural(n, 'pair')} can give is ${formatP(smallestSignedRankP(n))}; add repeats or configurations.${learnedNote(v, q)}${caveat}`
     }
     case 'no-difference':
-      return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${where}${training ? `, ${training}` : ''} (factor ${times(v.factor!)}, ${stats})${breakdown}.${learnedNote(v, q)}${caveat}`
+      return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${where}${training ? `, ${training}` : ''}: factor ${times(v.factor!)}, ${stats}${breakdown}.${learnedNote(v, q)}${caveat}`
     case 'better': {
       if (q.id === 'step-time') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse} ${where} (${stats})${breakdown}.${caveat}`
       const direction = q.lowerIsBetter ? 'lower' : 'higher'
-      return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${training}, by a factor of ${v.factor!.toFixed(2)} (${stats})${breakdown}.${learnedNote(v, q)}`
+      return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${training}, by a factor of ${formatFactor(v.factor!)} (${stats})${breakdown}.${learnedNote(v, q)}`
     }
   }
 }
@@ -80,7 +89,7 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
 function basisText(v: Verdict): string {
   const b = v.basis
   if (!b) return ''
-  const range = (r: [number, number], unit: string, fmt: (x: number) => string) => (r[0] === r[1] ? `${fmt(r[0])} ${unit}` : `${fmt(r[0])}–${fmt(r[1])} ${unit}`)
+  const range = (r: [number, number], unit: string, fmt: (x: number) => string) => `${span(fmt(r[0]), fmt(r[1]))} ${unit}`
   const steps = b.steps ? range(b.steps, 'steps', (x) => x.toLocaleString('en-US')) : ''
   switch (b.kind) {
     case 'final': return b.steps && b.steps[0] === b.steps[1] ? `after ${steps} each` : `at the end of training (${steps}, within 10% in each pair)`
@@ -111,16 +120,15 @@ function learnedNote(v: Verdict, q: Question): string {
 function exactSentence(q: Question, v: Verdict, better: string, worse: string, where: string): string {
   const [lo, hi] = v.ci95!
   const same = Math.abs(hi - 1) < 1e-9
-  const varies = Math.abs(hi - lo) >= 0.005
-  const factor = varies ? `${lo.toFixed(2)}–${hi.toFixed(2)}×` : times(lo)
+  const factor = `${span(formatFactor(lo), formatFactor(hi))}×`
   const over = plural(v.configurations, 'configuration')
   const reason = v.reason ? `: ${v.reason}` : ''
   if (q.id === 'parameters') {
     if (same) return `${better} and ${worse} have the same number of parameters ${where} (${over}).`
-    return `${better} has ${factor} fewer parameters than ${worse} ${where}, exactly (counted; the same for every seed; ${over})${reason}.`
+    return `${better} has ${factor} fewer parameters than ${worse} ${where}, exactly (counted, the same for every seed; ${over})${reason}.`
   }
   if (same) return `${better} and ${worse} need the same memory ${where} (${over}).`
-  return `${better} needs ${factor} less memory than ${worse} ${where}, exactly (the analytic count of parameters, gradients, optimizer state and activations, the same for every seed; ${over})${reason}.`
+  return `${better} needs ${factor} less memory than ${worse} ${where}, exactly (analytic count, the same for every seed; ${over})${reason}.`
 }
 
 /** A value of a question's unit, as tables show it. */

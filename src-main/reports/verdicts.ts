@@ -67,6 +67,8 @@ export interface Verdict {
   p: number | null
   /** Holm-adjusted over the tests of the question. */
   pAdjusted: number | null
+  /** How many tests the question's Holm correction covered. */
+  family: number
   /** Matched pairs compared, and the configurations they fall in (a configuration's pairs are its seeds). */
   pairs: number
   configurations: number
@@ -120,7 +122,7 @@ export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching
 interface Analyzed { pair: MatchedPair; values: PairValues; d: number }
 
 /** A verdict before Holm's adjustment and before its sentence. */
-type Draft = Omit<Verdict, 'sentence' | 'pAdjusted' | 'outcome'> & { outcome: VerdictOutcome | 'tested' }
+type Draft = Omit<Verdict, 'sentence' | 'pAdjusted' | 'outcome' | 'family'> & { outcome: VerdictOutcome | 'tested' }
 
 function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], series: SeriesLookup, matching: Matching, options: VerdictOptions): QuestionVerdicts {
   const drafts: Draft[] = []
@@ -144,7 +146,7 @@ function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], ser
     const k = tested.indexOf(d)
     const pAdjusted = k >= 0 ? adjusted[k] : null
     const outcome: VerdictOutcome = d.outcome === 'tested' ? (pAdjusted! < ALPHA ? 'better' : 'no-difference') : d.outcome
-    const v: Verdict = { ...d, outcome, pAdjusted, sentence: '' }
+    const v: Verdict = { ...d, outcome, pAdjusted, family: tested.length, sentence: '' }
     return { ...v, sentence: writeSentence(q, v, matching) }
   })
   const note = compared ? null : cells.length < 2 ? 'Only one cell in these runs: nothing to compare.' : 'No two runs of different cells match (same settings and seed, other than the cell): nothing to compare.'
@@ -211,15 +213,17 @@ function exactDraft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], strat
 
 const orient = <T>(aFirst: boolean, pair: [T, T]): [T, T] => (aFirst ? pair : [pair[1], pair[0]])
 
-/** Did the cell on side `side` beat the baseline? Its median run must, by BASELINE_Z standard errors of the baseline. */
+/** Did the cell on side `side` beat the baseline? Its median run must, by more than BASELINE_Z standard errors of the baseline. */
 function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCheck {
   const sides = xs.map((x) => ({ value: x.values[side], baseline: x.pair[side].figures.baseline }))
   const margin = (bl: (typeof sides)[number]['baseline']) => BASELINE_Z * (bl.standardError ?? BASELINE_FALLBACK_SHARE * Math.abs(bl.metric))
   const beats = (s: (typeof sides)[number]) => (q.lowerIsBetter ? s.value < s.baseline.metric - margin(s.baseline) : s.value > s.baseline.metric + margin(s.baseline))
   const beat = sides.filter(beats).length
   const baselines = sides.map((s) => s.baseline.metric)
+  // The median run's distance past its own threshold (baseline ∓ margin): below 0, the cell beat it.
+  const past = median(sides.map((s) => (q.lowerIsBetter ? s.value - (s.baseline.metric - margin(s.baseline)) : s.baseline.metric + margin(s.baseline) - s.value)))
   return {
-    learned: beat * 2 > sides.length, beat, runs: sides.length, median: median(sides.map((s) => s.value)),
+    learned: past < 0, beat, runs: sides.length, median: median(sides.map((s) => s.value)),
     baseline: [Math.min(...baselines), Math.max(...baselines)], baselineDescription: sides[0].baseline.description,
   }
 }

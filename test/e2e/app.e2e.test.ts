@@ -22,11 +22,11 @@ describe('the app in a browser (rnnbench serve)', () => {
     return
   }
 
-  let dir: string, serve: ServeProcess, browser: Browser, page: Page, errors: string[]
+  let dir: string, db: string, serve: ServeProcess, browser: Browser, page: Page, errors: string[]
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rnnbench-e2e-'))
-    const db = join(dir, 'app.sqlite')
+    db = join(dir, 'app.sqlite')
     // What the issue's user does first: the quick preset, from the CLI.
     const sweep = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'sweep', '--preset', 'quick', '--db', db], { encoding: 'utf8', timeout: 290_000 })
     expect(sweep.status, sweep.stderr).toBe(0)
@@ -62,6 +62,36 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(await page.getByTestId('chart-convergence').textContent()).toContain('rmse')
     await page.getByTestId('compare-task').selectOption('adding')
     await page.screenshot({ path: join(SCREENSHOTS, 'compare.png'), fullPage: true })
+    expect(errors).toEqual([])
+  })
+
+  it('opens with the verdict panel: the same sentences as `rnnbench verdicts` and the HTML report, and a click shows the runs compared', async () => {
+    const panel = page.getByTestId('verdict-panel')
+    await panel.getByTestId('verdict').first().waitFor()
+    const shown = (await panel.getByTestId('verdict').locator('.sentence').allTextContents()).map((t) => t.trim())
+    // the CLI, on the same database
+    const cli = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'verdicts', '--db', db, '--json'], { encoding: 'utf8' })
+    expect(cli.status, cli.stderr).toBe(0)
+    const fromCli = (JSON.parse(cli.stdout) as { questions: Array<{ verdicts: Array<{ sentence: string; runIds: number[] }> }> }).questions.flatMap((q) => q.verdicts)
+    expect(shown).toEqual(fromCli.map((v) => v.sentence))
+    expect(shown.some((t) => /^GRU trains \d\.\d\d× faster per step than LSTM at equal hidden size \(95% CI/.test(t))).toBe(true)
+    expect(shown.some((t) => /exactly/.test(t))).toBe(true) // memory and parameters, stated exactly
+    expect(shown.filter((t) => /exactly/.test(t)).every((t) => !/p [=<]/.test(t))).toBe(true)
+    // the HTML report, exported from the same database
+    const report = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'export', '--db', db, '--format', 'html', '-o', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    expect(report.status, report.stderr).toBe(0)
+    const inReport = [...report.stdout.matchAll(/<ul class="verdicts">(.*?)<\/ul>/gs)].flatMap((m) => [...m[1].matchAll(/<li class="[\w-]+">(.*?)<\/li>/g)].map((li) => li[1]))
+    const unescape = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    expect(inReport.map(unescape)).toEqual(shown)
+    // a click: the runs table shows exactly the runs that verdict compares
+    const first = fromCli.find((v) => /faster per step/.test(v.sentence))!
+    await panel.getByTestId('verdict').filter({ hasText: first.sentence }).click()
+    await page.getByTestId('verdict-runs').waitFor()
+    const ids = (await page.getByTestId('compare-table').locator('tbody tr td:first-child').allTextContents()).map(Number).sort((a, b) => a - b)
+    expect(ids).toEqual([...first.runIds].sort((a, b) => a - b))
+    await page.getByTestId('verdict-runs').getByRole('button', { name: 'Show every run' }).click()
+    expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(24)
+    await panel.screenshot({ path: join(SCREENSHOTS, 'verdicts.png') })
     expect(errors).toEqual([])
   })
 
