@@ -316,7 +316,7 @@ function timingCaveat(xs: Analyzed[]): string | null {
     maxLoad = Math.max(maxLoad, load); maxWorkers = Math.max(maxWorkers, workers); cores = Math.max(cores, c)
   }
   if (!crowded) return null
-  return `${crowded} of ${runs.length} runs were timed with more runs at once than cores or under a load above the core count (up to ${maxWorkers} worker${maxWorkers === 1 ? '' : 's'} and load ${maxLoad.toFixed(1)} on ${cores} core${cores === 1 ? '' : 's'}): their step times include that contention; \`rnnbench bench\` or the scaling preset time one run alone`
+  return `${crowded} of ${runs.length} runs were timed beside more runs than cores or under a load above the core count (up to ${maxWorkers} worker${maxWorkers === 1 ? '' : 's'}, load ${maxLoad.toFixed(1)}, on ${cores} core${cores === 1 ? '' : 's'}), so their step times include contention; \`rnnbench bench\` times one run alone`
 }
 
 /**

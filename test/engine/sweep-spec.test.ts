@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { expandSweep, varyingSettings } from '../../src-main/engine/sweep/expand'
 import { PRESET_NAMES, presetSpec } from '../../src-main/engine/sweep/presets'
-import { parseSweepSpec } from '../../src-main/engine/sweep/spec'
+import { parseSweepSpec, workersFor } from '../../src-main/engine/sweep/spec'
 
 describe('spec validation names the field and the valid values', () => {
   const bad: Array<[string, unknown, RegExp]> = [
@@ -65,6 +65,15 @@ describe('expansion', () => {
     expect(runs.length).toBeGreaterThan(0)
     expect(new Set(runs.map((r) => r.cell))).toEqual(new Set(['lstm', 'gru', 'rnn_tanh']))
     expect(runs.every((r) => r.backend === 'cpu-js')).toBe(true)
+  })
+
+  it('scaling times one run at a time; --workers overrides a spec\'s workers, which overrides the default', () => {
+    const scaling = presetSpec('scaling', ['cpu-js'])
+    expect(scaling.workers).toBe(1)
+    expect(workersFor(scaling, undefined, 2)).toBe(1)
+    expect(workersFor(scaling, 3, 2)).toBe(3)
+    expect(workersFor(presetSpec('quick', ['cpu-js']), undefined, 2)).toBe(2)
+    expect(() => parseSweepSpec({ workers: 0 })).toThrow(/workers/)
   })
 
   it('quick covers both CPU backends at two sizes on adding and airline', () => {

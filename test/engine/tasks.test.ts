@@ -61,6 +61,11 @@ describe('airline passengers', () => {
     let sq = 0
     for (let m = 120; m < 144; m++) sq += (AIRLINE_PASSENGERS[m] - AIRLINE_PASSENGERS[m - 12]) ** 2
     expect(task.baseline.metric).toBeCloseTo(Math.sqrt(sq / 24), 10)
+    // its standard error over the 24 months, by the delta method: SE(mean squared error) / (2·RMSE)
+    const errors = Array.from({ length: 24 }, (_, i) => (AIRLINE_PASSENGERS[120 + i] - AIRLINE_PASSENGERS[108 + i]) ** 2)
+    const mse = sq / 24, sd = Math.sqrt(errors.reduce((s, e) => s + (e - mse) ** 2, 0) / 23)
+    expect(task.baseline.items).toBe(24)
+    expect(task.baseline.standardError).toBeCloseTo(sd / Math.sqrt(24) / (2 * Math.sqrt(mse)), 10)
     // a perfect forecast scores 0, one off by the training std scores that std
     const perfect = Float32Array.from(task.validation[0].targets)
     expect(task.score([perfect], task.validation).metric).toBeCloseTo(0, 3)
@@ -139,5 +144,25 @@ describe('every task', () => {
     expect(Array.from(a.validation[0].x)).toEqual(Array.from(b.validation[0].x))
     expect(Array.from(a.validation[0].targets)).toEqual(Array.from(b.validation[0].targets))
     expect(Number.isFinite(a.baseline.metric)).toBe(true)
+  })
+})
+
+describe('baselines carry their standard error over the validation items', () => {
+  it.each(TASK_NAMES)('%s: a positive standard error, well below the baseline itself', (name) => {
+    const task = createTask(name, {}, 1)
+    expect(task.baseline.items).toBeGreaterThan(10)
+    expect(task.baseline.standardError).toBeGreaterThan(0)
+    expect(task.baseline.standardError!).toBeLessThan(0.2 * task.baseline.metric)
+  })
+
+  it('adding: the standard error of the mean squared deviation over the 512 validation sequences', () => {
+    const task = createTask('adding', { seqLen: 30 }, 1)
+    const y = Array.from(task.validation[0].targets)
+    // around the validation targets' own mean (the baseline uses the training mean, within 0.02 of it)
+    const n = y.length, mean = y.reduce((a, b) => a + b, 0) / n
+    const sq = y.map((v) => (v - mean) ** 2), msq = sq.reduce((a, b) => a + b, 0) / n
+    const se = Math.sqrt(sq.reduce((s, v) => s + (v - msq) ** 2, 0) / (n - 1) / n)
+    expect(task.baseline.items).toBe(n)
+    expect(Math.abs(task.baseline.standardError! / se - 1)).toBeLessThan(0.05)
   })
 })

@@ -223,7 +223,7 @@ describe('verdicts: splits and caveats', () => {
     const busy = { host: 'h', cpu: 'CPU', cores: 2, workers: 3, concurrentRuns: 3, loadAvgStart: 3.4, loadAvgEnd: 2.9 }
     const runs = [1, 2, 3, 4, 5, 6].flatMap((seed) => [fakeRun({ cell: 'gru', seed }, { ms: 1 }, busy), fakeRun({ cell: 'lstm', seed }, { ms: 2 }, busy)])
     const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
-    expect(v.caveat).toContain('12 of 12 runs were timed with more runs at once than cores or under a load above the core count (up to 3 workers and load 3.4 on 2 cores)')
+    expect(v.caveat).toContain('12 of 12 runs were timed beside more runs than cores or under a load above the core count (up to 3 workers, load 3.4, on 2 cores)')
     expect(v.sentence).toMatch(/\. Caveat: 12 of 12 runs/)
     const quiet = [1, 2, 3, 4, 5, 6].flatMap((seed) => [fakeRun({ cell: 'gru', seed }, { ms: 1 }), fakeRun({ cell: 'lstm', seed }, { ms: 2 })])
     expect(question(verdictReport(quiet, noSeries, 'hidden'), 'step-time').verdicts[0].caveat).toBeNull()

@@ -31,7 +31,10 @@ describe('SweepRunner', () => {
       expect(run.status).toBe('done')
       expect(run.attempts).toBe(1)
       expect(run.figures!.steps).toBe(15)
-      expect(run.environment).toMatchObject({ backend: 'cpu-js', cores: expect.any(Number) })
+      expect(run.environment).toMatchObject({ backend: 'cpu-js', cores: expect.any(Number), host: expect.any(String) })
+      // timing hygiene: what shared the machine while the steps were timed
+      expect(run.environment).toMatchObject({ workers: 2, loadAvgStart: expect.any(Number), loadAvgEnd: expect.any(Number) })
+      expect([1, 2]).toContain(run.environment!.concurrentRuns)
       expect(store.series(run.id, 'train_loss')).toHaveLength(15)
       expect(store.series(run.id, 'val_metric').map((p) => p.step)).toEqual([0, 5, 10, 15])
     }
