@@ -107,7 +107,8 @@ function matchSizes(aRuns: FinishedRun[], bRuns: FinishedRun[], matching: Matchi
       if (lo > 0 && hi / lo <= PARAMS_RATIO_LIMIT) candidates.push({ ha, hb, distance: Math.log(hi / lo), lo, hi })
     }
   }
-  candidates.sort((x, y) => x.distance - y.distance || x.lo - y.lo || x.hi - y.hi)
+  // Every key is symmetric in the two cells, down to the last tie-break (sizes with equal counts).
+  candidates.sort((x, y) => x.distance - y.distance || x.lo - y.lo || x.hi - y.hi || Math.abs(x.ha - x.hb) - Math.abs(y.ha - y.hb) || Math.min(x.ha, x.hb) - Math.min(y.ha, y.hb))
   const usedA = new Set<number>(), usedB = new Set<number>(), out: Array<[number, number]> = []
   for (const c of candidates) {
     if (usedA.has(c.ha) || usedB.has(c.hb)) continue

@@ -219,6 +219,20 @@ describe('verdicts: splits and caveats', () => {
     expect(verdicts[1].sentence).toMatch(/^On cpu-native: LSTM trains 1\.\d\d× faster per step than GRU/)
   })
 
+  it('keeps one verdict where the ratios agree in direction, and gives the factor at each value of the setting that explains them', () => {
+    // GRU 1.2× faster on cpu-js and 2× on cpu-native, over 8 configurations each
+    const rng = new Rng(6)
+    const runs = (['cpu-js', 'cpu-native'] as const).flatMap((backend) => [8, 16, 32, 64, 128, 256, 512, 1024].flatMap((H) => [1, 2].flatMap((seed) => [
+      fakeRun({ cell: 'gru', backend, hiddenSize: H, seed }, { ms: H * (1 + 0.02 * rng.normal()) }),
+      fakeRun({ cell: 'lstm', backend, hiddenSize: H, seed }, { ms: H * (backend === 'cpu-js' ? 1.2 : 2) * (1 + 0.02 * rng.normal()) }),
+    ])))
+    const verdicts = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect(verdicts).toHaveLength(1)
+    expect(verdicts[0].breakdown!.setting).toBe('backend')
+    expect(verdicts[0].breakdown!.share).toBeGreaterThan(0.9)
+    expect(verdicts[0].sentence).toMatch(/^GRU trains 1\.5\d× faster per step than LSTM at equal hidden size \(.*\); by backend, 1\.2\d× on cpu-js, 2\.0\d× on cpu-native\.$/)
+  })
+
   it('caveats step times taken with more runs at once than cores, or under a load above the core count', () => {
     const busy = { host: 'h', cpu: 'CPU', cores: 2, workers: 3, concurrentRuns: 3, loadAvgStart: 3.4, loadAvgEnd: 2.9 }
     const runs = [1, 2, 3, 4, 5, 6].flatMap((seed) => [fakeRun({ cell: 'gru', seed }, { ms: 1 }, busy), fakeRun({ cell: 'lstm', seed }, { ms: 2 }, busy)])
