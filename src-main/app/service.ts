@@ -12,6 +12,7 @@ import type { AppEvent, InvokeApi, InvokeChannel, RunView, SeriesByRun, SweepSum
 import { NO_CHROMIUM } from '../reports/chromium'
 import { exportSweepFiles } from '../reports/export'
 import { sweepVerdicts } from '../reports/sweep-verdicts'
+import type { VerdictReport } from '../reports/verdicts'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
 import { planSweep, presetBackends, type ReadText } from './planning'
@@ -33,6 +34,8 @@ export class AppService {
   private readonly listeners = new Set<(event: AppEvent) => void>()
   /** One sweep at a time: two would share the cores and each other's timings would be wrong. */
   private active: { sweepId: number; runner: SweepRunner; done: Promise<void> } | null = null
+  /** The last verdicts computed, with what they were computed from. */
+  private verdictCache: { key: string; report: VerdictReport } | null = null
 
   constructor(private readonly store: Store, private readonly options: AppServiceOptions) {}
 
@@ -141,8 +144,11 @@ export class AppService {
     },
 
     verdicts: (id, matching) => {
-      this.sweepOrThrow(id)
-      return sweepVerdicts(this.store, id, matching)
+      const sweep = this.sweepOrThrow(id)
+      // A sweep's verdicts change only when a run ends: one computed answer serves every window until then.
+      const key = JSON.stringify([id, matching, sweep.counts, sweep.total])
+      if (this.verdictCache?.key !== key) this.verdictCache = { key, report: sweepVerdicts(this.store, id, matching) }
+      return this.verdictCache.report
     },
 
     exportSweep: async (id, format, matching) => {
