@@ -79,6 +79,8 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
       return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${where}${training ? `, ${training}` : ''}: factor ${times(v.factor!)}, ${stats}${breakdown}.${learnedNote(v, q)}${caveat}`
     case 'better': {
       if (q.id === 'step-time') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse} ${where} (${stats})${breakdown}.${caveat}`
+      if (q.id === 'memory') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse} ${where} (measured; it varies from seed to seed: ${stats})${breakdown}.`
+      if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse} ${where} (${stats})${breakdown}.`
       const direction = q.lowerIsBetter ? 'lower' : 'higher'
       return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${training}, by a factor of ${formatFactor(v.factor!)} (${stats})${breakdown}.${learnedNote(v, q)}`
     }
@@ -123,6 +125,11 @@ function exactSentence(q: Question, v: Verdict, better: string, worse: string, w
   const factor = `${span(formatFactor(lo), formatFactor(hi))}×`
   const over = plural(v.configurations, 'configuration')
   const reason = v.reason ? `: ${v.reason}` : ''
+  if (lo < 1 && hi > 1) {
+    // The order flips between configurations (sizes matched by parameter count can land either side).
+    const what = q.id === 'parameters' ? 'parameters' : 'memory'
+    return `${better} and ${worse} take turns: ${worse} has ${formatFactor(lo)}–${formatFactor(hi)}× the ${what} of ${better} ${where} depending on the configuration (exact, the same for every seed; ${over}).`
+  }
   if (q.id === 'parameters') {
     if (same) return `${better} and ${worse} have the same number of parameters ${where} (${over}).`
     return `${better} has ${factor} fewer parameters than ${worse} ${where}, exactly (counted, the same for every seed; ${over})${reason}.`

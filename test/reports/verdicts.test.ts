@@ -136,6 +136,17 @@ describe('verdicts: the matched design and its test', () => {
     expect(params).toHaveLength(1) // parameter counts do not depend on the backend
     expect(params[0].p).toBeNull()
   })
+
+  it('tests a quantity that should be exact but varies from seed to seed, instead of calling it exact', () => {
+    const rng = new Rng(9)
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) => [
+      fakeRun({ cell: 'lstm', seed }, { bytes: 6e5 * (1 + 0.05 * rng.normal()) }), fakeRun({ cell: 'gru', seed }, { bytes: 5e5 * (1 + 0.05 * rng.normal()) }),
+    ])
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'memory').verdicts
+    expect(v.outcome).toBe('better')
+    expect(v.p).not.toBeNull()
+    expect(v.sentence).toMatch(/^GRU needs 1\.\d\d× less memory than LSTM at equal hidden size \(measured; it varies from seed to seed: 95% CI .*; p = 0\.0\d\d, 8 matched pairs in 1 configuration\)\.$/)
+  })
 })
 
 describe('verdicts on a task metric', () => {
