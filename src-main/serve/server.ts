@@ -7,15 +7,21 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { AppService } from '../app/service'
 import { dispatch } from '../ipc/dispatch'
 import { CONTENT_SECURITY_POLICY } from '../electron/security'
 
-export const TOKEN_COOKIE = 'rnnbench_token'
+/** The token's cookie, one per port: two servers on one host must not log each other's tabs out. */
+export const tokenCookie = (port: number) => `rnnbench_token_${port}`
 export const TOKEN_HEADER = 'x-rnnbench-token'
-const MAX_BODY_BYTES = 16 * 2 ** 20
+export const MAX_BODY_BYTES = 16 * 2 ** 20
+
+/** A request the server answers with a status and a line, not a crash: a bad URL, a body too large. */
+class Refused extends Error {
+  constructor(readonly status: number, message: string) { super(message) }
+}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -44,7 +50,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   let port = options.port
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => reply(res, 500, 'text/plain', `rnnbench: ${err.message}\n`))
+    handle(req, res).catch((err: Error) => {
+      if (err instanceof Refused) {
+        // A body too large is not read to its end: answer, then close the connection.
+        if (err.status === 413) res.setHeader('Connection', 'close')
+        reply(res, err.status, 'text/plain', `rnnbench: ${err.message}\n`)
+        if (err.status === 413) res.once('finish', () => req.destroy())
+        return
+      }
+      process.stderr.write(`rnnbench serve: ${req.method} ${String(req.url).slice(0, 200)} failed: ${err.stack ?? err.message}\n`)
+      reply(res, 500, 'text/plain', `rnnbench: ${err.message}\n`)
+    })
+  })
+  // A malformed request line or header never reaches a handler: answer 400 and drop the socket.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 })
 
@@ -59,8 +80,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     return origin === undefined || origin.toLowerCase() === `http://${(req.headers.host ?? '').toLowerCase()}`
   }
   const tokenOf = (req: IncomingMessage, url: URL) =>
-    (req.headers[TOKEN_HEADER] as string | undefined) ?? url.searchParams.get('token') ?? cookies(req)[TOKEN_COOKIE] ?? ''
-  const tokenValid = (given: string) => given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token))
+    (req.headers[TOKEN_HEADER] as string | undefined) ?? url.searchParams.get('token') ?? cookies(req)[tokenCookie(port)] ?? ''
+  // Compared as digests, which have one length whatever was sent (a token of the right length in
+  // characters but not in bytes would make timingSafeEqual throw), in constant time.
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
+  const expected = digest(token)
+  const tokenValid = (given: string) => timingSafeEqual(digest(given), expected)
 
   /** Null when the request may go on; else why not (and the status to answer). */
   const refusal = (req: IncomingMessage, url: URL): [number, string] | null => {
@@ -71,11 +96,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    const url = parseTarget(req.url)
     const refused = refusal(req, url)
     if (refused) return reply(res, refused[0], 'text/plain', refused[1] + '\n')
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return reply(res, 405, 'text/plain', 'calls are POST /api/CHANNEL with a JSON list of arguments\n')
+      const declared = Number(req.headers['content-length'] ?? 0)
+      if (declared > MAX_BODY_BYTES) throw new Refused(413, `request body of ${declared} bytes is over the limit of ${MAX_BODY_BYTES}`)
       const body = await readBody(req)
       let args: unknown
       try {
@@ -83,27 +110,35 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       } catch {
         return reply(res, 400, 'application/json', JSON.stringify({ ok: false, error: { field: 'body', message: 'body: not valid JSON; send a JSON list of arguments' } }))
       }
-      const answer = await dispatch(options.service.handlers, decodeURIComponent(url.pathname.slice(5)), args)
+      const answer = await dispatch(options.service.handlers, decodePath(url.pathname.slice(5)), args)
       return reply(res, 200, 'application/json', JSON.stringify(answer))
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'text/plain', 'method not allowed\n')
     // The token arrived in the URL: keep it as a cookie for the page's assets and calls.
-    if (url.searchParams.get('token')) res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`)
+    if (url.searchParams.get('token')) res.setHeader('Set-Cookie', `${tokenCookie(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`)
     return serveFile(res, options.rendererDir, url.pathname)
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const refused = url.pathname === '/events' ? refusal(req, url) : [404, 'not found'] as [number, string]
-    if (refused) {
-      socket.end(`HTTP/1.1 ${refused[0]} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused[1]}\n`)
-      return
+    // Whatever an upgrade request holds, this listener answers it and never throws: a throw here
+    // would end the process, and with it the sweep it runs.
+    socket.on('error', () => socket.destroy())
+    try {
+      const url = parseTarget(req.url)
+      const refused = url.pathname === '/events' ? refusal(req, url) : [404, 'not found'] as [number, string]
+      if (refused) {
+        socket.end(`HTTP/1.1 ${refused[0]} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused[1]}\n`)
+        return
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws)
+        ws.on('close', () => sockets.delete(ws))
+        ws.on('error', () => { sockets.delete(ws); ws.terminate() })
+      })
+    } catch (err) {
+      const status = err instanceof Refused ? err.status : 400
+      socket.end(`HTTP/1.1 ${status} Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nrnnbench: ${(err as Error).message}\n`)
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws)
-      ws.on('close', () => sockets.delete(ws))
-      ws.on('error', () => sockets.delete(ws))
-    })
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -141,13 +176,38 @@ function cookies(req: IncomingMessage): Record<string, string> {
   return out
 }
 
+/** The request target as a URL; a 400 for one that cannot be parsed (`GET http://[x/events`). */
+function parseTarget(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://localhost')
+  } catch {
+    throw new Refused(400, `cannot parse the request target ${JSON.stringify(String(target).slice(0, 100))}`)
+  }
+}
+
+/** A percent-encoded path segment, decoded; a 400 for bad encoding (`%E0%A4%A`, `%ZZ`). */
+function decodePath(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new Refused(400, `bad percent-encoding in ${JSON.stringify(text.slice(0, 100))}`)
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    let over = false
     req.on('data', (c: Buffer) => {
+      if (over) return
       size += c.length
-      if (size > MAX_BODY_BYTES) { reject(new Error('request body too large')); req.destroy(); return }
+      if (size > MAX_BODY_BYTES) {
+        over = true
+        chunks.length = 0
+        reject(new Refused(413, `request body over the limit of ${MAX_BODY_BYTES} bytes`))
+        return
+      }
       chunks.push(c)
     })
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
@@ -163,7 +223,7 @@ function reply(res: ServerResponse, status: number, type: string, body: string):
 
 function serveFile(res: ServerResponse, root: string, pathname: string): void {
   const base = resolve(root)
-  const file = resolve(base, '.' + normalize(decodeURIComponent(pathname)))
+  const file = resolve(base, '.' + normalize(decodePath(pathname)))
   if (!file.startsWith(base + sep) && file !== base) return reply(res, 404, 'text/plain', 'not found\n')
   const target = existsSync(file) && statSync(file).isFile() ? file : join(base, 'index.html')
   if (!existsSync(target)) return reply(res, 500, 'text/plain', `the renderer is not built (${root}); run \`npm run build\`\n`)

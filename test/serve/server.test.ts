@@ -3,12 +3,13 @@
 
 import { existsSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { AppService } from '../../src-main/app/service'
-import { startServer, type RunningServer } from '../../src-main/serve/server'
+import { MAX_BODY_BYTES, startServer, type RunningServer } from '../../src-main/serve/server'
 import { Store } from '../../src-main/store/store'
 import { repoRoot } from '../helpers/cli'
 
@@ -41,7 +42,8 @@ describe('rnnbench serve', () => {
     const res = await fetch(`${base()}/?token=${server.token}`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
-    expect(res.headers.get('set-cookie')).toMatch(/^rnnbench_token=[\w-]+; Path=\/; HttpOnly; SameSite=Strict$/)
+    // the cookie's name carries the port: a second server on this host does not overwrite it
+    expect(res.headers.get('set-cookie')).toMatch(new RegExp(`^rnnbench_token_${server.port}=[\\w-]+; Path=/; HttpOnly; SameSite=Strict$`))
     expect(await res.text()).toContain('<div id="app">')
     const cookie = res.headers.get('set-cookie')!.split(';')[0]
     const asset = (await (await fetch(`${base()}/`, { headers: { cookie } })).text()).match(/src="\.\/(assets\/[^"]+\.js)"/)![1]
@@ -96,4 +98,39 @@ describe('rnnbench serve', () => {
     expect(types).toEqual(expect.arrayContaining(['runStarted', 'points', 'runEnded', 'sweepEnded']))
     ws.close()
   })
+
+  it('survives hostile requests without a token: multi-byte tokens, unparsable targets, bad encoding, huge bodies', async () => {
+    const n = server.token.length
+    // a token of the right length in characters but not in bytes, in the header, the query and a cookie
+    const wide = 'é'.repeat(n)
+    expect((await call('listSweeps', [], { 'X-Rnnbench-Token': encodeURIComponent(wide) })).status).toBe(401)
+    expect((await fetch(`${base()}/?token=${encodeURIComponent(wide)}`)).status).toBe(401)
+    expect((await rawHttp(`GET /events?token=${encodeURIComponent(wide)} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`))).toMatch(/^HTTP\/1\.1 401/)
+    expect(await rawHttp(`GET /events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Rnnbench-Token: ${wide}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`, 'latin1')).toMatch(/^HTTP\/1\.1 401/)
+    // an unparsable target, over plain HTTP and as an upgrade
+    expect(await rawHttp(`GET http://[x/events HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/)
+    expect(await rawHttp(`GET http://[x/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Rnnbench-Token: ${server.token}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/)
+    // bad percent-encoding: 400, not 500
+    expect((await fetch(`${base()}/%E0%A4%A`, { headers: { 'X-Rnnbench-Token': server.token } })).status).toBe(400)
+    expect((await call('%ZZ', [])).status).toBe(400)
+    // a body over the limit: 413, said, not a reset
+    const huge = await fetch(`${base()}/api/listSweeps`, { method: 'POST', headers: { 'X-Rnnbench-Token': server.token }, body: 'x'.repeat(MAX_BODY_BYTES + 1) })
+    expect(huge.status).toBe(413)
+    expect(await huge.text()).toContain('over the limit')
+    // and the server still answers
+    expect(await (await call('listSweeps', [])).json()).toMatchObject({ ok: true })
+  })
 })
+
+/** One raw request on a fresh socket; resolves with what the server wrote back before closing (or 2 s). */
+function rawHttp(text: string, encoding: BufferEncoding = 'utf8'): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(server.port, '127.0.0.1', () => socket.write(Buffer.from(text, encoding)))
+    let got = ''
+    const done = () => { socket.destroy(); resolve(got) }
+    socket.on('data', (d) => { got += d.toString('latin1') })
+    socket.on('end', done)
+    socket.on('error', done)
+    setTimeout(done, 2000)
+  })
+}
