@@ -10,7 +10,7 @@ import { estimateRun, estimateSweep, type MeasuredSpeeds, type SweepEstimate, ty
 import { expandSweep } from '../engine/sweep/expand'
 import { shardPositions, type Shard } from '../engine/sweep/shard'
 import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
-import type { SweepSpec } from '../engine/sweep/spec'
+import { checkSweepSize, type SweepSpec } from '../engine/sweep/spec'
 import { createTask } from '../engine/tasks'
 import type { Store } from '../store/store'
 
@@ -82,7 +82,8 @@ export function measuredSpeeds(store: Store): MeasuredSpeeds {
 export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; estimate: SweepEstimate }
 
 /** Expand, check and estimate a validated spec: what the builder shows and `sweep` stores. */
-export async function planSweep(spec: SweepSpec, options: { store: Store | null; workers: number; readText: ReadText; shard?: Shard | null }): Promise<SweepPlan> {
+export async function planSweep(spec: SweepSpec, options: { store: Store | null; workers: number; readText: ReadText; shard?: Shard | null; maxRuns?: number }): Promise<SweepPlan> {
+  checkSweepSize(spec, options.maxRuns)
   const all = expandSweep(spec)
   const configs = options.shard ? shardPositions(all.length, options.shard).map((i) => all[i]) : all
   const shapes = await checkRunnable(configs, options.readText)

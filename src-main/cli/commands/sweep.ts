@@ -3,7 +3,7 @@ import { expandSweep } from '../../engine/sweep/expand'
 import { parseShard, shardPositions } from '../../engine/sweep/shard'
 import { InputError } from '../../engine/errors'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
-import { parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
+import { DEFAULT_MAX_RUNS, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
 import { formatBytes, formatDuration } from '../../reports/format'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command } from '../command'
@@ -14,7 +14,7 @@ import { runSweepSession } from '../sweep-session'
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a sweep from a spec file or a preset, in worker threads, into the database',
-  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N] [--json]
+  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N] [--max-runs N] [--json]
 
 Expands the sweep (docs/SWEEP-SPEC.md), stores every run as pending, and runs them in a pool of
 worker threads. Ctrl-C stops it: runs in progress are marked cancelled, and \`rnnbench resume\`
@@ -31,12 +31,14 @@ Options:
   --db FILE       the database (default: $RNNBENCH_DB, else rnnbench.sqlite in the app-data folder)
   --workers N     runs at once, in worker threads (default: the spec's \`workers\`, else
                   ${defaultWorkerCount()} here)
+  --max-runs N    refuse a sweep of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})
   --json          print the sweep's id and run counts as JSON at the end
   -h, --help      this text`,
 
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('sweep', argv, {
       preset: { type: 'string' }, name: { type: 'string' }, shard: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
+      'max-runs': { type: 'string' },
     })
     if ((positionals.length === 1) === (values.preset !== undefined) || positionals.length > 1) {
       throw new InputError('SPEC', 'give either one spec file or --preset NAME; see `rnnbench sweep --help`')
@@ -49,7 +51,8 @@ Options:
 
     const store = openStore(values.db)
     try {
-      const { configs, estimate } = await planSweep(spec, { store, workers, readText: readInput, shard })
+      const maxRuns = positiveInt(values['max-runs'], '--max-runs', DEFAULT_MAX_RUNS)
+      const { configs, estimate } = await planSweep(spec, { store, workers, readText: readInput, shard, maxRuns })
       const positions = shard ? shardPositions(expandSweep(spec).length, shard) : undefined
       const sweepId = store.createSweep(name, spec, configs, positions)
       io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)

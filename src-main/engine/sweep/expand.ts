@@ -2,7 +2,7 @@
 
 import { Rng } from '../rng'
 import type { RunConfig } from '../run-config'
-import { DEFAULT_SETTINGS, SETTING_NAMES, type Range, type SettingName, type Settings, type SweepSpec } from './spec'
+import { DEFAULT_SETTINGS, INTEGER_SETTINGS, SETTING_NAMES, type Range, type SettingName, type Settings, type SweepSpec } from './spec'
 
 type Point = Partial<Settings>
 
@@ -54,16 +54,17 @@ function random(spec: SweepSpec): Point[] {
   return Array.from({ length: spec.samples! }, () => {
     const p: Point = {}
     for (const [name, values] of axes(spec)) {
-      (p as Record<string, unknown>)[name] = Array.isArray(values) ? values[rng.int(values.length)] : draw(values, rng)
+      (p as Record<string, unknown>)[name] = Array.isArray(values) ? values[rng.int(values.length)] : draw(values, rng, INTEGER_SETTINGS.includes(name))
     }
     return p
   })
 }
 
-function draw(r: Range, rng: Rng): number {
+/** A value from a range; whole-number settings are drawn as whole numbers, within the bounds. */
+function draw(r: Range, rng: Rng, wholeNumber: boolean): number {
   const u = rng.uniform()
   const v = r.log ? Math.exp(Math.log(r.min) + u * (Math.log(r.max) - Math.log(r.min))) : r.min + u * (r.max - r.min)
-  return r.integer ? Math.min(r.max, Math.round(v)) : v
+  return r.integer || wholeNumber ? Math.min(r.max, Math.max(r.min, Math.round(v))) : Math.min(r.max, Math.max(r.min, v))
 }
 
 /** Settings that differ between the runs of a sweep: the columns worth showing. */

@@ -31,6 +31,13 @@ export const SETTING_SCHEMAS = {
 } as const
 
 export { SETTING_NAMES, type SettingName }
+
+/** Settings a range {min, max} may be drawn for (random strategy), and which of them are whole numbers. */
+export const NUMERIC_SETTINGS: readonly SettingName[] = ['seqLen', 'hiddenSize', 'numLayers', 'dropout', 'batchSize', 'lr', 'momentum', 'weightDecay', 'clipNorm']
+export const INTEGER_SETTINGS: readonly SettingName[] = ['seqLen', 'hiddenSize', 'numLayers', 'batchSize']
+
+/** Runs one sweep may hold unless the user raises the limit (`--max-runs`). */
+export const DEFAULT_MAX_RUNS = 100_000
 // The validators and the list of names must name the same settings, both ways.
 type SameKeys<A, B> = [keyof A] extends [B] ? ([B] extends [keyof A] ? true : never) : never
 const sameSettings: SameKeys<typeof SETTING_SCHEMAS, SettingName> = true
@@ -95,7 +102,39 @@ export const sweepSpecSchema = z.strictObject({
   for (const k of Object.keys(spec.axes)) {
     if (k in spec.settings) ctx.addIssue({ code: 'custom', path: ['settings', k], message: `is also an axis; set it in one place only` })
   }
+  // A range goes through the same checks as a value in `settings` or in a list: only numeric
+  // settings, bounds the setting accepts, whole numbers for whole-number settings.
+  for (const [k, v] of Object.entries(spec.axes) as Array<[SettingName, unknown]>) {
+    if (v === undefined || Array.isArray(v)) continue
+    const range = v as Range
+    if (!NUMERIC_SETTINGS.includes(k)) {
+      ctx.addIssue({ code: 'custom', path: ['axes', k], message: `a range {min, max} is only for numeric settings (${NUMERIC_SETTINGS.join(', ')}); give ${k} a list of values` })
+      continue
+    }
+    for (const bound of ['min', 'max'] as const) {
+      const check = SETTING_SCHEMAS[k].safeParse(range[bound])
+      if (!check.success) ctx.addIssue({ code: 'custom', path: ['axes', k, bound], message: `${check.error.issues[0].message} (the values ${k} takes)` })
+    }
+    if (range.integer === false && INTEGER_SETTINGS.includes(k)) ctx.addIssue({ code: 'custom', path: ['axes', k, 'integer'], message: `${k} is a whole number: leave integer out or set it true` })
+  }
 })
+
+/**
+ * How many runs a spec expands to, counted without expanding it (a grid of 10⁹ points must be
+ * refused before it is built).
+ */
+export function sweepSize(spec: SweepSpec): number {
+  const points = spec.strategy === 'random' ? spec.samples ?? 0 : Object.values(spec.axes).reduce((n, v) => n * (Array.isArray(v) ? v.length : 1), 1)
+  return points * spec.repeats
+}
+
+/** An InputError when the spec holds more runs than `maxRuns`. */
+export function checkSweepSize(spec: SweepSpec, maxRuns = DEFAULT_MAX_RUNS): void {
+  const n = sweepSize(spec)
+  if (n > maxRuns) {
+    throw new InputError('spec', `the sweep expands to ${n.toLocaleString('en-US')} runs, over the limit of ${maxRuns.toLocaleString('en-US')}; fewer axis values, samples or repeats, or raise the limit with --max-runs`)
+  }
+}
 
 export type SweepSpec = z.infer<typeof sweepSpecSchema>
 
