@@ -13,12 +13,15 @@ import { NO_CHROMIUM } from '../reports/chromium'
 import { exportSweepFiles } from '../reports/export'
 import { sweepVerdicts } from '../reports/sweep-verdicts'
 import type { VerdictReport } from '../reports/verdicts'
+import { describeOwner } from '../store/lease'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
 import { planSweep, presetBackends, type ReadText } from './planning'
 
 export interface AppServiceOptions {
   workers: number
+  /** A spec's own `workers` is capped at this (the cores, unless serve was told to oversubscribe). */
+  maxWorkers?: number
   /** The built worker entry (out/main/worker.js). */
   workerScript: URL
   appVersion: string
@@ -86,7 +89,7 @@ export class AppService {
 
     planSweep: async (value) => {
       const spec = parseSweepSpec(value)
-      const workers = workersFor(spec, undefined, this.options.workers)
+      const workers = workersFor(spec, undefined, this.options.workers, this.options.maxWorkers)
       const plan = await planSweep(spec, { store: this.store, workers, readText: this.options.readText })
       return { runs: plan.configs.length, estimate: plan.estimate, spec: plan.spec, workers }
     },
@@ -94,7 +97,7 @@ export class AppService {
     startSweep: async (value, name) => {
       const spec = parseSweepSpec(value)
       this.refuseWhileActive()
-      const plan = await planSweep(spec, { store: this.store, workers: workersFor(spec, undefined, this.options.workers), readText: this.options.readText })
+      const plan = await planSweep(spec, { store: this.store, workers: workersFor(spec, undefined, this.options.workers, this.options.maxWorkers), readText: this.options.readText })
       const sweepId = this.store.createSweep(name ?? spec.name ?? 'sweep', spec, plan.configs)
       this.launch(sweepId, false)
       return { sweepId }
@@ -103,6 +106,7 @@ export class AppService {
     resumeSweep: (id, retryFailed) => {
       this.sweepOrThrow(id)
       this.refuseWhileActive()
+      this.store.refuseIfRunningElsewhere(id, 'id', 'resume')
       this.launch(id, retryFailed)
       return { sweepId: id }
     },
@@ -189,13 +193,17 @@ export class AppService {
   }
 
   private summary(s: SweepRow): SweepSummary {
-    return { id: s.id, name: s.name, createdAt: s.createdAt, spec: s.spec as SweepSpec, counts: s.counts, total: s.total, active: this.active?.sweepId === s.id }
+    const elsewhere = this.active?.sweepId === s.id || s.counts.running === 0 ? null : this.store.liveOwner(s.id)
+    return {
+      id: s.id, name: s.name, createdAt: s.createdAt, spec: s.spec as SweepSpec, counts: s.counts, total: s.total, active: this.active?.sweepId === s.id,
+      runningElsewhere: elsewhere ? `running in ${describeOwner(elsewhere)}` : null,
+    }
   }
 
   private launch(sweepId: number, retryFailed: boolean): void {
     const spec = this.store.getSweep(sweepId)?.spec as { workers?: number } | undefined
     const runner = new SweepRunner(this.store, {
-      workers: workersFor(spec ?? {}, undefined, this.options.workers),
+      workers: workersFor(spec ?? {}, undefined, this.options.workers, this.options.maxWorkers),
       workerScript: this.options.workerScript,
       events: {
         runStarted: (run) => this.emit({ type: 'runStarted', sweepId, runId: run.id }),

@@ -16,6 +16,7 @@ import { sweepCommand } from './commands/sweep'
 import { sweepsCommand } from './commands/sweeps'
 import { verdictsCommand } from './commands/verdicts'
 import { APP_VERSION } from '../engine/build-info'
+import { lastDatabase } from './options'
 
 export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, verdictsCommand, exportCommand, importCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
 
@@ -59,6 +60,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.err(`rnnbench: ${err.message}\n`)
       return 2
     }
+    const sqlite = databaseProblem(err)
+    if (sqlite) {
+      io.err(`rnnbench: ${sqlite}\n`)
+      return 2
+    }
     const e = err as Error
     io.err(`rnnbench: ${e.message || String(err)}\n`)
     if (process.env.RNNBENCH_DEBUG) io.err(`${e.stack}\n`)
@@ -70,4 +76,21 @@ function findCommand(name: string): Command {
   const command = COMMANDS.find((c) => c.name === name)
   if (!command) throw new InputError('COMMAND', `unknown command ${JSON.stringify(name)}; valid: ${COMMANDS.map((c) => c.name).join(', ')}`)
   return command
+}
+
+/**
+ * An error from SQLite about the database file itself, as one line naming it and what to do; null
+ * for anything else. The file is the user's to fix or replace, so these exit 2 like bad input.
+ */
+export function databaseProblem(err: unknown): string | null {
+  const code = String((err as { code?: unknown })?.code ?? '')
+  if (!code.startsWith('SQLITE_')) return null
+  const where = lastDatabase ? `${lastDatabase.field}: ${lastDatabase.path}` : 'the database'
+  const detail = (err as Error).message
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return `${where} is damaged (${detail}); restore it from a copy, or give another file with --db`
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return `${where} cannot be written (${detail}); check the permissions of the file and its folder, or give another file with --db`
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `${where} stayed locked by another process (${detail}); try again when it is done`
+  if (code === 'SQLITE_FULL') return `${where}: the disk is full (${detail}); free some space and resume`
+  if (code.startsWith('SQLITE_IOERR')) return `${where} could not be read or written (${detail}); check the disk, or give another file with --db`
+  return `${where}: ${detail}`
 }

@@ -4,7 +4,7 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AppService } from '../app/service'
 import { EVENT_CHANNEL } from '../ipc/contract'
@@ -62,6 +62,7 @@ app.whenReady().then(() => {
   const store = new Store(resolveDbPath(undefined), { createFolder: true, nativeBinding: existsSync(ELECTRON_SQLITE_BINDING) ? ELECTRON_SQLITE_BINDING : undefined })
   service = new AppService(store, {
     workers: defaultWorkerCount(),
+    maxWorkers: availableParallelism(),
     workerScript: new URL('./worker.js', import.meta.url),
     appVersion: app.getVersion(),
     readText: (path) => readFile(path, 'utf8'),

@@ -73,3 +73,24 @@ export function modelLayout(model: ModelConfig): ParamLayout {
 export function parameterCount(model: ModelConfig): number {
   return modelLayout(model).total
 }
+
+/** The most memory one network may need before a command refuses it: beyond this, typed arrays fail to allocate. */
+export const MAX_NETWORK_BYTES = 4 * 2 ** 30
+
+/**
+ * A rough upper bound of a training step's memory: parameters, gradients and two Adam moments,
+ * and the gate activations BPTT keeps for T steps of B rows (G·H per step, row, layer and direction,
+ * twice over for the cell kernels' scratch).
+ */
+export function networkBytesBound(net: NetworkConfig, B: number, T: number): number {
+  const params = networkLayout(net).total
+  const activations = 2 * gateCount(net.cell) * net.hiddenSize * B * T * net.numLayers * directions(net)
+  return 4 * (4 * params + activations)
+}
+
+/** Null when a network of this size can be built here; else why not, in words. */
+export function networkTooLarge(net: NetworkConfig, B: number, T: number): string | null {
+  const bytes = networkBytesBound(net, B, T)
+  if (bytes <= MAX_NETWORK_BYTES) return null
+  return `a ${net.cell} of hidden size ${net.hiddenSize}, ${net.numLayers} layer${net.numLayers === 1 ? '' : 's'}, input ${net.inputSize}, batch ${B} and ${T} steps needs about ${(bytes / 2 ** 30).toFixed(1)} GiB; at most ${MAX_NETWORK_BYTES / 2 ** 30} GiB`
+}

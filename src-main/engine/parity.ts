@@ -5,7 +5,7 @@
 
 import type { Backend, StackResult } from './backend'
 import { InputError, describeValue } from './errors'
-import { directions, networkLayout } from './layout'
+import { directions, networkLayout, networkTooLarge } from './layout'
 import { CELL_KINDS, type CellKind, type NetworkConfig } from './types'
 
 export interface ParityCase {
@@ -64,6 +64,10 @@ export function parseParityCase(text: string): ParityCase {
     throw new InputError('dropout', 'must be 0 or absent: dropout is random, so a parity case cannot use it')
   }
   const { inputSize: I, hiddenSize: H, numLayers: L } = network
+  // Before any tensor is read or allocated: a network too large to build is refused by its size.
+  const T0 = Array.isArray(c.x) ? c.x.length : 1, B0 = Array.isArray(c.x) && Array.isArray(c.x[0]) ? (c.x[0] as unknown[]).length : 1
+  const tooLarge = networkTooLarge(network, Math.max(1, B0), Math.max(1, T0))
+  if (tooLarge) throw new InputError('hidden_size', tooLarge)
   const D = directions(network)
 
   const { dims: [T, B], data: x } = readShapedTensor(c.x, 'x', [null, null, I], `[T][B][${I}] (input_size ${I})`)

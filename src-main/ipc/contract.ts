@@ -26,6 +26,8 @@ export interface SweepSummary {
   total: number
   /** Being run by this process now. */
   active: boolean
+  /** Another live process runs it ("running in pid 1234 on host h"): resume and delete are refused until it stops. */
+  runningElsewhere: string | null
 }
 
 export interface RunView {

@@ -8,9 +8,14 @@ import Database from 'better-sqlite3'
 import { existsSync, realpathSync } from 'node:fs'
 import { InputError } from '../engine/errors'
 import { SCHEMA_VERSION } from './migrations'
+import { describeOwner } from './lease'
 import type { RunStatus, Store } from './store'
 
-export interface ImportSummary { sweeps: number; createdSweeps: number; added: number; replaced: number; unchanged: number }
+export interface ImportSummary {
+  sweeps: number; createdSweeps: number; added: number; replaced: number; unchanged: number
+  /** Runs left alone because a live process here is running them, and who. */
+  skippedRunning: number; runningIn: string[]
+}
 
 const FINISHED: readonly RunStatus[] = ['done', 'diverged', 'failed']
 
@@ -30,6 +35,9 @@ export function importDatabase(store: Store, otherPath: string, field = 'OTHER')
     const version = other.pragma('user_version', { simple: true }) as number
     if (version === 0) throw new InputError(field, `${otherPath} is not an rnnbench database`)
     if (version > SCHEMA_VERSION) throw new InputError(field, `${otherPath} was written by a newer rnnbench (schema ${version}; this version knows up to ${SCHEMA_VERSION}); upgrade rnnbench here first`)
+    const tables = new Set((other.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>).map((t) => t.name))
+    const missing = ['sweeps', 'runs', 'points', 'grad_flow'].filter((t) => !tables.has(t))
+    if (missing.length) throw new InputError(field, `${otherPath} is not an rnnbench database (it has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''})`)
   } catch (err) {
     if (err instanceof InputError) throw err
     throw new InputError(field, `${otherPath} is not a usable SQLite database (${(err as Error).message})`)
@@ -37,7 +45,7 @@ export function importDatabase(store: Store, otherPath: string, field = 'OTHER')
   try {
     if (store.path !== ':memory:' && samePath(store.path, otherPath)) throw new InputError(field, `${otherPath} is this database itself`)
     const db = store.db
-    const summary: ImportSummary = { sweeps: 0, createdSweeps: 0, added: 0, replaced: 0, unchanged: 0 }
+    const summary: ImportSummary = { sweeps: 0, createdSweeps: 0, added: 0, replaced: 0, unchanged: 0, skippedRunning: 0, runningIn: [] }
     const sweeps = other.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as RawSweep[]
     const points = other.prepare('SELECT series, step, wall_ms, value FROM points WHERE run_id = ?')
     const flows = other.prepare('SELECT step, rows, timesteps, norms FROM grad_flow WHERE run_id = ?')
@@ -54,12 +62,16 @@ export function importDatabase(store: Store, otherPath: string, field = 'OTHER')
           summary.createdSweeps++
         }
         const mine = new Map((db.prepare('SELECT id, idx, config, status FROM runs WHERE sweep_id = ?').all(targetId) as Array<{ id: number; idx: number; config: string; status: RunStatus }>).map((r) => [r.idx, r]))
+        // Runs a live process here is working on are not replaced under it: its workers still write their points.
+        const owner = store.liveOwner(targetId)
+        if (owner && !summary.runningIn.includes(describeOwner(owner))) summary.runningIn.push(describeOwner(owner))
         for (const run of other.prepare('SELECT * FROM runs WHERE sweep_id = ? ORDER BY idx').all(sweep.id) as RawRun[]) {
           const existing = mine.get(run.idx)
           if (existing && canonicalJson(JSON.parse(existing.config)) !== canonicalJson(JSON.parse(run.config))) {
             throw new InputError(field, `sweep "${sweep.name}": run ${run.idx + 1} has another configuration here than in ${otherPath}; not the same sweep, nothing imported`)
           }
           const theirsFinished = FINISHED.includes(run.status)
+          if (existing?.status === 'running' && owner && theirsFinished) { summary.skippedRunning++; continue }
           if (existing && (FINISHED.includes(existing.status) || !theirsFinished)) { summary.unchanged++; continue }
           // A run in progress elsewhere is not in progress here: it comes in pending, for resume.
           const status = run.status === 'running' ? 'pending' : run.status
@@ -67,7 +79,7 @@ export function importDatabase(store: Store, otherPath: string, field = 'OTHER')
           if (existing) {
             db.prepare('DELETE FROM points WHERE run_id = ?').run(existing.id)
             db.prepare('DELETE FROM grad_flow WHERE run_id = ?').run(existing.id)
-            db.prepare(`UPDATE runs SET status = ?, attempts = ?, owner_pid = NULL, started_at = ?, finished_at = ?, error = ?, figures = ?, environment = ? WHERE id = ?`)
+            db.prepare(`UPDATE runs SET status = ?, attempts = ?, owner_pid = NULL, owner = NULL, heartbeat_at = NULL, started_at = ?, finished_at = ?, error = ?, figures = ?, environment = ? WHERE id = ?`)
               .run(status, run.attempts, run.started_at, run.finished_at, run.error, run.figures, run.environment, existing.id)
             runId = existing.id
             summary.replaced++

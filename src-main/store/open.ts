@@ -12,6 +12,8 @@ export interface OpenOptions {
   createFolder?: boolean
   /** Which option or variable named the file, for error messages. */
   field?: string
+  /** Open an existing database to read it: never create it (a typo in --db leaves no file behind). */
+  readonly?: boolean
   /**
    * better-sqlite3's compiled addon to load instead of its own: the desktop app's copy built for
    * Electron's ABI (better-sqlite3 is not N-API, so Node's build cannot load inside Electron).
@@ -22,6 +24,7 @@ export interface OpenOptions {
 export function openDatabase(path: string, options: OpenOptions = {}): Database.Database {
   const field = options.field ?? '--db'
   const memory = path === ':memory:'
+  if (!memory && options.readonly && !existsSync(path)) throw new InputError(field, `no database at ${path}; give an existing one with ${field}, or run a sweep first`)
   if (!memory) {
     const folder = dirname(path)
     if (!existsSync(folder)) {
@@ -31,16 +34,23 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   }
   let db: Database.Database
   try {
-    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    db = new Database(path, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(options.readonly && !memory ? { readonly: true, fileMustExist: true } : {}) })
   } catch (err) {
     throw new InputError(field, `cannot open ${path}: ${(err as Error).message}`)
   }
   try {
+    // First, so that a second process opening (or creating) the same file waits for the first.
+    db.pragma('busy_timeout = 5000')
     checkIdentity(db, path, field)
+    if (options.readonly && !memory) {
+      if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return db
+      // An older schema: upgraded once, in place, as any open for writing would.
+      db.close()
+      return openDatabase(path, { ...options, readonly: false })
+    }
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
     migrate(db)
     return db
   } catch (err) {
@@ -65,12 +75,16 @@ function checkIdentity(db: Database.Database, path: string, field: string): void
   }
 }
 
-/** Apply pending migrations in one transaction, setting user_version inside it. */
+/**
+ * Apply pending migrations in one transaction, setting user_version inside it. IMMEDIATE takes
+ * the write lock before the version is read, so two processes creating one database at once
+ * migrate it once: the second waits (busy_timeout), then finds it migrated.
+ */
 export function migrate(db: Database.Database, upTo = SCHEMA_VERSION): void {
-  const from = db.pragma('user_version', { simple: true }) as number
-  if (from >= upTo) return
+  if ((db.pragma('user_version', { simple: true }) as number) >= upTo) return
   db.transaction(() => {
+    const from = db.pragma('user_version', { simple: true }) as number
     for (let v = from; v < upTo; v++) MIGRATIONS[v](db)
-    db.pragma(`user_version = ${upTo}`)
-  })()
+    if (from < upTo) db.pragma(`user_version = ${upTo}`)
+  }).immediate()
 }

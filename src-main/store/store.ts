@@ -3,8 +3,10 @@
 // one transaction, so a crash at any moment leaves every run either finished or resumable.
 
 import type Database from 'better-sqlite3'
+import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
 import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/training'
+import { describeOwner, leaseState, parseOwner, thisOwner, type LeaseOwner } from './lease'
 import { openDatabase, type OpenOptions } from './open'
 
 export const RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'diverged', 'cancelled'] as const
@@ -44,8 +46,28 @@ const parse = <T>(text: string | null): T | null => (text === null ? null : (JSO
 export class Store {
   readonly db: Database.Database
 
-  constructor(readonly path: string, options: OpenOptions = {}) {
+  /** Where a skipped corrupt row is reported (stderr by default): the rest of a listing goes on. */
+  private readonly warn: (message: string) => void
+  private readonly warned = new Set<string>()
+
+  constructor(readonly path: string, options: OpenOptions & { warn?: (message: string) => void } = {}) {
     this.db = openDatabase(path, options)
+    this.warn = options.warn ?? ((m) => process.stderr.write(`rnnbench: ${m}\n`))
+  }
+
+  /** A row whose JSON cannot be read is skipped, said once, and never breaks the listing it is in. */
+  private skipRow(what: string, err: unknown): null {
+    const message = `skipping ${what} in ${this.path}: ${(err as Error).message}`
+    if (!this.warned.has(message)) { this.warned.add(message); this.warn(message) }
+    return null
+  }
+
+  private toRun(r: RawRun): RunRow | null {
+    try {
+      return toRunRow(r)
+    } catch (err) {
+      return this.skipRow(`run ${r.id} (sweep ${r.sweep_id}, position ${r.idx + 1}): its stored JSON is damaged`, err)
+    }
   }
 
   close(): void {
@@ -69,10 +91,17 @@ export class Store {
   listSweeps(): SweepRow[] {
     const sweeps = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as Array<{ id: number; name: string; spec: string; created_at: string }>
     const counts = this.db.prepare('SELECT sweep_id, status, count(*) AS n FROM runs GROUP BY sweep_id, status').all() as Array<{ sweep_id: number; status: RunStatus; n: number }>
-    return sweeps.map((s) => {
+    return sweeps.flatMap((s) => {
       const c = Object.fromEntries(RUN_STATUSES.map((st) => [st, 0])) as Record<RunStatus, number>
       for (const row of counts) if (row.sweep_id === s.id) c[row.status] = row.n
-      return { id: s.id, name: s.name, spec: JSON.parse(s.spec), createdAt: s.created_at, counts: c, total: Object.values(c).reduce((a, b) => a + b, 0) }
+      let spec: unknown
+      try {
+        spec = JSON.parse(s.spec)
+      } catch (err) {
+        this.skipRow(`sweep ${s.id} ("${s.name}"): its stored spec is damaged`, err)
+        return []
+      }
+      return [{ id: s.id, name: s.name, spec, createdAt: s.created_at, counts: c, total: Object.values(c).reduce((a, b) => a + b, 0) }]
     })
   }
 
@@ -89,7 +118,7 @@ export class Store {
     const rows = (sweepId === undefined
       ? this.db.prepare('SELECT * FROM runs ORDER BY sweep_id, idx').all()
       : this.db.prepare('SELECT * FROM runs WHERE sweep_id = ? ORDER BY idx').all(sweepId)) as RawRun[]
-    return rows.map(toRunRow)
+    return rows.flatMap((r) => this.toRun(r) ?? [])
   }
 
   /** GFLOP/s of every finished run, with its backend and cell: the speeds this machine has shown. */
@@ -102,9 +131,12 @@ export class Store {
     return this.db.prepare('UPDATE sweeps SET name = ? WHERE id = ?').run(name, id).changes === 1
   }
 
-  /** Delete a sweep with its runs, series and snapshots (foreign keys cascade). */
-  deleteSweep(id: number): boolean {
-    return this.db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes === 1
+  /** Delete a sweep with its runs, series and snapshots (foreign keys cascade); never one another live process runs. */
+  deleteSweep(id: number, field = 'id'): boolean {
+    return this.db.transaction(() => {
+      this.refuseIfRunningElsewhere(id, field, 'delete')
+      return this.db.prepare('DELETE FROM sweeps WHERE id = ?').run(id).changes === 1
+    }).immediate()
   }
 
   /**
@@ -115,15 +147,39 @@ export class Store {
    */
   resetInterrupted(sweepId: number, options: { retryFailed?: boolean } = {}): number {
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT id, status, owner_pid FROM runs WHERE sweep_id = ? AND status IN ('running', 'cancelled', 'failed')`).all(sweepId) as Array<{ id: number; status: RunStatus; owner_pid: number | null }>
-      const ids = rows.filter((r) => r.status === 'cancelled' || (r.status === 'failed' && options.retryFailed) || (r.status === 'running' && !processAlive(r.owner_pid))).map((r) => r.id)
+      const rows = this.db.prepare(`SELECT id, status, owner_pid, owner, heartbeat_at FROM runs WHERE sweep_id = ? AND status IN ('running', 'cancelled', 'failed')`).all(sweepId) as Array<{ id: number; status: RunStatus } & LeaseColumns>
+      const ids = rows.filter((r) => r.status === 'cancelled' || (r.status === 'failed' && options.retryFailed) || (r.status === 'running' && runLease(r) !== 'alive')).map((r) => r.id)
       for (const id of ids) {
         this.db.prepare('DELETE FROM points WHERE run_id = ?').run(id)
         this.db.prepare('DELETE FROM grad_flow WHERE run_id = ?').run(id)
-        this.db.prepare(`UPDATE runs SET status = 'pending', started_at = NULL, error = NULL WHERE id = ?`).run(id)
+        this.db.prepare(`UPDATE runs SET status = 'pending', started_at = NULL, error = NULL, owner = NULL, heartbeat_at = NULL WHERE id = ?`).run(id)
       }
       return ids.length
     })()
+  }
+
+  /**
+   * Another live process running runs of this sweep, if any: what delete, resume and import must
+   * not race. Runs whose lease is stale, or held by this process, do not count.
+   */
+  liveOwner(sweepId: number): LeaseOwner | null {
+    const rows = this.db.prepare(`SELECT owner_pid, owner, heartbeat_at FROM runs WHERE sweep_id = ? AND status = 'running'`).all(sweepId) as LeaseColumns[]
+    for (const r of rows) {
+      if (runLease(r) !== 'alive') continue
+      return parseOwner(r.owner) ?? { host: 'this host', pidns: null, pid: r.owner_pid ?? 0, start: null, token: '' }
+    }
+    return null
+  }
+
+  /** A one-line refusal when another live process runs the sweep: "sweep 3 is running in pid 1234 on host h: cancel it first". */
+  refuseIfRunningElsewhere(sweepId: number, field: string, action: string): void {
+    const owner = this.liveOwner(sweepId)
+    if (owner) throw new InputError(field, `sweep ${sweepId} is running in ${describeOwner(owner)}: cancel it there (Ctrl-C, or Cancel in its window) before you ${action} it`)
+  }
+
+  /** The runner's heartbeat: this process still holds its running runs. */
+  heartbeat(): void {
+    this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE status = 'running' AND json_extract(owner, '$.token') = ?`).run(Date.now(), thisOwner().token)
   }
 
   pendingRunIds(sweepId: number): number[] {
@@ -132,12 +188,13 @@ export class Store {
 
   getRun(id: number): RunRow | null {
     const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined
-    return r ? toRunRow(r) : null
+    return r ? this.toRun(r) : null
   }
 
   /** Claim a pending run. False when it is not pending any more (never run one twice). */
   claimRun(id: number): boolean {
-    return this.db.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1, started_at = ?, owner_pid = ? WHERE id = ? AND status = 'pending'`).run(now(), process.pid, id).changes === 1
+    return this.db.prepare(`UPDATE runs SET status = 'running', attempts = attempts + 1, started_at = ?, owner_pid = ?, owner = ?, heartbeat_at = ? WHERE id = ? AND status = 'pending'`)
+      .run(now(), process.pid, JSON.stringify(thisOwner()), Date.now(), id).changes === 1
   }
 
   appendPoints(runId: number, points: Point[]): void {
@@ -154,7 +211,7 @@ export class Store {
 
   /** Record a run's end. Only a run that is `running` can finish; returns false otherwise. */
   finishRun(id: number, outcome: { status: Exclude<RunStatus, 'pending' | 'running'>; figures?: RunFigures | null; error?: string | null; environment?: unknown }): boolean {
-    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, figures = ?, error = ?, environment = coalesce(?, environment), owner_pid = NULL WHERE id = ? AND status = 'running'`).run(
+    return this.db.prepare(`UPDATE runs SET status = ?, finished_at = ?, figures = ?, error = ?, environment = coalesce(?, environment), owner_pid = NULL, owner = NULL, heartbeat_at = NULL WHERE id = ? AND status = 'running'`).run(
       outcome.status, now(), outcome.figures ? JSON.stringify(outcome.figures) : null, outcome.error ?? null,
       outcome.environment ? JSON.stringify(outcome.environment) : null, id,
     ).changes === 1
@@ -214,14 +271,21 @@ export class Store {
   }
 }
 
-/** Whether another process with this id is alive (this process's own earlier runs count as gone). */
-function processAlive(pid: number | null): boolean {
-  if (pid === null || pid === process.pid) return false
+interface LeaseColumns { owner_pid: number | null; owner: string | null; heartbeat_at: number | null }
+
+/**
+ * A running run's lease. Rows written before leases were kept have only a PID: alive while that
+ * process is (this process's own earlier runs count as gone).
+ */
+function runLease(r: LeaseColumns): 'mine' | 'alive' | 'orphaned' {
+  const owner = parseOwner(r.owner)
+  if (owner) return leaseState(owner, r.heartbeat_at)
+  if (r.owner_pid === null || r.owner_pid === process.pid) return 'orphaned'
   try {
-    process.kill(pid, 0)
-    return true
+    process.kill(r.owner_pid, 0)
+    return 'alive'
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? 'alive' : 'orphaned'
   }
 }
 

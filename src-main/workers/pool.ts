@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os'
 import { SHARE_ENV, Worker } from 'node:worker_threads'
 import type { RunConfig } from '../engine/run-config'
 import type { Point, RunFigures } from '../engine/training'
+import { HEARTBEAT_MS } from '../store/lease'
 import type { RunStatus, Store } from '../store/store'
 import type { FromWorker, ToWorker } from './protocol'
 
@@ -45,6 +46,8 @@ export class SweepRunner {
   private finish: (() => void) | null = null
   /** Worker threads this sweep runs on: the requested count, or fewer when fewer runs are left. */
   private poolSize = 0
+  /** Set when the sweep's rows vanished under the runner (deleted elsewhere). */
+  private lostSweep = false
 
   constructor(private readonly store: Store, private readonly options: RunnerOptions) {}
 
@@ -55,10 +58,18 @@ export class SweepRunner {
     const n = Math.min(this.options.workers, this.queue.length)
     this.poolSize = n
     if (n === 0) return this.summary
-    await new Promise<void>((resolve) => {
-      this.finish = resolve
-      for (let i = 0; i < n; i++) this.spawn()
-    })
+    // The lease: while this runner works, its running runs are known to be alive (store/lease.ts).
+    const heartbeat = setInterval(() => { try { this.store.heartbeat() } catch { /* the next beat retries */ } }, HEARTBEAT_MS)
+    heartbeat.unref()
+    try {
+      await new Promise<void>((resolve) => {
+        this.finish = resolve
+        for (let i = 0; i < n; i++) this.spawn()
+      })
+    } finally {
+      clearInterval(heartbeat)
+    }
+    if (this.lostSweep) throw new Error(`sweep #${sweepId} was deleted by another process while it ran; its runs are gone`)
     return this.summary
   }
 
@@ -100,7 +111,8 @@ export class SweepRunner {
     while (!this.cancelling && this.queue.length > 0) {
       const runId = this.queue.shift()!
       if (!this.store.claimRun(runId)) continue // taken by someone else, or no longer pending
-      const run = this.store.getRun(runId)!
+      const run = this.store.getRun(runId)
+      if (!run) { this.store.finishRun(runId, { status: 'failed', error: 'its stored configuration is damaged' }); continue }
       slot.runId = runId
       slot.config = run.config
       this.summary.started++
@@ -115,6 +127,21 @@ export class SweepRunner {
 
   private onMessage(slot: Slot, m: FromWorker): void {
     if (m.runId !== slot.runId) return // a late message from a run already ended (cancel)
+    try {
+      this.handle(slot, m)
+    } catch (err) {
+      // The run's rows are gone (another process deleted the sweep): stop, and say so once, rather
+      // than crash on a foreign-key error.
+      if (this.store.getRun(m.runId) === null) {
+        this.lostSweep = true
+        void this.cancel()
+        return
+      }
+      throw err
+    }
+  }
+
+  private handle(slot: Slot, m: FromWorker): void {
     switch (m.type) {
       case 'progress': this.options.events?.runProgress?.(m.runId, { fraction: m.fraction, step: m.step, loss: m.loss }); break
       case 'points':
@@ -137,6 +164,7 @@ export class SweepRunner {
     const id = slot.runId!, config = slot.config!
     slot.runId = null
     slot.config = null
+    if (this.lostSweep) return
     this.store.finishRun(id, { status, figures, error, environment })
     this.summary.counts[status] = (this.summary.counts[status] ?? 0) + 1
     this.options.events?.runEnded?.({ id, config, status, figures, error })

@@ -7,7 +7,7 @@ import type { SweepSummary } from '../../src-main/ipc/contract'
 import { installFakeApi, settle } from './fake-api'
 
 const sweep = (id: number, name: string, over: Partial<SweepSummary> = {}): SweepSummary => ({
-  id, name, createdAt: '2026-11-20T10:00:00.000Z', spec: {} as never, total: 4, active: false,
+  id, name, createdAt: '2026-11-20T10:00:00.000Z', spec: {} as never, total: 4, active: false, runningElsewhere: null,
   counts: { pending: 0, running: 0, done: 3, failed: 1, diverged: 0, cancelled: 0 }, ...over,
 })
 let sweeps = [sweep(2, 'second', { active: true, counts: { pending: 2, running: 2, done: 0, failed: 0, diverged: 0, cancelled: 0 } }), sweep(1, 'first')]

@@ -3,7 +3,7 @@ import type { Backend, StackResult } from '../../engine/backend'
 import { cpuJsBackend } from '../../engine/cpu-js/backend'
 import { InputError } from '../../engine/errors'
 import { initParameters } from '../../engine/init'
-import { directions } from '../../engine/layout'
+import { directions, networkTooLarge } from '../../engine/layout'
 import { Rng } from '../../engine/rng'
 import { stackFlops } from '../../engine/run-config'
 import { summarize } from '../../engine/training'
@@ -47,12 +47,15 @@ Options (defaults in brackets):
     if (positionals.length) throw new InputError(positionals[0], 'bench takes only options; see `rnnbench bench --help`')
     const backendName = parseBackendName(values.backend, '--backend')
     if (!(CELL_KINDS as readonly string[]).includes(values.cell!)) throw new InputError('--cell', `must be one of ${CELL_KINDS.join(', ')}; got ${JSON.stringify(values.cell)}`)
-    const H = positiveInt(values.hidden, '--hidden', 256)
+    // The bounds a sweep's settings have (SWEEP-SPEC.md), and a memory bound for the whole step.
+    const H = positiveInt(values.hidden, '--hidden', 256, 8192)
     const net: NetworkConfig = {
-      cell: values.cell as CellKind, inputSize: positiveInt(values.input, '--input', H), hiddenSize: H,
-      numLayers: positiveInt(values.layers, '--layers', 1), bidirectional: values.bidirectional ?? false, dropout: 0,
+      cell: values.cell as CellKind, inputSize: positiveInt(values.input, '--input', H, 1_000_000), hiddenSize: H,
+      numLayers: positiveInt(values.layers, '--layers', 1, 16), bidirectional: values.bidirectional ?? false, dropout: 0,
     }
-    const B = positiveInt(values.batch, '--batch', 32), T = positiveInt(values.seq, '--seq', 100)
+    const B = positiveInt(values.batch, '--batch', 32, 65_536), T = positiveInt(values.seq, '--seq', 100, 100_000)
+    const tooLarge = networkTooLarge(net, B, T)
+    if (tooLarge) throw new InputError('--hidden', `${tooLarge}; use smaller --hidden, --batch or --seq`)
     const threads = positiveInt(values.threads, '--threads', 1), repeats = positiveInt(values.repeats, '--repeats', 10)
     const backend = await getBackend(backendName)
     const device = (await probeBackend(backendName)).device ?? ''

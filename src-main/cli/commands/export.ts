@@ -45,7 +45,7 @@ Options:
     if (!MATCHINGS.includes(matching)) throw new InputError('--matching', `must be one of ${MATCHINGS.join(', ')}; got ${JSON.stringify(values.matching)}`)
     const out = values.out
     const base = out === '-' ? 'report' : basename(out, extname(out))
-    const store = openStore(values.db)
+    const store = openStore(values.db, { readonly: true })
     let files
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')

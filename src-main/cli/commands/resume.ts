@@ -1,5 +1,5 @@
 import { parseCommandArgs, type Command } from '../command'
-import { openStore, positiveInt, sweepIdOrLatest } from '../options'
+import { openStore, sweepIdOrLatest, workersOption } from '../options'
 import { runSweepSession } from '../sweep-session'
 import { defaultWorkerCount } from '../../workers/pool'
 import { InputError } from '../../engine/errors'
@@ -16,21 +16,23 @@ Finished runs are kept as they are. Runs that failed are left alone unless --ret
 
 Options:
   --db FILE        the database (default: $RNNBENCH_DB, else the app-data folder's)
-  --workers N      runs at once (default: the spec's \`workers\`, else ${defaultWorkerCount()} here)
+  --workers N      runs at once (default: the spec's \`workers\`, else ${defaultWorkerCount()} here),
+                   at most the cores here unless --oversubscribe
   --retry-failed   run failed runs again too
   -h, --help       this text`,
 
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('resume', argv, {
-      db: { type: 'string' }, workers: { type: 'string' }, 'retry-failed': { type: 'boolean' },
+      db: { type: 'string' }, workers: { type: 'string' }, 'retry-failed': { type: 'boolean' }, oversubscribe: { type: 'boolean' },
     })
     if (positionals.length > 1) throw new InputError('SWEEP_ID', 'give at most one sweep id; see `rnnbench resume --help`')
-    const requested = values.workers === undefined ? undefined : positiveInt(values.workers, '--workers', 1)
+    const { requested, cap } = workersOption(values.workers, values.oversubscribe)
     const store = openStore(values.db)
     try {
       const sweepId = sweepIdOrLatest(store, positionals[0], 'SWEEP_ID')
       const sweep = store.getSweep(sweepId)!
-      const workers = workersFor(sweep.spec as { workers?: number }, requested, defaultWorkerCount())
+      const workers = workersFor(sweep.spec as { workers?: number }, requested, defaultWorkerCount(), cap)
+      store.refuseIfRunningElsewhere(sweepId, 'SWEEP_ID', 'resume')
       io.err(`resuming sweep #${sweepId} "${sweep.name}": ${sweep.counts.done + sweep.counts.diverged} of ${sweep.total} runs finished\n`)
       return (await runSweepSession(store, sweepId, io, { workers, retryFailed: values['retry-failed'], dbFlag: values.db ?? '' })).code
     } finally {

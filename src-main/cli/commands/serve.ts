@@ -6,7 +6,7 @@ import { startServer } from '../../serve/server'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command } from '../command'
 import { readInput } from '../files'
-import { openStore, positiveInt } from '../options'
+import { openStore, workersOption } from '../options'
 import { WORKER_SCRIPT } from '../sweep-session'
 
 const DEFAULT_PORT = 7878
@@ -27,20 +27,22 @@ Options:
   --host ADDRESS    the address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for
                     every interface, with the token as the only guard)
   --db FILE         the database (default: $RNNBENCH_DB, else the app-data folder's)
-  --workers N       worker threads for sweeps (default ${defaultWorkerCount()} here)
+  --workers N       worker threads for sweeps (default ${defaultWorkerCount()} here; at most the
+                    cores unless --oversubscribe)
   -h, --help        this text`,
 
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('serve', argv, {
-      port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' },
+      port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, oversubscribe: { type: 'boolean' },
     })
     if (positionals.length) throw new InputError('serve', `takes no positional arguments; got ${JSON.stringify(positionals[0])}`)
     const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError('--port', `must be an integer from 0 to 65535; got ${JSON.stringify(values.port)}`)
     const host = values.host ?? '127.0.0.1'
-    const workers = positiveInt(values.workers, '--workers', defaultWorkerCount())
+    const { requested, cap } = workersOption(values.workers, values.oversubscribe)
+    const workers = requested ?? defaultWorkerCount()
     const store = openStore(values.db)
-    const service = new AppService(store, { workers, workerScript: WORKER_SCRIPT, appVersion: APP_VERSION, readText: readInput })
+    const service = new AppService(store, { workers, maxWorkers: cap, workerScript: WORKER_SCRIPT, appVersion: APP_VERSION, readText: readInput })
     let server
     try {
       server = await startServer({ service, rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)), host, port })

@@ -8,13 +8,13 @@ import { formatBytes, formatDuration } from '../../reports/format'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command } from '../command'
 import { readInput } from '../files'
-import { openStore, positiveInt } from '../options'
+import { openStore, positiveInt, workersOption } from '../options'
 import { runSweepSession } from '../sweep-session'
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a sweep from a spec file or a preset, in worker threads, into the database',
-  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N] [--max-runs N] [--json]
+  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N [--oversubscribe]] [--max-runs N] [--json]
 
 Expands the sweep (docs/SWEEP-SPEC.md), stores every run as pending, and runs them in a pool of
 worker threads. Ctrl-C stops it: runs in progress are marked cancelled, and \`rnnbench resume\`
@@ -31,6 +31,7 @@ Options:
   --db FILE       the database (default: $RNNBENCH_DB, else rnnbench.sqlite in the app-data folder)
   --workers N     runs at once, in worker threads (default: the spec's \`workers\`, else
                   ${defaultWorkerCount()} here)
+  --oversubscribe allow more workers than cores (step times then include their contention)
   --max-runs N    refuse a sweep of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})
   --json          print the sweep's id and run counts as JSON at the end
   -h, --help      this text`,
@@ -38,14 +39,14 @@ Options:
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('sweep', argv, {
       preset: { type: 'string' }, name: { type: 'string' }, shard: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
-      'max-runs': { type: 'string' },
+      'max-runs': { type: 'string' }, oversubscribe: { type: 'boolean' },
     })
     if ((positionals.length === 1) === (values.preset !== undefined) || positionals.length > 1) {
       throw new InputError('SPEC', 'give either one spec file or --preset NAME; see `rnnbench sweep --help`')
     }
-    const requested = values.workers === undefined ? undefined : positiveInt(values.workers, '--workers', 1)
+    const { requested, cap } = workersOption(values.workers, values.oversubscribe)
     const spec = values.preset !== undefined ? await presetFor(values.preset) : await specFromFile(positionals[0])
-    const workers = workersFor(spec, requested, defaultWorkerCount())
+    const workers = workersFor(spec, requested, defaultWorkerCount(), cap)
     const name = values.name ?? spec.name ?? (values.preset ? values.preset : positionals[0])
     const shard = values.shard !== undefined ? parseShard(values.shard) : null
 

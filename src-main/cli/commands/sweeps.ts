@@ -1,5 +1,7 @@
 import { sweepRecord } from '../../reports/run-record'
 import { parseCommandArgs, type Command } from '../command'
+import { existsSync } from 'node:fs'
+import { resolveDbPath } from '../../store/paths'
 import { openStore } from '../options'
 
 export const sweepsCommand: Command = {
@@ -14,7 +16,13 @@ Options:
 
   async run(argv, io) {
     const { values } = parseCommandArgs('sweeps', argv, { db: { type: 'string' }, json: { type: 'boolean' } })
-    const store = openStore(values.db)
+    const path = resolveDbPath(values.db)
+    if (path !== ':memory:' && !existsSync(path)) {
+      if (values.json) io.out('[]\n')
+      else io.out(`no database at ${path} yet; start a sweep with: rnnbench sweep --preset quick\n`)
+      return 0
+    }
+    const store = openStore(values.db, { readonly: true })
     try {
       const sweeps = store.listSweeps()
       if (values.json) {

@@ -28,7 +28,7 @@ Options:
     const { values } = parseCommandArgs('verdicts', argv, { sweep: { type: 'string' }, matching: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } })
     const matching = (values.matching ?? 'hidden') as Matching
     if (!MATCHINGS.includes(matching)) throw new InputError('--matching', `must be one of ${MATCHINGS.join(', ')}; got ${JSON.stringify(values.matching)}`)
-    const store = openStore(values.db)
+    const store = openStore(values.db, { readonly: true })
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
       const sweep = store.getSweep(sweepId)!

@@ -138,9 +138,12 @@ export function checkSweepSize(spec: SweepSpec, maxRuns = DEFAULT_MAX_RUNS): voi
 
 export type SweepSpec = z.infer<typeof sweepSpecSchema>
 
-/** Worker threads for a sweep: the user's --workers, else the spec's own `workers`, else the default. */
-export function workersFor(spec: { workers?: number }, requested: number | undefined, fallback: number): number {
-  return requested ?? spec.workers ?? fallback
+/**
+ * Worker threads for a sweep: the user's --workers, else the spec's own `workers` (at most `cap`,
+ * the cores here unless the user oversubscribes), else the default.
+ */
+export function workersFor(spec: { workers?: number }, requested: number | undefined, fallback: number, cap = Infinity): number {
+  return requested ?? Math.min(spec.workers ?? fallback, cap)
 }
 
 /** Validate a parsed spec; InputError naming the first bad field and the valid values. */

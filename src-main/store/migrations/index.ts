@@ -3,6 +3,7 @@
 
 import type { Database } from 'better-sqlite3'
 import { migration001Initial } from './001-initial'
+import { migration002RunLease } from './002-run-lease'
 
-export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migration001Initial]
+export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migration001Initial, migration002RunLease]
 export const SCHEMA_VERSION = MIGRATIONS.length
