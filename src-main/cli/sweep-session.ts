@@ -22,22 +22,25 @@ export async function runSweepSession(store: Store, sweepId: number, io: Io, opt
   const progress = new ProgressReporter(io, todo, describe)
   const runner = new SweepRunner(store, { workers: options.workers, workerScript: WORKER_SCRIPT, events: progress })
 
-  let interrupted = false
-  const onSignal = () => {
+  // Ctrl-C is the user cancelling (exit 130); SIGTERM is the process being told to stop, by a
+  // scheduler or a service manager (exit 143, runs recorded as interrupted). Both leave the sweep resumable.
+  let interrupted: 'SIGINT' | 'SIGTERM' | null = null
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (interrupted) return
-    interrupted = true
+    interrupted = signal
     progress.stop()
-    io.err('\nrnnbench: stopping; runs in progress are marked cancelled...\n')
-    void runner.cancel()
+    io.err(`\nrnnbench: ${signal === 'SIGINT' ? 'stopping' : 'SIGTERM: stopping'}; runs in progress are marked ${signal === 'SIGINT' ? 'cancelled' : 'interrupted'}...\n`)
+    void runner.cancel(signal === 'SIGINT' ? 'cancelled by the user' : 'interrupted by SIGTERM')
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  const onInt = () => onSignal('SIGINT'), onTerm = () => onSignal('SIGTERM')
+  process.once('SIGINT', onInt)
+  process.once('SIGTERM', onTerm)
   try {
     await runner.run(sweepId, { retryFailed: options.retryFailed })
   } finally {
     progress.stop()
-    process.removeListener('SIGINT', onSignal)
-    process.removeListener('SIGTERM', onSignal)
+    process.removeListener('SIGINT', onInt)
+    process.removeListener('SIGTERM', onTerm)
   }
   const sweep = store.getSweep(sweepId)!
   const c = sweep.counts
@@ -45,5 +48,5 @@ export async function runSweepSession(store: Store, sweepId: number, io: Io, opt
   io.err(`sweep #${sweepId} "${sweep.name}": ${c.done} done, ${c.diverged} diverged, ${c.failed} failed, ${c.cancelled} cancelled, ${c.pending + c.running} pending, of ${sweep.total}\n`)
   if (interrupted || c.cancelled + c.pending + c.running > 0) io.err(`resume with: rnnbench resume ${sweepId}${dbHint}\n`)
   else io.err(`see the results with: rnnbench runs --sweep ${sweepId}${dbHint}\n`)
-  return { code: interrupted ? 130 : c.failed > 0 ? 1 : 0, counts: c }
+  return { code: interrupted === 'SIGINT' ? 130 : interrupted === 'SIGTERM' ? 143 : c.failed > 0 ? 1 : 0, counts: c }
 }

@@ -41,17 +41,21 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
   try {
     // First, so that a second process opening (or creating) the same file waits for the first.
     db.pragma('busy_timeout = 5000')
-    checkIdentity(db, path, field)
+    // In one read transaction: the version and the tables from one snapshot, so that another
+    // process committing its migration between the two reads is not mistaken for a foreign file.
+    retryWhileBusy(() => db.transaction(() => checkIdentity(db, path, field))())
     if (options.readonly && !memory) {
       if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return db
       // An older schema: upgraded once, in place, as any open for writing would.
       db.close()
       return openDatabase(path, { ...options, readonly: false })
     }
-    db.pragma('journal_mode = WAL')
+    // Switching a new file to WAL takes an exclusive lock that SQLite will not wait for while
+    // another process opens the same new file: retry for up to the busy timeout.
+    retryWhileBusy(() => db.pragma('journal_mode = WAL'))
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
-    migrate(db)
+    retryWhileBusy(() => migrate(db))
     return db
   } catch (err) {
     db.close()
@@ -87,4 +91,17 @@ export function migrate(db: Database.Database, upTo = SCHEMA_VERSION): void {
     for (let v = from; v < upTo; v++) MIGRATIONS[v](db)
     if (from < upTo) db.pragma(`user_version = ${upTo}`)
   }).immediate()
+}
+
+/** Runs `step`, again every 20 ms while SQLite answers SQLITE_BUSY, for at most `limitMs`. */
+function retryWhileBusy<T>(step: () => T, limitMs = 5000): T {
+  const deadline = Date.now() + limitMs
+  for (;;) {
+    try {
+      return step()
+    } catch (err) {
+      if (!String((err as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+    }
+  }
 }

@@ -73,14 +73,17 @@ export class SweepRunner {
     return this.summary
   }
 
-  /** Stop: no new runs; runs in progress are ended and marked cancelled. */
-  async cancel(): Promise<void> {
+  /**
+   * Stop: no new runs; runs in progress are ended and marked cancelled (resumable), with why:
+   * "cancelled by the user", or "interrupted by SIGTERM" when the process was told to stop.
+   */
+  async cancel(reason = 'cancelled by the user'): Promise<void> {
     if (this.cancelling) return
     this.cancelling = true
     this.summary.cancelled = true
     this.queue = []
     const exits = [...this.slots].map((slot) => {
-      if (slot.runId !== null) this.end(slot, 'cancelled', null, 'cancelled by the user')
+      if (slot.runId !== null) this.end(slot, 'cancelled', null, reason)
       return slot.worker.terminate()
     })
     await Promise.all(exits)

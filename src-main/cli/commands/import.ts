@@ -27,7 +27,7 @@ Options:
       const s = importDatabase(store, positionals[0])
       if (values.json) io.out(JSON.stringify({ db: store.path, ...s }) + '\n')
       io.err(`imported ${positionals[0]} into ${store.path}: ${s.sweeps} sweep${s.sweeps === 1 ? '' : 's'} (${s.createdSweeps} new), ${s.added} runs added, ${s.replaced} completed, ${s.unchanged} already here\n`)
-      if (s.skippedRunning) io.err(`rnnbench: ${s.skippedRunning} run${s.skippedRunning === 1 ? '' : 's'} left as they are: ${s.runningIn.join(', ')} is running ${s.skippedRunning === 1 ? 'it' : 'them'} here; import again once it ends\n`)
+      if (s.skippedRunning) io.err(`rnnbench: ${s.skippedRunning} run${s.skippedRunning === 1 ? ' left as it is' : 's left as they are'}: ${s.runningIn.join(', ')} is running ${s.skippedRunning === 1 ? 'it' : 'them'} here; import again once it ends\n`)
       return 0
     } finally {
       store.close()

@@ -3,8 +3,9 @@
 // ships (REFERENCE.md §5), found without the user setting anything. Written against the standard
 // WebGPU API, so the kernels that use it could run in a browser too.
 
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 /** Where software Vulkan drivers usable by Dawn are installed (Mesa's lavapipe is rejected by Dawn). */
 const SWIFTSHADER_ICDS = [
@@ -60,7 +61,11 @@ async function searchAdapter(): Promise<AdapterSearch> {
       timestampQuery: adapter.features.has('timestamp-query'),
     }
   }
-  const system = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES ? null : await attempt('system')
+  // Asking Dawn for the system's Vulkan adapter where the system has no Vulkan driver at all makes
+  // Dawn print "vkCreateInstance: Found no drivers!" and a source path on stderr, which reads like
+  // a crash: look for a driver manifest first.
+  const chosenByUser = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES)
+  const system = chosenByUser || !mayHaveSystemDriver() ? null : await attempt('system')
   if (system) return system
   if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) {
     // The user chose the driver: respect it, and do not fall back behind their back.
@@ -75,4 +80,22 @@ async function searchAdapter(): Promise<AdapterSearch> {
   process.env.VK_DRIVER_FILES = icd
   const fallback = await attempt({ swiftshader: icd })
   return fallback ?? { adapter: null, reason: `no GPU adapter, and the SwiftShader driver at ${icd} gave none either (is libvulkan1 installed? apt-get install libvulkan1)` }
+}
+
+/**
+ * Whether the Vulkan loader can find any driver manifest in its standard places (Linux), or the
+ * platform's own GPU API is used (elsewhere). False means asking Dawn for a system adapter can only
+ * fail, noisily.
+ */
+function mayHaveSystemDriver(): boolean {
+  if (process.platform !== 'linux') return true
+  const dataDirs = (process.env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')
+  const dirs = [...new Set(['/etc/vulkan/icd.d', ...dataDirs.map((d) => join(d, 'vulkan', 'icd.d')), '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'])]
+  return dirs.some((d) => {
+    try {
+      return readdirSync(d).some((f) => f.endsWith('.json'))
+    } catch {
+      return false
+    }
+  })
 }
