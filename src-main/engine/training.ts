@@ -61,6 +61,11 @@ export interface RunFigures {
   timing: 'wall-clock' | 'gpu-timestamps'
   /** GPU backends: kernel dispatches in one training step; null for CPU backends. */
   dispatchesPerStep: number | null
+  /**
+   * True when the time budget ended the run before any step past warm-up: the step times are the
+   * warm-up steps' (JIT, allocation and pipeline compilation included), so they overstate a step.
+   */
+  stepTimesFromWarmup?: boolean
 }
 
 export interface TrainingHooks {
@@ -109,6 +114,8 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     const start = performance.now()
     const wall = () => performance.now() - start
     const forwardMs: number[] = [], backwardMs: number[] = [], totalMs: number[] = []
+    /** The warm-up steps' timings: used only when the budget left no other step to time. */
+    const warmup = { forward: [] as number[], backward: [] as number[], total: [] as number[] }
     let pending: Point[] = []
     const flush = () => { if (pending.length) { hooks.onPoints?.(pending); pending = [] } }
 
@@ -139,10 +146,17 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     }
 
     const budgetFraction = () => Math.max(config.steps > 0 ? step / config.steps : 0, config.seconds > 0 ? wall() / 1000 / config.seconds : 0)
-    // A time budget never ends a run before a few steps past warm-up are timed (a slow backend at
-    // a large size would otherwise record no step time at all); a step budget is exact.
-    const minTimedSteps = Math.min(config.warmupSteps + 3, config.steps > 0 ? config.steps : Infinity)
-    const finished = () => (config.steps > 0 && step >= config.steps) || (budgetFraction() >= 1 && step >= minTimedSteps)
+    // A step budget is exact. A time budget ends the run at the first step past it, once a step
+    // past warm-up is timed; where none is yet (a slow adapter: 20 s a step on a 3 s budget), it
+    // allows one step more and no more, and the step times then come from the warm-up steps.
+    let firstStepOverBudget: number | null = null
+    const finished = () => {
+      if (config.steps > 0 && step >= config.steps) return true
+      if (!(config.seconds > 0 && wall() / 1000 >= config.seconds)) return false
+      if (step > config.warmupSteps) return true
+      firstStepOverBudget ??= step
+      return step > firstStepOverBudget
+    }
     await evaluate() // step 0: the untrained network, so that every curve starts at the same point
 
     // Steps are issued without waiting for their figures, up to the backend's limit (a GPU backend
@@ -155,6 +169,7 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     const accept = (r: TrainStepResult, at: { step: number; T: number; issuedAt: number }): boolean => {
       const stepMs = r.stepMs ?? performance.now() - at.issuedAt
       if (at.step > config.warmupSteps) { forwardMs.push(r.forwardMs); backwardMs.push(r.backwardMs); totalMs.push(stepMs) }
+      else { warmup.forward.push(r.forwardMs); warmup.backward.push(r.backwardMs); warmup.total.push(stepMs) }
       if (r.dispatches !== undefined) dispatches = r.dispatches
       if (r.timing) timing = r.timing
       if (at.step === 1) firstLoss = r.loss
@@ -209,6 +224,8 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     flush()
 
     const mem = model.memory()
+    const warmupTimed = totalMs.length === 0 && warmup.total.length > 0
+    if (warmupTimed) { forwardMs.push(...warmup.forward); backwardMs.push(...warmup.backward); totalMs.push(...warmup.total) }
     const total = summarize(totalMs)
     const flops = stackFlops(network, config.batchSize, task.seqLen)
     return {
@@ -238,6 +255,7 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
       task: { name: task.name, seqLen: task.seqLen, citation: task.citation },
       timing,
       dispatchesPerStep: dispatches,
+      ...(warmupTimed ? { stepTimesFromWarmup: true } : {}),
     }
   } finally {
     model.dispose()

@@ -311,8 +311,10 @@ function basisOf(xs: Analyzed[]): Verdict['basis'] {
  */
 function timingCaveat(xs: Analyzed[]): string | null {
   const runs = xs.flatMap((x) => [x.pair.a, x.pair.b])
+  const fromWarmup = runs.filter((r) => r.figures.stepTimesFromWarmup).length
+  const warmupNote = fromWarmup ? `${fromWarmup} of ${runs.length} runs ended on their time budget before any step past warm-up, so their step times include warm-up` : null
   const recorded = runs.filter((r) => typeof r.environment?.loadAvgStart === 'number')
-  if (!recorded.length) return 'the load while these runs were timed was not recorded'
+  if (!recorded.length) return [warmupNote, 'the load while these runs were timed was not recorded'].filter(Boolean).join('; ')
   let crowded = 0, maxLoad = 0, maxWorkers = 0, cores = 0
   for (const r of recorded) {
     const e = r.environment!
@@ -321,8 +323,8 @@ function timingCaveat(xs: Analyzed[]): string | null {
     if (workers > c || load > c) crowded++
     maxLoad = Math.max(maxLoad, load); maxWorkers = Math.max(maxWorkers, workers); cores = Math.max(cores, c)
   }
-  if (!crowded) return null
-  return `${crowded} of ${runs.length} runs were timed beside more runs than cores or under a load above the core count (up to ${maxWorkers} worker${maxWorkers === 1 ? '' : 's'}, load ${maxLoad.toFixed(1)}, on ${cores} core${cores === 1 ? '' : 's'}), so their step times include contention; \`rnnbench bench\` times one run alone`
+  if (!crowded) return warmupNote
+  return `${warmupNote ? `${warmupNote}; ` : ''}${crowded} of ${runs.length} runs were timed beside more runs than cores or under a load above the core count (up to ${maxWorkers} worker${maxWorkers === 1 ? '' : 's'}, load ${maxLoad.toFixed(1)}, on ${cores} core${cores === 1 ? '' : 's'}), so their step times include contention; \`rnnbench bench\` times one run alone`
 }
 
 /**

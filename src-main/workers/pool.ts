@@ -36,7 +36,17 @@ export function defaultWorkerCount(): number {
   return Math.max(1, cores > 2 ? cores - 1 : cores)
 }
 
-interface Slot { worker: Worker; runId: number | null; config: RunConfig | null }
+interface Slot {
+  worker: Worker
+  runId: number | null
+  config: RunConfig | null
+  /** Raised (1) to ask the worker's run to stop between steps. */
+  stop: Int32Array
+  exited: Promise<void>
+}
+
+/** How long a cancelled run may take to stop on its own before its thread is terminated. */
+export const STOP_GRACE_MS = 20_000
 
 export class SweepRunner {
   private queue: number[] = []
@@ -82,9 +92,16 @@ export class SweepRunner {
     this.cancelling = true
     this.summary.cancelled = true
     this.queue = []
-    const exits = [...this.slots].map((slot) => {
-      if (slot.runId !== null) this.end(slot, 'cancelled', null, reason)
-      return slot.worker.terminate()
+    // Each run is recorded as cancelled now; its thread is asked to stop and given STOP_GRACE_MS to
+    // finish the steps in flight and free the device, and is terminated only after that.
+    const exits = [...this.slots].map(async (slot) => {
+      const busy = slot.runId !== null
+      if (busy) this.end(slot, 'cancelled', null, reason)
+      Atomics.store(slot.stop, 0, 1)
+      if (!busy) return slot.worker.terminate()
+      const grace = setTimeout(() => void slot.worker.terminate(), STOP_GRACE_MS)
+      await slot.exited
+      clearTimeout(grace)
     })
     await Promise.all(exits)
   }
@@ -93,8 +110,9 @@ export class SweepRunner {
     // The workers share the process environment: the WebGPU backend points the Vulkan loader at
     // SwiftShader by setting VK_ICD_FILENAMES, which a worker's private copy of process.env would
     // never pass on to the loader.
-    const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { fault: this.options.fault ?? null } })
-    const slot: Slot = { worker, runId: null, config: null }
+    const stop = new SharedArrayBuffer(4)
+    const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { fault: this.options.fault ?? null, stop } })
+    const slot: Slot = { worker, runId: null, config: null, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
     this.slots.add(slot)
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m))
     worker.on('error', (err) => {
@@ -129,6 +147,7 @@ export class SweepRunner {
   }
 
   private onMessage(slot: Slot, m: FromWorker): void {
+    if (m.type === 'stopped') { void slot.worker.terminate(); return } // idle after a cancel: safe to end
     if (m.runId !== slot.runId) return // a late message from a run already ended (cancel)
     try {
       this.handle(slot, m)
@@ -160,6 +179,7 @@ export class SweepRunner {
         this.end(slot, 'failed', null, m.error.message, m.environment)
         this.dispatch(slot)
         break
+      case 'stopped': break
     }
   }
 

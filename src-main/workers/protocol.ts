@@ -24,6 +24,8 @@ export type FromWorker =
   | { type: 'gradFlow'; runId: number; snapshot: GradFlowSnapshot }
   | { type: 'done'; runId: number; figures: RunFigures; environment: RunEnvironment }
   | { type: 'failed'; runId: number; error: SerializedError; environment: RunEnvironment | null }
+  /** After a cancel: the run has stopped and released what it held; the thread is idle. */
+  | { type: 'stopped'; runId: number }
 
 /** Where a run ran: the machine, plus the build, the backend and what it ran on. */
 export interface RunEnvironment extends EnvironmentInfo {

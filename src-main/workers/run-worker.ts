@@ -13,6 +13,16 @@ import { serializeError, type FromWorker, type RunEnvironment, type TimingCondit
 
 const port = parentPort
 if (!port) throw new Error('run-worker must be started as a worker thread')
+
+/** What the runner gives each worker: fault injection for tests, and the stop flag it raises to cancel. */
+interface WorkerData { fault?: string | null; stop?: SharedArrayBuffer }
+
+// Cancel is cooperative: the runner sets this flag and the run stops between steps, waits for its
+// steps in flight, frees its buffers and ends, so that the thread is never torn down under a GPU
+// map still pending (Dawn aborts the whole process then). Shared memory, because a CPU run never
+// yields to the message queue between its steps.
+const stopFlag = (workerData as WorkerData | null)?.stop ? new Int32Array((workerData as WorkerData).stop!) : null
+const stopRequested = () => stopFlag !== null && Atomics.load(stopFlag, 0) === 1
 const post = (message: FromWorker) => port.postMessage(message)
 
 /**
@@ -21,7 +31,7 @@ const post = (message: FromWorker) => port.postMessage(message)
  * worker); unset in normal use.
  */
 function injectFault(config: RunConfig): void {
-  const [kind, seed] = String((workerData as { fault?: string | null } | null)?.fault ?? '').split(':')
+  const [kind, seed] = String((workerData as WorkerData | null)?.fault ?? '').split(':')
   if (Number(seed) !== config.seed) return
   if (kind === 'crash') process.exit(70)
   if (kind === 'throw') throw new Error(`injected fault for seed ${seed}`)
@@ -47,10 +57,13 @@ port.on('message', async (message: ToWorker) => {
       onPoints: (points) => post({ type: 'points', runId, points }),
       onGradFlow: (snapshot) => post({ type: 'gradFlow', runId, snapshot }),
       onProgress: (p) => post({ type: 'progress', runId, ...p }),
+      shouldStop: stopRequested,
     }, text)
     environment.loadAvgEnd = loadavg()[0]
     post({ type: 'done', runId, figures, environment })
   } catch (err) {
     post({ type: 'failed', runId, error: serializeError(err), environment })
   }
+  // Told to stop: nothing more to run here; the runner ends this thread once it is idle.
+  if (stopRequested()) post({ type: 'stopped', runId })
 })

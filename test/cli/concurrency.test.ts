@@ -12,6 +12,7 @@ import { STALE_MS, thisOwner } from '../../src-main/store/lease'
 import { Store } from '../../src-main/store/store'
 import { DEFAULT_SETTINGS } from '../../src-main/engine/sweep/spec'
 import type { RunConfig } from '../../src-main/engine/run-config'
+import { probeBackend } from '../../src-main/engine/backends'
 import { repoRoot, rnnbench } from '../helpers/cli'
 
 const tmp = mkdtempSync(join(tmpdir(), 'rnnbench-race-'))
@@ -64,6 +65,23 @@ describe('processes racing at one database', () => {
     expect(rnnbench(['resume', '--db', db]).code).toBe(0)
     expect(counts(db)).toEqual({ done: 4 })
   })
+
+  it('cancelling webgpu runs stops them between steps, releases the device, and the process lives on', async (ctx) => {
+    const probe = await probeBackend('webgpu')
+    if (!probe.available) return ctx.skip(`webgpu unavailable here: ${probe.reason}`)
+    const db = join(tmp, 'gpu.sqlite')
+    const path = join(tmp, 'gpu.json')
+    writeFileSync(path, JSON.stringify({ name: 'gpu', settings: { task: 'adding', seqLen: 20, hiddenSize: 16, batchSize: 8, backend: 'webgpu' }, axes: { cell: ['lstm', 'gru'] }, budget: { steps: 5000 }, evalEvery: 50 }))
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const run = await background(process.execPath, [bin, attempt ? 'resume' : 'sweep', ...(attempt ? [] : [path]), '--db', db, '--workers', '2'], db, (c) => (c.running ?? 0) >= 2)
+      await new Promise((r) => setTimeout(r, 1500)) // steps in flight on the device
+      run.child.kill('SIGINT')
+      expect(await run.exited, run.stderr()).toBe(130)
+      expect(run.stderr()).not.toMatch(/FATAL|napi_throw|mapAsync|Aborted/)
+      expect(counts(db).cancelled).toBeGreaterThanOrEqual(1)
+      expect(counts(db).running).toBeUndefined()
+    }
+  }, 120_000)
 
   it('delete and resume refuse a sweep another live process runs, naming it; the runner survives a delete behind its back', async () => {
     const db = join(tmp, 'delete.sqlite')

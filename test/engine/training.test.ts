@@ -61,11 +61,21 @@ describe('a training run', () => {
     expect(f.steps).toBeGreaterThan(5)
   })
 
-  it('times a few steps past warm-up even when the time budget runs out first', async () => {
+  it('never overruns a time budget by more than one step, and says when its step times come from warm-up', async () => {
+    // the budget is gone before the first step: one step, timed although it is a warm-up step, and flagged
     const f = await runTraining({ ...base, steps: 0, seconds: 1e-6, warmupSteps: 2 })
-    expect(f.steps).toBe(5)
-    expect(f.stepMs.total.n).toBe(3)
+    expect(f.steps).toBe(1)
+    expect(f.stepMs.total.n).toBe(1)
+    expect(f.stepTimesFromWarmup).toBe(true)
     expect(Number.isFinite(f.gflops)).toBe(true)
+    // with warm-up done inside the budget, the step times are the timed steps' alone
+    const g = await runTraining({ ...base, steps: 0, seconds: 0.3, warmupSteps: 1 })
+    expect(g.steps).toBeGreaterThan(1)
+    expect(g.stepMs.total.n).toBe(g.steps - 1)
+    expect(g.stepTimesFromWarmup).toBeUndefined()
+    // slow steps (H = 256 on cpu-js, tens of ms each) against a budget of 10 ms: at most one step past it
+    const slow = await runTraining({ ...base, hiddenSize: 256, batchSize: 32, steps: 0, seconds: 0.01, warmupSteps: 3 })
+    expect(slow.steps).toBeLessThanOrEqual(2)
   })
 
   it('records time-to-target when the metric reaches it', async () => {
