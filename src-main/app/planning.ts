@@ -6,12 +6,12 @@ import { BACKEND_NAMES, type BackendName } from '../engine/backend'
 import { probeBackend } from '../engine/backends'
 import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
-import { estimateRun, estimateSweep, type MeasuredSpeeds, type SweepEstimate, type TaskShape } from '../engine/sweep/estimate'
+import { estimateRun, estimateSweep, type MeasuredSpeeds, type SweepEstimate } from '../engine/sweep/estimate'
 import { expandSweep } from '../engine/sweep/expand'
 import { shardPositions, type Shard } from '../engine/sweep/shard'
 import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
 import { checkSweepSize, type SweepSpec } from '../engine/sweep/spec'
-import { createTask } from '../engine/tasks'
+import { taskShape, type TaskShape } from '../engine/tasks'
 import type { Store } from '../store/store'
 
 /** Reads a charlm text file; the CLI reads the file system, with errors naming the field. */
@@ -44,16 +44,17 @@ export async function checkRunnable(configs: RunConfig[], readText: ReadText): P
     if (!probe.available) throw new InputError('backend', `${backend} is not available here (${probe.reason}); remove it from the sweep, or see \`rnnbench doctor\``)
   }
   const shapes = new Map<string, TaskShape>()
+  const texts = new Map<string, string>()
   for (const c of configs) {
     const key = taskKey(c)
     if (shapes.has(key)) continue
-    const text = c.task === 'charlm' && c.textFile ? await readText(c.textFile, 'textFile') : undefined
+    let text: string | undefined
+    if (c.task === 'charlm' && c.textFile) {
+      if (!texts.has(c.textFile)) texts.set(c.textFile, await readText(c.textFile, 'textFile'))
+      text = texts.get(c.textFile)
+    }
     try {
-      const task = createTask(c.task, { seqLen: c.seqLen, textFile: c.textFile, text }, c.dataSeed)
-      shapes.set(key, {
-        inputSize: task.inputSize, outputSize: task.head.outputSize, seqLen: task.seqLen, head: task.head.kind, loss: task.head.loss,
-        evalBatches: task.validation.length + task.trainSample.length,
-      })
+      shapes.set(key, taskShape(c.task, { seqLen: c.seqLen, textFile: c.textFile, text }))
     } catch (err) {
       throw new InputError('seqLen', `task ${c.task} with seqLen ${c.seqLen ?? 'default'}: ${(err as Error).message}`)
     }

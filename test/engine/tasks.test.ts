@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src-main/engine/rng'
-import { createTask, TASK_NAMES } from '../../src-main/engine/tasks'
+import { createTask, TASK_NAMES, taskShape } from '../../src-main/engine/tasks'
 import { AIRLINE_PASSENGERS } from '../../src-main/engine/tasks/airline'
 import { makeReview } from '../../src-main/engine/tasks/sentiment'
 
@@ -164,5 +164,26 @@ describe('baselines carry their standard error over the validation items', () =>
     const se = Math.sqrt(sq.reduce((s, v) => s + (v - msq) ** 2, 0) / (n - 1) / n)
     expect(task.baseline.items).toBe(n)
     expect(Math.abs(task.baseline.standardError! / se - 1)).toBeLessThan(0.05)
+  })
+})
+
+describe('a task\'s shape without its data', () => {
+  it.each(TASK_NAMES)('%s: taskShape gives what createTask builds', (name) => {
+    for (const seqLen of name === 'sentiment' ? [2, 9] : [1, 2, 9]) {
+      const task = createTask(name, { seqLen }, 1)
+      expect(taskShape(name, { seqLen }), `${name} T=${seqLen}`).toEqual({
+        inputSize: task.inputSize, outputSize: task.head.outputSize, seqLen: task.seqLen, head: task.head.kind, loss: task.head.loss,
+        evalBatches: task.validation.length + task.trainSample.length,
+      })
+    }
+  })
+
+  it('refuses what createTask refuses, with the same message', () => {
+    for (const [name, seqLen] of [['airline', 120], ['sentiment', 1], ['charlm', 100_000]] as const) {
+      expect(() => createTask(name, { seqLen }, 1)).toThrow()
+      let message = ''
+      try { createTask(name, { seqLen }, 1) } catch (err) { message = (err as Error).message }
+      expect(() => taskShape(name, { seqLen })).toThrow(message)
+    }
   })
 })

@@ -5,10 +5,11 @@
 import type { BackendName } from '../backend'
 import { directions, parameterCount } from '../layout'
 import { networkOf, stackFlops, type RunConfig } from '../run-config'
+import type { TaskShape } from '../tasks'
 import type { CellKind } from '../types'
 
-/** The task facts an estimate needs, per (task, seqLen): from createTask, which the caller runs. */
-export interface TaskShape { inputSize: number; outputSize: number; seqLen: number; head: 'last' | 'every'; loss: 'mse' | 'cross_entropy'; evalBatches: number }
+/** The task facts an estimate needs, per (task, seqLen): from taskShape, which the caller runs. */
+export type { TaskShape }
 
 /** GFLOP/s measured here, by backend and cell (medians of finished runs). */
 export type MeasuredSpeeds = Partial<Record<BackendName, Partial<Record<CellKind, number>>>>

@@ -28,9 +28,13 @@ export const AIRLINE_CITATION =
 
 const TRAIN_MONTHS = 120
 
+export function checkAirlineWindow(window: number): void {
+  if (window < 1 || window >= TRAIN_MONTHS) throw new Error(`airline window must be 1–${TRAIN_MONTHS - 1} months`)
+}
+
 export function airlineTask(window: number): Task {
   const data = AIRLINE_PASSENGERS
-  if (window < 1 || window >= TRAIN_MONTHS) throw new Error(`airline window must be 1–${TRAIN_MONTHS - 1} months`)
+  checkAirlineWindow(window)
   const train = data.slice(0, TRAIN_MONTHS)
   const mean = train.reduce((a, b) => a + b, 0) / train.length
   const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / train.length)

@@ -10,17 +10,26 @@ import builtInCorpus from './corpus.txt?raw'
 
 const VALIDATION_WINDOWS = 64
 
-export function charLmTask(seqLen: number, seed: number, text: string | undefined, source: string): Task {
+/** The vocabulary of a text, checked long enough for sequences of `seqLen`: all a plan needs, without the data. */
+export function charLmVocabulary(seqLen: number, text: string | undefined): string[] {
   const corpus = text ?? builtInCorpus
   const vocab = Array.from(new Set(corpus)).sort()
+  const length = Array.from(corpus).length
+  const split = Math.floor(length * 0.9)
+  if (split - seqLen - 1 < 1 || length - split - seqLen - 1 < 1) {
+    throw new Error(`the text has ${length} characters: too short for sequences of ${seqLen} (it needs more than ${Math.ceil((seqLen + 2) / 0.1)})`)
+  }
+  return vocab
+}
+
+export function charLmTask(seqLen: number, seed: number, text: string | undefined, source: string): Task {
+  const corpus = text ?? builtInCorpus
+  const vocab = charLmVocabulary(seqLen, text)
   const V = vocab.length
   const index = new Map(vocab.map((c, i) => [c, i]))
   const ids = Int32Array.from(corpus, (c) => index.get(c)!)
   const split = Math.floor(ids.length * 0.9)
   const T = seqLen
-  if (split - T - 1 < 1 || ids.length - split - T - 1 < 1) {
-    throw new Error(`the text has ${ids.length} characters: too short for sequences of ${T} (it needs more than ${Math.ceil((T + 2) / 0.1)})`)
-  }
 
   /** Windows starting at the given offsets: one-hot inputs [T, n, V], next-character targets [T, n]. */
   const windows = (starts: ArrayLike<number>, batch: Batch & { x: Float32Array }) => {

@@ -9,9 +9,11 @@ import type { Batch } from '../backend'
 import { batchBuffers, lossSum, marginalEntropy, type Task } from './task'
 
 const SYMBOLS = 10, CLASSES = 10, BLANK = 0, DELIMITER = 9, VALIDATION_SIZE = 256
+/** Classes per step, and the steps a sequence has beyond its delay (the symbols, then their recall). */
+export const COPY_CLASSES = CLASSES, COPY_EXTRA_STEPS = 2 * SYMBOLS
 
 export function copyTask(delay: number, seed: number): Task {
-  const L = delay + 20
+  const L = delay + COPY_EXTRA_STEPS
   const fill = (batch: Batch & { x: Float32Array }, rng: { int(n: number): number }) => {
     const { B, x } = batch
     const y = batch.targets as Int32Array

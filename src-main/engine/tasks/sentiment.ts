@@ -37,8 +37,12 @@ export function makeReview(length: number, rng: { uniform(): number; int(n: numb
   return { words, label: score > 0 ? 1 : 0 }
 }
 
-export function sentimentTask(seqLen: number, seed: number): Task {
+export function checkReviewLength(seqLen: number): void {
   if (seqLen < 2) throw new Error('sentiment reviews need at least 2 words')
+}
+
+export function sentimentTask(seqLen: number, seed: number): Task {
+  checkReviewLength(seqLen)
   const T = seqLen
   const fill = (batch: Batch & { x: Float32Array }, rng: { uniform(): number; int(n: number): number }) => {
     const { B, x } = batch, y = batch.targets as Int32Array
