@@ -5,6 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { rnnbench, repoRoot } from '../helpers/cli'
 
 describe('rnnbench doctor', () => {
+  it('prints no Vulkan driver chatter where the system has no Vulkan driver (Dawn writes it straight to stderr)', () => {
+    const r = rnnbench(['doctor'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).not.toMatch(/vkCreateInstance|VK_ERROR|CheckVkSuccessImpl/)
+  })
+
   it('reports every backend, available or with a reason', () => {
     const r = rnnbench(['doctor', '--json'])
     expect(r.code).toBe(0)

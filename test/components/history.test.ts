@@ -10,7 +10,10 @@ const sweep = (id: number, name: string, over: Partial<SweepSummary> = {}): Swee
   id, name, createdAt: '2026-11-20T10:00:00.000Z', spec: {} as never, total: 4, active: false, runningElsewhere: null,
   counts: { pending: 0, running: 0, done: 3, failed: 1, diverged: 0, cancelled: 0 }, ...over,
 })
-let sweeps = [sweep(2, 'second', { active: true, counts: { pending: 2, running: 2, done: 0, failed: 0, diverged: 0, cancelled: 0 } }), sweep(1, 'first')]
+let sweeps = [
+  sweep(3, 'elsewhere', { runningElsewhere: 'running in pid 4242 on host lab', counts: { pending: 1, running: 1, done: 2, failed: 0, diverged: 0, cancelled: 0 } }),
+  sweep(2, 'second', { active: true, counts: { pending: 2, running: 2, done: 0, failed: 0, diverged: 0, cancelled: 0 } }), sweep(1, 'first'),
+]
 const fake = installFakeApi({
   listSweeps: () => sweeps,
   renameSweep: (id, name) => { sweeps = sweeps.map((s) => (s.id === id ? { ...s, name } : s)); return { renamed: true } },
@@ -38,6 +41,10 @@ describe('HistoryView', () => {
     expect(row(1).textContent).toContain('3 done, 1 failed')
     expect(button(2, 'delete').disabled).toBe(true)
     expect(button(1, 'delete').disabled).toBe(false)
+    // run by another process: said, and not deletable from here, with the reason on the button
+    expect(row(3).textContent).toContain('running in pid 4242 on host lab')
+    expect(button(3, 'delete').disabled).toBe(true)
+    expect(button(3, 'delete').title).toBe('running in pid 4242 on host lab')
   })
 
   it('renames a sweep', async () => {
