@@ -178,14 +178,17 @@ describe('bad input leaves the database as it was', () => {
     const before = readFileSync(path)
     const r = rnnbench(['sweeps', '--db', path])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/newer rnnbench \(schema 99; this version knows up to 1\); upgrade rnnbench\. The file was not changed/)
+    expect(r.stderr).toMatch(/newer rnnbench \(schema 99; this version knows up to 2\); upgrade rnnbench\. The file was not changed/)
     expect(readFileSync(path).equals(before)).toBe(true)
   })
 
   it('says when the database cannot be created, and honours RNNBENCH_DB', () => {
-    const r = rnnbench(['sweeps', '--db', join(tmp, 'no', 'such', 'dir', 'x.sqlite')])
+    const missing = join(tmp, 'no', 'such', 'dir', 'x.sqlite')
+    const r = rnnbench(['sweep', spec(2, 1), '--db', missing])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^rnnbench: --db: cannot create .* the folder .* does not exist/)
+    // listing reads only: it says there is nothing yet, and creates nothing
+    expect(rnnbench(['sweeps', '--db', missing]).stdout).toBe(`no database at ${missing} yet; start a sweep with: rnnbench sweep --preset quick\n`)
     const viaEnv = rnnbench(['sweeps', '--json'], { env: { RNNBENCH_DB: db } })
     expect(JSON.parse(viaEnv.stdout)).toHaveLength(1)
   })

@@ -26,7 +26,20 @@ describe('migration 1: initial schema', () => {
 
   it('is the whole current schema', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length)
-    expect(SCHEMA_VERSION).toBe(1)
+    expect(SCHEMA_VERSION).toBe(2)
+  })
+
+  it('brings a version-1 database to version 2 in place, keeping its runs and adding the lease columns', () => {
+    const path = join(tmp, 'v1.sqlite')
+    const raw = new Database(path)
+    migrate(raw, 1)
+    raw.prepare(`INSERT INTO sweeps (name, spec, created_at) VALUES ('old', '{}', '2026-01-01')`).run()
+    raw.prepare(`INSERT INTO runs (sweep_id, idx, config, status, owner_pid) VALUES (1, 0, '{}', 'running', 12345)`).run()
+    raw.close()
+    const db = openDatabase(path)
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.prepare('SELECT status, owner_pid, owner, heartbeat_at FROM runs').get()).toEqual({ status: 'running', owner_pid: 12345, owner: null, heartbeat_at: null })
+    db.close()
   })
 })
 
