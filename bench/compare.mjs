@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { values: opt } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, repeats: { type: 'string', default: '5' }, only: { type: 'string' }, json: { type: 'string' } } })
 const rounds = Number(opt.rounds), repeats = Number(opt.repeats)
 
-// [cell, H, I, B, T, threads]: REFERENCE §4's shapes and issue #4's targets.
+// [cell, H, I, B, T, threads]: the shapes docs/PERFORMANCE.md reports, and issue #4's targets.
 const SHAPES = []
 for (const cell of ['lstm', 'gru', 'rnn_tanh']) {
   SHAPES.push([cell, 256, 256, 32, 100, 1], [cell, 128, 32, 16, 100, 1], [cell, 512, 512, 64, 50, 1], [cell, 64, 64, 1, 100, 1], [cell, 256, 256, 32, 100, 2])

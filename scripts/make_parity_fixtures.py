@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate rnnbench's PyTorch golden fixtures (REFERENCE.md §2).
+"""Generate rnnbench's PyTorch golden fixtures (docs/PARITY.md; tolerance: docs/NUMERICS.md §2).
 
 Run with Debian's python3-torch (`apt-get install python3-torch`):
     /usr/bin/python3 scripts/make_parity_fixtures.py

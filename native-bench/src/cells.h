@@ -1,12 +1,12 @@
 // One timestep of each cell over rows [b0, b1), forward and backward side by side; the same
-// equations as src-main/engine/cpu-js/cells.ts (REFERENCE.md §1). The biases are added here, so
+// equations as src-main/engine/cpu-js/cells.ts (docs/NUMERICS.md §1). The biases are added here, so
 // the matrix products never need a separate bias pass.
 //
 // Legend: H = hidden size, G = gates (RNN 1, GRU 3, LSTM 4), GH = G·H.
 //   gx    [B, GH]  x_t·W_ihᵀ (bias not included)       bih, bhh [GH]
 //   gh    [B, GH]  h_{t-1}·W_hhᵀ (bias not included)
 //   h     rows of ldh floats (the layer output, D·H wide: h is stored only there)
-// Saved for the backward, per timestep and batch row (REFERENCE §4's minimum):
+// Saved for the backward, per timestep and batch row (docs/NUMERICS.md §4's minimum):
 //   RNN h (1·H); LSTM h, c, and i f g o (6·H); GRU h, and r z n and W_hn h + b_hn (5·H).
 #pragma once
 

@@ -1,4 +1,4 @@
-// Comparing results against a reference within REFERENCE.md §2's tolerance, with the worst case
+// Comparing results against a reference within docs/NUMERICS.md §2's tolerance, with the worst case
 // reported. Used by `rnnbench parity --expect` and by the tests.
 
 export type Nested = number | Nested[] | { [key: string]: Nested }

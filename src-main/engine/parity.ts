@@ -1,4 +1,4 @@
-// The parity case format of REFERENCE.md §2: read a case, run one forward and one backward pass of
+// The parity case format of docs/PARITY.md: read a case, run one forward and one backward pass of
 // the stack it describes on a backend, and write the result in the same nested-array layout.
 // Validation is strict and names the field, because a case usually comes from someone's own
 // script and the mistake is usually a shape.
@@ -100,7 +100,7 @@ export function parseParityCase(text: string): ParityCase {
   return { network, T, B, weights, x, h0, c0, dy }
 }
 
-/** One forward and one backward pass on a backend, formatted as REFERENCE.md §2's OUT. */
+/** One forward and one backward pass on a backend, formatted as docs/PARITY.md's OUT. */
 export async function runParity(backend: Backend, pc: ParityCase): Promise<ParityOutput> {
   const model = await backend.createModel({ network: pc.network })
   try {

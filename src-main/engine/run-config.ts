@@ -51,7 +51,7 @@ export function networkOf(config: RunConfig, inputSize: number): NetworkConfig {
   }
 }
 
-/** FLOPs of one training step of the stack, forward + backward: Σ 3·2·G·H·(In + H)·B·T (REFERENCE §1). */
+/** FLOPs of one training step of the stack, forward + backward: Σ 3·2·G·H·(In + H)·B·T (docs/NUMERICS.md §4). */
 export function stackFlops(net: NetworkConfig, B: number, T: number): number {
   const G = gateCount(net.cell), H = net.hiddenSize
   let flops = 0

@@ -1,5 +1,5 @@
 // Every backend against PyTorch: every golden case, every output, final state and gradient, within
-// |got − want| ≤ 2e-4 + 2e-3·|want| (REFERENCE.md §2).
+// |got − want| ≤ 2e-4 + 2e-3·|want| (docs/NUMERICS.md §2).
 
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'

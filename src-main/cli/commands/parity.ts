@@ -13,7 +13,7 @@ export const parityCommand: Command = {
 
 Runs one forward and one backward pass of the stacked network that CASE.json describes and
 writes the outputs, final states and every gradient. CASE and OUT follow docs/PARITY.md
-(REFERENCE §2): cell, input_size, hidden_size, num_layers, bidirectional, weights (every
+(tolerance: docs/NUMERICS.md §2): cell, input_size, hidden_size, num_layers, bidirectional, weights (every
 state_dict entry), x [T][B][I], optional h0/c0 [L*D][B][H], and dy [T][B][D*H], the upstream
 gradient of the output sequence (loss = sum(y * dy)). CASE may be - for standard input.
 

@@ -1,4 +1,4 @@
-// One timestep of each cell, forward and backward side by side (REFERENCE.md §1, PyTorch's
+// One timestep of each cell, forward and backward side by side (docs/NUMERICS.md §1, PyTorch's
 // equations and gate order exactly). The matrix products are done by the caller for all rows at
 // once; these kernels do the elementwise part of one step over a batch.
 //
@@ -6,7 +6,7 @@
 //   gx  [B, G·H]  row t of the input projection, x_t·W_ihᵀ + b_ih
 //   gh  [B, G·H]  the recurrent projection,      h_{t-1}·W_hhᵀ + b_hh
 // What the forward caches for its backward (floats per batch row, the theoretical minimum of
-// REFERENCE.md §4):
+// docs/NUMERICS.md §4):
 //   RNN  nothing beyond h_t (which is the output anyway)                          1·H
 //   LSTM i, f, g, o after their nonlinearities, plus c_t                          6·H with h_t
 //   GRU  r, z, n after their nonlinearities, plus the hidden part of n (W_hn h + b_hn),

@@ -6,7 +6,7 @@
 //         L = layers, D = directions (1 or 2), In = input width of the current layer (I or D·H).
 // Tensors are sequence-first and flat: x [T, B, I], y [T, B, D·H], h0/hn [L·D, B, H].
 //
-// Structure (the one the fast libraries use, REFERENCE.md §4):
+// Structure (the one the fast libraries use, docs/NUMERICS.md §4):
 //   forward,  per layer and direction: gx = X·W_ihᵀ + b_ih for all T at once (one GEMM), then per
 //             step one recurrent GEMM h_{t-1}·W_hhᵀ + b_hh and the cell's elementwise kernel;
 //   backward, per step: the cell's backward kernel and one GEMM dgh·W_hh for ∂L/∂h_{t-1}; then the

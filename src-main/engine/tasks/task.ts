@@ -1,6 +1,6 @@
 // A task: a seeded data generator, the head and loss it needs, how it is scored, and the trivial
 // baseline every result is read against. Baselines are computed from the task's own data, never
-// hard-coded (REFERENCE.md §3).
+// hard-coded (docs/NUMERICS.md §3).
 
 import type { Batch } from '../backend'
 import type { FloatArray } from '../cpu-js/gemm'

@@ -1,6 +1,6 @@
 // Finding a WebGPU adapter through Dawn's Node bindings (the npm package `webgpu`): the system's
 // GPU where there is one; otherwise the SwiftShader Vulkan driver that Debian's chromium package
-// ships (REFERENCE.md §5), found without the user setting anything. Written against the standard
+// ships (docs/NUMERICS.md §5), found without the user setting anything. Written against the standard
 // WebGPU API, so the kernels that use it could run in a browser too.
 
 import { existsSync, readdirSync } from 'node:fs'

@@ -1,6 +1,6 @@
 // Builds the plans of one model: where every tensor of a (T, B) shape lives in the arena, and the
 // dispatches of a forward, a backward, the head, the loss and the optimizer, in the order a step
-// runs them. The structure is the fast libraries' (REFERENCE.md §4), the same as cpu-js/stack.ts:
+// runs them. The structure is the fast libraries' (docs/NUMERICS.md §4), the same as cpu-js/stack.ts:
 //
 //   forward, per layer and direction:   1 GEMM  gx = X·W_ihᵀ + b_ih            [T·B, GH]
 //                                       T dispatches, one fused step each

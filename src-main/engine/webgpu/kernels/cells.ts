@@ -1,4 +1,4 @@
-// One timestep of each cell as one dispatch, forward and backward side by side (REFERENCE.md §1,
+// One timestep of each cell as one dispatch, forward and backward side by side (docs/NUMERICS.md §1,
 // PyTorch's equations and gate order; the same arithmetic as cpu-js/cells.ts).
 //
 // One invocation per hidden unit and batch row: global id x = j < H, y = b < B; workgroups of 64
