@@ -37,6 +37,8 @@ export class AppService {
   private readonly listeners = new Set<(event: AppEvent) => void>()
   /** One sweep at a time: two would share the cores and each other's timings would be wrong. */
   private active: { sweepId: number; runner: SweepRunner; done: Promise<void> } | null = null
+  /** A start between its check and its launch: planning awaits, and nothing else may start meanwhile. */
+  private starting = false
   /** The last verdicts computed, with what they were computed from. */
   private verdictCache: { key: string; report: VerdictReport } | null = null
 
@@ -97,10 +99,16 @@ export class AppService {
     startSweep: async (value, name) => {
       const spec = parseSweepSpec(value)
       this.refuseWhileActive()
-      const plan = await planSweep(spec, { store: this.store, workers: workersFor(spec, undefined, this.options.workers, this.options.maxWorkers), readText: this.options.readText })
-      const sweepId = this.store.createSweep(name ?? spec.name ?? 'sweep', spec, plan.configs)
-      this.launch(sweepId, false)
-      return { sweepId }
+      // The slot is taken before the first await: a second start arriving while this one plans is refused.
+      this.starting = true
+      try {
+        const plan = await planSweep(spec, { store: this.store, workers: workersFor(spec, undefined, this.options.workers, this.options.maxWorkers), readText: this.options.readText })
+        const sweepId = this.store.createSweep(name ?? spec.name ?? 'sweep', spec, plan.configs)
+        this.launch(sweepId, false)
+        return { sweepId }
+      } finally {
+        this.starting = false
+      }
     },
 
     resumeSweep: (id, retryFailed) => {
@@ -190,6 +198,7 @@ export class AppService {
 
   private refuseWhileActive(): void {
     if (this.active) throw new InputError('sweep', `sweep #${this.active.sweepId} is running; cancel it or wait for it to end (one sweep at a time keeps timings honest)`)
+    if (this.starting) throw new InputError('sweep', 'another sweep is being started; wait for it, then cancel it or let it end (one sweep at a time keeps timings honest)')
   }
 
   private summary(s: SweepRow): SweepSummary {

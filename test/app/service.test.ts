@@ -35,6 +35,17 @@ describe('AppService', () => {
     expect(await app.handlers.listSweeps()).toEqual([])
   })
 
+  it('starts one sweep when two clients start one at the same moment', async () => {
+    const store = new Store(':memory:')
+    const app = service(store)
+    const both = await Promise.allSettled([app.handlers.startSweep(tinySpec('first'), null), app.handlers.startSweep(tinySpec('second'), null)])
+    expect(both.map((r) => r.status)).toEqual(['fulfilled', 'rejected'])
+    expect(String((both[1] as PromiseRejectedResult).reason.message)).toMatch(/^sweep: another sweep is being started/)
+    await app.running?.done
+    expect(store.listSweeps().map((s) => s.name)).toEqual(['first'])
+    await app.close()
+  })
+
   it('names the field of a bad spec, through dispatch as the UI receives it', async () => {
     const app = service()
     const answer = await dispatch(app.handlers, 'planSweep', [{ ...tinySpec(), axes: { cell: ['lstm', 'lsmt'] } }])
