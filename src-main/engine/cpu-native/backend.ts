@@ -2,7 +2,7 @@
 // (no copies); the head, losses and optimizer are the shared reference code (StackModel).
 
 import os from 'node:os'
-import type { Backend, BackendProbe, ModelOptions, ModelRunner, SequenceInput } from '../backend'
+import type { Backend, BackendProbe, ModelOptions, ModelRunner } from '../backend'
 import type { FloatArray } from '../cpu-js/gemm'
 import { InputError } from '../errors'
 import { directions, networkLayout } from '../layout'
@@ -40,7 +40,10 @@ function nativeEngine(addon: NativeAddon, net: NetworkConfig, params: Float32Arr
   let shape = { T: 0, B: 0 }
   let y = new Float32Array(0), hn = y, cn = y, dx = y, dh0 = y, dc0 = y
   let savedBytes = 0
-  let last: SequenceInput | null = null
+  // The addon keeps pointers to x and h0 from forward to backward (it reads them again there):
+  // what it was given must outlive the pair. `kept` holds it until the next forward: the caller's
+  // Float32Array, or the Float32Array copy of any other array (a temporary nothing else holds).
+  let kept: { x: Float32Array; h0: Float32Array | null; c0: Float32Array | null } | null = null
   const f32 = (a: FloatArray | null | undefined) => (a == null ? null : a instanceof Float32Array ? a : Float32Array.from(a))
   return {
     forward(input, training, dropoutSeed) {
@@ -50,13 +53,12 @@ function nativeEngine(addon: NativeAddon, net: NetworkConfig, params: Float32Arr
         y = new Float32Array(T * B * D * H); hn = new Float32Array(S); cn = new Float32Array(lstm ? S : 0)
         dx = new Float32Array(T * B * net.inputSize); dh0 = new Float32Array(S); dc0 = new Float32Array(lstm ? S : 0)
       }
-      last = input
-      savedBytes = addon.forward(handle, stackParams, f32(input.x)!, input.T, input.B, f32(input.h0), lstm ? f32(input.c0) : null,
-        training, dropoutSeed ?? 0, y, hn, lstm ? cn : null)
+      kept = { x: f32(input.x)!, h0: f32(input.h0), c0: lstm ? f32(input.c0) : null }
+      savedBytes = addon.forward(handle, stackParams, kept.x, input.T, input.B, kept.h0, kept.c0, training, dropoutSeed ?? 0, y, hn, lstm ? cn : null)
       return y
     },
     backward(dy, gradFlow) {
-      if (!last) throw new Error('backward() called before forward()')
+      if (!kept) throw new Error('backward() called before forward()')
       addon.backward(handle, stackParams, stackGrads, f32(dy)!, dx, dh0, lstm ? dc0 : null, gradFlow ?? null)
     },
     get hn() { return hn }, get cn() { return cn }, get dx() { return dx }, get dh0() { return dh0 }, get dc0() { return dc0 },
