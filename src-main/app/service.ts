@@ -8,7 +8,7 @@ import { environmentInfo } from '../engine/environment'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
 import { parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
 import type { SeriesName } from '../engine/training'
-import type { AppEvent, InvokeApi, InvokeChannel, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
+import type { AppEvent, Handlers, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { NO_CHROMIUM } from '../reports/chromium'
 import { exportSweepFiles } from '../reports/export'
 import { sweepVerdicts } from '../reports/sweep-verdicts'
@@ -30,8 +30,6 @@ export interface AppServiceOptions {
   toPdf?: (html: string) => Promise<Buffer>
 }
 
-/** Each channel's implementation; results may be promises. */
-export type Handlers = { [C in InvokeChannel]: (...args: Parameters<InvokeApi[C]>) => ReturnType<InvokeApi[C]> | Promise<ReturnType<InvokeApi[C]>> }
 
 export class AppService {
   private readonly listeners = new Set<(event: AppEvent) => void>()

@@ -6,7 +6,7 @@ import type { RunFigures } from '../engine/training'
 import type { RunStatus } from '../store/store'
 import type { RunnerEvents } from '../workers/pool'
 import type { Io } from './command'
-import { formatDuration, formatMetric } from '../reports/format'
+import { formatDuration, formatMetric } from '../../src-shared/format'
 
 export class ProgressReporter implements RunnerEvents {
   private readonly running = new Map<number, number>() // run id → fraction

@@ -2,8 +2,7 @@
 // call's sender is checked, its arguments validated (dispatch), and events are pushed to our window.
 
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
-import type { Handlers } from '../app/service'
-import { INVOKE_CHANNELS, type Envelope } from '../ipc/contract'
+import { INVOKE_CHANNELS, type Envelope, type Handlers } from '../ipc/contract'
 import { dispatch } from '../ipc/dispatch'
 import { isTrustedRendererUrl } from './security'
 

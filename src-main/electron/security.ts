@@ -3,6 +3,7 @@
 // isolation, sandbox, no Node in the page, a strict CSP, no navigation, no new windows, only our
 // own page may call the main process).
 
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/csp'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -26,9 +27,7 @@ export const WEB_PREFERENCES = {
   spellcheck: false,
 } as const
 
-/** The page's policy: its own scripts only, no inline script, no remote anything. Also in index.html. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+export { CONTENT_SECURITY_POLICY }
 
 /** Whether a frame at this URL is our own page (the built file, or the dev server in development). */
 export function isTrustedRendererUrl(url: string, devServerUrl: string | undefined = process.env.ELECTRON_RENDERER_URL): boolean {

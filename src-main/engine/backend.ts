@@ -8,12 +8,12 @@
 // native memory); they are copied in and out only on request. Timing is part of the contract:
 // each call reports how long its forward and backward took, measured by the backend itself.
 
-import type { FloatArray } from './cpu-js/gemm'
+import type { FloatArray } from '../../src-shared/gemm'
 import type { ParamLayout } from './layout'
 import type { ModelConfig, OptimizerConfig, Precision } from './types'
 
-export const BACKEND_NAMES = ['cpu-js', 'cpu-native', 'webgpu'] as const
-export type BackendName = (typeof BACKEND_NAMES)[number]
+import type { BackendName } from '../../src-shared/names'
+export { BACKEND_NAMES, type BackendName } from '../../src-shared/names'
 
 export interface BackendProbe {
   backend: BackendName

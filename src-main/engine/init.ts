@@ -2,7 +2,7 @@
 
 import type { ParamLayout } from './layout'
 import { Rng } from './rng'
-import type { FloatArray } from './cpu-js/gemm'
+import type { FloatArray } from '../../src-shared/gemm'
 import type { InitOptions, ModelConfig } from './types'
 
 /**

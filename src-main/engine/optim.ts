@@ -2,7 +2,7 @@
 // cpu-js backend uses these directly; the other backends port the same arithmetic and are tested
 // against the same PyTorch fixtures.
 
-import type { FloatArray } from './cpu-js/gemm'
+import type { FloatArray } from '../../src-shared/gemm'
 import type { OptimizerConfig } from './types'
 
 /** torch.nn.utils.clip_grad_norm_: scales every gradient by min(1, max/(‖g‖ + 1e-6)); returns ‖g‖. */

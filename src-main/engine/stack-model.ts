@@ -3,8 +3,8 @@
 // work around it is the PyTorch-checked reference code, run on the same buffers the engine uses.
 
 import type { Batch, MemoryReport, ModelRunner, SequenceInput, StackInput, StackResult, TrainStepOptions, TrainStepResult } from './backend'
-import type { FloatArray } from './cpu-js/gemm'
-import { crossEntropyLoss, linearBackward, linearForward, mseLoss } from './cpu-js/head'
+import type { FloatArray } from '../../src-shared/gemm'
+import { crossEntropyLoss, linearBackward, linearForward, mseLoss } from '../../src-shared/head'
 import { directions, modelLayout, type ParamLayout } from './layout'
 import { clipGradNorm, Optimizer } from './optim'
 import type { ModelConfig, OptimizerConfig } from './types'

@@ -4,7 +4,7 @@
 
 import type { TrainStepResult } from './backend'
 import { getBackend } from './backends'
-import type { FloatArray } from './cpu-js/gemm'
+import type { FloatArray } from '../../src-shared/gemm'
 import { initParameters } from './init'
 import { Rng } from './rng'
 import { networkOf, stackFlops, type RunConfig } from './run-config'

@@ -1,8 +1,8 @@
 // The vocabulary shared by every backend and every process. Plain data only: these objects cross
 // worker and IPC boundaries by structured clone.
 
-export const CELL_KINDS = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const
-export type CellKind = (typeof CELL_KINDS)[number]
+import type { CellKind } from '../../src-shared/names'
+export { CELL_KINDS, type CellKind } from '../../src-shared/names'
 
 /** Rows of W_ih / W_hh per hidden unit: PyTorch stacks the gates (LSTM i,f,g,o; GRU r,z,n). */
 export function gateCount(cell: CellKind): number {

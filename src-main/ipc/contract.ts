@@ -84,6 +84,9 @@ export interface InvokeApi {
 
 export type InvokeChannel = keyof InvokeApi
 
+/** Each channel's implementation in the main process (the app service); results may be promises. */
+export type Handlers = { [C in InvokeChannel]: (...args: Parameters<InvokeApi[C]>) => ReturnType<InvokeApi[C]> | Promise<ReturnType<InvokeApi[C]>> }
+
 export const INVOKE_CHANNELS = [
   'doctor', 'presets', 'listSweeps', 'getSweep', 'planSweep', 'startSweep', 'resumeSweep', 'cancelSweep',
   'renameSweep', 'deleteSweep', 'rerunSweep', 'sweepSeries', 'gradFlow', 'verdicts', 'exportSweep', 'parseSpec',

@@ -2,8 +2,7 @@
 // run the handler, and put the answer (or a one-line error) into the contract's envelope.
 
 import { InputError } from '../engine/errors'
-import type { Handlers } from '../app/service'
-import type { Envelope, InvokeApi, InvokeChannel } from './contract'
+import type { Envelope, Handlers, InvokeApi, InvokeChannel } from './contract'
 import { validateCall } from './validate'
 
 export async function dispatch(handlers: Handlers, channel: unknown, args: unknown): Promise<Envelope<ReturnType<InvokeApi[InvokeChannel]>>> {

@@ -4,7 +4,7 @@
 // script (by its hash) and nothing from the network.
 
 import { createHash } from 'node:crypto'
-import { formatBytes, formatDuration, formatValue } from './format'
+import { formatBytes, formatDuration, formatValue } from '../../src-shared/format'
 import type { AnsweredQuestion, ReportData } from './report-data'
 import type { Describe } from './stats'
 import type { Table } from './tables'

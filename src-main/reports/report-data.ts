@@ -3,12 +3,12 @@
 // runs ran on, and what reproducing the sweep takes. The HTML and Markdown renderers and the
 // report's chart script all read this one object.
 
-import { SETTING_NAMES, type SettingName } from '../engine/sweep/settings'
+import { SETTING_NAMES, type SettingName } from '../../src-shared/settings'
 import type { SweepSpec } from '../engine/sweep/spec'
 import type { GradFlowSnapshot } from '../engine/training'
 import type { RunView, SeriesByRun } from '../ipc/contract'
 import type { RunStatus, Store } from '../store/store'
-import { gradFlowRunPerCell } from './selection'
+import { gradFlowRunPerCell } from '../../src-shared/selection'
 import type { Matching } from './matching'
 import { questionsFor } from './questions'
 import { sweepVerdicts } from './sweep-verdicts'

@@ -4,7 +4,7 @@
 // and Markdown reports and `rnnbench verdicts` all print these sentences.
 
 import type { CellKind } from '../engine/types'
-import { formatBytes, formatValue } from './format'
+import { formatBytes, formatValue } from '../../src-shared/format'
 import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
 import { smallestSignedRankP } from './stats'

@@ -11,7 +11,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { AppService } from '../app/service'
 import { dispatch } from '../ipc/dispatch'
-import { CONTENT_SECURITY_POLICY } from '../electron/security'
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/csp'
 
 /** The token's cookie, one per port: two servers on one host must not log each other's tabs out. */
 export const tokenCookie = (port: number) => `rnnbench_token_${port}`

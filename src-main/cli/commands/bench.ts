@@ -10,7 +10,7 @@ import { summarize } from '../../engine/training'
 import { CELL_KINDS, type CellKind, type NetworkConfig } from '../../engine/types'
 import { parseCommandArgs, type Command } from '../command'
 import { positiveInt } from '../options'
-import { formatBytes } from '../../reports/format'
+import { formatBytes } from '../../../src-shared/format'
 
 export const benchCommand: Command = {
   name: 'bench',

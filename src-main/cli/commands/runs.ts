@@ -2,7 +2,7 @@ import { varyingSettings } from '../../engine/sweep/expand'
 import { runRecord } from '../../reports/run-record'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
-import { formatDuration } from '../../reports/format'
+import { formatDuration } from '../../../src-shared/format'
 
 export const runsCommand: Command = {
   name: 'runs',

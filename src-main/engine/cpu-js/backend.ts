@@ -5,7 +5,7 @@ import type { Backend, BackendProbe, ModelOptions, ModelRunner } from '../backen
 import { Rng } from '../rng'
 import { StackModel, type StackEngine } from '../stack-model'
 import type { ModelConfig } from '../types'
-import type { FloatArray } from './gemm'
+import type { FloatArray } from '../../../src-shared/gemm'
 import { arrayFor, RecurrentStack } from './stack'
 
 export const cpuJsBackend: Backend = {

@@ -15,7 +15,7 @@
 // gradients of the gate pre-activations: dgx for W_ih/b_ih/x and dgh for W_hh/b_hh/h_{t-1}. They
 // are the same except in the GRU, where the reset gate scales the hidden half of n.
 
-import type { FloatArray } from './gemm'
+import type { FloatArray } from '../../../src-shared/gemm'
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v))
 

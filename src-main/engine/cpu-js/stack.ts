@@ -15,7 +15,7 @@
 // slot before the first processed step (slot 0 forward, slot T reverse), so that "h_{t-1} for
 // every t" is one contiguous block and dW_hh is a single GEMM.
 
-import { gemmNN, gemmNT, gemmTN, addRowVector, copyRange, sumRows, type FloatArray } from './gemm'
+import { gemmNN, gemmNT, gemmTN, addRowVector, copyRange, sumRows, type FloatArray } from '../../../src-shared/gemm'
 import { gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from './cells'
 import { directions, layerInputSize, networkLayout, suffix, type ParamLayout } from '../layout'
 import { gateCount, type NetworkConfig, type Precision } from '../types'

@@ -3,7 +3,7 @@
 
 import os from 'node:os'
 import type { Backend, BackendProbe, ModelOptions, ModelRunner } from '../backend'
-import type { FloatArray } from '../cpu-js/gemm'
+import type { FloatArray } from '../../../src-shared/gemm'
 import { InputError } from '../errors'
 import { directions, networkLayout } from '../layout'
 import { StackModel, type StackEngine } from '../stack-model'

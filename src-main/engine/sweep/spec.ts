@@ -6,7 +6,7 @@ import { BACKEND_NAMES } from '../backend'
 import { InputError } from '../errors'
 import { TASK_NAMES } from '../tasks'
 import { CELL_KINDS } from '../types'
-import { SETTING_NAMES, type SettingName } from './settings'
+import { SETTING_NAMES, type SettingName } from '../../../src-shared/settings'
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max)
 

@@ -3,12 +3,12 @@
 // hard-coded (docs/NUMERICS.md §3).
 
 import type { Batch } from '../backend'
-import type { FloatArray } from '../cpu-js/gemm'
-import { crossEntropyLoss, mseLoss } from '../cpu-js/head'
+import type { FloatArray } from '../../../src-shared/gemm'
+import { crossEntropyLoss, mseLoss } from '../../../src-shared/head'
 import type { HeadConfig } from '../types'
 
-export const TASK_NAMES = ['adding', 'copy', 'airline', 'charlm', 'sentiment'] as const
-export type TaskName = (typeof TASK_NAMES)[number]
+import type { TaskName } from '../../../src-shared/names'
+export { TASK_NAMES, type TaskName } from '../../../src-shared/names'
 
 export interface MetricSpec {
   /** Short name shown in tables: mse, rmse, ce, bpc, accuracy. */

@@ -6,7 +6,7 @@
 // waits at its evaluation cadence).
 
 import type { Batch, MemoryReport, ModelRunner, SequenceInput, StackInput, StackResult, TrainStepOptions, TrainStepResult } from '../backend'
-import type { FloatArray } from '../cpu-js/gemm'
+import type { FloatArray } from '../../../src-shared/gemm'
 import { directions, modelLayout, type ParamLayout } from '../layout'
 import { Rng } from '../rng'
 import type { ModelConfig, OptimizerConfig } from '../types'

@@ -3,7 +3,7 @@
 // Pareto front, bands over seeds, and the gradient-flow matrix.
 
 import type { RunView, SeriesColumns } from '../../../src-main/ipc/contract'
-import { SETTING_NAMES, type SettingName } from '../../../src-main/engine/sweep/settings'
+import { SETTING_NAMES, type SettingName } from '../../../src-shared/settings'
 import type { GradFlowSnapshot } from '../../../src-main/engine/training'
 
 export type FinishedRun = RunView & { figures: NonNullable<RunView['figures']> }

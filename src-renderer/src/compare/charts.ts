@@ -2,9 +2,9 @@
 // Each function returns null when the runs give it nothing to draw, with the reason left to the view.
 
 import type { ChartConfiguration, ChartTypeRegistry, TooltipItem } from 'chart.js'
-import type { SettingName } from '../../../src-main/engine/sweep/settings'
+import type { SettingName } from '../../../src-shared/settings'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
-import { formatBytes, formatValue } from '../../../src-main/reports/format'
+import { formatBytes, formatValue } from '../../../src-shared/format'
 import { colorFor, logTicks } from '../charts/setup'
 import { viridis } from './heatmap'
 import { configKey, groupBy, medianLines, paretoFront, parallelAxes, seedBand, type FinishedRun } from './analysis'

@@ -2,10 +2,8 @@
 // it, with the longest sequences (where vanishing shows), then the most steps. Pure: the renderer
 // imports it too.
 
-import type { RunConfig } from '../engine/run-config'
-import type { RunFigures } from '../engine/training'
-
-interface Candidate { id: number; config: RunConfig; figures: RunFigures | null }
+/** What the choice reads of a run (a stored run and the UI's run view both have it). */
+interface Candidate { id: number; config: { cell: string; gradFlowEvery: number }; figures: { task: { seqLen: number }; steps: number } | null }
 
 export function gradFlowRunPerCell<R extends Candidate>(runs: R[]): R[] {
   const score = (r: R) => [r.figures!.task.seqLen, r.figures!.steps]

@@ -1,7 +1,6 @@
 // Numbers as people read them, the same in the terminal, the UI and the reports. Pure: no Node APIs,
 // so the renderer imports it too.
 
-import type { RunFigures } from '../engine/training'
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?'
@@ -20,6 +19,7 @@ export function formatValue(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3)
 }
 
-export function formatMetric(f: RunFigures): string {
+/** A run's metric line: final value, best of run, and the task's baseline. */
+export function formatMetric(f: { metric: { name: string }; finalMetric: number; bestMetric: number; baseline: { metric: number } }): string {
   return `${f.metric.name} ${formatValue(f.finalMetric)} (best ${formatValue(f.bestMetric)}, baseline ${formatValue(f.baseline.metric)})`
 }
