@@ -11,8 +11,8 @@ import { networkOf, stackFlops, type RunConfig } from './run-config'
 import { createTask, type Task } from './tasks'
 import type { Baseline, MetricSpec } from './tasks/task'
 
-export type SeriesName = 'train_loss' | 'grad_norm' | 'train_metric' | 'val_loss' | 'val_metric'
-export const SERIES_NAMES: readonly SeriesName[] = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric']
+export const SERIES_NAMES = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric'] as const
+export type SeriesName = (typeof SERIES_NAMES)[number]
 
 export interface Point { series: SeriesName; step: number; wallMs: number; value: number }
 

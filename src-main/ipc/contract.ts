@@ -87,10 +87,21 @@ export type InvokeChannel = keyof InvokeApi
 /** Each channel's implementation in the main process (the app service); results may be promises. */
 export type Handlers = { [C in InvokeChannel]: (...args: Parameters<InvokeApi[C]>) => ReturnType<InvokeApi[C]> | Promise<ReturnType<InvokeApi[C]>> }
 
-export const INVOKE_CHANNELS = [
-  'doctor', 'presets', 'listSweeps', 'getSweep', 'planSweep', 'startSweep', 'resumeSweep', 'cancelSweep',
-  'renameSweep', 'deleteSweep', 'rerunSweep', 'sweepSeries', 'gradFlow', 'verdicts', 'exportSweep', 'parseSpec',
-] as const satisfies readonly InvokeChannel[]
+/** One name for each element of a parameter tuple (a homomorphic mapped type keeps it a tuple). */
+type ArgumentNames<T extends readonly unknown[]> = { readonly [K in keyof T]: string }
+
+/**
+ * Every channel, with its arguments' names in order: the one table the channel list, the preload,
+ * the IPC registration and the validator's messages derive from. Typed over InvokeApi, so a channel
+ * missing here, or a name list of the wrong length, does not compile.
+ */
+export const CHANNEL_ARGUMENTS: { readonly [C in InvokeChannel]: ArgumentNames<Parameters<InvokeApi[C]>> } = {
+  doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
+  resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
+  sweepSeries: ['id', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], parseSpec: ['text'],
+}
+
+export const INVOKE_CHANNELS = Object.keys(CHANNEL_ARGUMENTS) as InvokeChannel[]
 
 /** Events from the main process, pushed to every window or browser tab. */
 export type AppEvent =

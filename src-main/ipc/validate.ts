@@ -6,12 +6,12 @@
 import { z } from 'zod'
 import { InputError } from '../engine/errors'
 import { SERIES_NAMES } from '../engine/training'
-import { EXPORT_FORMATS, INVOKE_CHANNELS, type ExportFormat, type InvokeApi, type InvokeChannel } from './contract'
+import { CHANNEL_ARGUMENTS, EXPORT_FORMATS, INVOKE_CHANNELS, type ExportFormat, type InvokeApi, type InvokeChannel } from './contract'
 
 const id = z.number().int().positive()
 const name = z.string().trim().min(1).max(200)
 
-/** Each channel's argument list; typed so that it cannot drift from the contract. */
+/** Each channel's argument schemas, typed over the contract: a channel missing here, or a schema of another shape, does not compile. */
 const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } = {
   doctor: z.tuple([]),
   presets: z.tuple([]),
@@ -24,17 +24,11 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   renameSweep: z.tuple([id, name]),
   deleteSweep: z.tuple([id]),
   rerunSweep: z.tuple([id]),
-  sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES as unknown as [string, ...string[]])).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]) as unknown as z.ZodType<Parameters<InvokeApi['sweepSeries']>>,
+  sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES)).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]),
   gradFlow: z.tuple([id]),
   verdicts: z.tuple([id, z.enum(['hidden', 'params'])]),
   exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]), z.enum(['hidden', 'params'])]),
   parseSpec: z.tuple([z.string().max(10_000_000)]),
-}
-
-const ARG_NAMES: { [C in InvokeChannel]: string[] } = {
-  doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
-  resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
-  sweepSeries: ['id', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], parseSpec: ['text'],
 }
 
 export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
@@ -49,7 +43,7 @@ export function validateCall<C extends InvokeChannel>(channel: unknown, args: un
   if (r.success) return { channel: channel as C, args: r.data as Parameters<InvokeApi[C]> }
   const issue = r.error.issues[0]
   const at = issue.path[0]
-  const field = typeof at === 'number' ? `${channel}.${ARG_NAMES[channel][at] ?? `argument ${at}`}` : channel
-  const expected = ARG_NAMES[channel].length ? `(${ARG_NAMES[channel].join(', ')})` : 'no arguments'
+  const field = typeof at === 'number' ? `${channel}.${(CHANNEL_ARGUMENTS[channel] as readonly string[])[at] ?? `argument ${at}`}` : channel
+  const expected = (CHANNEL_ARGUMENTS[channel] as readonly string[]).length ? `(${(CHANNEL_ARGUMENTS[channel] as readonly string[]).join(', ')})` : 'no arguments'
   throw new InputError(field, issue.code === 'too_big' && at === undefined ? `takes ${expected}` : `${issue.message}; ${channel} takes ${expected}`)
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { AppService } from '../../src-main/app/service'
 import { registerIpc } from '../../src-main/electron/ipc'
 import { CONTENT_SECURITY_POLICY, isTrustedRendererUrl, RENDERER_INDEX, WEB_PREFERENCES } from '../../src-main/electron/security'
-import { INVOKE_CHANNELS, type Envelope } from '../../src-main/ipc/contract'
+import { CHANNEL_ARGUMENTS, INVOKE_CHANNELS, type Envelope } from '../../src-main/ipc/contract'
 import { dispatch } from '../../src-main/ipc/dispatch'
 import { Store } from '../../src-main/store/store'
 import { repoRoot } from '../helpers/cli'
@@ -51,8 +51,11 @@ describe('IPC in the main process', () => {
   registerIpc({ handle: (channel: string, fn: never) => void registered.set(channel, fn) } as never, service.handlers, (url) => url === 'app://ours')
   const from = (url: string) => ({ senderFrame: { url } })
 
-  it('registers exactly the channels of the contract; any other channel is refused', async () => {
-    expect([...registered.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort())
+  it('registers exactly the channels the app service implements, each with its argument names; any other channel is refused', async () => {
+    // against the service's own handlers, not the list registerIpc loops over
+    expect([...registered.keys()].sort()).toEqual(Object.keys(service.handlers).sort())
+    expect(INVOKE_CHANNELS.length).toBe(Object.keys(service.handlers).length)
+    for (const c of INVOKE_CHANNELS) expect(service.handlers[c].length, `${c}: arguments named in CHANNEL_ARGUMENTS`).toBeLessThanOrEqual(CHANNEL_ARGUMENTS[c].length)
     // Electron answers an unregistered channel with an error; dispatch, which both transports
     // share, refuses one too, naming the valid channels
     expect(await dispatch(service.handlers, 'readFile', ['/etc/passwd'])).toMatchObject({ ok: false, error: { field: 'channel', message: expect.stringContaining('unknown channel "readFile"; valid: doctor, presets') } })
