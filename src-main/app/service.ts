@@ -9,7 +9,7 @@ import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/p
 import { parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
 import type { SeriesName } from '../engine/training'
 import type { AppEvent, Handlers, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
-import { NO_CHROMIUM } from '../reports/chromium'
+import { ChromiumMissing } from '../reports/chromium'
 import { exportSweepFiles } from '../reports/export'
 import { sweepVerdicts } from '../reports/sweep-verdicts'
 import type { VerdictReport } from '../reports/verdicts'
@@ -168,7 +168,7 @@ export class AppService {
       try {
         files = await exportSweepFiles(this.store, id, format, { matching, appVersion: this.options.appVersion, base, toPdf: this.options.toPdf })
       } catch (err) {
-        if ((err as Error).message === NO_CHROMIUM) throw new InputError('format', `PDF export ${NO_CHROMIUM}; export HTML and print it from the browser instead`)
+        if (err instanceof ChromiumMissing) throw new ChromiumMissing(`${format.toUpperCase()} export`)
         throw err
       }
       const [file] = files

@@ -1,14 +1,11 @@
 // What `sweep` and `resume` share: run a sweep's pending runs with progress, stop cleanly on
 // Ctrl-C (runs in progress marked cancelled), and print where things stand.
 
-import { varyingSettings } from '../engine/sweep/expand'
-import type { SettingName } from '../engine/sweep/spec'
+import { SETTING_LABELS, varyingSettings } from '../../src-shared/settings'
 import type { Store } from '../store/store'
 import { SweepRunner } from '../workers/pool'
 import type { Io } from './command'
 import { ProgressReporter } from './progress'
-
-const SHORT: Partial<Record<SettingName, string>> = { hiddenSize: 'H', numLayers: 'L', seqLen: 'T', batchSize: 'B', bidirectional: 'bidir' }
 
 export const WORKER_SCRIPT = new URL('./worker.js', import.meta.url)
 
@@ -16,7 +13,7 @@ export async function runSweepSession(store: Store, sweepId: number, io: Io, opt
   const runs = store.listRuns(sweepId)
   const columns = varyingSettings(runs.map((r) => r.config))
   const describe = (c: (typeof runs)[number]['config']) =>
-    columns.map((k) => (typeof c[k] === 'boolean' ? (c[k] ? (SHORT[k] ?? k) : '') : SHORT[k] ? `${SHORT[k]}=${c[k]}` : String(c[k]))).filter(Boolean).join(' ') +
+    columns.map((k) => (typeof c[k] === 'boolean' ? (c[k] ? (SETTING_LABELS[k] ?? k) : '') : SETTING_LABELS[k] ? `${SETTING_LABELS[k]}=${c[k]}` : String(c[k]))).filter(Boolean).join(' ') +
     (new Set(runs.map((r) => r.config.seed)).size > 1 ? ` seed ${c.seed}` : '')
   const todo = runs.filter((r) => r.status === 'pending' || r.status === 'running' || r.status === 'cancelled' || (options.retryFailed && r.status === 'failed')).length
   const progress = new ProgressReporter(io, todo, describe)

@@ -4,6 +4,7 @@
 // renderer import it without pulling in the main process's code. The arguments are validated where
 // they enter the main process (validate.ts, typed against this file).
 
+import { APP_EXPORT_FORMATS } from '../../src-shared/formats'
 import type { BackendProbe } from '../engine/backend'
 import type { EnvironmentInfo } from '../engine/environment'
 import type { RunConfig } from '../engine/run-config'
@@ -51,8 +52,8 @@ export type SeriesByRun = Record<number, Partial<Record<SeriesName, SeriesColumn
 export interface SweepPlanView { runs: number; estimate: SweepEstimate; spec: SweepSpec; workers: number }
 
 /** A report (html, pdf) or the data (csv, json, the spec). */
-export type ExportFormat = 'html' | 'pdf' | 'csv' | 'json' | 'spec'
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'pdf', 'csv', 'json', 'spec']
+export type ExportFormat = (typeof APP_EXPORT_FORMATS)[number]
+export { APP_EXPORT_FORMATS as EXPORT_FORMATS }
 
 /** A file to save: text as it is, or binary (a PDF) as base64. */
 export interface ExportedFile { filename: string; mime: string; data: string; encoding: 'utf8' | 'base64' }

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { InputError } from '../engine/errors'
 import { SERIES_NAMES } from '../engine/training'
-import { CHANNEL_ARGUMENTS, EXPORT_FORMATS, INVOKE_CHANNELS, type ExportFormat, type InvokeApi, type InvokeChannel } from './contract'
+import { CHANNEL_ARGUMENTS, EXPORT_FORMATS, INVOKE_CHANNELS, type InvokeApi, type InvokeChannel } from './contract'
 
 const id = z.number().int().positive()
 const name = z.string().trim().min(1).max(200)
@@ -27,7 +27,7 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES)).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]),
   gradFlow: z.tuple([id]),
   verdicts: z.tuple([id, z.enum(['hidden', 'params'])]),
-  exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]]), z.enum(['hidden', 'params'])]),
+  exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS), z.enum(['hidden', 'params'])]),
   parseSpec: z.tuple([z.string().max(10_000_000)]),
 }
 

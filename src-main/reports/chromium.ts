@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs'
 import type { Page } from 'playwright-core'
+import { InputError } from '../engine/errors'
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome']
 
@@ -12,12 +13,24 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   return CANDIDATES.find((p) => existsSync(p)) ?? null
 }
 
-export const NO_CHROMIUM = 'needs Chromium or Chrome, and none was found (install Debian\'s chromium, or set RNNBENCH_CHROMIUM to its path)'
+const NO_CHROMIUM = 'needs Chromium or Chrome, and none was found (install Debian\'s chromium, or set RNNBENCH_CHROMIUM to its path)'
+
+/**
+ * No browser to print or draw with: the user can fix it (install one, or export HTML instead), so
+ * it is an InputError on the export's format, the same in the CLI (exit 2) and the app.
+ */
+export class ChromiumMissing extends InputError {
+  /** Why, without what it stopped: "needs Chromium or Chrome, and none was found (…)". */
+  readonly reason = NO_CHROMIUM
+  constructor(readonly what: string, field = 'format') {
+    super(field, `${what} ${NO_CHROMIUM}; export HTML instead and print it from a browser`)
+  }
+}
 
 /** Opens the report in headless Chromium, waits for its charts, and hands the page to `use`. */
 async function withReportPage<T>(html: string, use: (page: Page) => Promise<T>): Promise<T> {
   const executablePath = findChromium()
-  if (!executablePath) throw new Error(NO_CHROMIUM)
+  if (!executablePath) throw new ChromiumMissing('this export')
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({
     executablePath,

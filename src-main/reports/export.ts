@@ -5,16 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ExportFormatName } from '../../src-shared/formats'
 import type { Store } from '../store/store'
-import { chartsToPng, htmlToPdf } from './chromium'
+import { chartsToPng, ChromiumMissing, htmlToPdf } from './chromium'
 import { renderHtml } from './html'
 import { chartFileName, renderMarkdown } from './markdown'
 import { buildReportData } from './report-data'
 import { flattenRun, sweepExport, toCsv } from './run-record'
 import type { Matching } from './matching'
 
-export const EXPORT_FORMATS = ['html', 'md', 'csv', 'json', 'pdf', 'spec'] as const
-export type ReportFormat = (typeof EXPORT_FORMATS)[number]
+export type ReportFormat = ExportFormatName
 
 export interface ExportOptions {
   matching: Matching
@@ -57,7 +57,7 @@ export async function exportSweepFiles(store: Store, sweepId: number, format: Re
   try {
     pngs = await chartsToPng(html)
   } catch (err) {
-    why = (err as Error).message.split('\n')[0]
+    why = err instanceof ChromiumMissing ? `drawing them ${err.reason}` : (err as Error).message.split('\n')[0]
   }
   const md = renderMarkdown(data, pngs ? { base: options.base } : { unavailable: why })
   return [

@@ -5,6 +5,7 @@
 // run is used at most once per pair of cells, and nothing depends on the order the cells are
 // listed in. docs/REPORTS.md explains why.
 
+import { groupBy } from '../../src-shared/collections'
 import { machineId } from '../engine/environment'
 import type { RunConfig } from '../engine/run-config'
 import type { RunFigures } from '../engine/training'
@@ -116,10 +117,4 @@ function matchSizes(aRuns: FinishedRun[], bRuns: FinishedRun[], matching: Matchi
     out.push([c.ha, c.hb])
   }
   return out
-}
-
-export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>()
-  for (const it of items) { const k = key(it); const l = m.get(k); if (l) l.push(it); else m.set(k, [it]) }
-  return m
 }

@@ -5,18 +5,18 @@
 
 import type { SettingName } from '../engine/sweep/spec'
 import type { CellKind } from '../engine/types'
-import { groupBy, isFinishedRun, type FinishedRun, type VerdictRun } from './matching'
+import { groupBy } from '../../src-shared/collections'
+import { SETTING_LABELS } from '../../src-shared/settings'
+import { isFinishedRun, type FinishedRun, type VerdictRun } from './matching'
 import type { Question } from './questions'
 import { describe, type Describe } from './stats'
 
 export interface TableRow { cell: CellKind; backend: string; value?: string; config?: string; stats: Describe }
 export interface Table { caption: string; rows: TableRow[]; column: string | null }
 
-const SHORT: Partial<Record<SettingName, string>> = { hiddenSize: 'H', numLayers: 'layers', seqLen: 'T', batchSize: 'B', bidirectional: 'bidir' }
-
 /** A short description of a configuration by the settings that vary in the sweep. */
 export function describeConfig(c: VerdictRun['config'], varying: SettingName[]): string {
-  return varying.filter((k) => k !== 'cell').map((k) => `${SHORT[k] ?? k}=${String(c[k])}`).join(' ') || 'all runs'
+  return varying.filter((k) => k !== 'cell').map((k) => `${SETTING_LABELS[k] ?? k}=${String(c[k])}`).join(' ') || 'all runs'
 }
 
 export function questionTables(q: Question, runs: VerdictRun[], varying: SettingName[], seed = 1): { tables: Table[]; excluded: number } {

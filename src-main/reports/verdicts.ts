@@ -9,7 +9,8 @@
 // `rnnbench verdicts`: the sentences are written in verdict-text.ts from what this returns.
 
 import { CELL_KINDS, type CellKind } from '../engine/types'
-import { groupBy, isFinishedRun, matchPairs, PAIR_SETTINGS, type FinishedRun, type MatchedPair, type Matching, type PairSetting, type VerdictRun } from './matching'
+import { groupBy, median } from '../../src-shared/collections'
+import { isFinishedRun, matchPairs, PAIR_SETTINGS, type FinishedRun, type MatchedPair, type Matching, type PairSetting, type VerdictRun } from './matching'
 import { questionsFor, type PairValues, type Question, type SeriesLookup } from './questions'
 import { bootstrapClustersCi, holm, smallestSignedRankP, wilcoxonSignedRank } from './stats'
 import { Rng } from '../engine/rng'
@@ -350,10 +351,6 @@ function gateReason(cells: [CellKind, CellKind]): string {
   return `${GATES[cells[0]]} against ${GATES[cells[1]]} gate block${GATES[cells[1]] === 1 ? '' : 's'} of weights per layer`
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 /** FNV-1a: a stable seed from a name, so a report's intervals do not depend on the order of anything. */
 function hash(text: string): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { expandSweep, varyingSettings } from '../../src-main/engine/sweep/expand'
+import { expandSweep } from '../../src-main/engine/sweep/expand'
+import { varyingSettings } from '../../src-shared/settings'
 import { PRESET_NAMES, presetSpec } from '../../src-main/engine/sweep/presets'
 import { parseSweepSpec, workersFor } from '../../src-main/engine/sweep/spec'
 

@@ -1,5 +1,6 @@
 import { getBackend, parseBackendName, probeBackend } from '../../engine/backends'
 import type { Backend, StackResult } from '../../engine/backend'
+import { PARITY_ATOL, PARITY_RTOL } from '../../engine/compare'
 import { cpuJsBackend } from '../../engine/cpu-js/backend'
 import { InputError } from '../../engine/errors'
 import { initParameters } from '../../engine/init'
@@ -132,7 +133,7 @@ async function validateAgainstReference(backend: Backend, net: NetworkConfig, pa
   const [[want, wantGrads], [got, gotGrads]] = [await run(cpuJsBackend), await run(backend)]
   let worst = 0
   const check = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (2e-4 + 2e-3 * Math.abs(b[i])))
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (PARITY_ATOL + PARITY_RTOL * Math.abs(b[i])))
   }
   check(got.y, want.y); check(got.dx!, want.dx!); check(gotGrads, wantGrads)
   if (worst > 1) throw new Error(`${backend.name} disagrees with cpu-js on this shape (worst value ${worst.toFixed(1)}× the tolerance); not timing it`)

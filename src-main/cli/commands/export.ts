@@ -1,14 +1,15 @@
 import { writeFile } from 'node:fs/promises'
+import { CLI_EXPORT_FORMATS } from '../../../src-shared/formats'
 import { basename, dirname, extname, join } from 'node:path'
 import { APP_VERSION } from '../../engine/build-info'
 import { InputError } from '../../engine/errors'
-import { NO_CHROMIUM } from '../../reports/chromium'
+import { ChromiumMissing } from '../../reports/chromium'
 import { exportSweepFiles } from '../../reports/export'
 import { MATCHINGS, type Matching } from '../../reports/matching'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
 
-const FORMATS = ['html', 'md', 'csv', 'json', 'pdf'] as const
+const FORMATS = CLI_EXPORT_FORMATS
 
 export const exportCommand: Command = {
   name: 'export',
@@ -52,7 +53,7 @@ Options:
       try {
         files = await exportSweepFiles(store, sweepId, format, { matching, appVersion: APP_VERSION, base })
       } catch (err) {
-        if ((err as Error).message === NO_CHROMIUM) throw new Error(`PDF export ${NO_CHROMIUM}; or export --format html and print it from a browser`)
+        if (err instanceof ChromiumMissing) throw new ChromiumMissing(`${format.toUpperCase()} export`, '--format')
         throw err
       }
     } finally {

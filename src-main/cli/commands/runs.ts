@@ -1,4 +1,4 @@
-import { varyingSettings } from '../../engine/sweep/expand'
+import { varyingSettings } from '../../../src-shared/settings'
 import { runRecord } from '../../reports/run-record'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'

@@ -2,7 +2,7 @@
 
 import { Rng } from '../rng'
 import type { RunConfig } from '../run-config'
-import { DEFAULT_SETTINGS, INTEGER_SETTINGS, SETTING_NAMES, type Range, type SettingName, type Settings, type SweepSpec } from './spec'
+import { DEFAULT_SETTINGS, INTEGER_SETTINGS, type Range, type SettingName, type Settings, type SweepSpec } from './spec'
 
 type Point = Partial<Settings>
 
@@ -65,9 +65,4 @@ function draw(r: Range, rng: Rng, wholeNumber: boolean): number {
   const u = rng.uniform()
   const v = r.log ? Math.exp(Math.log(r.min) + u * (Math.log(r.max) - Math.log(r.min))) : r.min + u * (r.max - r.min)
   return r.integer || wholeNumber ? Math.min(r.max, Math.max(r.min, Math.round(v))) : Math.min(r.max, Math.max(r.min, v))
-}
-
-/** Settings that differ between the runs of a sweep: the columns worth showing. */
-export function varyingSettings(configs: RunConfig[]): SettingName[] {
-  return SETTING_NAMES.filter((k) => new Set(configs.map((c) => JSON.stringify(c[k]))).size > 1)
 }

@@ -3,20 +3,21 @@
 // Pareto front, bands over seeds, and the gradient-flow matrix.
 
 import type { RunView, SeriesColumns } from '../../../src-main/ipc/contract'
-import { SETTING_NAMES, type SettingName } from '../../../src-shared/settings'
+import { groupBy, median } from '../../../src-shared/collections'
+import { settingText as textOf, varyingSettings as varyingOf, type SettingName } from '../../../src-shared/settings'
 import type { GradFlowSnapshot } from '../../../src-main/engine/training'
 
 export type FinishedRun = RunView & { figures: NonNullable<RunView['figures']> }
 
 export const isFinished = (r: RunView): r is FinishedRun => (r.status === 'done' || r.status === 'diverged') && r.figures !== null
 
-/** A setting's value as shown and compared: "lstm", "64", "true". */
-export const settingText = (r: RunView, k: SettingName): string => String(r.config[k] ?? 'default')
+/** A run's setting as shown and compared (src-shared/settings.ts). */
+export const settingText = (r: RunView, k: SettingName): string => textOf(r.config, k)
 
-/** Settings whose values differ between these runs, in the spec's order. */
-export function varyingSettings(runs: RunView[]): SettingName[] {
-  return SETTING_NAMES.filter((k) => new Set(runs.map((r) => settingText(r, k))).size > 1)
-}
+/** Settings whose values differ between these runs. */
+export const varyingSettings = (runs: RunView[]): SettingName[] => varyingOf(runs.map((r) => r.config))
+
+export { groupBy, median }
 
 /** The values each setting takes, in first-seen order (numbers sorted). */
 export function settingValues(runs: RunView[], k: SettingName): string[] {
@@ -30,24 +31,6 @@ export type Filters = Partial<Record<SettingName, string[]>>
 export function applyFilters<R extends RunView>(runs: R[], filters: Filters): R[] {
   const active = Object.entries(filters).filter(([, kept]) => kept !== undefined) as Array<[SettingName, string[]]>
   return runs.filter((r) => active.every(([k, kept]) => kept.includes(settingText(r, k))))
-}
-
-export function groupBy<R>(items: R[], key: (r: R) => string): Map<string, R[]> {
-  const groups = new Map<string, R[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = groups.get(k)
-    if (list) list.push(item)
-    else groups.set(k, [item])
-  }
-  return groups
-}
-
-export function median(values: number[]): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b)
-  if (!v.length) return NaN
-  const m = v.length >> 1
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2
 }
 
 /**
