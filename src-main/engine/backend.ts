@@ -54,8 +54,11 @@ export interface StackResult {
   dx: FloatArray | null   // [T, B, I]
   dh0: FloatArray | null  // [L·D, B, H]
   dc0: FloatArray | null  // [L·D, B, H] (LSTM)
-  forwardMs: number
-  backwardMs: number
+  /** The forward and backward times; null where the backend cannot tell them apart (a GPU without timestamp queries). */
+  forwardMs: number | null
+  backwardMs: number | null
+  /** The whole call: forward + backward where both are known, else the backend's wall clock. */
+  totalMs: number
   /** GPU backends: kernel dispatches recorded for this call. */
   dispatches?: number
   /** GPU backends: how the times were taken. */
@@ -85,8 +88,9 @@ export interface TrainStepResult {
   gradNorm: number
   /** [L·D, T] when asked for. */
   gradFlow: Float32Array | null
-  forwardMs: number
-  backwardMs: number
+  /** Null where the backend cannot tell the forward from the backward (a GPU without timestamp queries). */
+  forwardMs: number | null
+  backwardMs: number | null
   /** The whole step as the backend measured it, where that differs from the caller's wall clock (GPU). */
   stepMs?: number
   /** GPU backends: kernel dispatches recorded for this step. */

@@ -66,7 +66,7 @@ export class StackModel implements ModelRunner {
     return {
       y: y.slice(), hn: e.hn.slice(), cn: lstm ? e.cn.slice() : null,
       dx: back ? e.dx.slice() : null, dh0: back ? e.dh0.slice() : null, dc0: back && lstm ? e.dc0.slice() : null,
-      forwardMs: t1 - t0, backwardMs: t2 - t1,
+      forwardMs: t1 - t0, backwardMs: t2 - t1, totalMs: t2 - t0,
     }
   }
 

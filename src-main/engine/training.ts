@@ -32,7 +32,8 @@ export interface RunFigures {
   parameterCount: number
   steps: number
   wallSeconds: number
-  stepMs: { total: Summary; forward: Summary; backward: Summary }
+  /** forward and backward: null where the backend cannot time them apart (a GPU without timestamp queries). */
+  stepMs: { total: Summary; forward: Summary | null; backward: Summary | null }
   samplesPerSecond: number
   timestepsPerSecond: number
   gflops: number
@@ -95,6 +96,12 @@ export function summarize(samples: number[]): Summary {
   return { median: q(0.5), p10: q(0.1), p90: q(0.9), n: s.length }
 }
 
+/** A summary of the times a backend could measure; null when it measured none of them. */
+function summarizeKnown(samples: Array<number | null>): Summary | null {
+  const known = samples.filter((v): v is number => v !== null && Number.isFinite(v))
+  return known.length ? summarize(known) : null
+}
+
 export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, textOfFile?: string): Promise<RunFigures> {
   const task: Task = createTask(config.task, { seqLen: config.seqLen, textFile: config.textFile, text: textOfFile }, config.dataSeed)
   const network = networkOf(config, task.inputSize)
@@ -113,9 +120,9 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     let peakMemory = memoryAtStart
     const start = performance.now()
     const wall = () => performance.now() - start
-    const forwardMs: number[] = [], backwardMs: number[] = [], totalMs: number[] = []
+    const forwardMs: Array<number | null> = [], backwardMs: Array<number | null> = [], totalMs: number[] = []
     /** The warm-up steps' timings: used only when the budget left no other step to time. */
-    const warmup = { forward: [] as number[], backward: [] as number[], total: [] as number[] }
+    const warmup = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[] }
     let pending: Point[] = []
     const flush = () => { if (pending.length) { hooks.onPoints?.(pending); pending = [] } }
 
@@ -234,7 +241,7 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
       parameterCount: model.layout.total,
       steps: step,
       wallSeconds: wall() / 1000,
-      stepMs: { total, forward: summarize(forwardMs), backward: summarize(backwardMs) },
+      stepMs: { total, forward: summarizeKnown(forwardMs), backward: summarizeKnown(backwardMs) },
       samplesPerSecond: (config.batchSize * 1000) / total.median,
       timestepsPerSecond: (config.batchSize * task.seqLen * 1000) / total.median,
       gflops: flops / (total.median * 1e6),

@@ -17,7 +17,8 @@ describe('a training run', () => {
     expect(f.stepMs.total.n).toBe(55) // warm-up excluded
     expect(f.stepMs.total.p10).toBeLessThanOrEqual(f.stepMs.total.median)
     expect(f.stepMs.total.median).toBeLessThanOrEqual(f.stepMs.total.p90)
-    expect(f.stepMs.forward.median + f.stepMs.backward.median).toBeLessThanOrEqual(f.stepMs.total.p90 * 1.5)
+    // a CPU backend times the forward and the backward apart
+    expect(f.stepMs.forward!.median + f.stepMs.backward!.median).toBeLessThanOrEqual(f.stepMs.total.p90 * 1.5)
     expect(f.samplesPerSecond).toBeCloseTo((16 * 1000) / f.stepMs.total.median, 6)
     expect(f.timestepsPerSecond).toBeCloseTo(f.samplesPerSecond * 8, 6)
     // 3·2·G·H·(In+H)·B·T per layer and direction: layer 0 In = 2, layer 1 In = 16

@@ -140,6 +140,10 @@ describe('webgpu', () => {
         const r = await model.trainStep(batch(T, 3, head, 2), { update: true })
         model.dispose()
         expect(r.timing).toMatch(/^(gpu-timestamps|wall-clock)$/)
+        // timed apart by the GPU's timestamps, or not at all: never a wall time passed off as the forward
+        if (r.timing === 'wall-clock') expect([r.forwardMs, r.backwardMs]).toEqual([null, null])
+        else expect(r.forwardMs! > 0 && r.backwardMs! > 0).toBe(true)
+        expect(r.stepMs!).toBeGreaterThan(0)
         return r.dispatches!
       }
       const [a, b] = [await perStep(5), await perStep(15)]

@@ -85,9 +85,9 @@ Options (defaults in brackets):
       const t0 = performance.now()
       const r = last = await model.runStack(input)
       wall.push(performance.now() - t0)
-      total.push(r.forwardMs + r.backwardMs)
-      fwd.push(r.forwardMs)
-      bwd.push(r.backwardMs)
+      total.push(r.totalMs)
+      if (r.forwardMs !== null) fwd.push(r.forwardMs)
+      if (r.backwardMs !== null) bwd.push(r.backwardMs)
     }
     const memory = model.memory()
     model.dispose()
@@ -96,7 +96,8 @@ Options (defaults in brackets):
       backend: backendName, device, cell: net.cell, hidden: H, input: net.inputSize, batch: B, seq: T, layers: net.numLayers,
       bidirectional: net.bidirectional, threads, repeats,
       ms_median: s.median, ms_min: Math.min(...total), ms_p10: s.p10, ms_p90: s.p90,
-      forward_ms_median: summarize(fwd).median, backward_ms_median: summarize(bwd).median, ms_wall_median: summarize(wall).median,
+      // null where the backend cannot time the forward and the backward apart
+      forward_ms_median: fwd.length ? summarize(fwd).median : null, backward_ms_median: bwd.length ? summarize(bwd).median : null, ms_wall_median: summarize(wall).median,
       flops, gflops: flops / (s.median * 1e6), gflops_best: flops / (Math.min(...total) * 1e6),
       activation_bytes: memory.activationBytes,
       // GPU backends: dispatches per step, peak bytes of live GPU buffers, and how time was taken.
@@ -111,7 +112,7 @@ Options (defaults in brackets):
     io.out(`${backendName} on ${device}\n`)
     io.out(`shape                                   |  ms median |   ms min | fwd ms | bwd ms | GFLOP/s\n`)
     const shape = `${net.cell} H=${H} I=${net.inputSize} B=${B} T=${T} L=${net.numLayers}${net.bidirectional ? ' bidir' : ''} thr=${threads}`
-    io.out(`${shape.padEnd(40)}| ${result.ms_median.toFixed(2).padStart(10)} | ${result.ms_min.toFixed(2).padStart(8)} | ${result.forward_ms_median.toFixed(1).padStart(6)} | ${result.backward_ms_median.toFixed(1).padStart(6)} | ${result.gflops.toFixed(2).padStart(7)}\n`)
+    io.out(`${shape.padEnd(40)}| ${result.ms_median.toFixed(2).padStart(10)} | ${result.ms_min.toFixed(2).padStart(8)} | ${(result.forward_ms_median?.toFixed(1) ?? 'n/a').padStart(6)} | ${(result.backward_ms_median?.toFixed(1) ?? 'n/a').padStart(6)} | ${result.gflops.toFixed(2).padStart(7)}\n`)
     io.out(`activations saved for BPTT: ${formatBytes(result.activation_bytes)}\n`)
     if (result.dispatches !== null) {
       io.out(`GPU: ${result.dispatches} dispatches per step, ${formatBytes(result.gpu_bytes ?? 0)} of GPU buffers at peak, timed by ${result.timing === 'gpu-timestamps' ? 'GPU timestamp queries' : 'the wall clock around submit and completion'}\n`)

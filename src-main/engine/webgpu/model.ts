@@ -133,7 +133,7 @@ export class WebgpuModel implements ModelRunner {
         const [dx, dh0, dc0] = back ? [parts.shift()!, parts.shift()!, lstm ? parts.shift()! : null] : [null, null, null]
         return {
           y, hn, cn, dx, dh0, dc0,
-          forwardMs: times ? times[0] : wallMs, backwardMs: times && back ? times[1] : 0,
+          forwardMs: times ? times[0] : null, backwardMs: times ? (back ? times[1] : 0) : null, totalMs: times ? times[0] + (back ? times[1] : 0) : wallMs,
           dispatches: plan.dispatchCount, timing: times ? 'gpu-timestamps' : 'wall-clock',
         }
       }),
@@ -169,8 +169,8 @@ export class WebgpuModel implements ModelRunner {
       done: done.then(([parts, times]): TrainStepResult => ({
         loss: parts[0][0], gradNorm: parts[0][1],
         gradFlow: flow ? parts[1] : null,
-        forwardMs: times ? times[0] : NaN,
-        backwardMs: times ? times[1] : NaN,
+        forwardMs: times ? times[0] : null,
+        backwardMs: times ? times[1] : null,
         stepMs: times ? times[2] : performance.now() - submitted,
         dispatches: plan.dispatchCount,
         timing: times ? 'gpu-timestamps' : 'wall-clock',
