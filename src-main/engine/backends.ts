@@ -5,7 +5,7 @@ import { BACKEND_NAMES, type Backend, type BackendName, type BackendProbe } from
 import { cpuJsBackend } from './cpu-js/backend'
 import { InputError } from './errors'
 
-const loaders: Record<BackendName, () => Promise<Backend | BackendProbe>> = {
+const loaders: Record<BackendName, () => Promise<Backend>> = {
   'cpu-js': async () => cpuJsBackend,
   'cpu-native': async () => (await import('./cpu-native/backend')).cpuNativeBackend,
   webgpu: async () => (await import('./webgpu/backend')).webgpuBackend,
@@ -23,8 +23,7 @@ export async function probeAll(): Promise<BackendProbe[]> {
 
 export async function probeBackend(name: BackendName): Promise<BackendProbe> {
   try {
-    const loaded = await loaders[name]()
-    return 'createModel' in loaded ? await loaded.probe() : loaded
+    return await (await loaders[name]()).probe()
   } catch (err) {
     return { backend: name, available: false, reason: `failed to load: ${(err as Error).message}` }
   }
@@ -32,11 +31,8 @@ export async function probeBackend(name: BackendName): Promise<BackendProbe> {
 
 /** The backend, or an InputError that says why it cannot run here. */
 export async function getBackend(name: BackendName): Promise<Backend> {
-  const loaded = await loaders[name]()
-  if ('createModel' in loaded) {
-    const probe = await loaded.probe()
-    if (probe.available) return loaded
-    throw new InputError('backend', `${name} is not available here: ${probe.reason}`)
-  }
-  throw new InputError('backend', `${name} is not available here: ${loaded.reason}`)
+  const backend = await loaders[name]()
+  const probe = await backend.probe()
+  if (!probe.available) throw new InputError('backend', `${name} is not available here: ${probe.reason}`)
+  return backend
 }

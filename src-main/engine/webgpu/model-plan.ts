@@ -25,7 +25,7 @@ import { backwardStepKernel, forwardStepKernel, stateGradKernel, UNITS_PER_WORKG
 import { colsumKernel, fillKernel, gradFlowKernel, mulKernel, transposeKernel } from './kernels/flat'
 import { LOSS_CROSS_ENTROPY, LOSS_MSE, lossKernel } from './kernels/head'
 import { NORM_WORKGROUPS, normKernel, optimizerKernel, sumSquaresKernel } from './kernels/optim'
-import type { KernelDef } from './kernel'
+import type { KernelArgs, KernelDef } from './kernel'
 import type { Plan } from './plan'
 
 /**
@@ -33,6 +33,10 @@ import type { Plan } from './plan'
  * - forward / forward-backward: the bare stack (parity, bench), backward from an uploaded ∂L/∂y
  * - predict: forward without dropout, head
  */
+/** A product's operands (offsets and strides); the sizes come separately, the flags default to off. */
+type GemmArgs = KernelArgs<typeof gemmKernel>
+type GemmOperands = Omit<GemmArgs, 'M' | 'N' | 'K' | 'accumulate' | 'bias_off' | 'has_bias'> & Partial<Pick<GemmArgs, 'accumulate' | 'bias_off' | 'has_bias'>>
+
 export type PlanKind = 'train' | 'forward' | 'forward-backward' | 'predict'
 
 export interface PlanRequest {
@@ -105,7 +109,7 @@ export function buildPlan(plan: Plan, config: ModelConfig, layout: ParamLayout, 
   const P = (name: string) => persist.params + layout.byName.get(name)!.offset
   const dP = (name: string) => persist.grads + layout.byName.get(name)!.offset
   const unitGroups: [number, number] = [H / UNITS_PER_WORKGROUP, B]
-  const gemm = (M: number, N: number, K: number, args: Record<string, number>) =>
+  const gemm = (M: number, N: number, K: number, args: GemmOperands) =>
     plan.dispatch(gemmKernel, [N / TILE, M / TILE], { M, N, K, accumulate: 0, bias_off: 0, has_bias: 0, ...args })
   const flatGroups = (n: number) => Math.min(1024, Math.ceil(n / 1024)) // a few elements per invocation
 

@@ -5,7 +5,7 @@
 // read back while recording. Passes are timed with timestamp queries where the device offers them.
 
 import type { GpuDevice, TrackedBuffer } from './device'
-import { ARG_BLOCK_BYTES, ARG_SLOTS, ARG_STRIDE_BYTES, packArgs, type KernelDef } from './kernel'
+import { ARG_BLOCK_BYTES, ARG_SLOTS, ARG_STRIDE_BYTES, packArgs, type KernelArgs, type KernelDef } from './kernel'
 
 interface Dispatch {
   def: KernelDef
@@ -35,8 +35,11 @@ export class Plan {
     this.passes.push({ name, start: this.dispatches.length })
   }
 
-  /** Appends a dispatch; returns its index (for `patch`). */
-  dispatch(def: KernelDef, groups: [number, number?, number?], args: Record<string, number>): number {
+  /**
+   * Appends a dispatch; returns its index (for `patch`). The arguments are typed by the kernel's
+   * own list: a missing or misspelt one does not compile.
+   */
+  dispatch<A extends string>(def: KernelDef<A>, groups: [number, number?, number?], args: KernelArgs<KernelDef<A>>): number {
     if (this.passes.length === 0) throw new Error('plan: dispatch before beginPass')
     const pipeline = this.pipelines.get(def.name)
     if (!pipeline) throw new Error(`plan: kernel ${def.name} was not compiled for this model`)
