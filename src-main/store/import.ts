@@ -27,7 +27,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
 }
 
-export function importDatabase(store: Store, otherPath: string, field = 'OTHER'): ImportSummary {
+/** What Store.importDatabase does, on the store's own connection (the store owns its SQL; this file holds the merge). */
+export function importInto(store: Pick<Store, 'path' | 'liveOwner'>, db: Database.Database, otherPath: string, field: string): ImportSummary {
   if (!existsSync(otherPath)) throw new InputError(field, `no such file: ${otherPath}`)
   let other: Database.Database
   try {
@@ -44,7 +45,6 @@ export function importDatabase(store: Store, otherPath: string, field = 'OTHER')
   }
   try {
     if (store.path !== ':memory:' && samePath(store.path, otherPath)) throw new InputError(field, `${otherPath} is this database itself`)
-    const db = store.db
     const summary: ImportSummary = { sweeps: 0, createdSweeps: 0, added: 0, replaced: 0, unchanged: 0, skippedRunning: 0, runningIn: [] }
     const sweeps = other.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as RawSweep[]
     const points = other.prepare('SELECT series, step, wall_ms, value FROM points WHERE run_id = ?')

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3'
 import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
 import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/training'
+import { importInto, type ImportSummary } from './import'
 import { describeOwner, leaseState, parseOwner, thisOwner, type LeaseOwner } from './lease'
 import { openDatabase, type OpenOptions } from './open'
 
@@ -44,7 +45,7 @@ const now = () => new Date().toISOString()
 const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T))
 
 export class Store {
-  readonly db: Database.Database
+  private readonly db: Database.Database
 
   /** Where a skipped corrupt row is reported (stderr by default): the rest of a listing goes on. */
   private readonly warn: (message: string) => void
@@ -105,8 +106,27 @@ export class Store {
     })
   }
 
+  /** One sweep by its id: one row and its run counts, not every sweep's. */
   getSweep(id: number): SweepRow | null {
-    return this.listSweeps().find((s) => s.id === id) ?? null
+    const s = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps WHERE id = ?').get(id) as { id: number; name: string; spec: string; created_at: string } | undefined
+    if (!s) return null
+    const c = Object.fromEntries(RUN_STATUSES.map((st) => [st, 0])) as Record<RunStatus, number>
+    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM runs WHERE sweep_id = ? GROUP BY status').all(id) as Array<{ status: RunStatus; n: number }>) c[row.status] = row.n
+    let spec: unknown
+    try {
+      spec = JSON.parse(s.spec)
+    } catch (err) {
+      return this.skipRow(`sweep ${s.id} ("${s.name}"): its stored spec is damaged`, err)
+    }
+    return { id: s.id, name: s.name, spec, createdAt: s.created_at, counts: c, total: Object.values(c).reduce((a, b) => a + b, 0) }
+  }
+
+  /**
+   * Merge another rnnbench database into this one (store/import.ts): the store runs its own SQL,
+   * the other file is opened read-only.
+   */
+  importDatabase(otherPath: string, field = 'OTHER'): ImportSummary {
+    return importInto(this, this.db, otherPath, field)
   }
 
   latestSweepId(): number | null {

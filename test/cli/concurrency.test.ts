@@ -135,12 +135,16 @@ describe('processes racing at one database', () => {
 
 describe('run ownership is a lease, not a PID', () => {
   const config = { ...DEFAULT_SETTINGS, task: 'adding', seqLen: 5, hiddenSize: 4, batchSize: 4, seed: 1, dataSeed: 1, steps: 2, seconds: 0, evalEvery: 1, warmupSteps: 0, gradFlowEvery: 0, target: null, threads: 1 } as RunConfig
-  /** A sweep of one run, left `running` under the given owner and heartbeat. */
+  let heldCount = 0
+  /** A sweep of one run, left `running` under the given owner and heartbeat (written as another process would). */
   function held(owner: Record<string, unknown>, heartbeatAt: number): { store: Store; sweepId: number } {
-    const store = new Store(':memory:')
+    const path = join(tmp, `held-${++heldCount}.sqlite`)
+    const store = new Store(path)
     const sweepId = store.createSweep('held', {}, [config])
     const [run] = store.listRuns(sweepId)
-    store.db.prepare(`UPDATE runs SET status = 'running', owner_pid = ?, owner = ?, heartbeat_at = ? WHERE id = ?`).run(owner.pid, JSON.stringify(owner), heartbeatAt, run.id)
+    const other = new Database(path)
+    other.prepare(`UPDATE runs SET status = 'running', owner_pid = ?, owner = ?, heartbeat_at = ? WHERE id = ?`).run(owner.pid, JSON.stringify(owner), heartbeatAt, run.id)
+    other.close()
     return { store, sweepId }
   }
   const me = thisOwner()

@@ -1,4 +1,3 @@
-import { importDatabase } from '../../store/import'
 import { InputError } from '../../engine/errors'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore } from '../options'
@@ -24,7 +23,7 @@ Options:
     if (positionals.length !== 1) throw new InputError('OTHER', 'give one database file to import; see `rnnbench import --help`')
     const store = openStore(values.db)
     try {
-      const s = importDatabase(store, positionals[0])
+      const s = store.importDatabase(positionals[0])
       if (values.json) io.out(JSON.stringify({ db: store.path, ...s }) + '\n')
       io.err(`imported ${positionals[0]} into ${store.path}: ${s.sweeps} sweep${s.sweeps === 1 ? '' : 's'} (${s.createdSweeps} new), ${s.added} runs added, ${s.replaced} completed, ${s.unchanged} already here\n`)
       if (s.skippedRunning) io.err(`rnnbench: ${s.skippedRunning} run${s.skippedRunning === 1 ? ' left as it is' : 's left as they are'}: ${s.runningIn.join(', ')} is running ${s.skippedRunning === 1 ? 'it' : 'them'} here; import again once it ends\n`)

@@ -1,7 +1,7 @@
 // What every view shares: the machine's report, the presets, the sweeps in the database, which
 // view and sweep are open, and the one-line error to show. Kept fresh by the main process's events.
 
-import type { DoctorReport, PresetInfo, SweepSummary } from '../../../src-main/ipc/contract'
+import type { AppEvent, DoctorReport, PresetInfo, SweepSummary } from '../../../src-main/ipc/contract'
 import { api } from '../api'
 
 export type View = 'builder' | 'live' | 'compare' | 'history'
@@ -24,7 +24,7 @@ export class AppState {
 
   async init(): Promise<void> {
     try {
-      api.onEvent((e) => { if (e.type === 'sweepsChanged' || e.type === 'sweepEnded' || e.type === 'runEnded') void this.refreshSweeps() })
+      api.onEvent((e) => this.apply(e))
       const [doctor, presets] = await Promise.all([api.doctor(), api.presets()])
       this.doctor = doctor
       this.presets = presets
@@ -40,6 +40,32 @@ export class AppState {
 
   async refreshSweeps(): Promise<void> {
     this.sweeps = await api.listSweeps()
+  }
+
+  /**
+   * An event from the main process, applied to the list held here: a run starting or ending moves
+   * one count, a sweep ending sets its counts. Only a change to the list itself (a sweep created,
+   * renamed, deleted, started) asks for the list again: a sweep of 1,000 runs no longer reloads
+   * every sweep 1,000 times.
+   */
+  apply(e: AppEvent): void {
+    if (e.type === 'sweepsChanged') { void this.refreshSweeps(); return }
+    const i = this.sweeps.findIndex((s) => s.id === e.sweepId)
+    if (i < 0) return
+    const s = this.sweeps[i]
+    const counts = { ...s.counts }
+    if (e.type === 'runStarted') {
+      counts.running++
+      if (counts.pending > 0) counts.pending--
+    } else if (e.type === 'runEnded') {
+      if (counts.running > 0) counts.running--
+      counts[e.status]++
+    } else if (e.type === 'sweepEnded') {
+      Object.assign(counts, e.counts)
+    } else {
+      return
+    }
+    this.sweeps[i] = { ...s, counts, active: e.type === 'sweepEnded' ? false : s.active }
   }
 
   open(view: View, sweepId?: number): void {

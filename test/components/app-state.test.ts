@@ -1,0 +1,38 @@
+// The app's shared state follows a running sweep from its events alone: a run starting or ending
+// moves one count, a sweep ending sets its counts; only a change to the list asks for it again.
+
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { SweepSummary } from '../../src-main/ipc/contract'
+import { installFakeApi, settle } from './fake-api'
+
+const sweep: SweepSummary = {
+  id: 7, name: 'big', createdAt: '2026-12-01T00:00:00.000Z', spec: {} as never, total: 1000, active: true, runningElsewhere: null,
+  counts: { pending: 1000, running: 0, done: 0, failed: 0, diverged: 0, cancelled: 0 },
+}
+const fake = installFakeApi({ listSweeps: () => [sweep], doctor: () => ({}) as never, presets: () => [] })
+
+let app: typeof import('../../src-renderer/src/state/app.svelte').app
+beforeAll(async () => {
+  ;({ app } = await import('../../src-renderer/src/state/app.svelte'))
+  await app.init()
+})
+
+describe('AppState', () => {
+  it('counts runs from events without reloading the list, and reloads it when the list changes', async () => {
+    const lists = () => fake.calls.filter(([c]) => c === 'listSweeps').length
+    const before = lists()
+    for (let runId = 1; runId <= 50; runId++) {
+      fake.emit({ type: 'runStarted', sweepId: 7, runId })
+      fake.emit({ type: 'runEnded', sweepId: 7, runId, status: runId % 10 ? 'done' : 'failed', error: null })
+    }
+    fake.emit({ type: 'runStarted', sweepId: 7, runId: 51 })
+    await settle()
+    expect(lists()).toBe(before)
+    expect(app.sweeps[0].counts).toMatchObject({ pending: 949, running: 1, done: 45, failed: 5 })
+    fake.emit({ type: 'sweepEnded', sweepId: 7, counts: { pending: 0, running: 0, done: 990, failed: 10, diverged: 0, cancelled: 0 } })
+    expect(app.sweeps[0]).toMatchObject({ active: false, counts: { done: 990, failed: 10, running: 0 } })
+    fake.emit({ type: 'sweepsChanged' })
+    await settle()
+    expect(lists()).toBe(before + 1)
+  })
+})
