@@ -2,7 +2,7 @@
 // cadence, divergence detection and time-to-target, and every figure a result records. Runs the
 // same in a worker thread, the CLI and tests; reports through hooks, owns no I/O.
 
-import type { TrainStepResult } from './backend'
+import type { ModelRunner, TrainStepResult } from './backend'
 import { getBackend } from './backends'
 import type { FloatArray } from '../../src-shared/gemm'
 import { initParameters } from './init'
@@ -113,159 +113,224 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     initParameters({ network, head: task.head }, model.layout, params, { seed: rng.nextU32(), forgetBias1: config.forgetBias1 })
     await model.setParameters(params)
     model.setOptimizer({ kind: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay, clipNorm: config.clipNorm })
-    const dataRng = rng.fork()
-    const dropoutRng = rng.fork()
+    // Two streams forked in this order: the training batches, then the dropout masks.
+    const run = new TrainingRun(config, task, model, hooks, rng.fork(), rng.fork())
+    await run.train()
+    return run.figures(stackFlops(network, config.batchSize, task.seqLen))
+  } finally {
+    model.dispose()
+  }
+}
 
-    const memoryAtStart = threadMemory()
-    let peakMemory = memoryAtStart
-    const start = performance.now()
-    const wall = () => performance.now() - start
-    const forwardMs: Array<number | null> = [], backwardMs: Array<number | null> = [], totalMs: number[] = []
-    /** The warm-up steps' timings: used only when the budget left no other step to time. */
-    const warmup = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[] }
-    let pending: Point[] = []
-    const flush = () => { if (pending.length) { hooks.onPoints?.(pending); pending = [] } }
+/** Step times as the backend reports them: past warm-up, and the warm-up's own, kept apart. */
+class StepTimes {
+  private readonly timed = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[] }
+  private readonly warmup = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[] }
 
-    let step = 0, firstLoss = NaN, lastLoss = NaN, divergence: string | null = null
-    let finalVal = { loss: NaN, metric: NaN }, best = { metric: NaN, step: 0 }
-    let timeToTarget: RunFigures['timeToTarget'] = null
-    let lastProgress = 0
+  constructor(private readonly warmupSteps: number) {}
 
-    const better = (a: number, b: number) => (Number.isNaN(b) ? true : task.metric.lowerIsBetter ? a < b : a > b)
-    const scoreOn = async (batches: typeof task.validation) => {
-      const outputs: FloatArray[] = []
-      for (const batch of batches) outputs.push(await model.predict(batch))
-      return task.score(outputs, batches)
-    }
-    const evaluate = async () => {
-      const v = await scoreOn(task.validation)
-      const tr = await scoreOn(task.trainSample)
-      const at = wall()
-      pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric },
-        { series: 'train_metric', step, wallMs: at, value: tr.metric })
-      finalVal = v
-      if (better(v.metric, best.metric)) best = { metric: v.metric, step }
-      if (config.target !== null && !timeToTarget && Number.isFinite(v.metric) && !better(config.target, v.metric)) {
-        timeToTarget = { seconds: at / 1000, step }
-      }
-      peakMemory = Math.max(peakMemory, threadMemory())
-      flush()
-    }
+  add(step: number, r: TrainStepResult, totalMs: number): void {
+    const into = step > this.warmupSteps ? this.timed : this.warmup
+    into.forward.push(r.forwardMs); into.backward.push(r.backwardMs); into.total.push(totalMs)
+  }
 
-    const budgetFraction = () => Math.max(config.steps > 0 ? step / config.steps : 0, config.seconds > 0 ? wall() / 1000 / config.seconds : 0)
-    // A step budget is exact. A time budget ends the run at the first step past it, once a step
-    // past warm-up is timed; where none is yet (a slow adapter: 20 s a step on a 3 s budget), it
-    // allows one step more and no more, and the step times then come from the warm-up steps.
-    let firstStepOverBudget: number | null = null
-    const finished = () => {
-      if (config.steps > 0 && step >= config.steps) return true
-      if (!(config.seconds > 0 && wall() / 1000 >= config.seconds)) return false
-      if (step > config.warmupSteps) return true
-      firstStepOverBudget ??= step
-      return step > firstStepOverBudget
-    }
-    await evaluate() // step 0: the untrained network, so that every curve starts at the same point
+  /** The summaries; the warm-up's times only when the budget left no step past warm-up to time. */
+  figures(): { stepMs: RunFigures['stepMs']; fromWarmup: boolean } {
+    const fromWarmup = this.timed.total.length === 0 && this.warmup.total.length > 0
+    const t = fromWarmup ? this.warmup : this.timed
+    return { stepMs: { total: summarize(t.total), forward: summarizeKnown(t.forward), backward: summarizeKnown(t.backward) }, fromWarmup }
+  }
+}
 
-    // Steps are issued without waiting for their figures, up to the backend's limit (a GPU backend
-    // queues several; CPU backends compute before they return, so the limit is 1), and the figures
-    // are taken in order: before every evaluation, and whenever the limit is reached.
-    const maxInFlight = Math.max(1, model.maxStepsInFlight ?? 1)
-    const inFlight: Array<{ result: Promise<TrainStepResult>; step: number; T: number; issuedAt: number }> = []
-    let dispatches: number | null = null
-    let timing: RunFigures['timing'] = 'wall-clock'
-    const accept = (r: TrainStepResult, at: { step: number; T: number; issuedAt: number }): boolean => {
-      const stepMs = r.stepMs ?? performance.now() - at.issuedAt
-      if (at.step > config.warmupSteps) { forwardMs.push(r.forwardMs); backwardMs.push(r.backwardMs); totalMs.push(stepMs) }
-      else { warmup.forward.push(r.forwardMs); warmup.backward.push(r.backwardMs); warmup.total.push(stepMs) }
-      if (r.dispatches !== undefined) dispatches = r.dispatches
-      if (r.timing) timing = r.timing
-      if (at.step === 1) firstLoss = r.loss
-      lastLoss = r.loss
-      const now = wall()
-      pending.push({ series: 'train_loss', step: at.step, wallMs: now, value: r.loss }, { series: 'grad_norm', step: at.step, wallMs: now, value: r.gradNorm })
-      if (r.gradFlow) {
-        hooks.onGradFlow?.({ step: at.step - 1, rows: r.gradFlow.length / at.T, T: at.T, norms: Array.from(r.gradFlow) })
-      }
-      if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
-        divergence = `loss became ${r.loss} at step ${at.step}`
-      } else if (at.step > 1 && r.loss > EXPLODING_FACTOR * Math.max(firstLoss, 1e-3)) {
-        divergence = `loss exploded to ${r.loss.toPrecision(3)} at step ${at.step} (first step: ${firstLoss.toPrecision(3)})`
-      }
-      if (divergence) { step = at.step; return false }
-      if (now - lastProgress > 250) {
-        lastProgress = now
-        hooks.onProgress?.({ fraction: Math.min(1, budgetFraction()), step: at.step, loss: r.loss })
-      }
-      return true
-    }
-    /** Takes the figures of every step in flight; false once one diverged (later ones are dropped). */
-    const drain = async (): Promise<boolean> => {
-      while (inFlight.length) {
-        const next = inFlight.shift()!
-        if (!accept(await next.result, next)) {
-          await Promise.allSettled(inFlight.splice(0).map((s) => s.result))
-          return false
-        }
-      }
-      return true
-    }
-    while (!finished()) {
+interface InFlight { result: Promise<TrainStepResult>; step: number; T: number; issuedAt: number }
+
+/**
+ * One run's training loop and everything it keeps track of, as explicit state: the step reached,
+ * the steps in flight, the losses seen, the validation results, the divergence if any, the points
+ * not yet reported, the step times, and memory.
+ */
+class TrainingRun {
+  private step = 0
+  private firstLoss = NaN
+  private lastLoss = NaN
+  private divergence: string | null = null
+  private finalVal = { loss: NaN, metric: NaN }
+  private best = { metric: NaN, step: 0 }
+  private timeToTarget: RunFigures['timeToTarget'] = null
+  private lastProgress = 0
+  private pending: Point[] = []
+  private readonly inFlight: InFlight[] = []
+  private dispatches: number | null = null
+  private timing: RunFigures['timing'] = 'wall-clock'
+  private firstStepOverBudget: number | null = null
+  private readonly times: StepTimes
+  private readonly memoryAtStart = threadMemory()
+  private peakMemory = this.memoryAtStart
+  private readonly start = performance.now()
+  /**
+   * Steps are issued without waiting for their figures, up to the backend's limit (a GPU backend
+   * queues several; CPU backends compute before they return, so the limit is 1), and the figures
+   * are taken in order: before every evaluation, and whenever the limit is reached.
+   */
+  private readonly maxInFlight: number
+
+  constructor(
+    private readonly config: RunConfig, private readonly task: Task, private readonly model: ModelRunner,
+    private readonly hooks: TrainingHooks, private readonly dataRng: Rng, private readonly dropoutRng: Rng,
+  ) {
+    this.times = new StepTimes(config.warmupSteps)
+    this.maxInFlight = Math.max(1, model.maxStepsInFlight ?? 1)
+  }
+
+  async train(): Promise<void> {
+    const { config, task, model, hooks } = this
+    await this.evaluate() // step 0: the untrained network, so that every curve starts at the same point
+    while (!this.finished()) {
       if (hooks.shouldStop?.()) {
-        await Promise.allSettled(inFlight.map((s) => s.result))
+        await Promise.allSettled(this.inFlight.map((s) => s.result))
         throw new RunCancelled('cancelled')
       }
-      const batch = task.trainBatch(config.batchSize, dataRng)
-      const wantFlow = config.gradFlowEvery > 0 && step % config.gradFlowEvery === 0
+      const batch = task.trainBatch(config.batchSize, this.dataRng)
+      const wantFlow = config.gradFlowEvery > 0 && this.step % config.gradFlowEvery === 0
       const issuedAt = performance.now()
-      const result = model.trainStep(batch, { gradFlow: wantFlow, dropoutSeed: dropoutRng.nextU32() })
-      step++
-      inFlight.push({ result, step, T: batch.T, issuedAt })
-      const evaluating = step % config.evalEvery === 0
-      if (inFlight.length >= maxInFlight || evaluating || finished()) {
-        if (!(await drain())) break
+      const result = model.trainStep(batch, { gradFlow: wantFlow, dropoutSeed: this.dropoutRng.nextU32() })
+      this.step++
+      this.inFlight.push({ result, step: this.step, T: batch.T, issuedAt })
+      const evaluating = this.step % config.evalEvery === 0
+      if (this.inFlight.length >= this.maxInFlight || evaluating || this.finished()) {
+        if (!(await this.drain())) break
       }
-      if (evaluating) await evaluate()
+      if (evaluating) await this.evaluate()
     }
-    if (!divergence) await drain()
-    if (!divergence && step % config.evalEvery !== 0) await evaluate()
-    flush()
+    if (!this.divergence) await this.drain()
+    if (!this.divergence && this.step % config.evalEvery !== 0) await this.evaluate()
+    this.flush()
+  }
 
+  figures(flopsPerStep: number): RunFigures {
+    const { config, task, model } = this
     const mem = model.memory()
-    const warmupTimed = totalMs.length === 0 && warmup.total.length > 0
-    if (warmupTimed) { forwardMs.push(...warmup.forward); backwardMs.push(...warmup.backward); totalMs.push(...warmup.total) }
-    const total = summarize(totalMs)
-    const flops = stackFlops(network, config.batchSize, task.seqLen)
+    const { stepMs, fromWarmup } = this.times.figures()
+    const total = stepMs.total
     return {
-      status: divergence ? 'diverged' : 'done',
-      divergence,
+      status: this.divergence ? 'diverged' : 'done',
+      divergence: this.divergence,
       parameterCount: model.layout.total,
-      steps: step,
-      wallSeconds: wall() / 1000,
-      stepMs: { total, forward: summarizeKnown(forwardMs), backward: summarizeKnown(backwardMs) },
+      steps: this.step,
+      wallSeconds: this.wall() / 1000,
+      stepMs,
       samplesPerSecond: (config.batchSize * 1000) / total.median,
       timestepsPerSecond: (config.batchSize * task.seqLen * 1000) / total.median,
-      gflops: flops / (total.median * 1e6),
-      flopsPerStep: flops,
+      gflops: flopsPerStep / (total.median * 1e6),
+      flopsPerStep,
       memory: {
         ...mem,
         analyticTotalBytes: mem.parameterBytes + mem.gradientBytes + mem.optimizerBytes + mem.activationBytes,
-        peakMeasuredBytes: Math.max(0, peakMemory - memoryAtStart),
+        peakMeasuredBytes: Math.max(0, this.peakMemory - this.memoryAtStart),
       },
-      finalTrainLoss: lastLoss,
-      finalValLoss: finalVal.loss,
-      finalMetric: finalVal.metric,
-      bestMetric: best.metric,
-      bestStep: best.step,
+      finalTrainLoss: this.lastLoss,
+      finalValLoss: this.finalVal.loss,
+      finalMetric: this.finalVal.metric,
+      bestMetric: this.best.metric,
+      bestStep: this.best.step,
       metric: task.metric,
       baseline: task.baseline,
-      timeToTarget,
+      timeToTarget: this.timeToTarget,
       task: { name: task.name, seqLen: task.seqLen, citation: task.citation },
-      timing,
-      dispatchesPerStep: dispatches,
-      ...(warmupTimed ? { stepTimesFromWarmup: true } : {}),
+      timing: this.timing,
+      dispatchesPerStep: this.dispatches,
+      ...(fromWarmup ? { stepTimesFromWarmup: true } : {}),
     }
-  } finally {
-    model.dispose()
+  }
+
+  private wall(): number {
+    return performance.now() - this.start
+  }
+
+  private flush(): void {
+    if (this.pending.length) { this.hooks.onPoints?.(this.pending); this.pending = [] }
+  }
+
+  private better(a: number, b: number): boolean {
+    return Number.isNaN(b) ? true : this.task.metric.lowerIsBetter ? a < b : a > b
+  }
+
+  private async scoreOn(batches: Task['validation']): Promise<{ loss: number; metric: number }> {
+    const outputs: FloatArray[] = []
+    for (const batch of batches) outputs.push(await this.model.predict(batch))
+    return this.task.score(outputs, batches)
+  }
+
+  private async evaluate(): Promise<void> {
+    const { step, config } = this
+    const v = await this.scoreOn(this.task.validation)
+    const tr = await this.scoreOn(this.task.trainSample)
+    const at = this.wall()
+    this.pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric },
+      { series: 'train_metric', step, wallMs: at, value: tr.metric })
+    this.finalVal = v
+    if (this.better(v.metric, this.best.metric)) this.best = { metric: v.metric, step }
+    if (config.target !== null && !this.timeToTarget && Number.isFinite(v.metric) && !this.better(config.target, v.metric)) {
+      this.timeToTarget = { seconds: at / 1000, step }
+    }
+    this.peakMemory = Math.max(this.peakMemory, threadMemory())
+    this.flush()
+  }
+
+  private budgetFraction(): number {
+    const { config } = this
+    return Math.max(config.steps > 0 ? this.step / config.steps : 0, config.seconds > 0 ? this.wall() / 1000 / config.seconds : 0)
+  }
+
+  /**
+   * A step budget is exact. A time budget ends the run at the first step past it, once a step past
+   * warm-up is timed; where none is yet (a slow adapter: 20 s a step on a 3 s budget), it allows one
+   * step more and no more, and the step times then come from the warm-up steps.
+   */
+  private finished(): boolean {
+    const { config, step } = this
+    if (config.steps > 0 && step >= config.steps) return true
+    if (!(config.seconds > 0 && this.wall() / 1000 >= config.seconds)) return false
+    if (step > config.warmupSteps) return true
+    this.firstStepOverBudget ??= step
+    return step > this.firstStepOverBudget
+  }
+
+  /** One step's figures, in order; false when the step diverged. */
+  private accept(r: TrainStepResult, at: InFlight): boolean {
+    this.times.add(at.step, r, r.stepMs ?? performance.now() - at.issuedAt)
+    if (r.dispatches !== undefined) this.dispatches = r.dispatches
+    if (r.timing) this.timing = r.timing
+    if (at.step === 1) this.firstLoss = r.loss
+    this.lastLoss = r.loss
+    const now = this.wall()
+    this.pending.push({ series: 'train_loss', step: at.step, wallMs: now, value: r.loss }, { series: 'grad_norm', step: at.step, wallMs: now, value: r.gradNorm })
+    if (r.gradFlow) {
+      this.hooks.onGradFlow?.({ step: at.step - 1, rows: r.gradFlow.length / at.T, T: at.T, norms: Array.from(r.gradFlow) })
+    }
+    if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+      this.divergence = `loss became ${r.loss} at step ${at.step}`
+    } else if (at.step > 1 && r.loss > EXPLODING_FACTOR * Math.max(this.firstLoss, 1e-3)) {
+      this.divergence = `loss exploded to ${r.loss.toPrecision(3)} at step ${at.step} (first step: ${this.firstLoss.toPrecision(3)})`
+    }
+    if (this.divergence) { this.step = at.step; return false }
+    if (now - this.lastProgress > 250) {
+      this.lastProgress = now
+      this.hooks.onProgress?.({ fraction: Math.min(1, this.budgetFraction()), step: at.step, loss: r.loss })
+    }
+    return true
+  }
+
+  /** Takes the figures of every step in flight; false once one diverged (later ones are dropped). */
+  private async drain(): Promise<boolean> {
+    while (this.inFlight.length) {
+      const next = this.inFlight.shift()!
+      if (!this.accept(await next.result, next)) {
+        await Promise.allSettled(this.inFlight.splice(0).map((s) => s.result))
+        return false
+      }
+    }
+    return true
   }
 }
 
