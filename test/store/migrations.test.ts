@@ -24,8 +24,14 @@ describe('migration 1: initial schema', () => {
     expect(() => db.prepare(`INSERT INTO runs (sweep_id, idx, config, status) VALUES (1, 0, '{}', 'exploded')`).run()).toThrow(/CHECK/)
   })
 
-  it('is the whole current schema', () => {
-    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length)
+  it('is the whole current schema: every column the store reads and writes exists after the migrations', () => {
+    const db = new Database(':memory:')
+    migrate(db)
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name).sort()
+    expect(columns('runs')).toEqual(['attempts', 'config', 'environment', 'error', 'figures', 'finished_at', 'heartbeat_at', 'id', 'idx', 'owner', 'owner_pid', 'started_at', 'status', 'sweep_id'])
+    expect(columns('sweeps')).toEqual(['created_at', 'id', 'name', 'spec'])
+    db.close()
     expect(SCHEMA_VERSION).toBe(2)
   })
 
