@@ -1,10 +1,11 @@
 // Statistics over repeats (seeds): descriptive figures with a bootstrap confidence interval, the
-// Wilcoxon signed-rank test for matched pairs (the verdicts' test), the Mann-Whitney U test for
-// independent samples, and Holm's correction across the comparisons of one question. Descriptive formulas come from simple-statistics; the test's exact null distribution
-// and the bootstrap (seeded, so a report is reproducible) are written here because the library has
-// only the rank-sum statistic and an unseeded permutation test.
+// Wilcoxon signed-rank test for matched pairs (the verdicts' test), and Holm's correction across the
+// comparisons of one question. Descriptive formulas come from simple-statistics; the test's exact
+// null distribution and the bootstraps (seeded, so a report is reproducible) are written here,
+// because the library has no exact signed-rank distribution with ties and only an unseeded bootstrap.
 
-import { errorFunction, interquartileRange, mean, median, quantile, sampleStandardDeviation, wilcoxonRankSum } from 'simple-statistics'
+
+import { errorFunction, interquartileRange, mean, median, quantile, sampleStandardDeviation } from 'simple-statistics'
 import { Rng } from '../engine/rng'
 
 export interface Describe {
@@ -56,77 +57,6 @@ export function bootstrapCi(samples: number[][], statistic: (resampled: number[]
   return [quantile(stats, 0.025), quantile(stats, 0.975)]
 }
 
-/**
- * 95% percentile interval of `statistic` over matched groups, resampled at both levels: the groups
- * (configurations) with replacement, then each side's runs within a group. With one run per
- * configuration the spread between configurations is the uncertainty; with many seeds, both count.
- */
-export function bootstrapGroupsCi(groups: Array<[number[], number[]]>, statistic: (groups: Array<[number[], number[]]>) => number, seed = 1, resamples = BOOTSTRAP_RESAMPLES): [number, number] {
-  if (!groups.length || groups.some(([x, y]) => !x.length || !y.length)) return [NaN, NaN]
-  const rng = new Rng(seed)
-  const pick = (s: number[]) => s.map(() => s[rng.int(s.length)])
-  const stats: number[] = []
-  for (let b = 0; b < resamples; b++) {
-    const resampled = groups.map(() => groups[rng.int(groups.length)]).map(([x, y]) => [pick(x), pick(y)] as [number[], number[]])
-    const v = statistic(resampled)
-    if (Number.isFinite(v)) stats.push(v)
-  }
-  if (!stats.length) return [NaN, NaN]
-  return [quantile(stats, 0.025), quantile(stats, 0.975)]
-}
-
-export interface MannWhitney {
-  /** U of the first sample: the number of pairs (x, y) with x > y, ties counting one half. */
-  u: number
-  /** Two-sided p-value: exact for small samples without ties, else the normal approximation. */
-  p: number
-  exact: boolean
-  /**
-   * Rank-biserial correlation, 2U/(n₁n₂) − 1, in [−1, 1]: the probability that a value of the
-   * first sample exceeds one of the second, minus the reverse. 0: no tendency either way.
-   */
-  effect: number
-  n1: number
-  n2: number
-}
-
-/** Largest n₁·n₂ for which the exact null distribution of U is enumerated. */
-const EXACT_LIMIT = 400
-
-/** The Mann-Whitney U test (Wilcoxon rank-sum), two-sided. */
-export function mannWhitney(x: number[], y: number[]): MannWhitney {
-  const a = finite(x), b = finite(y)
-  const n1 = a.length, n2 = b.length
-  if (!n1 || !n2) return { u: NaN, p: NaN, exact: false, effect: NaN, n1, n2 }
-  const w = wilcoxonRankSum(a, b) // rank sum of the first sample, ties at their mean rank
-  const u = w - (n1 * (n1 + 1)) / 2
-  const all = [...a, ...b]
-  const ties = tieGroups(all)
-  const mu = (n1 * n2) / 2
-  let p: number, exact = false
-  if (ties.length === 0 && n1 * n2 <= EXACT_LIMIT) {
-    // Exact: P(U ≤ u) from the count of rank arrangements giving each U under the null.
-    const counts = uDistribution(n1, n2)
-    const total = counts.reduce((s, c) => s + c, 0)
-    const lo = Math.min(u, n1 * n2 - u)
-    let tail = 0
-    for (let k = 0; k <= lo; k++) tail += counts[k]
-    p = Math.min(1, (2 * tail) / total)
-    exact = true
-  } else {
-    // Normal approximation with the tie correction to the variance and a continuity correction.
-    const n = n1 + n2
-    const tieTerm = ties.reduce((s, t) => s + (t ** 3 - t), 0) / (n * (n - 1))
-    const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm))
-    if (sigma === 0) p = 1
-    else {
-      const z = (Math.abs(u - mu) - 0.5) / sigma
-      p = Math.min(1, 2 * (1 - normalCdf(Math.max(0, z))))
-    }
-  }
-  return { u, p, exact, effect: (2 * u) / (n1 * n2) - 1, n1, n2 }
-}
-
 /** Standard normal CDF. */
 export function normalCdf(z: number): number {
   return 0.5 * (1 + errorFunction(z / Math.SQRT2))
@@ -137,24 +67,6 @@ function tieGroups(values: number[]): number[] {
   const counts = new Map<number, number>()
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
   return [...counts.values()].filter((c) => c > 1)
-}
-
-/** counts[u] = number of the C(n1+n2, n1) arrangements whose U statistic is u (no ties). */
-function uDistribution(n1: number, n2: number): number[] {
-  // f(i, j, u): arrangements of i x's and j y's with statistic u; the last element is either an x
-  // (exceeding all j y's: adds j) or a y (adds nothing). Rolled over i with a table per j.
-  let prev: number[][] = Array.from({ length: n2 + 1 }, () => [1]) // i = 0: U = 0, one arrangement
-  for (let i = 1; i <= n1; i++) {
-    const cur: number[][] = []
-    for (let j = 0; j <= n2; j++) {
-      const out = new Array<number>(i * j + 1).fill(0)
-      prev[j].forEach((c, k) => { out[k + j] += c }) // last is an x
-      if (j > 0) cur[j - 1].forEach((c, k) => { out[k] += c }) // last is a y
-      cur.push(out)
-    }
-    prev = cur
-  }
-  return prev[n2]
 }
 
 /**

@@ -1,5 +1,4 @@
-// Statistics against values computed independently: SciPy's Mann-Whitney U (scipy 1.17.1,
-// `scipy.stats.mannwhitneyu`, two-sided) and Wilcoxon signed-rank test (scipy 1.10.1: `wilcoxon`
+// Statistics against values computed independently: SciPy's Wilcoxon signed-rank test (scipy 1.10.1: `wilcoxon`
 // exact without ties; with ties and zeros, `permutation_test` over every sign flip of the
 // observed ranks, zeros dropped; `wilcoxon(method approx, correction=False)` for large samples),
 // brute-force enumerations of the exact null distributions, and bootstrap intervals against the
@@ -7,57 +6,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src-main/engine/rng'
-import { bootstrapCi, bootstrapClustersCi, describe as describeValues, holm, mannWhitney, normalCdf, smallestSignedRankP, SIGNED_RANK_EXACT_LIMIT, wilcoxonSignedRank } from '../../src-main/reports/stats'
-
-describe('Mann-Whitney U', () => {
-  it.each([
-    // x, y, U, p as SciPy gives them (method='exact' for the first three, 'asymptotic' with continuity after)
-    [[1, 2, 3], [4, 5, 6, 7], 0, 0.05714285714285714, true],
-    [[1, 3, 5, 7, 9], [2, 4, 6, 8, 10], 10, 0.6904761904761905, true],
-    [[1.1, 2.2, 3.3, 4.4, 5.5, 6.6], [0.5, 1.7, 2.1, 8.8, 9.9, 10.1, 12.2], 16, 0.5337995337995338, true],
-    [[1, 2, 2, 3, 4, 5, 6, 7, 8, 9], [2, 3, 5, 5, 6, 7, 8, 9, 10, 11, 12], 31.5, 0.10384528346082904, false],
-  ])('U and p as SciPy computes them: %j vs %j', (x, y, u, p, exact) => {
-    const r = mannWhitney(x, y)
-    expect(r.u).toBe(u)
-    expect(r.exact).toBe(exact)
-    expect(r.p).toBeCloseTo(p, 5)
-  })
-
-  it('matches a brute-force enumeration of every arrangement for small samples', () => {
-    const rng = new Rng(3)
-    for (const [n1, n2] of [[2, 3], [4, 4], [3, 6], [5, 5]]) {
-      const x = Array.from({ length: n1 }, () => rng.normal()), y = Array.from({ length: n2 }, () => rng.normal())
-      const all = [...x, ...y]
-      const u = (xs: number[], ys: number[]) => xs.reduce((s, a) => s + ys.filter((b) => a > b).length, 0)
-      const observed = u(x, y), lo = Math.min(observed, n1 * n2 - observed)
-      let atMost = 0, total = 0
-      // every way of choosing which n1 of the pooled values are "x"
-      for (let mask = 0; mask < 1 << all.length; mask++) {
-        if (popcount(mask) !== n1) continue
-        const xs = all.filter((_, i) => mask & (1 << i)), ys = all.filter((_, i) => !(mask & (1 << i)))
-        total++
-        if (u(xs, ys) <= lo) atMost++
-      }
-      expect(mannWhitney(x, y).p, `${n1}×${n2}`).toBeCloseTo(Math.min(1, (2 * atMost) / total), 12)
-    }
-  })
-
-  it('gives a large p and an effect near 0 for samples from one distribution, a tiny p and effect ±1 for separated ones', () => {
-    const rng = new Rng(11)
-    const a = Array.from({ length: 30 }, () => rng.normal()), b = Array.from({ length: 30 }, () => rng.normal())
-    const same = mannWhitney(a, b)
-    expect(same.p).toBeGreaterThan(0.05)
-    expect(Math.abs(same.effect)).toBeLessThan(0.3)
-    const apart = mannWhitney(a.map((v) => v + 10), b)
-    expect(apart.p).toBeLessThan(1e-9)
-    expect(apart.effect).toBe(1)
-    expect(mannWhitney(b, a.map((v) => v + 10)).effect).toBe(-1)
-  })
-
-  it('answers p = 1 when every value is equal', () => {
-    expect(mannWhitney([2, 2, 2], [2, 2, 2, 2]).p).toBe(1)
-  })
-})
+import { bootstrapCi, bootstrapClustersCi, describe as describeValues, holm, normalCdf, smallestSignedRankP, SIGNED_RANK_EXACT_LIMIT, wilcoxonSignedRank } from '../../src-main/reports/stats'
 
 describe('Wilcoxon signed-rank', () => {
   it.each([
@@ -180,5 +129,4 @@ describe('Holm and the normal CDF', () => {
   })
 })
 
-function popcount(n: number): number { let c = 0; while (n) { c += n & 1; n >>= 1 } return c }
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b), m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
