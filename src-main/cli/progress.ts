@@ -28,12 +28,12 @@ export class ProgressReporter implements RunnerEvents {
     this.running.set(id, progress.fraction)
   }
 
-  runEnded(run: { id: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void {
+  runEnded(run: { id: number; idx: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void {
     this.running.delete(run.id)
     this.finished++
     const what = run.figures ? `${formatMetric(run.figures)}, ${run.figures.stepMs.total.median.toFixed(2)} ms/step, ${formatDuration(run.figures.wallSeconds)}` : run.error ?? ''
     this.clearLine()
-    this.io.err(`[${this.finished}/${this.total}] ${run.status.padEnd(9)} #${run.id} ${this.describe(run.config)}: ${what}\n`)
+    this.io.err(`[${this.finished}/${this.total}] ${run.status.padEnd(9)} #${run.idx + 1} ${this.describe(run.config)}: ${what}\n`)
     this.draw()
   }
 

@@ -129,7 +129,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 </section>
 <section>
   <h2>Every run</h2>
-  ${runsTable}
+  <div class="wide">${runsTable}</div>
 </section>
 <section>
   <h2>Where it ran</h2>
@@ -174,5 +174,15 @@ th, td { text-align: left; padding: 0.2rem 0.6rem; border-bottom: 1px solid #e3e
 figcaption { font-size: 0.85rem; margin-bottom: 0.3rem; }
 pre { background: #f6f7f9; padding: 0.6rem; overflow-x: auto; font-size: 12px; }
 details { margin: 0.3rem 0; }
-@media print { .charts { display: block; } .chart-box { margin-bottom: 1rem; } }
+/* The per-run table scrolls inside its box on screen (the page itself never scrolls sideways), and
+   wraps to the page's width in print, so that a PDF shows every column. */
+.wide { overflow-x: auto; max-width: 100%; }
+.wide table { font-size: 12px; }
+@media print {
+  .charts { display: block; } .chart-box { margin-bottom: 1rem; }
+  body { max-width: none; margin: 0; }
+  .wide { overflow: visible; }
+  .wide table { width: 100%; table-layout: fixed; font-size: 7px; }
+  .wide th, .wide td { padding: 0.1rem 0.2rem; overflow-wrap: anywhere; }
+}
 `

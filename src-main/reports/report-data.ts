@@ -69,8 +69,10 @@ export function buildReportData(store: Store, sweepId: number, options: { matchi
   for (const task of new Set(rows.map((r) => r.config.task))) {
     for (const r of gradFlowRunPerCell(rows.filter((x) => x.config.task === task && x.status === 'done'))) gradFlow[r.id] = store.gradFlow(r.id)
   }
-  // The machines, once each: what differs between runs of one machine (backend, device) is kept per run.
-  const environments = unique(rows.map((r) => r.environment).filter((e): e is Record<string, unknown> => e !== null).map(({ backend: _b, device: _d, threads: _t, ...machine }) => machine))
+  // The machines, once each: what differs between runs of one machine (backend, device, threads,
+  // the load it was timed under) is kept per run.
+  const environments = unique(rows.map((r) => r.environment).filter((e): e is Record<string, unknown> => e !== null)
+    .map(({ backend: _b, device: _d, threads: _t, workers: _w, concurrentRuns: _c, loadAvgStart: _s, loadAvgEnd: _e, ...machine }) => machine))
   const strings = (k: string) => unique(rows.map((r) => r.environment?.[k]).filter((v): v is string => typeof v === 'string'))
   return {
     format: 'rnnbench-report', version: 1, generatedAt: (options.now ?? new Date()).toISOString(), appVersion: options.appVersion, matching: options.matching,

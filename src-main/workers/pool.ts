@@ -12,11 +12,12 @@ import type { RunStatus, Store } from '../store/store'
 import type { FromWorker, ToWorker } from './protocol'
 
 export interface RunnerEvents {
-  runStarted?(run: { id: number; config: RunConfig }): void
+  /** `idx`: the run's position in the sweep, the number people see (#idx+1). */
+  runStarted?(run: { id: number; idx: number; config: RunConfig }): void
   runProgress?(runId: number, progress: { fraction: number; step: number; loss: number }): void
   /** Series points as they are stored (at each evaluation): what live curves draw. */
   pointsAdded?(runId: number, points: Point[]): void
-  runEnded?(run: { id: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void
+  runEnded?(run: { id: number; idx: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void
 }
 
 export interface RunnerOptions {
@@ -40,6 +41,8 @@ interface Slot {
   worker: Worker
   runId: number | null
   config: RunConfig | null
+  /** The run's position in the sweep. */
+  idx: number
   /** Raised (1) to ask the worker's run to stop between steps. */
   stop: Int32Array
   exited: Promise<void>
@@ -112,7 +115,7 @@ export class SweepRunner {
     // never pass on to the loader.
     const stop = new SharedArrayBuffer(4)
     const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { fault: this.options.fault ?? null, stop } })
-    const slot: Slot = { worker, runId: null, config: null, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
+    const slot: Slot = { worker, runId: null, config: null, idx: -1, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
     this.slots.add(slot)
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m))
     worker.on('error', (err) => {
@@ -136,8 +139,9 @@ export class SweepRunner {
       if (!run) { this.store.finishRun(runId, { status: 'failed', error: 'its stored configuration is damaged' }); continue }
       slot.runId = runId
       slot.config = run.config
+      slot.idx = run.idx
       this.summary.started++
-      this.options.events?.runStarted?.({ id: runId, config: run.config })
+      this.options.events?.runStarted?.({ id: runId, idx: run.idx, config: run.config })
       // Recorded with the run: a verdict on step times taken beside other runs says so.
       const concurrentRuns = [...this.slots].filter((s) => s.runId !== null).length
       slot.worker.postMessage({ type: 'run', runId, config: run.config, timing: { workers: this.poolSize, concurrentRuns } } satisfies ToWorker)
@@ -184,12 +188,12 @@ export class SweepRunner {
   }
 
   private end(slot: Slot, status: Exclude<RunStatus, 'pending' | 'running'>, figures: RunFigures | null, error: string | null, environment?: unknown): void {
-    const id = slot.runId!, config = slot.config!
+    const id = slot.runId!, config = slot.config!, idx = slot.idx
     slot.runId = null
     slot.config = null
     if (this.lostSweep) return
     this.store.finishRun(id, { status, figures, error, environment })
     this.summary.counts[status] = (this.summary.counts[status] ?? 0) + 1
-    this.options.events?.runEnded?.({ id, config, status, figures, error })
+    this.options.events?.runEnded?.({ id, idx, config, status, figures, error })
   }
 }

@@ -114,7 +114,7 @@ describe('rnnbench sweep and resume', () => {
       expect(run.environment.node).toBe(process.versions.node)
     }
     const table = rnnbench(['runs', '--db', db])
-    expect(table.stdout).toMatch(/^id\s+status\s+cell\s+metric/)
+    expect(table.stdout).toMatch(/^#\s+status\s+cell\s+seed\s+metric/)
 
     const csvPath = join(tmp, 'runs.csv'), jsonPath = join(tmp, 'runs.json')
     expect(rnnbench(['export', '--db', db, '--format', 'csv', '-o', csvPath]).code).toBe(0)

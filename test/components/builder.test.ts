@@ -32,7 +32,12 @@ beforeAll(async () => {
     { backend: 'cpu-js', available: true, device: 'CPU' }, { backend: 'cpu-native', available: false, reason: 'the addon is not built' }, { backend: 'webgpu', available: true, device: 'SwiftShader', details: { software: true } },
   ] as never }
 })
-afterEach(() => { if (component) unmount(component); component = null; document.body.innerHTML = '' })
+afterEach(async () => {
+  if (component) unmount(component)
+  component = null
+  document.body.innerHTML = ''
+  ;(await import('../../src-renderer/src/state/builder.svelte')).builder.loaded = false // each test starts from the quick preset
+})
 
 const byTestId = (id: string) => document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null
 async function type(id: string, value: string) {

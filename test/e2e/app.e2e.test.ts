@@ -89,8 +89,11 @@ describe('the app in a browser (rnnbench serve)', () => {
     const first = questions.find((q) => q.id === 'step-time')!.verdicts[0]
     await panel.getByTestId('verdict').filter({ hasText: first.sentence }).click()
     await page.getByTestId('verdict-runs').waitFor()
-    const ids = (await page.getByTestId('compare-table').locator('tbody tr td:first-child').allTextContents()).map(Number).sort((a, b) => a - b)
-    expect(ids).toEqual([...first.runIds].sort((a, b) => a - b))
+    // the table numbers runs by their position in the sweep, as the live view and the report do
+    const runs = JSON.parse(spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'runs', '--db', db, '--json'], { encoding: 'utf8' }).stdout) as Array<{ id: number; index: number }>
+    const position = new Map(runs.map((r) => [r.id, r.index + 1]))
+    const shownRuns = (await page.getByTestId('compare-table').locator('tbody tr td:first-child').allTextContents()).map(Number).sort((a, b) => a - b)
+    expect(shownRuns).toEqual(first.runIds.map((id) => position.get(id)!).sort((a, b) => a - b))
     await page.getByTestId('verdict-runs').getByRole('button', { name: 'Show every run' }).click()
     expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(24)
     await panel.screenshot({ path: join(SCREENSHOTS, 'verdicts.png') })

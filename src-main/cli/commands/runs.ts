@@ -31,11 +31,12 @@ Options:
         return 0
       }
       const columns = varyingSettings(runs.map((r) => r.config))
-      const header = ['id', 'status', ...columns, 'metric', 'final', 'best', 'baseline', 'ms/step', 'GFLOP/s', 'act. MiB', 'time']
+      // '#': the run's position in the sweep, the number the app and the reports show (the JSON has both).
+      const header = ['#', 'status', ...columns, 'seed', 'metric', 'final', 'best', 'baseline', 'ms/step', 'GFLOP/s', 'act. MiB', 'time']
       const rows = runs.map((r) => {
         const f = r.figures
         const num = (x: number | undefined, digits = 3) => (x === undefined || !Number.isFinite(x) ? '-' : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(digits))
-        return [String(r.id), r.status, ...columns.map((k) => String(r.config[k])),
+        return [String(r.idx + 1), r.status, ...columns.map((k) => String(r.config[k])), String(r.config.seed),
           f?.metric.name ?? '-', num(f?.finalMetric), num(f?.bestMetric), num(f?.baseline.metric),
           num(f?.stepMs.total.median), num(f?.gflops), num(f ? f.memory.activationBytes / 2 ** 20 : undefined),
           f ? formatDuration(f.wallSeconds) : r.error ? r.error.slice(0, 40) : '-']

@@ -18,7 +18,7 @@ const SHOWN: SettingName[] = ['task', 'cell', 'backend', 'hiddenSize', 'numLayer
 export function describeRun(r: RunView): string[] {
   const c = r.config
   return [
-    `run #${r.id} · ${c.cell} on ${c.backend} · seed ${c.seed}`,
+    `run #${r.idx + 1} · ${c.cell} on ${c.backend} · seed ${c.seed}`,
     SHOWN.filter((k) => !['cell', 'backend'].includes(k) && c[k] !== undefined).map((k) => `${k} ${String(c[k])}`).join(', '),
   ]
 }
@@ -78,7 +78,7 @@ export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, color
     const s = series[r.id].val_metric!
     const tip = describeRun(r)
     return {
-      label: `${colorKey(r)} #${r.id}`, borderColor: colorFor(keys.indexOf(colorKey(r)), 0.75), borderWidth: 1.2, pointRadius: 0,
+      label: `${colorKey(r)} #${r.idx + 1}`, borderColor: colorFor(keys.indexOf(colorKey(r)), 0.75), borderWidth: 1.2, pointRadius: 0,
       data: s.wallMs.map((w, i) => ({ x: w / 1000, y: s.value[i] ?? NaN, tip })), parsing: false as const, normalized: true, spanGaps: true,
     }
   })
@@ -177,7 +177,7 @@ export function parallelChart(runs: FinishedRun[], settings: SettingName[], colo
         const v = value(r)
         const tip = [...describeRun(r), `${labels.at(-1)}: ${colorBy === 'memory' ? formatBytes(v) : formatValue(v)}`]
         return {
-          label: `#${r.id}`, borderColor: viridis(Number.isFinite(v) ? better(v) : 0, 0.6), borderWidth: 1, pointRadius: runs.length > 200 ? 0 : 2,
+          label: `#${r.idx + 1}`, borderColor: viridis(Number.isFinite(v) ? better(v) : 0, 0.6), borderWidth: 1, pointRadius: runs.length > 200 ? 0 : 2,
           data: [...axes.map((a) => ({ x: a.name, y: a.position(r), tip })), { x: labels.at(-1)!, y: Number.isFinite(v) ? (v - lo) / (hi - lo || 1) : NaN, tip }] as never,
         }
       }),

@@ -32,6 +32,8 @@ export class SweepBuilder {
   /** Everything else a loaded spec (preset or import) had, kept as it was. */
   private base = $state<Partial<SweepSpec>>({})
 
+  /** Whether anything (a preset, an import, a sweep to run again) has been loaded: the view starts from the quick preset otherwise. */
+  loaded = false
   plan = $state<SweepPlanView | null>(null)
   error = $state<FieldError | null>(null)
   checking = $state(false)
@@ -123,6 +125,7 @@ export class SweepBuilder {
 
   /** Fill the form from a spec (a preset, an imported file, a sweep to re-run). */
   load(spec: SweepSpec, name?: string): void {
+    this.loaded = true
     const value = (k: SettingName): unknown[] => {
       const axis = spec.axes[k]
       if (Array.isArray(axis)) return axis
@@ -149,3 +152,9 @@ export class SweepBuilder {
     this.base = { ...spec, settings: keep(spec.settings) as SweepSpec['settings'], axes: keep(spec.axes) as SweepSpec['axes'] }
   }
 }
+
+/**
+ * The one builder of the app: its edits stay when the user visits another view and comes back, and
+ * the History loads a sweep into it to run again.
+ */
+export const builder = new SweepBuilder()
