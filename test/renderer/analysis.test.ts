@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunView } from '../../src-main/ipc/contract'
 import type { RunConfig } from '../../src-main/engine/run-config'
-import { applyFilters, configKey, gradFlowMatrix, medianLines, paretoFront, parallelAxes, seedBand, settingValues, varyingSettings, type FinishedRun } from '../../src-renderer/src/compare/analysis'
+import { applyFilters, configKey, gradFlowMatrix, medianLines, paretoFront, parallelAxes, seedBand, settingSensitivity, settingValues, varyingSettings, type FinishedRun } from '../../src-renderer/src/compare/analysis'
 
 const base: RunConfig = {
   task: 'adding', cell: 'lstm', backend: 'cpu-js', hiddenSize: 16, numLayers: 1, bidirectional: false, dropout: 0, batchSize: 32, optimizer: 'adam',
@@ -74,5 +74,32 @@ describe('compare analysis', () => {
     expect(runs.map((r) => Number(lr.position(r).toFixed(6)))).toEqual([0, 0.5, 1])
     expect(cell.ticks).toEqual(['lstm', 'gru', 'rnn_tanh'])
     expect(runs.map(cell.position)).toEqual([0, 0.5, 1])
+  })
+})
+
+describe('which settings matter, per cell', () => {
+  it('gives each setting the share of a cell\'s log-metric variance it explains on its own', () => {
+    // GRU is robust to the learning rate (its metric depends on H only); LSTM depends on the learning rate only
+    const runs: FinishedRun[] = []
+    let id = 0
+    for (const cell of ['gru', 'lstm'] as const) {
+      for (const hiddenSize of [16, 64]) {
+        for (const lr of [0.001, 0.1]) {
+          for (const seed of [1, 2]) {
+            const metric = cell === 'gru' ? (hiddenSize === 16 ? 0.1 : 0.01) * (1 + 0.01 * seed) : (lr === 0.1 ? 0.5 : 0.05) * (1 + 0.01 * seed)
+            runs.push({ id: ++id, idx: id - 1, sweepId: 1, status: 'done', error: null, startedAt: null, finishedAt: null, environment: null,
+              config: { cell, hiddenSize, lr, seed, task: 'adding' } as never, figures: { finalMetric: metric } as never })
+          }
+        }
+      }
+    }
+    const s = settingSensitivity(runs, ['cell', 'hiddenSize', 'lr'])
+    const of = (cell: string) => s.find((c) => c.cell === cell)!
+    expect(of('gru').runs).toBe(8)
+    expect(of('gru').shares.hiddenSize).toBeGreaterThan(0.99)
+    expect(of('gru').shares.lr).toBeLessThan(0.01)
+    expect(of('lstm').shares.lr).toBeGreaterThan(0.99)
+    expect(of('lstm').shares.hiddenSize).toBeLessThan(0.01)
+    expect(of('gru').shares.cell).toBeUndefined()
   })
 })

@@ -118,3 +118,36 @@ export function parallelAxes(runs: RunView[], settings: SettingName[]): Array<{ 
     return { name, ticks: values, position: (r: RunView) => (values.length > 1 ? values.indexOf(settingText(r, name)) / (values.length - 1) : 0.5) }
   })
 }
+
+/** One cell's sensitivity to the settings: the share of its runs' spread each setting explains. */
+export interface CellSensitivity { cell: string; runs: number; shares: Partial<Record<SettingName, number>> }
+
+/**
+ * Which settings matter, per cell: for each cell, over its finished runs of one task, the share of
+ * the variance of the log final metric that each varying setting explains on its own (η², the
+ * between-values sum of squares over the total; one-way, so shares of correlated settings can
+ * overlap and need not sum to 1). A setting with one value among a cell's runs explains nothing and
+ * is left out. Seeds are not a setting: their spread is the part no setting explains.
+ */
+export function settingSensitivity(runs: FinishedRun[], settings: SettingName[]): CellSensitivity[] {
+  const out: CellSensitivity[] = []
+  for (const [cell, members] of groupBy(runs, (r) => r.config.cell)) {
+    const ys = members.map((r) => Math.log(r.figures.finalMetric))
+    const ok = members.filter((_, i) => Number.isFinite(ys[i]))
+    const y = ys.filter(Number.isFinite)
+    if (y.length < 3) continue
+    const mean = y.reduce((s, v) => s + v, 0) / y.length
+    const total = y.reduce((s, v) => s + (v - mean) ** 2, 0)
+    const shares: Partial<Record<SettingName, number>> = {}
+    for (const k of settings) {
+      if (k === 'cell') continue
+      const levels = groupBy(ok.map((r, i) => ({ v: settingText(r, k), y: y[i] })), (p) => p.v)
+      if (levels.size < 2 || !(total > 0)) continue
+      let between = 0
+      for (const l of levels.values()) { const m = l.reduce((s, p) => s + p.y, 0) / l.length; between += l.length * (m - mean) ** 2 }
+      shares[k] = between / total
+    }
+    out.push({ cell, runs: y.length, shares })
+  }
+  return out
+}
