@@ -178,6 +178,30 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(errors).toEqual([])
   }, 120_000)
 
+  it('keeps its place in the address (deep links, back and forward), and follows the system\'s dark scheme', async () => {
+    const other = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' })
+    const otherErrors = collectErrors(other)
+    await other.goto(`${serve.url}#/history`)
+    await other.getByTestId('history').waitFor()
+    expect(new URL(other.url()).hash).toBe('#/history')
+    expect(new URL(other.url()).search).toBe('') // the token is taken out of the address
+    await other.getByTestId('open-1').click()
+    await other.getByTestId('compare-title').waitFor()
+    expect(new URL(other.url()).hash).toBe('#/compare/1')
+    await other.goBack()
+    await other.getByTestId('history').waitFor()
+    await other.goForward()
+    await other.getByTestId('compare-title').waitFor()
+    // dark: the page and its panels take the dark colours
+    const colours = await other.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.querySelector('[data-testid=verdict-panel]')!).backgroundColor])
+    expect(colours).toEqual(['rgb(18, 22, 28)', 'rgb(27, 33, 41)'])
+    await other.getByTestId('canvas-step-time').waitFor()
+    await other.waitForTimeout(500)
+    await other.screenshot({ path: join(SCREENSHOTS, 'compare-dark.png'), fullPage: false })
+    expect(otherErrors).toEqual([])
+    await other.close()
+  })
+
   it('refuses a page opened without the token', async () => {
     const other = await browser.newPage()
     const response = await other.goto(new URL(serve.url).origin + '/')

@@ -7,7 +7,10 @@ Chart.register(...registerables)
 Chart.defaults.animation = false
 Chart.defaults.font.family = 'system-ui, sans-serif'
 Chart.defaults.font.size = 12
-Chart.defaults.color = '#333'
+// Text and grid lines follow the page's colour scheme (the report, printed, is always light).
+const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches && typeof document !== 'undefined' && !document.getElementById('rnnbench-report-data')
+Chart.defaults.color = dark ? '#c9d1db' : '#333'
+Chart.defaults.borderColor = dark ? 'rgba(255, 255, 255, 0.12)' : 'rgba(0, 0, 0, 0.1)'
 Chart.defaults.maintainAspectRatio = false
 Chart.defaults.plugins.legend.labels.boxWidth = 12
 

@@ -9,6 +9,17 @@ export const VIEWS: Array<{ id: View; label: string }> = [
   { id: 'builder', label: 'New sweep' }, { id: 'live', label: 'Live' }, { id: 'compare', label: 'Compare' }, { id: 'history', label: 'History' },
 ]
 
+/** The view and sweep in the address bar: #/compare/3, #/live/3, #/builder, #/history. */
+export function parseRoute(hash: string): { view: View; sweepId: number | null } | null {
+  const m = /^#\/(builder|live|compare|history)(?:\/(\d+))?$/.exec(hash)
+  if (!m) return null
+  return { view: m[1] as View, sweepId: m[2] ? Number(m[2]) : null }
+}
+
+export function routeOf(view: View, sweepId: number | null): string {
+  return `#/${view}${sweepId !== null && (view === 'live' || view === 'compare') ? `/${sweepId}` : ''}`
+}
+
 export class AppState {
   view = $state<View>('builder')
   doctor = $state<DoctorReport | null>(null)
@@ -29,9 +40,24 @@ export class AppState {
       this.doctor = doctor
       this.presets = presets
       await this.refreshSweeps()
-      // Open on the sweep most worth seeing: the one running, else the latest.
-      this.sweepId = this.activeSweep?.id ?? this.sweeps[0]?.id ?? null
-      if (this.sweepId !== null) this.view = this.activeSweep ? 'live' : 'compare'
+      // Open where the address says (a deep link), else on the sweep most worth seeing: the one
+      // running, else the latest.
+      const linked = parseRoute(location.hash)
+      if (linked && (linked.sweepId === null || this.sweeps.some((s) => s.id === linked.sweepId))) {
+        this.view = linked.view
+        this.sweepId = linked.sweepId ?? this.activeSweep?.id ?? this.sweeps[0]?.id ?? null
+      } else {
+        this.sweepId = this.activeSweep?.id ?? this.sweeps[0]?.id ?? null
+        if (this.sweepId !== null) this.view = this.activeSweep ? 'live' : 'compare'
+      }
+      history.replaceState(null, '', location.pathname + location.search + routeOf(this.view, this.sweepId))
+      // Back and forward, and links pasted into the address bar, move between views.
+      window.addEventListener('hashchange', () => {
+        const r = parseRoute(location.hash)
+        if (!r) return
+        this.view = r.view
+        if (r.sweepId !== null) this.sweepId = r.sweepId
+      })
       this.ready = true
     } catch (err) {
       this.error = (err as Error).message
@@ -71,6 +97,8 @@ export class AppState {
   open(view: View, sweepId?: number): void {
     if (sweepId !== undefined) this.sweepId = sweepId
     this.view = view
+    const route = routeOf(view, this.sweepId)
+    if (location.hash !== route) location.hash = route
     this.error = null
   }
 
