@@ -1,5 +1,5 @@
 // The loss over the head's outputs, forward and backward in one kernel (the same arithmetic as
-// cpu-js/head.ts): one workgroup; each invocation takes rows r ≡ lane (mod 256), writes their
+// src-shared/head.ts): one workgroup; each invocation takes rows r ≡ lane (mod 256), writes their
 // ∂loss/∂logits and adds their loss; the workgroup sums the partial losses.
 //   mse:           loss = Σ (p − y)² / n,             ∂/∂p = 2(p − y)/n,       n = R·O
 //   cross_entropy: loss = Σ_r (logsumexp − p[y_r]) / R, ∂/∂p = (softmax − onehot)/R
