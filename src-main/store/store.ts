@@ -36,6 +36,8 @@ export interface RunRow {
   environment: Record<string, unknown> | null
 }
 
+interface RawSweep { id: number; name: string; spec: string; created_at: string }
+
 interface RawRun {
   id: number; sweep_id: number; idx: number; status: RunStatus; attempts: number; started_at: string | null
   finished_at: string | null; error: string | null; config: string; figures: string | null; environment: string | null
@@ -90,28 +92,21 @@ export class Store {
   }
 
   listSweeps(): SweepRow[] {
-    const sweeps = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as Array<{ id: number; name: string; spec: string; created_at: string }>
+    const sweeps = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as RawSweep[]
     const counts = this.db.prepare('SELECT sweep_id, status, count(*) AS n FROM runs GROUP BY sweep_id, status').all() as Array<{ sweep_id: number; status: RunStatus; n: number }>
-    return sweeps.flatMap((s) => {
-      const c = Object.fromEntries(RUN_STATUSES.map((st) => [st, 0])) as Record<RunStatus, number>
-      for (const row of counts) if (row.sweep_id === s.id) c[row.status] = row.n
-      let spec: unknown
-      try {
-        spec = JSON.parse(s.spec)
-      } catch (err) {
-        this.skipRow(`sweep ${s.id} ("${s.name}"): its stored spec is damaged`, err)
-        return []
-      }
-      return [{ id: s.id, name: s.name, spec, createdAt: s.created_at, counts: c, total: Object.values(c).reduce((a, b) => a + b, 0) }]
-    })
+    return sweeps.flatMap((s) => this.toSweep(s, counts.filter((row) => row.sweep_id === s.id)) ?? [])
   }
 
   /** One sweep by its id: one row and its run counts, not every sweep's. */
   getSweep(id: number): SweepRow | null {
-    const s = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps WHERE id = ?').get(id) as { id: number; name: string; spec: string; created_at: string } | undefined
-    if (!s) return null
+    const s = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps WHERE id = ?').get(id) as RawSweep | undefined
+    return s ? this.toSweep(s, this.db.prepare('SELECT status, count(*) AS n FROM runs WHERE sweep_id = ? GROUP BY status').all(id) as Array<{ status: RunStatus; n: number }>) : null
+  }
+
+  /** A sweep's row and its run counts by status, as a SweepRow; null (said once) when its stored spec is damaged. */
+  private toSweep(s: RawSweep, counts: Array<{ status: RunStatus; n: number }>): SweepRow | null {
     const c = Object.fromEntries(RUN_STATUSES.map((st) => [st, 0])) as Record<RunStatus, number>
-    for (const row of this.db.prepare('SELECT status, count(*) AS n FROM runs WHERE sweep_id = ? GROUP BY status').all(id) as Array<{ status: RunStatus; n: number }>) c[row.status] = row.n
+    for (const row of counts) c[row.status] = row.n
     let spec: unknown
     try {
       spec = JSON.parse(s.spec)

@@ -183,7 +183,6 @@ export class SweepRunner {
         this.end(slot, 'failed', null, m.error.message, m.environment)
         this.dispatch(slot)
         break
-      case 'stopped': break
     }
   }
 
