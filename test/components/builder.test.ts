@@ -12,7 +12,7 @@ const fake = installFakeApi({
   planSweep: (spec) => {
     planned.push(spec)
     const s = spec as { axes: { hiddenSize?: number[] } }
-    if (s.axes.hiddenSize?.includes(99999)) throw Object.assign(new Error('axes.hiddenSize[1]: Too big: expected number to be <=8192'), { field: 'axes.hiddenSize[1]' })
+    if (s.axes.hiddenSize?.includes(777)) throw Object.assign(new Error('axes.hiddenSize[1]: 777 is too large for this machine'), { field: 'axes.hiddenSize[1]' })
     return { runs: 12, workers: 2, spec: spec as SweepPlanView['spec'], estimate: { runs: 12, seconds: 95, peakBytes: 3 * 2 ** 20, measuredRuns: 12 } }
   },
   startSweep: () => ({ sweepId: 7 }),
@@ -68,26 +68,65 @@ describe('BuilderView', () => {
     expect(document.body.textContent).toContain('software adapter: slow')
   })
 
-  it('shows an unreadable value next to its field without asking the main process, and blocks start', async () => {
+  it('shows an unreadable value next to its field, in the form\'s words, without asking the main process, and blocks start', async () => {
     component = mount(BuilderView, { target: document.body })
     await settle(300)
     const asked = planned.length
     await type('field-numLayers', '1, two')
     expect(planned.length).toBe(asked)
     expect(byTestId('field-numLayers')!.getAttribute('aria-invalid')).toBe('true')
-    expect(byTestId('field-numLayers')!.parentElement!.textContent).toContain('numLayers: "two" is not a whole number')
+    expect(byTestId('error-numLayers')!.textContent).toBe('Layers: "two" is not a whole number; give values separated by commas')
     expect((byTestId('start') as unknown as HTMLButtonElement).disabled).toBe(true)
+    await type('field-numLayers', '17')
+    expect(byTestId('error-numLayers')!.textContent).toBe('Layers: 17 is out of range; give a whole number from 1 to 16')
+    await type('field-lr', '0')
+    expect(byTestId('error-lr')!.textContent).toBe('Learning rate: 0 is out of range; give above 0, at most 10')
   })
 
-  it("shows the main process's verdict on the field it names", async () => {
+  it('marks every invalid field at once, repeats and the budget included', async () => {
     component = mount(BuilderView, { target: document.body })
     await settle(300)
-    await type('field-hiddenSize', '16, 99999')
-    expect(byTestId('field-hiddenSize')!.parentElement!.textContent).toContain('Too big')
-    expect(byTestId('plan-error')!.textContent).toContain('axes.hiddenSize[1]')
+    await type('field-repeats', '0')
+    await type('field-steps', '0')
+    await type('field-seconds', '0')
+    await type('field-dropout', '1')
+    for (const id of ['field-repeats', 'field-steps', 'field-seconds', 'field-dropout']) expect(byTestId(id)!.getAttribute('aria-invalid'), id).toBe('true')
+    expect(byTestId('error-repeats')!.textContent).toBe('Repeats: a whole number from 1 to 1,000')
+    expect(byTestId('error-budget')!.textContent).toBe('Budget: set the steps or the seconds per run (or both) above 0')
+    expect(byTestId('error-dropout')!.textContent).toContain('Dropout: 1 is out of range; give from 0 up to but not including 1')
+    expect(byTestId('plan-error')!.textContent).toMatch(/\(and 2 more, marked in the form\)$/)
+    expect(byTestId('field-batchSize')!.getAttribute('aria-invalid')).toBe('false')
+  })
+
+  it("shows the main process's objection on the field it names, without the spec path", async () => {
+    component = mount(BuilderView, { target: document.body })
+    await settle(300)
+    await type('field-hiddenSize', '16, 777')
+    expect(byTestId('error-hiddenSize')!.textContent).toBe('Hidden size: 777 is too large for this machine')
+    expect(byTestId('plan-error')!.textContent).not.toContain('axes.')
     await type('field-hiddenSize', '16')
     expect(byTestId('plan-runs')!.textContent).toBe('12 runs')
     expect((planned.at(-1) as { settings: Record<string, unknown> }).settings.hiddenSize).toBe(16)
+  })
+
+  it('marks the estimate as updating until the new one arrives, and keeps edits when the view is left', async () => {
+    component = mount(BuilderView, { target: document.body })
+    await settle(300)
+    flushSync()
+    expect(byTestId('plan-updating')).toBeNull()
+    const input = byTestId('field-hiddenSize')!
+    input.value = '8, 16, 32'
+    input.dispatchEvent(new Event('input', { bubbles: true }))
+    flushSync()
+    expect(byTestId('plan-updating')!.textContent).toBe('updating…')
+    expect((byTestId('start') as unknown as HTMLButtonElement).disabled).toBe(true)
+    await settle(300)
+    flushSync()
+    expect(byTestId('plan-updating')).toBeNull()
+    unmount(component)
+    component = mount(BuilderView, { target: document.body })
+    flushSync()
+    expect(byTestId('field-hiddenSize')!.value).toBe('8, 16, 32')
   })
 
   it('starts the sweep with its name and opens the live view on it', async () => {

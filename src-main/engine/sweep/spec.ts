@@ -7,26 +7,35 @@ import { InputError } from '../errors'
 import { TASK_NAMES } from '../tasks'
 import { CELL_KINDS } from '../types'
 import { SETTING_NAMES, type SettingName } from '../../../src-shared/settings'
+import { SETTING_RANGES, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max)
+
+/** A validator for a field of src-shared/ranges.ts, the table the builder checks against too. */
+function ranged(r: NumericRange) {
+  let v = r.integer ? z.number().int() : z.number()
+  v = r.minExclusive ? v.gt(r.min) : v.min(r.min)
+  if (r.max !== Infinity) v = r.maxExclusive ? v.lt(r.max) : v.max(r.max)
+  return v
+}
 
 /** Every setting of a run that a sweep may fix or vary, and the values each accepts. */
 export const SETTING_SCHEMAS = {
   task: z.enum(TASK_NAMES),
-  seqLen: int(1, 100_000),
+  seqLen: ranged(SETTING_RANGES.seqLen),
   textFile: z.string().min(1),
   cell: z.enum(CELL_KINDS),
   backend: z.enum(BACKEND_NAMES),
-  hiddenSize: int(1, 8192),
-  numLayers: int(1, 16),
+  hiddenSize: ranged(SETTING_RANGES.hiddenSize),
+  numLayers: ranged(SETTING_RANGES.numLayers),
   bidirectional: z.boolean(),
-  dropout: z.number().min(0).lt(1),
-  batchSize: int(1, 65_536),
+  dropout: ranged(SETTING_RANGES.dropout),
+  batchSize: ranged(SETTING_RANGES.batchSize),
   optimizer: z.enum(['adam', 'sgd']),
-  lr: z.number().gt(0).max(10),
-  momentum: z.number().min(0).lt(1),
-  weightDecay: z.number().min(0),
-  clipNorm: z.number().min(0),
+  lr: ranged(SETTING_RANGES.lr),
+  momentum: ranged(SETTING_RANGES.momentum),
+  weightDecay: ranged(SETTING_RANGES.weightDecay),
+  clipNorm: ranged(SETTING_RANGES.clipNorm),
   forgetBias1: z.boolean(),
 } as const
 
@@ -70,13 +79,13 @@ export const sweepSpecSchema = z.strictObject({
   name: z.string().max(200).optional(),
   /** grid: every combination of the axes; random: `samples` draws. */
   strategy: z.enum(['grid', 'random']).default('grid'),
-  samples: int(1, 100_000).optional(),
+  samples: ranged(SPEC_RANGES.samples).optional(),
   /** Runs per configuration, each with its own seed (seed, seed+1, …), the same across configurations. */
-  repeats: int(1, 1000).default(1),
+  repeats: ranged(SPEC_RANGES.repeats).default(1),
   seed: int(0, 2 ** 31 - 1).default(1),
   settings: settingsSchema.default({}),
   axes: axesSchema.default({}),
-  budget: z.strictObject({ steps: int(0, 10_000_000).default(0), seconds: z.number().min(0).default(0) })
+  budget: z.strictObject({ steps: ranged(SPEC_RANGES.steps).default(0), seconds: ranged(SPEC_RANGES.seconds).default(0) })
     .refine((b) => b.steps > 0 || b.seconds > 0, { message: 'set steps or seconds (or both) above 0' })
     .default({ steps: 500, seconds: 0 }),
   /** Steps between evaluations on the validation set; default: 20 evaluations over a step budget, else 50. */

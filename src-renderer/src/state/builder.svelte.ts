@@ -5,6 +5,7 @@
 import type { SweepPlanView } from '../../../src-main/ipc/contract'
 import type { SettingName, SweepSpec } from '../../../src-main/engine/sweep/spec'
 import { api, ApiError } from '../api'
+import { inRange, rangeText, SETTING_RANGES, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
 
 /** The settings the form shows as lists of values; one value fixes it, several make it an axis. */
 export const LIST_FIELDS = ['seqLen', 'hiddenSize', 'numLayers', 'batchSize', 'lr', 'dropout'] as const satisfies readonly SettingName[]
@@ -12,9 +13,36 @@ type ListField = (typeof LIST_FIELDS)[number]
 export const LIST_LABELS: Record<ListField, string> = {
   seqLen: 'Sequence length', hiddenSize: 'Hidden size', numLayers: 'Layers', batchSize: 'Batch size', lr: 'Learning rate', dropout: 'Dropout',
 }
-const INTEGER_FIELDS = new Set<ListField>(['seqLen', 'hiddenSize', 'numLayers', 'batchSize'])
+/** Every field of the form by its name in errors, with the label the form shows. */
+export const FIELD_LABELS: Record<string, string> = {
+  name: 'Name', task: 'Tasks', cell: 'Cells', backend: 'Backends', ...LIST_LABELS, bidirectional: 'Bidirectional', optimizer: 'Optimizer',
+  strategy: 'Strategy', samples: 'Samples', repeats: 'Repeats', steps: 'Steps per run', seconds: 'Seconds per run', budget: 'Budget',
+}
 
 export interface FieldError { field: string; message: string }
+
+/** A spec path as the form names it: axes.hiddenSize[1] → hiddenSize, budget.steps → steps. */
+export function formField(path: string): string {
+  const name = path.replace(/^(settings|axes)\./, '').replace(/\[\d+\]$/, '').replace(/^budget\./, '')
+  return name.split('.')[0]
+}
+
+/** The main process's error in the form's words: the field's label, then what it said, without the spec path. */
+export function inFormWords(e: FieldError): FieldError {
+  const field = formField(e.field)
+  const label = FIELD_LABELS[field]
+  if (!label) return { field, message: e.message }
+  const detail = e.field && e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message
+  return { field, message: `${label}: ${detail}` }
+}
+
+/** Reads one number field against its range; a message in the form's words when it cannot. */
+function readNumber(field: string, text: string, range: NumericRange): number | FieldError {
+  const v = Number(text.trim())
+  if (text.trim() === '' || !Number.isFinite(v)) return { field, message: `${FIELD_LABELS[field]}: ${JSON.stringify(text.trim())} is not a number; give ${rangeText(range)}` }
+  if (!inRange(v, range)) return { field, message: `${FIELD_LABELS[field]}: ${rangeText(range)}` }
+  return v
+}
 
 export class SweepBuilder {
   name = $state('my sweep')
@@ -35,12 +63,16 @@ export class SweepBuilder {
   /** Whether anything (a preset, an import, a sweep to run again) has been loaded: the view starts from the quick preset otherwise. */
   loaded = false
   plan = $state<SweepPlanView | null>(null)
+  /** The main process's objection to the last spec sent, in the form's words. */
   error = $state<FieldError | null>(null)
   checking = $state(false)
+  /** The form changed since the plan shown was computed: the view marks the estimate as updating. */
+  stale = $state(false)
   private generation = 0
 
-  /** The spec the form stands for, or the first field that cannot be read. */
-  readonly draft = $derived.by((): { spec: Record<string, unknown> } | { error: FieldError } => {
+  /** The spec the form stands for, or every field that cannot be read, each with its message. */
+  readonly draft = $derived.by((): { spec: Record<string, unknown> } | { errors: FieldError[] } => {
+    const errors: FieldError[] = []
     const settings: Record<string, unknown> = { ...(this.base.settings ?? {}) }
     const axes: Record<string, unknown> = { ...(this.base.axes ?? {}) }
     const put = (k: string, values: unknown[]) => {
@@ -48,55 +80,65 @@ export class SweepBuilder {
       if (values.length === 1) settings[k] = values[0]
       else if (values.length > 1) axes[k] = values
     }
-    if (!this.tasks.length) return { error: { field: 'task', message: 'task: choose at least one task' } }
-    put('task', [...this.tasks])
-    if (!this.cells.length) return { error: { field: 'cell', message: 'cell: choose at least one cell' } }
-    put('cell', [...this.cells])
-    if (!this.backends.length) return { error: { field: 'backend', message: 'backend: choose at least one backend' } }
-    put('backend', [...this.backends])
+    const chosen = (field: 'task' | 'cell' | 'backend', values: string[], what: string) => {
+      if (!values.length) errors.push({ field, message: `${FIELD_LABELS[field]}: choose at least one ${what}` })
+      put(field, [...values])
+    }
+    chosen('task', this.tasks, 'task')
+    chosen('cell', this.cells, 'cell')
+    chosen('backend', this.backends, 'backend')
     for (const k of LIST_FIELDS) {
       const text = this.lists[k].trim()
       if (text === '' && k === 'seqLen') { delete settings.seqLen; delete axes.seqLen; continue }
+      const range: NumericRange = SETTING_RANGES[k]
       const values: number[] = []
+      let bad: FieldError | null = null
       for (const part of text.split(/[\s,]+/).filter(Boolean)) {
         const v = Number(part)
-        if (!Number.isFinite(v) || (INTEGER_FIELDS.has(k) && !Number.isInteger(v))) {
-          return { error: { field: k, message: `${k}: ${JSON.stringify(part)} is not ${INTEGER_FIELDS.has(k) ? 'a whole number' : 'a number'}; give values separated by commas` } }
+        if (!Number.isFinite(v) || (range.integer && !Number.isInteger(v))) {
+          bad = { field: k, message: `${LIST_LABELS[k]}: ${JSON.stringify(part)} is not ${range.integer ? 'a whole number' : 'a number'}; give values separated by commas` }
+          break
         }
+        if (!inRange(v, range)) { bad = { field: k, message: `${LIST_LABELS[k]}: ${Number(part)} is out of range; give ${rangeText(range)}` }; break }
         values.push(v)
       }
-      if (!values.length) return { error: { field: k, message: `${k}: give at least one value` } }
-      put(k, [...new Set(values)])
+      if (!bad && !values.length) bad = { field: k, message: `${LIST_LABELS[k]}: give at least one value (${rangeText(range)})` }
+      if (bad) errors.push(bad)
+      else put(k, [...new Set(values)])
     }
     put('bidirectional', this.bidirectional === 'both' ? [false, true] : [this.bidirectional === 'yes'])
     put('optimizer', [this.optimizer])
-    const int = (text: string, field: string) => {
-      const v = Number(text)
-      return Number.isInteger(v) ? v : { error: { field, message: `${field}: ${JSON.stringify(text)} is not a whole number` } }
-    }
-    const repeats = int(this.repeats, 'repeats'), steps = int(this.steps, 'budget')
-    if (typeof repeats !== 'number') return repeats
-    if (typeof steps !== 'number') return steps
-    const seconds = Number(this.seconds)
-    if (!Number.isFinite(seconds)) return { error: { field: 'budget', message: `budget: ${JSON.stringify(this.seconds)} seconds is not a number` } }
+    const repeats = readNumber('repeats', this.repeats, SPEC_RANGES.repeats)
+    const steps = readNumber('steps', this.steps, SPEC_RANGES.steps)
+    const seconds = readNumber('seconds', this.seconds, SPEC_RANGES.seconds)
+    for (const v of [repeats, steps, seconds]) if (typeof v !== 'number') errors.push(v)
+    if (steps === 0 && seconds === 0) errors.push({ field: 'budget', message: 'Budget: set the steps or the seconds per run (or both) above 0' })
     const spec: Record<string, unknown> = { ...this.base, name: this.name.trim() || undefined, strategy: this.strategy, repeats, settings, axes, budget: { steps, seconds } }
     if (this.strategy === 'random') {
-      const samples = int(this.samples, 'samples')
-      if (typeof samples !== 'number') return samples
+      const samples = readNumber('samples', this.samples, SPEC_RANGES.samples)
+      if (typeof samples !== 'number') errors.push(samples)
       spec.samples = samples
     } else {
       delete spec.samples
     }
-    return { spec }
+    return errors.length ? { errors } : { spec }
+  })
+
+  /** What is wrong now: the fields the form cannot read, else the main process's objection. */
+  readonly problems = $derived.by((): FieldError[] => {
+    const draft = this.draft
+    if ('errors' in draft) return draft.errors
+    return this.error ? [this.error] : []
   })
 
   /** Ask the main process for the plan (debounced by the caller's effect). */
   async check(): Promise<void> {
     const draft = this.draft
     const generation = ++this.generation
-    if ('error' in draft) {
-      this.error = draft.error
+    if ('errors' in draft) {
+      this.error = null
       this.plan = null
+      this.stale = false
       return
     }
     this.checking = true
@@ -108,19 +150,15 @@ export class SweepBuilder {
     } catch (err) {
       if (generation !== this.generation) return
       this.plan = null
-      this.error = { field: err instanceof ApiError ? err.field : '', message: (err as Error).message }
+      this.error = inFormWords({ field: err instanceof ApiError ? err.field : '', message: (err as Error).message })
     } finally {
-      if (generation === this.generation) this.checking = false
+      if (generation === this.generation) { this.checking = false; this.stale = false }
     }
   }
 
-  /** Whether the current error belongs to this form field (errors name spec paths: axes.hiddenSize[1]). */
+  /** The message for this form field, if it is wrong. */
   errorFor(field: string): string | null {
-    const e = this.error
-    if (!e) return null
-    const path = e.field.replace(/^(settings|axes)\./, '').replace(/\[\d+\]$/, '')
-    const name = path.split('.')[0]
-    return name === field ? e.message : null
+    return this.problems.find((e) => e.field === field)?.message ?? null
   }
 
   /** Fill the form from a spec (a preset, an imported file, a sweep to re-run). */

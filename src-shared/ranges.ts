@@ -1,0 +1,52 @@
+// The values each numeric field of a sweep spec accepts, in one table: spec.ts builds its zod
+// validators from it, and the builder checks what is typed against it and says the range in the
+// UI's words ("Layers: 1 to 16") without asking the main process.
+
+export interface NumericRange {
+  min: number
+  max: number
+  /** The bound itself is not allowed (a learning rate above 0, a dropout below 1). */
+  minExclusive?: boolean
+  maxExclusive?: boolean
+  integer: boolean
+}
+
+const whole = (min: number, max: number): NumericRange => ({ min, max, integer: true })
+
+/** The numeric settings a run takes, as a sweep may fix or vary them. */
+export const SETTING_RANGES = {
+  seqLen: whole(1, 100_000),
+  hiddenSize: whole(1, 8192),
+  numLayers: whole(1, 16),
+  dropout: { min: 0, max: 1, maxExclusive: true, integer: false },
+  batchSize: whole(1, 65_536),
+  lr: { min: 0, max: 10, minExclusive: true, integer: false },
+  momentum: { min: 0, max: 1, maxExclusive: true, integer: false },
+  weightDecay: { min: 0, max: Infinity, integer: false },
+  clipNorm: { min: 0, max: Infinity, integer: false },
+} satisfies Record<string, NumericRange>
+
+/** The spec's own numeric fields: how many runs, and each run's budget. */
+export const SPEC_RANGES = {
+  samples: whole(1, 100_000),
+  repeats: whole(1, 1000),
+  steps: whole(0, 10_000_000),
+  seconds: { min: 0, max: Infinity, integer: false },
+} satisfies Record<string, NumericRange>
+
+export function inRange(v: number, r: NumericRange): boolean {
+  if (!Number.isFinite(v) || (r.integer && !Number.isInteger(v))) return false
+  if (r.minExclusive ? v <= r.min : v < r.min) return false
+  return r.maxExclusive ? v < r.max : v <= r.max
+}
+
+const n = (v: number) => v.toLocaleString('en-US')
+
+/** The range as a person says it: "1 to 16", "above 0, at most 10", "0 up to but not including 1", "0 or more". */
+export function rangeText(r: NumericRange): string {
+  const kind = r.integer ? 'a whole number ' : ''
+  if (r.max === Infinity) return `${kind}${r.minExclusive ? `above ${n(r.min)}` : `${n(r.min)} or more`}`
+  if (r.minExclusive) return `${kind}above ${n(r.min)}, at most ${n(r.max)}`
+  if (r.maxExclusive) return `${kind}from ${n(r.min)} up to but not including ${n(r.max)}`
+  return `${kind}from ${n(r.min)} to ${n(r.max)}`
+}
