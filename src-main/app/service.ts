@@ -28,6 +28,8 @@ export interface AppServiceOptions {
   readText: ReadText
   /** Prints the HTML report to PDF; headless Chromium when not given (the desktop app gives Electron's printToPDF). */
   toPdf?: (html: string) => Promise<Buffer>
+  /** How often to look for other processes' writes to the database, ms (default 1000). */
+  watchMs?: number
 }
 
 
@@ -40,7 +42,20 @@ export class AppService {
   /** The last verdicts computed, with what they were computed from. */
   private verdictCache: { key: string; report: VerdictReport } | null = null
 
-  constructor(private readonly store: Store, private readonly options: AppServiceOptions) {}
+  /** Polls the database for other processes' writes; cleared by close(). */
+  private readonly watcher: ReturnType<typeof setInterval>
+
+  constructor(private readonly store: Store, private readonly options: AppServiceOptions) {
+    // A sweep run by the CLI or another window writes through its own connection: SQLite's
+    // data_version moves, and every window is told, at most once a poll.
+    let seen = store.dataVersion()
+    this.watcher = setInterval(() => {
+      let now: number
+      try { now = store.dataVersion() } catch { return } // closed under us at shutdown
+      if (now !== seen) { seen = now; this.emit({ type: 'changedElsewhere' }) }
+    }, options.watchMs ?? 1000)
+    this.watcher.unref?.()
+  }
 
   subscribe(listener: (event: AppEvent) => void): () => void {
     this.listeners.add(listener)
@@ -60,6 +75,7 @@ export class AppService {
 
   /** Stops the sweep in progress (its runs marked cancelled, resumable) and waits for it. */
   async close(): Promise<void> {
+    clearInterval(this.watcher)
     if (this.active) {
       const { runner, done } = this.active
       await runner.cancel()
@@ -146,6 +162,12 @@ export class AppService {
     sweepSeries: (id, series, maxPoints) => {
       this.sweepOrThrow(id)
       return seriesByRun(this.store, id, series, maxPoints)
+    },
+
+    runSeries: (runId, series, maxPoints) => {
+      const run = this.store.getRun(runId)
+      if (!run) throw new InputError('runId', `no run ${runId} in ${this.store.path}`)
+      return seriesByRun(this.store, run.sweepId, series, maxPoints, runId)[runId] ?? {}
     },
 
     gradFlow: (runId) => {
@@ -240,8 +262,8 @@ function runView(r: RunRow): RunView {
 }
 
 /** Every run's series as columns, each thinned to at most maxPoints evenly spaced points, the last kept. */
-export function seriesByRun(store: Store, sweepId: number, series: SeriesName[], maxPoints: number): SeriesByRun {
+export function seriesByRun(store: Store, sweepId: number, series: SeriesName[], maxPoints: number, onlyRun?: number): SeriesByRun {
   const out: SeriesByRun = {}
-  for (const [runId, byName] of store.sweepSeries(sweepId, series, maxPoints)) out[runId] = Object.fromEntries(byName)
+  for (const [runId, byName] of store.sweepSeries(sweepId, series, maxPoints, onlyRun)) out[runId] = Object.fromEntries(byName)
   return out
 }

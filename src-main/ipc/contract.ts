@@ -74,6 +74,8 @@ export interface InvokeApi {
   rerunSweep(id: number): { sweepId: number }
   /** Every run's series, each thinned to at most maxPoints points (the last one always kept). */
   sweepSeries(id: number, series: SeriesName[], maxPoints: number): SeriesByRun
+  /** One run's series, thinned the same way: what its page draws. */
+  runSeries(runId: number, series: SeriesName[], maxPoints: number): SeriesByRun[number]
   gradFlow(runId: number): GradFlowSnapshot[]
   /** The sweep's verdicts, per question: the sentences the reports and `rnnbench verdicts` print, with their figures. */
   verdicts(id: number, matching: 'hidden' | 'params'): VerdictReport
@@ -99,7 +101,7 @@ type ArgumentNames<T extends readonly unknown[]> = { readonly [K in keyof T]: st
 export const CHANNEL_ARGUMENTS: { readonly [C in InvokeChannel]: ArgumentNames<Parameters<InvokeApi[C]>> } = {
   doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
   resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
-  sweepSeries: ['id', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], parseSpec: ['text'],
+  sweepSeries: ['id', 'series', 'maxPoints'], runSeries: ['runId', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], parseSpec: ['text'],
 }
 
 export const INVOKE_CHANNELS = Object.keys(CHANNEL_ARGUMENTS) as InvokeChannel[]
@@ -112,6 +114,8 @@ export type AppEvent =
   | { type: 'runEnded'; sweepId: number; runId: number; status: RunStatus; error: string | null }
   | { type: 'sweepEnded'; sweepId: number; counts: Record<RunStatus, number> }
   | { type: 'sweepsChanged' }
+  /** Another process (a CLI sweep, another window, an import) wrote to the database: views refresh what they show. */
+  | { type: 'changedElsewhere' }
 
 /** The Electron IPC channel that carries AppEvents. */
 export const EVENT_CHANNEL = 'rnnbench:event'

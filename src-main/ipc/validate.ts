@@ -25,6 +25,7 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   deleteSweep: z.tuple([id]),
   rerunSweep: z.tuple([id]),
   sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES)).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]),
+  runSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES)).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]),
   gradFlow: z.tuple([id]),
   verdicts: z.tuple([id, z.enum(['hidden', 'params'])]),
   exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS), z.enum(['hidden', 'params'])]),

@@ -192,6 +192,14 @@ export class Store {
     if (owner) throw new InputError(field, `sweep ${sweepId} is running in ${describeOwner(owner)}: cancel it there (Ctrl-C, or Cancel in its window) before you ${action} it`)
   }
 
+  /**
+   * SQLite's count of commits made to the file by other connections (PRAGMA data_version): it moves
+   * when a CLI sweep, another window or an import writes, and never for this connection's own writes.
+   */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number
+  }
+
   /** The runner's heartbeat: this process still holds its running runs. */
   heartbeat(): void {
     this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE status = 'running' AND json_extract(owner, '$.token') = ?`).run(Date.now(), thisOwner().token)
@@ -243,11 +251,11 @@ export class Store {
    * only the kept rows are read, so a sweep of 1,000 runs × 500 points answers in well under a
    * second instead of reading a million rows.
    */
-  sweepSeries(sweepId: number, series: readonly SeriesName[], maxPoints: number): Map<number, Map<SeriesName, { step: number[]; wallMs: number[]; value: Array<number | null> }>> {
+  sweepSeries(sweepId: number, series: readonly SeriesName[], maxPoints: number, onlyRun?: number): Map<number, Map<SeriesName, { step: number[]; wallMs: number[]; value: Array<number | null> }>> {
     const marks = series.map(() => '?').join(', ')
     const groups = this.db.prepare(`SELECT p.run_id AS runId, p.series AS series, count(*) AS n, min(p.step) AS lo, max(p.step) AS hi
-      FROM runs r JOIN points p ON p.run_id = r.id WHERE r.sweep_id = ? AND p.series IN (${marks}) GROUP BY p.run_id, p.series`)
-      .all(sweepId, ...series) as Array<{ runId: number; series: SeriesName; n: number; lo: number; hi: number }>
+      FROM runs r JOIN points p ON p.run_id = r.id WHERE r.sweep_id = ? AND p.series IN (${marks})${onlyRun === undefined ? '' : ' AND r.id = ?'} GROUP BY p.run_id, p.series`)
+      .all(sweepId, ...series, ...(onlyRun === undefined ? [] : [onlyRun])) as Array<{ runId: number; series: SeriesName; n: number; lo: number; hi: number }>
     const rows = this.db.prepare('SELECT step, wall_ms, value FROM points WHERE run_id = ? AND series = ? AND ((step - ?) % ? = 0 OR step = ?) ORDER BY step').raw()
     const out = new Map<number, Map<SeriesName, { step: number[]; wallMs: number[]; value: Array<number | null> }>>()
     for (const g of groups) {

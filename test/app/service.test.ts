@@ -2,7 +2,8 @@
 // worker threads with their events, one sweep at a time, history operations, and errors that name
 // the field.
 
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -24,6 +25,27 @@ function service(store = new Store(':memory:')) {
 }
 
 describe('AppService', () => {
+  it('tells its windows when another process writes to the database, and not for its own writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnbench-watch-'))
+    const path = join(dir, 'db.sqlite')
+    const mine = new Store(path), other = new Store(path)
+    const app = new AppService(mine, { workers: 1, workerScript, appVersion: 'test', readText: async () => 'text', watchMs: 20 })
+    const events: AppEvent[] = []
+    app.subscribe((e) => events.push(e))
+    try {
+      await app.handlers.renameSweep(mine.createSweep('mine', { settings: {}, axes: {} } as never, []), 'still mine')
+      await new Promise((r) => setTimeout(r, 120))
+      expect(events.filter((e) => e.type === 'changedElsewhere')).toHaveLength(0)
+      other.createSweep('from the CLI', { settings: {}, axes: {} } as never, []) // another connection, as a CLI sweep is
+      await expect.poll(() => events.filter((e) => e.type === 'changedElsewhere').length, { timeout: 2000 }).toBe(1)
+      expect((await app.handlers.listSweeps()).map((s) => s.name)).toContain('from the CLI')
+    } finally {
+      await app.close()
+      mine.close(); other.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('plans a spec: its runs, an estimate of time and memory, nothing stored', async () => {
     const app = service()
     const plan = await app.handlers.planSweep({ ...tinySpec(), settings: { task: 'adding', seqLen: 6, batchSize: 4 }, axes: { cell: ['lstm', 'gru', 'rnn_tanh'], hiddenSize: [4, 64] } })

@@ -21,18 +21,39 @@ export class LiveSweep {
   async start(): Promise<void> {
     this.unsubscribe = api.onEvent((e) => this.apply(e))
     await this.reload()
+    await this.reloadLoss()
+  }
+
+  stop(): void {
+    this.unsubscribe?.()
+    if (this.elsewhereTimer) clearTimeout(this.elsewhereTimer)
+    this.stopped = true
+  }
+  private stopped = false
+
+  /** The stored training loss of every run (a sweep run elsewhere sends no points: this is all there is). */
+  private async reloadLoss(): Promise<void> {
     const series = await api.sweepSeries(this.sweepId, ['train_loss'], 300)
+    if (this.stopped) return
     const loss: typeof this.loss = {}
     for (const [id, s] of Object.entries(series)) if (s.train_loss) loss[Number(id)] = { step: s.train_loss.step, value: s.train_loss.value.map((v) => v ?? NaN) }
     this.loss = loss
   }
 
-  stop(): void {
-    this.unsubscribe?.()
+  /** Another process wrote: its runs and curves again, at most every two seconds. */
+  private elsewhereTimer: ReturnType<typeof setTimeout> | null = null
+  private followElsewhere(): void {
+    if (this.elsewhereTimer) return
+    this.elsewhereTimer = setTimeout(() => {
+      this.elsewhereTimer = null
+      if (this.stopped) return
+      void this.reload().then(() => this.reloadLoss()).catch(() => { /* the next write tries again */ })
+    }, 2000)
   }
 
   async reload(): Promise<void> {
-    this.runs = (await api.getSweep(this.sweepId)).runs
+    const runs = (await api.getSweep(this.sweepId)).runs
+    if (!this.stopped) this.runs = runs
   }
 
   /** Seconds left for a running run, from its pace up to its last report; null until it has one. */
@@ -57,6 +78,7 @@ export class LiveSweep {
   private watchedFrom: { time: number; fraction: number } | null = null
 
   private apply(e: AppEvent): void {
+    if (e.type === 'changedElsewhere') { this.followElsewhere(); return }
     if (!('sweepId' in e) || e.sweepId !== this.sweepId) return
     switch (e.type) {
       case 'runStarted':
