@@ -53,15 +53,16 @@ export function htmlToPdf(html: string): Promise<Buffer> {
   return withReportPage(html, (page) => page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } }))
 }
 
-/** Every chart canvas of the report as PNG, keyed by its data-chart and data-task. */
+/** Every chart of the report as PNG, keyed by its data-chart and data-task: canvases as drawn, the SVG ones (parallel coordinates) as screenshots. */
 export function chartsToPng(html: string): Promise<Array<{ chart: string; task?: string; png: Buffer }>> {
   return withReportPage(html, async (page) => {
     const out: Array<{ chart: string; task?: string; png: Buffer }> = []
-    for (const canvas of await page.$$('canvas[data-chart]')) {
-      const chart = (await canvas.getAttribute('data-chart'))!
-      const task = (await canvas.getAttribute('data-task')) ?? undefined
-      const url = await canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL('image/png'))
-      out.push({ chart, task, png: Buffer.from(url.slice(url.indexOf(',') + 1), 'base64') })
+    for (const element of await page.$$('[data-chart]')) {
+      const chart = (await element.getAttribute('data-chart'))!
+      const task = (await element.getAttribute('data-task')) ?? undefined
+      const url = await element.evaluate((c) => (c instanceof HTMLCanvasElement ? c.toDataURL('image/png') : null))
+      const png = url ? Buffer.from(url.slice(url.indexOf(',') + 1), 'base64') : await element.screenshot({ type: 'png' })
+      out.push({ chart, task, png })
     }
     return out
   })

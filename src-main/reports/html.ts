@@ -54,7 +54,7 @@ export function chartSlots(data: ReportData): Array<{ chart: string; task?: stri
       { chart: 'convergence', task, title: `${task}: validation metric against wall time, with the baseline` },
       { chart: 'pareto', task, title: `${task}: Pareto front of step time against accuracy` },
       { chart: 'loss-bands', task, title: `${task}: training loss over seeds (mean, min–max band)` },
-      { chart: 'parallel', task, title: `${task}: every setting at once (parallel coordinates; yellow is better)` },
+      { chart: 'parallel', task, title: `${task}: every setting at once (parallel coordinates, the cell among them; colour: the run's quantile of its best metric, yellow is best)` },
     ]),
   ]
 }

@@ -44,10 +44,11 @@ describe('a sweep of 1,000 runs with 500 points each', () => {
     })
     const start = Date.now()
     await page.goto(serve.url)
-    for (const id of ['step-time', 'memory', 'convergence', 'pareto', 'parallel']) {
+    for (const id of ['step-time', 'memory', 'convergence', 'pareto']) {
       await page.getByTestId(`canvas-${id}`).waitFor({ timeout: 60_000 })
       expect(await paintedPixels(page, `[data-testid=canvas-${id}]`), id).toBeGreaterThan(2000)
     }
+    await expect.poll(() => page.locator('[data-testid=parallel-svg] polyline').count(), { timeout: 60_000 }).toBe(RUNS)
     await page.getByTestId('heatmap-rnn_tanh').waitFor({ timeout: 60_000 })
     const drawnMs = Date.now() - start
     expect(await page.getByTestId('chart-loss-bands').textContent()).toContain('More than 24 configurations')

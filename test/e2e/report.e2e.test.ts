@@ -52,10 +52,16 @@ describe('the HTML report in a browser', () => {
     expect(await page.locator('h1 .name').textContent()).toBe(NAME)
     expect(await page.title()).toBe(`rnnbench report: ${NAME}`)
     expect(await page.locator('img').count()).toBe(0)
-    // the charts: speed and memory, and four per task (adding, airline)
+    // the charts: speed and memory, and three per task (adding, airline) on canvases
     const charts = await page.locator('canvas[data-chart]').count()
-    expect(charts).toBe(2 + 4 * 2)
+    expect(charts).toBe(2 + 3 * 2)
     for (let i = 0; i < charts; i++) expect(await paintedPixels(page, `canvas[data-chart] >> nth=${i}`), `chart ${i}`).toBeGreaterThan(2000)
+    // and per task the parallel coordinates in SVG: a line per run, tick labels on every axis, the cell's among them
+    expect(await page.locator('div.parallel[data-chart=parallel] svg').count()).toBe(2)
+    const parallel = page.locator('div.parallel[data-task=adding] svg')
+    expect(await parallel.locator('polyline').count()).toBe(12)
+    const labels = await parallel.locator('text').allTextContents()
+    for (const label of ['cell', 'lstm', 'gru', 'rnn_tanh', 'hiddenSize', '16', '64', 'best mse']) expect(labels, label).toContain(label)
     expect(await page.locator('canvas[data-gradflow]').count()).toBe(6) // one per cell and task
     // verdicts with numbers, the tables, the runs, the machine and the reproduction data
     const text = await page.locator('body').innerText()

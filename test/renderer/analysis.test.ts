@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunView } from '../../src-main/ipc/contract'
 import type { RunConfig } from '../../src-main/engine/run-config'
-import { applyFilters, configKey, gradFlowMatrix, medianLines, paretoFront, parallelAxes, seedBand, settingSensitivity, settingValues, varyingSettings, type FinishedRun } from '../../src-renderer/src/compare/analysis'
+import { applyFilters, configKey, gradFlowMatrix, medianLines, paretoFront, quantile, seedBand, smoothEma, settingSensitivity, settingValues, varyingSettings, type FinishedRun } from '../../src-renderer/src/compare/analysis'
 
 const base: RunConfig = {
   task: 'adding', cell: 'lstm', backend: 'cpu-js', hiddenSize: 16, numLayers: 1, bidirectional: false, dropout: 0, batchSize: 32, optimizer: 'adam',
@@ -68,12 +68,20 @@ describe('compare analysis', () => {
     expect(m.log10[1].map((v) => v === null ? null : Number(v.toFixed(6)))).toEqual([-1, 0, 2])
   })
 
-  it('places runs on parallel axes: log scale across decades, categories evenly', () => {
-    const runs = [run({ lr: 0.001, cell: 'lstm' }), run({ lr: 0.01, cell: 'gru' }), run({ lr: 0.1, cell: 'rnn_tanh' })]
-    const [lr, cell] = parallelAxes(runs, ['lr', 'cell'])
-    expect(runs.map((r) => Number(lr.position(r).toFixed(6)))).toEqual([0, 0.5, 1])
-    expect(cell.ticks).toEqual(['lstm', 'gru', 'rnn_tanh'])
-    expect(runs.map(cell.position)).toEqual([0, 0.5, 1])
+  it('smooths as TensorBoard does: a de-biased EMA that starts at the first value and skips gaps', () => {
+    expect(smoothEma([4, 4, 4], 0.9)).toEqual([4, 4, 4].map((v) => expect.closeTo(v, 12))) // de-biased: no pull towards 0
+    const s = smoothEma([1, null, 3], 0.5)
+    expect(s[0]).toBeCloseTo(1, 12)
+    expect(s[1]).toBeNaN()
+    // m1 = 0.5, m2 = 0.25 + 1.5 = 1.75, shown as 1.75 / (1 - 0.25)
+    expect(s[2]).toBeCloseTo(1.75 / 0.75, 12)
+    expect(smoothEma([1, 5, 2], 0)).toEqual([1, 5, 2])
+  })
+
+  it('takes quantiles between order statistics, ignoring what is not finite', () => {
+    expect(quantile([3, 1, 2, NaN, Infinity], 0.5)).toBe(2)
+    expect(quantile([0, 10], 0.98)).toBeCloseTo(9.8, 12)
+    expect(quantile([], 0.5)).toBeNaN()
   })
 })
 

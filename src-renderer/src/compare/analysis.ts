@@ -103,20 +103,28 @@ export function gradFlowMatrix(snapshots: GradFlowSnapshot[]): { steps: number[]
   return { steps: snapshots.map((s) => s.step), T, log10 }
 }
 
-/** Parallel coordinates: each setting mapped to [0, 1] (numbers on their range, log when it spans decades; categories evenly). */
-export function parallelAxes(runs: RunView[], settings: SettingName[]): Array<{ name: SettingName; position: (r: RunView) => number; ticks: string[] }> {
-  return settings.map((name) => {
-    const values = settingValues(runs, name)
-    const numeric = values.every((v) => Number.isFinite(Number(v)))
-    if (numeric && values.length > 1) {
-      const nums = values.map(Number)
-      const lo = Math.min(...nums), hi = Math.max(...nums)
-      const log = lo > 0 && hi / lo >= 10
-      const f = (v: number) => (log ? Math.log(v) : v)
-      return { name, ticks: values, position: (r: RunView) => (f(Number(settingText(r, name))) - f(lo)) / (f(hi) - f(lo) || 1) }
-    }
-    return { name, ticks: values, position: (r: RunView) => (values.length > 1 ? values.indexOf(settingText(r, name)) / (values.length - 1) : 0.5) }
+/**
+ * Exponential moving average, de-biased as TensorBoard's smoothing slider is: m_t = β·m_{t-1} +
+ * (1−β)·x_t from m_0 = 0, shown as m_t / (1 − β^t), so the first points are not pulled towards 0.
+ * A missing or infinite value stays missing and leaves the average as it was. β = 0 returns the values.
+ */
+export function smoothEma(values: ReadonlyArray<number | null>, beta: number): number[] {
+  if (!(beta > 0)) return values.map((v) => (v === null ? NaN : v))
+  let m = 0, t = 0
+  return values.map((v) => {
+    if (v === null || !Number.isFinite(v)) return NaN
+    t++
+    m = beta * m + (1 - beta) * v
+    return m / (1 - beta ** t)
   })
+}
+
+/** The q-quantile (0–1) of the finite values, linear between order statistics; NaN when there are none. */
+export function quantile(values: number[], q: number): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b)
+  if (!v.length) return NaN
+  const pos = (v.length - 1) * Math.min(1, Math.max(0, q)), i = Math.floor(pos)
+  return i + 1 < v.length ? v[i] + (v[i + 1] - v[i]) * (pos - i) : v[i]
 }
 
 /** One cell's sensitivity to the settings: the share of its runs' spread each setting explains. */

@@ -1,13 +1,16 @@
 // The compare view's Chart.js configurations, built from runs by the functions in analysis.ts.
 // Each function returns null when the runs give it nothing to draw, with the reason left to the view.
+// Every series is styled by seriesStyle (colour by cell or the chosen setting, dash by backend), so
+// a series looks the same in every chart, the live view and the report.
 
-import type { ChartConfiguration, ChartTypeRegistry, TooltipItem } from 'chart.js'
+import type { ChartConfiguration, ChartTypeRegistry, Scale, TooltipItem } from 'chart.js'
 import type { SettingName } from '../../../src-shared/settings'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
 import { formatBytes, formatValue } from '../../../src-shared/format'
-import { colorFor, logTicks } from '../charts/setup'
-import { viridis } from './heatmap'
-import { configKey, groupBy, medianLines, paretoFront, parallelAxes, seedBand, type FinishedRun } from './analysis'
+import { logTicks, seriesStyle } from '../charts/styles'
+import { configKey, groupBy, medianLines, paretoFront, quantile, seedBand, settingText, settingValues, smoothEma, type FinishedRun } from './analysis'
+
+export type { ColorMetric } from './parallel'
 
 /** A point that carries its run's description for the tooltip. */
 interface TipPoint { x: number; y: number; tip: string[] }
@@ -32,92 +35,175 @@ const tooltip = {
   },
 }
 
-const lineGroup = (r: FinishedRun) => `${r.config.cell} · ${r.config.backend}`
+/** How series are coloured: by a setting, whose values are `keys` in a fixed order. */
+export interface Styling { colorBy: SettingName; keys: string[] }
+export const styling = (runs: RunView[], colorBy: SettingName): Styling => ({ colorBy, keys: settingValues(runs, colorBy) })
+const styleOf = (r: RunView, s: Styling, alpha = 1) => seriesStyle(s.colorBy, settingText(r, s.colorBy), s.keys, r.config.backend, alpha)
 
-type MedianLines = ReturnType<typeof medianLines>
-
-/** One line per cell and backend through the medians; `y` scales a median and writes its tooltip. */
-function medianLineChart(lines: MedianLines, groups: string[], y: (label: string, p: MedianLines[number]['points'][number]) => { y: number; tip: string }, axes: { x: object; y: object }): ChartConfiguration | null {
-  if (!lines.some((l) => l.points.length)) return null
+/** Ticks at exactly these values (the swept hidden sizes, not a scale's 10, 20, 50). */
+function ticksAt(values: number[]) {
+  const sorted = [...new Set(values)].filter(Number.isFinite).sort((a, b) => a - b)
   return {
-    type: 'line',
-    data: {
-      datasets: lines.map((l) => ({
-        label: l.label, borderColor: colorFor(groups.indexOf(l.label)), backgroundColor: colorFor(groups.indexOf(l.label)),
-        data: l.points.map((p) => { const v = y(l.label, p); return { x: p.x, y: v.y, tip: [v.tip] } }),
-        parsing: false as const,
-      })),
-    },
-    options: { scales: axes, plugins: { tooltip } },
+    afterBuildTicks: (axis: Scale) => { axis.ticks = sorted.map((value) => ({ value })) },
+    ticks: { callback: (v: number | string) => String(v), autoSkip: false },
+    // One value alone gets room on either side, instead of an axis of 47.5 to 52.5.
+    ...(sorted.length === 1 ? { min: sorted[0] / 2, max: sorted[0] * 2 } : {}),
   }
 }
 
-export function stepTimeChart(runs: FinishedRun[], groups: string[]): ChartConfiguration | null {
+/** A log axis when the values span a factor of four or more, else linear; ticks at the values either way. */
+function valueAxis(values: number[], title: string) {
+  const lo = Math.min(...values), hi = Math.max(...values)
+  const log = lo > 0 && hi / lo >= 4
+  return { type: log || values.length <= 1 ? 'logarithmic' : 'linear', title: { display: true, text: log ? `${title} (log)` : title }, ...ticksAt(values) } as const
+}
+
+const lineGroup = (r: FinishedRun) => `${r.config.cell} · ${r.config.backend}`
+
+export function stepTimeChart(runs: FinishedRun[]): ChartConfiguration | null {
   const lines = medianLines(runs, lineGroup, (r) => r.config.hiddenSize, (r) => r.figures.stepMs.total.median)
-  return medianLineChart(lines, groups, (label, p) => ({ y: p.y, tip: `${label}, H=${p.x}: median ${p.y.toFixed(3)} ms/step over ${p.runs.length} run(s)` }), {
-    x: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'hidden size H (log)' } },
-    y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training step, ms (median, log)' } },
-  })
+  if (!lines.some((l) => l.points.length)) return null
+  const cellStyle = styling(runs, 'cell')
+  return {
+    type: 'line',
+    data: {
+      datasets: lines.map((l) => {
+        const st = styleOf(l.points[0]?.runs[0] ?? runs[0], cellStyle)
+        return {
+          label: l.label, borderColor: st.color, backgroundColor: st.color, borderDash: st.dash, pointStyle: st.point as never,
+          data: l.points.map((p) => ({ x: p.x, y: p.y, tip: [`${l.label}, H=${p.x}: median ${p.y.toFixed(3)} ms/step over ${p.runs.length} run(s)`] })),
+          parsing: false as const,
+        }
+      }),
+    },
+    options: {
+      scales: {
+        x: valueAxis(runs.map((r) => r.config.hiddenSize), 'hidden size H'),
+        y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training step, ms (median, log)' } },
+      },
+      plugins: { tooltip },
+    },
+  }
 }
 
-export function memoryChart(runs: FinishedRun[], groups: string[]): ChartConfiguration | null {
-  const lines = medianLines(runs, lineGroup, (r) => r.figures.task.seqLen, (r) => r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes)
-  return medianLineChart(lines, groups, (label, p) => ({ y: p.y / 2 ** 20, tip: `${label}, T=${p.x}: ${formatBytes(p.y)} (median of ${p.runs.length})` }), {
-    x: { type: 'linear', title: { display: true, text: 'sequence length T' } },
-    y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'memory, MiB (log)' } },
+/** Memory per run against the sequence length, or against the hidden size when every run has one T. */
+export function memoryChart(runs: FinishedRun[]): { config: ChartConfiguration; against: 'seqLen' | 'hiddenSize' } | null {
+  if (!runs.length) return null
+  const Ts = new Set(runs.map((r) => r.figures.task.seqLen))
+  const against = Ts.size > 1 || new Set(runs.map((r) => r.config.hiddenSize)).size <= 1 ? 'seqLen' : 'hiddenSize'
+  const xOf = (r: FinishedRun) => (against === 'seqLen' ? r.figures.task.seqLen : r.config.hiddenSize)
+  const bytes = (r: FinishedRun) => r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes
+  const cellStyle = styling(runs, 'cell')
+  const datasets = [...groupBy(runs, lineGroup)].map(([label, members]) => {
+    const st = styleOf(members[0], cellStyle, 0.8)
+    return {
+      label, backgroundColor: st.color, borderColor: st.color, pointStyle: st.point as never, pointRadius: 4,
+      data: members.map((r) => ({ x: xOf(r), y: bytes(r) / 2 ** 20, tip: [`run #${r.idx + 1} · ${label}, H=${r.config.hiddenSize}, T=${r.figures.task.seqLen}: ${formatBytes(bytes(r))}`] })),
+      parsing: false as const,
+    }
   })
+  return {
+    against,
+    config: {
+      type: 'scatter', data: { datasets },
+      options: {
+        scales: {
+          x: valueAxis(runs.map(xOf), against === 'seqLen' ? 'sequence length T' : 'hidden size H'),
+          y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'memory, MiB (log)' } },
+        },
+        plugins: { tooltip },
+      },
+    },
+  }
 }
 
-export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, colorKey: (r: RunView) => string, keys: string[]): ChartConfiguration | null {
+export interface CurveOptions { /** EMA weight of the smoothing, 0 to 0.99. */ smoothing: number; logY: boolean }
+
+/** Validation metric against wall time, one line per run, with the baseline dashed; a y range an outlier cannot flatten. */
+export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style: Styling, opts: CurveOptions = { smoothing: 0, logY: false }): { config: ChartConfiguration; clippedAbove: number | null } | null {
   const withSeries = runs.filter((r) => series[r.id]?.val_metric?.step.length)
   if (!withSeries.length) return null
   const metric = withSeries[0].figures.metric
   const baseline = withSeries[0].figures.baseline
   const maxX = Math.max(...withSeries.map((r) => Math.max(...series[r.id].val_metric!.wallMs)))
+  const all: number[] = []
   const datasets: ChartConfiguration['data']['datasets'] = withSeries.map((r) => {
     const s = series[r.id].val_metric!
+    const ys = smoothEma(s.value, opts.smoothing)
+    all.push(...ys)
     const tip = describeRun(r)
+    const st = styleOf(r, style, 0.75)
     return {
-      label: `${colorKey(r)} #${r.idx + 1}`, borderColor: colorFor(keys.indexOf(colorKey(r)), 0.75), borderWidth: 1.2, pointRadius: 0,
-      data: s.wallMs.map((w, i) => ({ x: w / 1000, y: s.value[i] ?? NaN, tip })), parsing: false as const, normalized: true, spanGaps: true,
-    }
+      label: `${settingText(r, style.colorBy)} · ${r.config.backend} #${r.idx + 1}`, legendGroup: `${settingText(r, style.colorBy)} · ${r.config.backend}`,
+      borderColor: st.color, borderDash: st.dash, borderWidth: 1.2, pointRadius: 0,
+      data: s.wallMs.map((w, i) => ({ x: w / 1000, y: ys[i], tip })), parsing: false as const, normalized: true, spanGaps: true,
+    } as never
   })
   datasets.push({
     label: `baseline (${baseline.description}): ${formatValue(baseline.metric)}`, borderColor: '#888', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0,
     data: [{ x: 0, y: baseline.metric }, { x: maxX / 1000, y: baseline.metric }], parsing: false as const,
   })
+  // A robust top, unless the log axis is chosen: Tukey's far fence (Q3 + 3·IQR) of what is drawn,
+  // or the baseline if higher. A diverged run at MSE 10 goes off the top instead of flattening the rest.
+  const q1 = quantile(all, 0.25), q3 = quantile(all, 0.75)
+  const top = Math.max(q3 + 3 * (q3 - q1), baseline.metric) * 1.05
+  const realTop = Math.max(...all.filter(Number.isFinite), baseline.metric)
+  const clip = !opts.logY && realTop > top ? top : null
   return {
-    type: 'line', data: { datasets },
-    options: {
-      scales: {
-        x: { type: 'linear', title: { display: true, text: 'wall time, s' } },
-        y: { type: 'linear', title: { display: true, text: `validation ${metric.name} (${metric.lowerIsBetter ? 'lower' : 'higher'} is better)` } },
+    clippedAbove: clip,
+    config: {
+      type: 'line', data: { datasets },
+      options: {
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'wall time, s' } },
+          y: opts.logY
+            ? { type: 'logarithmic', ticks: logTicks, title: { display: true, text: `validation ${metric.name} (log)` } }
+            : { type: 'linear', ...(clip !== null ? { max: Number(clip.toPrecision(2)) } : {}), title: { display: true, text: `validation ${metric.name} (${metric.lowerIsBetter ? 'lower' : 'higher'} is better)` } },
+        },
+        plugins: { tooltip },
       },
-      plugins: { tooltip, legend: { display: datasets.length <= 14 } },
     },
   }
 }
 
 export type ParetoX = 'time' | 'memory'
 
-export function paretoChart(runs: FinishedRun[], x: ParetoX, colorKey: (r: RunView) => string, keys: string[]): { config: ChartConfiguration; front: FinishedRun[] } | null {
+/**
+ * Cost (step time or memory) against the best metric. Runs that did not beat the task's baseline
+ * are grey and take no part in the front: a run no better than predicting the mean is not a
+ * trade-off worth making. The baseline is drawn.
+ */
+export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { config: ChartConfiguration; front: FinishedRun[]; beaten: number } | null {
   const usable = runs.filter((r) => Number.isFinite(r.figures.bestMetric))
   if (!usable.length) return null
   const metric = usable[0].figures.metric
+  const baseline = usable[0].figures.baseline.metric
+  const beats = (r: FinishedRun) => (metric.lowerIsBetter ? r.figures.bestMetric < baseline : r.figures.bestMetric > baseline)
   const xOf = (r: FinishedRun) => (x === 'time' ? r.figures.stepMs.total.median : (r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes) / 2 ** 20)
-  const objectives = usable.map((r) => [xOf(r), metric.lowerIsBetter ? r.figures.bestMetric : -r.figures.bestMetric])
+  const learned = usable.filter(beats)
+  const objectives = learned.map((r) => [xOf(r), metric.lowerIsBetter ? r.figures.bestMetric : -r.figures.bestMetric])
   const frontIdx = new Set(paretoFront(objectives))
-  const front = usable.filter((_, i) => frontIdx.has(i)).sort((a, b) => xOf(a) - xOf(b))
+  const front = learned.filter((_, i) => frontIdx.has(i)).sort((a, b) => xOf(a) - xOf(b))
   const point = (r: FinishedRun) => ({ x: xOf(r), y: r.figures.bestMetric, tip: [...describeRun(r), `best ${metric.name} ${formatValue(r.figures.bestMetric)}, ${r.figures.stepMs.total.median.toFixed(3)} ms/step, ${formatBytes(r.figures.memory.analyticTotalBytes)}`] })
-  const datasets: ChartConfiguration['data']['datasets'] = [...groupBy(usable, colorKey)].map(([key, members]) => ({
-    label: key, data: members.map(point), backgroundColor: colorFor(keys.indexOf(key), 0.55), pointRadius: 4, parsing: false as const,
-  }))
-  datasets.unshift({
-    label: 'Pareto front (nothing is both faster and better)', type: 'line' as never, data: front.map(point),
-    borderColor: '#111', backgroundColor: '#111', borderWidth: 1.5, pointRadius: 7, pointStyle: 'rectRot', showLine: true, parsing: false as const,
+  const datasets: ChartConfiguration['data']['datasets'] = [...groupBy(learned, (r) => `${settingText(r, style.colorBy)} · ${r.config.backend}`)].map(([key, members]) => {
+    const st = styleOf(members[0], style, 0.6)
+    return { label: key, data: members.map(point), backgroundColor: st.color, borderColor: st.color, pointStyle: st.point as never, pointRadius: 4, parsing: false as const }
+  })
+  const failed = usable.filter((r) => !beats(r))
+  if (failed.length) datasets.push({ label: `did not beat the baseline (${failed.length})`, data: failed.map(point), backgroundColor: 'rgba(140, 140, 140, 0.45)', borderColor: 'rgba(140, 140, 140, 0.6)', pointRadius: 3, parsing: false as const })
+  const xs = usable.map(xOf)
+  datasets.push({
+    label: `baseline: ${formatValue(baseline)}`, type: 'line' as never, data: [{ x: Math.min(...xs) * 0.9, y: baseline }, { x: Math.max(...xs) * 1.1, y: baseline }],
+    borderColor: '#888', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, parsing: false as const,
   } as never)
+  if (front.length) {
+    datasets.unshift({
+      label: `Pareto front (nothing is both ${x === 'time' ? 'faster' : 'smaller'} and better)`, type: 'line' as never, data: front.map(point),
+      borderColor: '#111', backgroundColor: '#111', borderWidth: 1.5, pointRadius: 7, pointStyle: 'rectRot', showLine: true, parsing: false as const,
+    } as never)
+  }
   return {
-    front,
+    front, beaten: learned.length,
     config: {
       type: 'scatter', data: { datasets },
       options: {
@@ -131,61 +217,28 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, colorKey: (r: RunVi
   }
 }
 
-export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, colorKey: (r: RunView) => string, keys: string[], maxConfigs = 24): ChartConfiguration | 'too-many' | null {
+export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, style: Styling, smoothing = 0, maxConfigs = 24): ChartConfiguration | 'too-many' | null {
   const configs = [...groupBy(runs.filter((r) => series[r.id]?.train_loss?.step.length), configKey)]
   if (!configs.length) return null
   if (configs.length > maxConfigs) return 'too-many'
   const datasets: ChartConfiguration['data']['datasets'] = []
   for (const [, members] of configs) {
     const band = seedBand(members.map((r) => series[r.id].train_loss!))
-    const key = colorKey(members[0])
-    const color = keys.indexOf(key)
+    const st = styleOf(members[0], style)
+    const fill = styleOf(members[0], style, 0.18).color
     const label = `${describeRun(members[0])[0].replace(/^run #\d+ · /, '').replace(/ · seed \d+$/, '')} (${band.n} seed${band.n > 1 ? 's' : ''})`
-    const pts = (ys: number[]) => band.step.map((s, i) => ({ x: s, y: ys[i] }))
+    const pts = (ys: number[]) => { const s = smoothEma(ys, smoothing); return band.step.map((x, i) => ({ x, y: s[i] })) }
     datasets.push(
-      { label: `${label} min`, data: pts(band.low), borderWidth: 0, pointRadius: 0, parsing: false as const, fill: false },
-      { label: `${label} max`, data: pts(band.high), borderWidth: 0, pointRadius: 0, parsing: false as const, fill: '-1', backgroundColor: colorFor(color, 0.18) },
-      { label, data: pts(band.mean), borderColor: colorFor(color), borderWidth: 1.5, pointRadius: 0, parsing: false as const },
+      { label: `${label} min`, legendGroup: label, inLegend: false, data: pts(band.low), borderWidth: 0, pointRadius: 0, parsing: false as const, fill: false } as never,
+      { label: `${label} max`, legendGroup: label, inLegend: false, data: pts(band.high), borderWidth: 0, pointRadius: 0, parsing: false as const, fill: '-1', backgroundColor: fill } as never,
+      { label, legendGroup: label, data: pts(band.mean), borderColor: st.color, borderDash: st.dash, borderWidth: 1.5, pointRadius: 0, parsing: false as const } as never,
     )
   }
   return {
     type: 'line', data: { datasets },
     options: {
-      scales: { x: { type: 'linear', title: { display: true, text: 'training step' } }, y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training loss (mean over seeds, band: min–max)' } } },
-      plugins: { legend: { display: configs.length <= 8, labels: { filter: (item) => !/ (min|max)$/.test(item.text) } }, tooltip },
+      scales: { x: { type: 'linear', title: { display: true, text: 'training step' } }, y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training loss (log)' } } },
+      plugins: { legend: { labels: { filter: (item) => !/ (min|max)$/.test(item.text) } }, tooltip },
     },
   }
 }
-
-export type ColorMetric = 'metric' | 'stepMs' | 'memory'
-
-export function parallelChart(runs: FinishedRun[], settings: SettingName[], colorBy: ColorMetric): ChartConfiguration | null {
-  if (!runs.length || !settings.length) return null
-  const value = (r: FinishedRun) => (colorBy === 'metric' ? r.figures.bestMetric : colorBy === 'stepMs' ? r.figures.stepMs.total.median : r.figures.memory.analyticTotalBytes)
-  const metric = runs[0].figures.metric
-  const axes = parallelAxes(runs, settings)
-  const values = runs.map(value).filter(Number.isFinite)
-  const lo = Math.min(...values), hi = Math.max(...values)
-  // Better is yellow: for a metric where lower is better, and for time and memory, low values.
-  const better = (v: number) => { const u = (v - lo) / (hi - lo || 1); return colorBy === 'metric' && !metric.lowerIsBetter ? u : 1 - u }
-  const labels = [...axes.map((a) => a.name), colorBy === 'metric' ? `best ${metric.name}` : colorBy === 'stepMs' ? 'ms/step' : 'memory']
-  return {
-    type: 'line',
-    data: {
-      labels,
-      datasets: runs.map((r) => {
-        const v = value(r)
-        const tip = [...describeRun(r), `${labels.at(-1)}: ${colorBy === 'memory' ? formatBytes(v) : formatValue(v)}`]
-        return {
-          label: `#${r.idx + 1}`, borderColor: viridis(Number.isFinite(v) ? better(v) : 0, 0.6), borderWidth: 1, pointRadius: runs.length > 200 ? 0 : 2,
-          data: [...axes.map((a) => ({ x: a.name, y: a.position(r), tip })), { x: labels.at(-1)!, y: Number.isFinite(v) ? (v - lo) / (hi - lo || 1) : NaN, tip }] as never,
-        }
-      }),
-    },
-    options: {
-      scales: { y: { min: -0.05, max: 1.05, ticks: { display: false }, grid: { display: false } }, x: { grid: { color: '#999' } } },
-      plugins: { legend: { display: false }, tooltip },
-    },
-  }
-}
-
