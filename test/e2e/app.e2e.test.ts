@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserUnavailable, collectErrors, launchBrowser, paintedPixels, SCREENSHOTS, startServe, type ServeProcess } from '../helpers/browser'
 import { repoRoot } from '../helpers/cli'
 
-const CHARTS = ['step-time', 'memory', 'convergence', 'pareto', 'loss-bands', 'parallel'] as const
+const CHARTS = ['step-time', 'memory', 'convergence', 'pareto', 'loss-bands'] as const
 const unavailable = browserUnavailable()
 
 describe('the app in a browser (rnnbench serve)', () => {
@@ -51,6 +51,8 @@ describe('the app in a browser (rnnbench serve)', () => {
       // a drawn chart paints thousands of pixels; axes alone would be far fewer
       expect(await paintedPixels(page, `[data-testid=canvas-${id}]`), id).toBeGreaterThan(2000)
     }
+    // parallel coordinates in SVG: a line per run of the task shown
+    expect(await page.locator('[data-testid=parallel-svg] polyline').count()).toBe(12)
     // one gradient-flow heatmap per cell, on one colour scale
     for (const cell of ['lstm', 'gru', 'rnn_tanh']) {
       await page.getByTestId(`heatmap-${cell}`).waitFor()
@@ -97,7 +99,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     // the table numbers runs by their position in the sweep, as the live view and the report do
     const runs = JSON.parse(spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'runs', '--db', db, '--json'], { encoding: 'utf8' }).stdout) as Array<{ id: number; index: number }>
     const position = new Map(runs.map((r) => [r.id, r.index + 1]))
-    const shownRuns = (await page.getByTestId('compare-table').locator('tbody tr td:first-child').allTextContents()).map(Number).sort((a, b) => a - b)
+    const shownRuns = (await page.getByTestId('compare-table').locator('tbody tr td:nth-child(2)').allTextContents()).map(Number).sort((a, b) => a - b)
     expect(shownRuns).toEqual(first.runIds.map((id) => position.get(id)!).sort((a, b) => a - b))
     await page.getByTestId('verdict-runs').getByRole('button', { name: 'Show every run' }).click()
     expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(24)
@@ -147,6 +149,33 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(errors).toEqual([])
   })
 
+  it('re-runs a sweep through the builder, filled with its spec, and asks before starting one of over 1,000 runs', async () => {
+    await page.getByTestId('nav-history').click()
+    await page.getByTestId('rerun-1').click()
+    await page.getByTestId('builder').waitFor()
+    expect(new URL(page.url()).hash).toBe('#/builder')
+    expect(await page.getByTestId('field-name').inputValue()).toBe('quick (again)')
+    expect(await page.getByTestId('field-hiddenSize').inputValue()).toBe('16, 64')
+    expect(await page.getByTestId('task-airline').isChecked()).toBe(true)
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe('24 runs')
+    // nothing started yet: the user may edit it first
+    await page.getByTestId('field-lr').fill('0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2')
+    await page.getByTestId('field-hiddenSize').fill(Array.from({ length: 30 }, (_, i) => 8 + i).join(', '))
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toMatch(/^\d,?\d{3} runs$/)
+    const runs = Number((await page.getByTestId('plan-runs').textContent())!.replace(/\D/g, ''))
+    expect(runs).toBeGreaterThan(1000)
+    let asked = ''
+    page.once('dialog', (d) => { asked = d.message(); void d.dismiss() })
+    await page.getByTestId('start').click()
+    await expect.poll(() => asked).toMatch(new RegExp(`^This sweep has ${runs.toLocaleString('en-US')} runs and takes about .+ here\\. Start it\\?$`))
+    await page.getByTestId('nav-history').click()
+    expect(await page.locator('[data-testid=history] tbody tr').count()).toBe(1) // declined: nothing started
+    await page.getByTestId('nav-builder').click()
+    expect(await page.getByTestId('field-lr').inputValue()).toContain('0.2') // the edits are kept across views
+    await page.getByTestId('field-lr').fill('0.01')
+    expect(errors).toEqual([])
+  })
+
   it('builds a sweep, checks it as it is typed, starts it and follows it live to its end', async () => {
     await page.getByTestId('nav-builder').click()
     await page.getByTestId('field-name').fill('from the UI')
@@ -157,7 +186,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     await page.getByTestId('field-seconds').fill('3')
     // inline validation: the field is named, and the sweep cannot start
     await page.getByTestId('field-hiddenSize').fill('8, 1x')
-    await expect.poll(() => page.getByTestId('plan-error').textContent()).toContain('hiddenSize: "1x" is not a whole number')
+    await expect.poll(() => page.getByTestId('plan-error').textContent()).toContain('Hidden size: "1x" is not a whole number')
     expect(await page.getByTestId('start').isDisabled()).toBe(true)
     await page.getByTestId('field-hiddenSize').fill('8')
     await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe('2 runs')

@@ -66,3 +66,48 @@ export function paintedPixels(page: Page, selector: string): Promise<number> {
     return n
   })
 }
+
+/**
+ * Pairs of visible elements whose boxes overlap, neither inside the other: what "no element
+ * overlaps another" means, checked from bounding boxes. Boxes are clipped by the scrolling or
+ * clipping containers they sit in (a scrolled-away legend entry is not on screen); a pair must
+ * overlap by more than 1 px both ways to count. Also reports a page wider than the window.
+ */
+export function overlaps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const SELECTOR = 'button, input, select, textarea, label, h1, h2, h3, p, legend, canvas, svg, th, td, a, .panel, fieldset, nav, footer, table'
+    type Box = { el: Element; l: number; t: number; r: number; b: number }
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`
+    const boxes: Box[] = []
+    for (const el of document.querySelectorAll(SELECTOR)) {
+      if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue
+      // A closed <details> keeps its content laid out but not drawn: not on screen.
+      const closed = el.closest('details:not([open])')
+      if (closed && !el.closest('summary')) continue
+      const style = getComputedStyle(el)
+      if (style.visibility === 'hidden' || style.display === 'none') continue
+      const rect = el.getBoundingClientRect()
+      let box = { l: rect.left + scrollX, t: rect.top + scrollY, r: rect.right + scrollX, b: rect.bottom + scrollY }
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const ps = getComputedStyle(p)
+        if (/(auto|scroll|hidden|clip)/.test(ps.overflowX + ps.overflowY)) {
+          const pr = p.getBoundingClientRect()
+          box = { l: Math.max(box.l, pr.left + scrollX), t: Math.max(box.t, pr.top + scrollY), r: Math.min(box.r, pr.right + scrollX), b: Math.min(box.b, pr.bottom + scrollY) }
+        }
+      }
+      if (box.r - box.l < 1 || box.b - box.t < 1) continue
+      boxes.push({ el, ...box })
+    }
+    const found: string[] = []
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j]
+        if (a.el.contains(b.el) || b.el.contains(a.el)) continue
+        const w = Math.min(a.r, b.r) - Math.max(a.l, b.l), h = Math.min(a.b, b.b) - Math.max(a.t, b.t)
+        if (w > 1 && h > 1) found.push(`${name(a.el)} overlaps ${name(b.el)} by ${Math.round(w)}×${Math.round(h)} px`)
+      }
+    }
+    if (document.documentElement.scrollWidth > innerWidth + 1) found.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${innerWidth} px window`)
+    return found.slice(0, 20)
+  })
+}
