@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto'
 import { formatBytes, formatDuration, formatValue } from '../../src-shared/format'
+import { varyingSettings, type SettingName } from '../../src-shared/settings'
 import type { AnsweredQuestion, ReportData } from './report-data'
 import type { Describe } from './stats'
 import type { Table } from './tables'
@@ -64,7 +65,13 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   const hash = createHash('sha256').update(script).digest('base64')
   const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`
   const s = data.sweep
-  const settingCols = ['task', 'cell', 'backend', 'hiddenSize', 'numLayers', 'bidirectional', 'seqLen', 'batchSize', 'optimizer', 'lr', 'dropout', 'seed'] as const
+  // The per-run table has a column for each setting that differs between runs (the cell, backend
+  // and seed always); the settings every run shares are said once above it, so that the table fits
+  // a printed page with every column.
+  const shownSettings = ['task', 'cell', 'backend', 'hiddenSize', 'numLayers', 'bidirectional', 'seqLen', 'batchSize', 'optimizer', 'lr', 'dropout', 'seed'] as const
+  const varying = new Set(varyingSettings(data.runs.map((r) => r.config)))
+  const settingCols = shownSettings.filter((k) => varying.has(k as SettingName) || k === 'cell' || k === 'backend' || k === 'seed')
+  const shared = shownSettings.filter((k) => !settingCols.includes(k) && data.runs.length > 0).map((k) => `${k} ${String(data.runs[0].config[k] ?? 'default')}`)
 
   const runsTable = table(
     ['#', 'status', ...settingCols, 'ms/step (median)', 'memory', 'final metric', 'best metric (best of run)', 'baseline', 'steps', 'wall time'],
@@ -129,6 +136,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 </section>
 <section>
   <h2>Every run</h2>
+  ${shared.length ? `<p class="muted">Every run has ${escapeHtml(shared.join(', '))}.</p>` : ''}
   <div class="wide">${runsTable}</div>
 </section>
 <section>
@@ -184,5 +192,6 @@ details { margin: 0.3rem 0; }
   .wide { overflow: visible; }
   .wide table { width: 100%; table-layout: fixed; font-size: 7px; }
   .wide th, .wide td { padding: 0.1rem 0.2rem; overflow-wrap: anywhere; }
+  .wide th { overflow-wrap: normal; word-break: normal; hyphens: auto; }
 }
 `

@@ -75,6 +75,14 @@ describe('the HTML report in a browser', () => {
     expect(text).toMatch(/git commit [0-9a-f]{40}/)
     expect(text).toMatch(/seeds 1\./)
     await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: false })
+    // the page never scrolls sideways, even at 1024 px: the per-run table wraps in its own box
+    for (const width of [1300, 1024]) {
+      await page.setViewportSize({ width, height: 900 })
+      // (Chart.js resizes its canvases a frame after the window)
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `at ${width} px` }).toBeLessThanOrEqual(width)
+    }
+    // settings every run shares are said once, not repeated in a column per run
+    expect(text).toMatch(/Every run has numLayers 1, bidirectional false/)
     expect(requests).toEqual([])
     expect(dialogs).toBe(0)
     expect(errors).toEqual([])

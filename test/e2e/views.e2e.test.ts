@@ -30,7 +30,7 @@ describe('the views in a browser', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rnnbench-views-'))
     db = join(dir, 'views.sqlite')
-    largeSweep(db, RUNS, 60)
+    largeSweep(db, RUNS, 60, 'synthetic test data: 36 runs')
     serve = await startServe(db)
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
@@ -109,6 +109,36 @@ describe('the views in a browser', () => {
     expect(await side.locator('tr.differs th').count()).toBeGreaterThan(0)
     await side.getByRole('button', { name: 'untick all' }).click()
     expect(await side.count()).toBe(0)
+    expect(errors).toEqual([])
+  })
+
+  it('toggles a series from a legend that stays at any number of series, zooms by dragging and resets', async () => {
+    await page.goto(`${serve.url}#/compare/1`)
+    const legend = page.getByTestId('legend-step-time')
+    await legend.waitFor()
+    expect(await legend.getByRole('button').allTextContents()).toEqual(['lstm · cpu-js', 'gru · cpu-js', 'rnn_tanh · cpu-js'])
+    await page.waitForTimeout(300)
+    const before = await paintedPixels(page, '[data-testid=canvas-step-time]')
+    await legend.getByRole('button', { name: 'lstm · cpu-js' }).click()
+    expect(await legend.getByRole('button', { name: 'lstm · cpu-js' }).getAttribute('aria-pressed')).toBe('false')
+    await expect.poll(() => paintedPixels(page, '[data-testid=canvas-step-time]')).toBeLessThan(before)
+    // the live loss of 36 runs keeps a legend entry per run
+    await page.goto(`${serve.url}#/live/1`)
+    await page.getByTestId('legend-live-loss').waitFor()
+    expect(await page.getByTestId('legend-live-loss').getByRole('button').count()).toBe(RUNS)
+    // drag a box on the convergence chart to zoom in; reset
+    await page.goto(`${serve.url}#/compare/1`)
+    const canvas = page.getByTestId('canvas-convergence')
+    await canvas.waitFor()
+    await page.waitForTimeout(300)
+    await canvas.scrollIntoViewIfNeeded()
+    const box = (await canvas.boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 5 })
+    await page.mouse.up()
+    await page.getByTestId('reset-zoom-convergence').click()
+    expect(await page.getByTestId('reset-zoom-convergence').count()).toBe(0)
     expect(errors).toEqual([])
   })
 
@@ -208,7 +238,7 @@ describe('the views in a browser', () => {
           await p.getByTestId(ready).first().waitFor()
           await p.waitForTimeout(400) // charts draw a task after the view
           expect(await overlaps(p), `${view} at ${width}×${height}, ${scheme}`).toEqual([])
-          await p.screenshot({ path: join(SCREENSHOTS, `${view}-${scheme}-${width}.png`), fullPage: view !== 'compare' })
+          await p.screenshot({ path: join(SCREENSHOTS, `${view}-${scheme}-${width}.png`), fullPage: true })
         }
         expect(pErrors).toEqual([])
         await p.close()

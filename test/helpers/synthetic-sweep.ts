@@ -25,7 +25,7 @@ function figures(c: RunConfig, rng: Rng, POINTS: number): RunFigures {
 }
 
 /** A database with one finished sweep of `runs` synthetic runs, `points` points per series. */
-export function largeSweep(path: string, RUNS: number, POINTS: number): void {
+export function largeSweep(path: string, RUNS: number, POINTS: number, name = 'a thousand runs'): void {
   const store = new Store(path)
   const rng = new Rng(7)
   const configs: RunConfig[] = []
@@ -36,7 +36,7 @@ export function largeSweep(path: string, RUNS: number, POINTS: number): void {
       dataSeed: 1, steps: POINTS, seconds: 0, evalEvery: 10, warmupSteps: 3, gradFlowEvery: 50, target: null, threads: 1,
     })
   }
-  const id = store.createSweep('a thousand runs', { name: 'a thousand runs', strategy: 'grid', repeats: 1, seed: 1, settings: {}, axes: {}, budget: { steps: POINTS, seconds: 0 }, warmupSteps: 3, target: null, threads: 1 }, configs)
+  const id = store.createSweep(name, { name, strategy: 'grid', repeats: 1, seed: 1, settings: {}, axes: {}, budget: { steps: POINTS, seconds: 0 }, warmupSteps: 3, target: null, threads: 1 }, configs)
   for (const run of store.listRuns(id)) {
     store.claimRun(run.id)
     const f = figures(run.config, rng, POINTS)

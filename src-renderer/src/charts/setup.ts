@@ -4,6 +4,7 @@
 
 import { Chart, registerables } from 'chart.js'
 import zoomPlugin from 'chartjs-plugin-zoom'
+import { isDarkPage } from './styles'
 
 // Zoom and pan stay off unless a chart turns them on (the app's charts do; the report's do not).
 Chart.register(...registerables, zoomPlugin)
@@ -11,7 +12,7 @@ Chart.defaults.animation = false
 Chart.defaults.font.family = 'system-ui, sans-serif'
 Chart.defaults.font.size = 12
 // Text and grid lines follow the page's colour scheme (the report, printed, is always light).
-const dark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches && typeof document !== 'undefined' && !document.getElementById('rnnbench-report-data')
+const dark = isDarkPage()
 Chart.defaults.color = dark ? '#c9d1db' : '#333'
 Chart.defaults.borderColor = dark ? 'rgba(255, 255, 255, 0.12)' : 'rgba(0, 0, 0, 0.1)'
 Chart.defaults.maintainAspectRatio = false

@@ -15,6 +15,13 @@ export const CELL_COLOURS: Record<string, string> = { lstm: '#0072B2', gru: '#E6
 export const BACKEND_DASH: Record<string, number[]> = { 'cpu-js': [], 'cpu-native': [6, 3], webgpu: [2, 2] }
 export const BACKEND_POINT: Record<string, 'circle' | 'triangle' | 'rect' | 'rectRot'> = { 'cpu-js': 'circle', 'cpu-native': 'triangle', webgpu: 'rect' }
 
+/** Whether the page is drawn dark (prefers-color-scheme); the report, made to be printed, never is. */
+export const isDarkPage = (): boolean =>
+  typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches && typeof document !== 'undefined' && !document.getElementById('rnnbench-report-data')
+
+/** Marks that must stand out on the background (the Pareto front): near-black, or near-white on a dark page. */
+export const ink = (): string => (isDarkPage() ? '#f2f2f2' : '#111')
+
 const rgba = (hex: string, alpha: number) => {
   if (alpha >= 1) return hex
   const n = parseInt(hex.slice(1), 16)
@@ -38,8 +45,12 @@ export function seriesStyle(colorBy: string, key: string, keys: string[], backen
   return { color: base.color, dash: BACKEND_DASH[backend]?.length ? BACKEND_DASH[backend] : base.dash, point: BACKEND_POINT[backend] ?? 'circle' }
 }
 
-/** Tick labels for a log axis: only at 1, 2 and 5 times a power of ten, so that they never crowd. */
+/**
+ * Tick labels for a log axis: only at 1, 2 and 5 times a power of ten, so that they never crowd.
+ * Chart.js must not skip ticks itself: it would keep 0.03 and 0.07 and drop the labelled 0.05.
+ */
 export const logTicks = {
+  autoSkip: false,
   callback(value: number | string): string {
     const v = Number(value)
     if (!(v > 0)) return ''

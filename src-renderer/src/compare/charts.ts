@@ -7,7 +7,7 @@ import type { ChartConfiguration, ChartTypeRegistry, Scale, TooltipItem } from '
 import type { SettingName } from '../../../src-shared/settings'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
 import { formatBytes, formatValue } from '../../../src-shared/format'
-import { logTicks, seriesStyle } from '../charts/styles'
+import { ink, logTicks, seriesStyle } from '../charts/styles'
 import { configKey, groupBy, medianLines, paretoFront, quantile, seedBand, settingText, settingValues, smoothEma, type FinishedRun } from './analysis'
 
 export type { ColorMetric } from './parallel'
@@ -199,7 +199,7 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
   if (front.length) {
     datasets.unshift({
       label: `Pareto front (nothing is both ${x === 'time' ? 'faster' : 'smaller'} and better)`, type: 'line' as never, data: front.map(point),
-      borderColor: '#111', backgroundColor: '#111', borderWidth: 1.5, pointRadius: 7, pointStyle: 'rectRot', showLine: true, parsing: false as const,
+      borderColor: ink(), backgroundColor: ink(), borderWidth: 1.5, pointRadius: 7, pointStyle: 'rectRot', showLine: true, parsing: false as const,
     } as never)
   }
   return {

@@ -109,8 +109,8 @@ export function parallelSvg(layout: ParallelLayout, width = 900, height = 320): 
   const lines = layout.lines.map((l) => `<polyline fill="none" stroke="${lineColour(l.goodness)}" stroke-width="1" points="${l.at.map((a, i) => `${g.x(i).toFixed(1)},${g.y(a).toFixed(1)}`).join(' ')}"><title>run #${l.run.idx + 1}</title></polyline>`)
   const axes = layout.axes.map((a, i) => {
     const x = g.x(i)
-    const ticks = a.ticks.map((t) => `<line x1="${x - 3}" x2="${x}" y1="${g.y(t.at)}" y2="${g.y(t.at)}" stroke="#555"/><text x="${x - 5}" y="${g.y(t.at) + 4}" text-anchor="end" font-size="10">${escape(t.text)}</text>`)
-    return `<g><line x1="${x}" x2="${x}" y1="${g.y(1)}" y2="${g.y(0)}" stroke="#555"/><text x="${x}" y="${g.top - 14}" text-anchor="middle" font-size="11" font-weight="600">${escape(a.label)}</text>${ticks.join('')}</g>`
+    const ticks = a.ticks.map((t) => `<line x1="${x - 3}" x2="${x}" y1="${g.y(t.at)}" y2="${g.y(t.at)}" stroke="#555"/><text x="${x - 5}" y="${g.y(t.at) + 4}" text-anchor="end" font-size="10" paint-order="stroke" stroke="#fff" stroke-width="3">${escape(t.text)}</text>`)
+    return `<g><line x1="${x}" x2="${x}" y1="${g.y(1)}" y2="${g.y(0)}" stroke="#555"/><text x="${x}" y="${g.top - 14}" text-anchor="middle" font-size="11" font-weight="600" paint-order="stroke" stroke="#fff" stroke-width="3">${escape(a.label)}</text>${ticks.join('')}</g>`
   })
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Parallel coordinates: one line per run across ${escape(layout.axes.map((a) => a.label).join(', '))}" font-family="system-ui, sans-serif">${lines.join('')}${axes.join('')}</svg>`
 }
