@@ -7,5 +7,5 @@ export type CellKind = (typeof CELL_KINDS)[number]
 export const BACKEND_NAMES = ['cpu-js', 'cpu-native', 'webgpu'] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
 
-export const TASK_NAMES = ['adding', 'copy', 'airline', 'charlm', 'sentiment'] as const
+export const TASK_NAMES = ['adding', 'copy', 'airline', 'charlm', 'sentiment', 'digits', 'co2', 'series', 'classify'] as const
 export type TaskName = (typeof TASK_NAMES)[number]

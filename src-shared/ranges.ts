@@ -24,6 +24,9 @@ export const SETTING_RANGES = {
   momentum: { min: 0, max: 1, maxExclusive: true, integer: false },
   weightDecay: { min: 0, max: Infinity, integer: false },
   clipNorm: { min: 0, max: Infinity, integer: false },
+  horizon: whole(1, 10_000),
+  testFraction: { min: 0, max: 1, minExclusive: true, maxExclusive: true, integer: false },
+  seasonality: whole(1, 10_000),
 } satisfies Record<string, NumericRange>
 
 /** The spec's own numeric fields: how many runs, and each run's budget. */
@@ -46,6 +49,7 @@ const n = (v: number) => v.toLocaleString('en-US')
 export function rangeText(r: NumericRange): string {
   const kind = r.integer ? 'a whole number ' : ''
   if (r.max === Infinity) return `${kind}${r.minExclusive ? `above ${n(r.min)}` : `${n(r.min)} or more`}`
+  if (r.minExclusive && r.maxExclusive) return `${kind}between ${n(r.min)} and ${n(r.max)}, not including either`
   if (r.minExclusive) return `${kind}above ${n(r.min)}, at most ${n(r.max)}`
   if (r.maxExclusive) return `${kind}from ${n(r.min)} up to but not including ${n(r.max)}`
   return `${kind}from ${n(r.min)} to ${n(r.max)}`

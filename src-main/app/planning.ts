@@ -11,7 +11,8 @@ import { expandSweep } from '../engine/sweep/expand'
 import { shardPositions, type Shard } from '../engine/sweep/shard'
 import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
 import { checkSweepSize, type SweepSpec } from '../engine/sweep/spec'
-import { taskShape, type TaskShape } from '../engine/tasks'
+import { DATA_FILE_TASKS, taskOptions, taskShape, type TaskShape } from '../engine/tasks'
+import { readDataFile } from '../engine/data-file'
 import type { Store } from '../store/store'
 
 /** Reads a charlm text file; the CLI reads the file system, with errors naming the field. */
@@ -53,16 +54,23 @@ export async function checkRunnable(configs: RunConfig[], readText: ReadText): P
       if (!texts.has(c.textFile)) texts.set(c.textFile, await readText(c.textFile, 'textFile'))
       text = texts.get(c.textFile)
     }
+    if (DATA_FILE_TASKS.includes(c.task)) {
+      if (!c.dataFile) throw new InputError('dataFile', `the ${c.task} task needs dataFile: the path of a CSV or TSV file with a header row`)
+      // Read and checked here, before anything is stored: every problem is one line, exit 2.
+      if (!texts.has(`data:${c.dataFile}`)) texts.set(`data:${c.dataFile}`, await readDataFile(c.dataFile, 'dataFile'))
+      text = texts.get(`data:${c.dataFile}`)
+    }
     try {
-      shapes.set(key, taskShape(c.task, { seqLen: c.seqLen, textFile: c.textFile, text }))
+      shapes.set(key, taskShape(c.task, taskOptions(c, text)))
     } catch (err) {
+      if (err instanceof InputError) throw err
       throw new InputError('seqLen', `task ${c.task} with seqLen ${c.seqLen ?? 'default'}: ${(err as Error).message}`)
     }
   }
   return shapes
 }
 
-const taskKey = (c: RunConfig) => `${c.task}|${c.seqLen}|${c.textFile}`
+const taskKey = (c: RunConfig) => JSON.stringify([c.task, taskOptions(c)])
 
 /** Median GFLOP/s of this database's finished runs, by backend and cell. */
 export function measuredSpeeds(store: Store): MeasuredSpeeds {

@@ -12,6 +12,15 @@ export interface RunConfig {
   seqLen?: number
   /** charlm: path of the text to learn; the built-in corpus when absent. */
   textFile?: string
+  /** series, classify: the data file, and how it is read (src-main/engine/tasks/series.ts, classify.ts). */
+  dataFile?: string
+  column?: string
+  horizon?: number
+  testFraction?: number
+  seasonality?: number
+  textColumn?: string
+  labelColumn?: string
+  tokens?: 'chars' | 'words'
   cell: CellKind
   backend: BackendName
   hiddenSize: number

@@ -8,7 +8,7 @@ import type { FloatArray } from '../../src-shared/gemm'
 import { initParameters } from './init'
 import { Rng } from './rng'
 import { networkOf, stackFlops, type RunConfig } from './run-config'
-import { createTask, type Task } from './tasks'
+import { createTask, taskOptions, type Task } from './tasks'
 import type { Baseline, MetricSpec } from './tasks/task'
 
 export const SERIES_NAMES = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric'] as const
@@ -56,6 +56,10 @@ export interface RunFigures {
   bestStep: number
   metric: MetricSpec
   baseline: Baseline
+  /** The classical baseline (a linear autoregression, naive Bayes, a bigram model), where the task has one. */
+  classical?: Baseline
+  /** Measures beside the metric at the final evaluation: mase (forecasts), macroF1 (classification). */
+  extraMetrics?: Record<string, number>
   timeToTarget: { seconds: number; step: number } | null
   task: { name: string; seqLen: number; citation: string }
   /** How step times were taken: the backend's wall clock (CPU), or the GPU's timestamp queries. */
@@ -103,7 +107,7 @@ function summarizeKnown(samples: Array<number | null>): Summary | null {
 }
 
 export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, textOfFile?: string): Promise<RunFigures> {
-  const task: Task = createTask(config.task, { seqLen: config.seqLen, textFile: config.textFile, text: textOfFile }, config.dataSeed)
+  const task: Task = createTask(config.task, taskOptions(config, textOfFile), config.dataSeed)
   const network = networkOf(config, task.inputSize)
   const backend = await getBackend(config.backend)
   const model = await backend.createModel({ network, head: task.head }, { threads: config.threads })
@@ -154,7 +158,7 @@ class TrainingRun {
   private firstLoss = NaN
   private lastLoss = NaN
   private divergence: string | null = null
-  private finalVal = { loss: NaN, metric: NaN }
+  private finalVal: { loss: number; metric: number; extra?: Record<string, number> } = { loss: NaN, metric: NaN }
   private best = { metric: NaN, step: 0 }
   private timeToTarget: RunFigures['timeToTarget'] = null
   private lastProgress = 0
@@ -235,6 +239,8 @@ class TrainingRun {
       bestStep: this.best.step,
       metric: task.metric,
       baseline: task.baseline,
+      ...(task.classical ? { classical: task.classical } : {}),
+      ...(this.finalVal.extra ? { extraMetrics: this.finalVal.extra } : {}),
       timeToTarget: this.timeToTarget,
       task: { name: task.name, seqLen: task.seqLen, citation: task.citation },
       timing: this.timing,

@@ -9,6 +9,8 @@ import { APP_VERSION, GIT_COMMIT } from '../engine/build-info'
 import { environmentInfo } from '../engine/environment'
 import type { RunConfig } from '../engine/run-config'
 import { runTraining } from '../engine/training'
+import { readDataFile } from '../engine/data-file'
+import { DATA_FILE_TASKS } from '../engine/tasks'
 import { serializeError, type FromWorker, type RunEnvironment, type TimingConditions, type ToWorker } from './protocol'
 
 const port = parentPort
@@ -52,7 +54,8 @@ port.on('message', async (message: ToWorker) => {
   try {
     environment = await environmentFor(config, timing)
     injectFault(config)
-    const text = config.task === 'charlm' && config.textFile ? await readFile(config.textFile, 'utf8') : undefined
+    const text = config.task === 'charlm' && config.textFile ? await readFile(config.textFile, 'utf8')
+      : config.dataFile && DATA_FILE_TASKS.includes(config.task) ? await readDataFile(config.dataFile, 'dataFile') : undefined
     const figures = await runTraining(config, {
       onPoints: (points) => post({ type: 'points', runId, points }),
       onGradFlow: (snapshot) => post({ type: 'gradFlow', runId, snapshot }),

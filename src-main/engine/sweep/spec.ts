@@ -37,6 +37,14 @@ export const SETTING_SCHEMAS = {
   weightDecay: ranged(SETTING_RANGES.weightDecay),
   clipNorm: ranged(SETTING_RANGES.clipNorm),
   forgetBias1: z.boolean(),
+  dataFile: z.string().min(1).max(4096),
+  column: z.string().min(1).max(200),
+  horizon: ranged(SETTING_RANGES.horizon),
+  testFraction: ranged(SETTING_RANGES.testFraction),
+  seasonality: ranged(SETTING_RANGES.seasonality),
+  textColumn: z.string().min(1).max(200),
+  labelColumn: z.string().min(1).max(200),
+  tokens: z.enum(['chars', 'words']),
 } as const
 
 export { SETTING_NAMES, type SettingName }
@@ -53,7 +61,9 @@ const sameSettings: SameKeys<typeof SETTING_SCHEMAS, SettingName> = true
 void sameSettings
 export type Settings = { [K in SettingName]: z.infer<(typeof SETTING_SCHEMAS)[K]> }
 
-export const DEFAULT_SETTINGS: Omit<Settings, 'seqLen' | 'textFile'> = {
+/** Settings a run may leave out: the task's own default applies (or the data decide). */
+type Optional = 'seqLen' | 'textFile' | 'dataFile' | 'column' | 'horizon' | 'testFraction' | 'seasonality' | 'textColumn' | 'labelColumn' | 'tokens'
+export const DEFAULT_SETTINGS: Omit<Settings, Optional> = {
   task: 'adding', cell: 'lstm', backend: 'cpu-js', hiddenSize: 32, numLayers: 1, bidirectional: false, dropout: 0,
   batchSize: 32, optimizer: 'adam', lr: 0.01, momentum: 0, weightDecay: 0, clipNorm: 1, forgetBias1: false,
 }

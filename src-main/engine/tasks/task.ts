@@ -50,6 +50,18 @@ export interface TaskOptions {
   textFile?: string
   /** charlm: the file's text, read by the caller (tasks never touch the file system). */
   text?: string
+  /** series, classify: the data file's path, and its text read by the caller. */
+  dataFile?: string
+  data?: string
+  /** series: the column to forecast (default: the last numeric one), steps ahead, the test share, the season's length. */
+  column?: string
+  horizon?: number
+  testFraction?: number
+  seasonality?: number
+  /** classify: the text and label columns, and how the text becomes tokens. */
+  textColumn?: string
+  labelColumn?: string
+  tokens?: 'chars' | 'words'
 }
 
 export interface Task {
@@ -59,7 +71,13 @@ export interface Task {
   /** Timesteps per training sequence. */
   readonly seqLen: number
   readonly metric: MetricSpec
+  /** The trivial baseline: whether a run learned anything at all (the mean, the majority class, seasonal naive). */
   readonly baseline: Baseline
+  /**
+   * The classical baseline: whether a recurrent network is worth it here (a linear
+   * autoregression, a bag-of-words classifier, a bigram model), where the task has one.
+   */
+  readonly classical?: Baseline
   /** Where the data come from, for the UI and reports. */
   readonly citation: string
   /** A training batch drawn from `rng`; the returned object is reused by the next call. */
@@ -69,7 +87,7 @@ export interface Task {
   /** A fixed sample of the training data, scored like the validation set (the training metric). */
   readonly trainSample: Batch[]
   /** Score head outputs for `batches` (the validation set or the training sample): the loss as trained, and the metric. */
-  score(outputs: FloatArray[], batches: Batch[]): { loss: number; metric: number }
+  score(outputs: FloatArray[], batches: Batch[]): { loss: number; metric: number; /** Further measures, reported beside the metric: mase, macroF1. */ extra?: Record<string, number> }
 }
 
 /** Loss over a batch's head outputs, the same reduction as training (mean), as its sum and count. */
