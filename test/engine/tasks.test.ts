@@ -6,6 +6,15 @@ import { Rng } from '../../src-main/engine/rng'
 import { createTask, TASK_NAMES, taskShape } from '../../src-main/engine/tasks'
 import { AIRLINE_PASSENGERS } from '../../src-main/engine/tasks/airline'
 import { makeReview } from '../../src-main/engine/tasks/sentiment'
+import type { TaskName, TaskOptions } from '../../src-main/engine/tasks/task'
+import { sentencesCsv, seriesCsv } from '../helpers/user-data'
+
+/** What a task needs besides its sequence length: the user's data for series and classify, as the tests write it. */
+const DATA: Partial<Record<TaskName, TaskOptions>> = {
+  series: { dataFile: 'series.csv', data: seriesCsv(), column: 'visitors' },
+  classify: { dataFile: 'sentences.tsv', data: sentencesCsv(), textColumn: 'sentence', labelColumn: 'label' },
+}
+const opts = (name: TaskName, o: TaskOptions = {}): TaskOptions => ({ ...DATA[name], ...o })
 
 describe('adding problem', () => {
   const task = createTask('adding', { seqLen: 30 }, 1)
@@ -134,13 +143,13 @@ describe('sentiment with negation', () => {
 
 describe('every task', () => {
   it.each(TASK_NAMES)('%s keeps a training sample distinct from its validation set', (name) => {
-    const task = createTask(name, {}, 4)
+    const task = createTask(name, opts(name), 4)
     expect(task.trainSample[0].T).toBe(task.validation[0].T)
     expect(Array.from(task.trainSample[0].x)).not.toEqual(Array.from(task.validation[0].x))
   })
 
   it.each(TASK_NAMES)('%s gives the same validation data for the same data seed', (name) => {
-    const a = createTask(name, {}, 11), b = createTask(name, {}, 11)
+    const a = createTask(name, opts(name), 11), b = createTask(name, opts(name), 11)
     expect(Array.from(a.validation[0].x)).toEqual(Array.from(b.validation[0].x))
     expect(Array.from(a.validation[0].targets)).toEqual(Array.from(b.validation[0].targets))
     expect(Number.isFinite(a.baseline.metric)).toBe(true)
@@ -148,11 +157,13 @@ describe('every task', () => {
 })
 
 describe('baselines carry their standard error over the validation items', () => {
-  it.each(TASK_NAMES)('%s: a positive standard error, well below the baseline itself', (name) => {
-    const task = createTask(name, {}, 1)
-    expect(task.baseline.items).toBeGreaterThan(10)
-    expect(task.baseline.standardError).toBeGreaterThan(0)
-    expect(task.baseline.standardError!).toBeLessThan(0.2 * task.baseline.metric)
+  it.each(TASK_NAMES)('%s: a positive standard error, well below the baseline itself, for each of its baselines', (name) => {
+    const task = createTask(name, opts(name), 1)
+    for (const b of [task.baseline, task.classical].filter((x) => x !== undefined)) {
+      expect(b.items).toBeGreaterThan(10)
+      expect(b.standardError).toBeGreaterThan(0)
+      expect(b.standardError!).toBeLessThan(0.2 * b.metric)
+    }
   })
 
   it('adding: the standard error of the mean squared deviation over the 512 validation sequences', () => {
@@ -169,9 +180,9 @@ describe('baselines carry their standard error over the validation items', () =>
 
 describe('a task\'s shape without its data', () => {
   it.each(TASK_NAMES)('%s: taskShape gives what createTask builds', (name) => {
-    for (const seqLen of name === 'sentiment' ? [2, 9] : [1, 2, 9]) {
-      const task = createTask(name, { seqLen }, 1)
-      expect(taskShape(name, { seqLen }), `${name} T=${seqLen}`).toEqual({
+    for (const seqLen of name === 'sentiment' ? [2, 9] : name === 'digits' ? [64] : name === 'series' || name === 'co2' ? [2, 9] : [1, 2, 9]) {
+      const task = createTask(name, opts(name, { seqLen }), 1)
+      expect(taskShape(name, opts(name, { seqLen })), `${name} T=${seqLen}`).toEqual({
         inputSize: task.inputSize, outputSize: task.head.outputSize, seqLen: task.seqLen, head: task.head.kind, loss: task.head.loss,
         evalBatches: task.validation.length + task.trainSample.length,
       })

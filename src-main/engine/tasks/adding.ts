@@ -4,7 +4,34 @@
 
 import { Rng } from '../rng'
 import type { Batch } from '../backend'
-import { batchBuffers, lossSum, meanWithError, type Task } from './task'
+import { leastSquares } from './forecast'
+import { batchBuffers, lossSum, meanWithError, type Baseline, type Task } from './task'
+
+/** Flat inputs a linear model takes at most: 2T + 1 features; longer sequences have no classical baseline. */
+const MAX_LINEAR_FEATURES = 513
+
+/**
+ * The classical baseline: least squares on the flat sequence (every value and marker, and a bias),
+ * fitted on `reference`, scored on the validation set. A linear model cannot multiply a value by
+ * its marker, so it should do little better than the mean: what a recurrent network must beat.
+ */
+function linearBaseline(reference: Batch & { x: Float32Array }, validation: Batch & { x: Float32Array }, T: number): Baseline | undefined {
+  const p = 2 * T + 1
+  if (p > MAX_LINEAR_FEATURES) return undefined
+  const rows = (batch: Batch & { x: Float32Array }) => {
+    const X = new Float64Array(batch.B * p)
+    for (let b = 0; b < batch.B; b++) {
+      X[b * p] = 1
+      for (let t = 0; t < T; t++) { X[b * p + 1 + 2 * t] = batch.x[(t * batch.B + b) * 2]; X[b * p + 2 + 2 * t] = batch.x[(t * batch.B + b) * 2 + 1] }
+    }
+    return X
+  }
+  const w = leastSquares(rows(reference), Float64Array.from(reference.targets), reference.B, p, 1e-6)
+  const X = rows(validation)
+  const squares = Array.from(validation.targets, (y, b) => { let s = 0; for (let k = 0; k < p; k++) s += w[k] * X[b * p + k]; return (y - s) ** 2 })
+  const m = meanWithError(squares)
+  return { metric: m.mean, standardError: m.standardError, items: m.items, description: 'linear regression on the flat sequence (least squares; it cannot pick out the marked values)' }
+}
 
 const VALIDATION_SIZE = 512
 
@@ -37,6 +64,7 @@ export function addingTask(seqLen: number, seed: number): Task {
   const mean = Array.from(reference.targets).reduce((a, b) => a + b, 0) / reference.B
   const valTargets = Array.from(validation[0].targets)
   const baselineMse = meanWithError(valTargets.map((y) => (y - mean) ** 2))
+  const classical = linearBaseline(reference, validation[0], T)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
@@ -44,6 +72,7 @@ export function addingTask(seqLen: number, seed: number): Task {
     name: 'adding', inputSize: 2, head, seqLen: T,
     metric: { name: 'mse', lowerIsBetter: true, description: 'mean squared error of the predicted sum' },
     baseline: { metric: baselineMse.mean, standardError: baselineMse.standardError, items: baselineMse.items, description: `predict the mean target (${mean.toFixed(3)})` },
+    ...(classical ? { classical } : {}),
     citation: 'Adding problem: Hochreiter & Schmidhuber (1997); Le, Jaitly & Hinton (2015); Bai, Kolter & Koltun (2018).',
     validation, trainSample,
     trainBatch(B, rng) {

@@ -5,6 +5,7 @@
 // (thousands); the baseline is the seasonal naive forecast, the value 12 months earlier.
 
 import type { Batch } from '../backend'
+import { forecastBaselines } from './forecast'
 import { batchBuffers, meanWithError, type Task } from './task'
 
 export const AIRLINE_PASSENGERS: readonly number[] = [
@@ -56,6 +57,8 @@ export function airlineTask(window: number): Task {
   // RMSE = √(mean squared error); its standard error by the delta method, SE(MSE) / (2·RMSE).
   const squared = meanWithError(testMonths.map((m) => (data[m] - data[m - 12]) ** 2))
   const seasonal = Math.sqrt(squared.mean)
+  // Classical: seasonal naive with drift, or a linear autoregression on the same window, whichever fits the training months better.
+  const { classical } = forecastBaselines(data, { train: trainMonths, test: testMonths }, window, 1, 12)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
@@ -63,6 +66,7 @@ export function airlineTask(window: number): Task {
     name: 'airline', inputSize: 1, head, seqLen: window,
     metric: { name: 'rmse', lowerIsBetter: true, description: 'RMSE of the forecast on the 24 test months, in thousands of passengers' },
     baseline: { metric: seasonal, standardError: squared.standardError / (2 * seasonal), items: squared.items, description: 'seasonal naive: the value 12 months earlier' },
+    classical,
     citation: AIRLINE_CITATION,
     validation, trainSample,
     trainBatch(B, rng) {

@@ -55,6 +55,18 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
   const total = counts.reduce((a, b) => a + b, 0)
   const vt = validation[0].targets
   const bits = meanWithError(Array.from(vt, (c) => -Math.log2(counts[c] / total)))
+  // Classical: a bigram model smoothed towards the unigram (a Dirichlet prior of weight V),
+  // P(c | p) = (n(p, c) + V·P(c)) / (n(p) + V), scored on the same targets given their previous character.
+  const pairs = new Float64Array(V * V), from = new Float64Array(V)
+  for (let i = 1; i < split; i++) { pairs[ids[i - 1] * V + ids[i]]++; from[ids[i - 1]]++ }
+  const bigramBits: number[] = []
+  for (let b = 0; b < VALIDATION_WINDOWS; b++) {
+    for (let t = 0; t < T; t++) {
+      const prev = ids[valStarts[b] + t], c = ids[valStarts[b] + t + 1]
+      bigramBits.push(-Math.log2((pairs[prev * V + c] + V * (counts[c] / total)) / (from[prev] + V)))
+    }
+  }
+  const bigram = meanWithError(bigramBits)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   let starts = new Int32Array(0)
@@ -63,6 +75,7 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
     name: 'charlm', inputSize: V, head, seqLen: T,
     metric: { name: 'bpc', lowerIsBetter: true, description: 'bits per character on the validation text' },
     baseline: { metric: bits.mean, standardError: bits.standardError, items: bits.items, description: 'unigram character frequencies' },
+    classical: { metric: bigram.mean, standardError: bigram.standardError, items: bigram.items, description: 'bigram model smoothed towards the unigram (the previous character only)' },
     citation: `Character-level language modelling on ${source} (${ids.length} characters, ${V} symbols; last 10% for validation).`,
     validation, trainSample,
     trainBatch(B, rng) {

@@ -81,11 +81,15 @@ export function defaultLength(d: LabelledData): number {
 
 export const binomial = (p: number, n: number, description: string): Baseline => ({ metric: p, standardError: Math.sqrt((p * (1 - p)) / n), items: n, description })
 
-/** Multinomial naive Bayes with add-one smoothing over the tokens (order ignored): its validation accuracy. */
+/**
+ * Multinomial naive Bayes over the tokens, their order ignored, as scikit-learn's MultinomialNB
+ * (alpha = 1) over a CountVectorizer: class priors from the training counts, add-one smoothing
+ * over the training vocabulary, tokens never seen in training skipped. Its accuracy on `test`.
+ */
 export function naiveBayesAccuracy(docs: string[][], labels: number[], classes: number, train: number[], test: number[]): number {
   const vocab = new Map<string, number>()
   for (const i of train) for (const t of docs[i]) if (!vocab.has(t)) vocab.set(t, vocab.size)
-  const V = vocab.size + 1
+  const V = vocab.size
   const counts = Array.from({ length: classes }, () => new Float64Array(V))
   const totals = new Float64Array(classes), priors = new Float64Array(classes)
   for (const i of train) {
@@ -94,10 +98,11 @@ export function naiveBayesAccuracy(docs: string[][], labels: number[], classes: 
   }
   let correct = 0
   for (const i of test) {
-    let best = 0, bestScore = -Infinity
+    let best = -1, bestScore = -Infinity
     for (let k = 0; k < classes; k++) {
-      let s = Math.log((priors[k] + 1) / (train.length + classes))
-      for (const t of docs[i]) s += Math.log((counts[k][vocab.get(t) ?? V - 1] + 1) / (totals[k] + V))
+      if (priors[k] === 0) continue
+      let s = Math.log(priors[k] / train.length)
+      for (const t of docs[i]) { const j = vocab.get(t); if (j !== undefined) s += Math.log((counts[k][j] + 1) / (totals[k] + V)) }
       if (s > bestScore) { bestScore = s; best = k }
     }
     if (best === labels[i]) correct++

@@ -49,7 +49,7 @@ function rmseBaseline(squares: number[], description: string): Baseline {
 }
 
 /** Least squares with a tiny ridge: w minimising ‖Xw − y‖² + λ‖w‖² (X row-major, n × p), by Cholesky. */
-export function leastSquares(X: Float64Array, y: Float64Array, n: number, p: number, lambda = 1e-8): Float64Array {
+export function leastSquares(X: Float64Array, y: Float64Array, n: number, p: number, lambda = 1e-12): Float64Array {
   const A = new Float64Array(p * p), b = new Float64Array(p)
   for (let r = 0; r < n; r++) {
     for (let i = 0; i < p; i++) {

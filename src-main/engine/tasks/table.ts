@@ -20,7 +20,7 @@ export function parseTable(text: string, source: string, field = 'dataFile'): Da
   const delimiter = (Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0]) as DataTable['delimiter']
   const records = splitRecords(body, delimiter, source, field)
   const header = records[0].map((h) => h.trim())
-  if (!records.length || records.length < 2) throw new InputError(field, `${source} has a header row and no data rows`)
+  if (records.length < 2) throw new InputError(field, `${source} has a header row and no data rows`)
   header.forEach((h, i) => {
     if (!h) throw new InputError(field, `${source} row 1, column ${i + 1}: the header has no name`)
     if (header.indexOf(h) !== i) throw new InputError(field, `${source} row 1: the column "${h}" appears twice`)
@@ -38,7 +38,7 @@ export function parseTable(text: string, source: string, field = 'dataFile'): Da
 
 function splitRecords(text: string, d: string, source: string, field: string): string[][] {
   const out: string[][] = []
-  let rec: string[] = [], cell = '', i = 0, quoted = false, line = 1
+  let rec: string[] = [], cell = '', i = 0, quoted = false, line = 1, openedAt = 1
   while (i < text.length) {
     const c = text[i]
     if (quoted) {
@@ -47,13 +47,13 @@ function splitRecords(text: string, d: string, source: string, field: string): s
       if (c === '\n') line++
       cell += c; i++; continue
     }
-    if (c === '"' && cell === '') { quoted = true; i++; continue }
+    if (c === '"' && cell === '') { quoted = true; openedAt = line; i++; continue }
     if (c === d) { rec.push(cell); cell = ''; i++; continue }
     if (c === '\r' && text[i + 1] === '\n') { i++; continue }
     if (c === '\n') { rec.push(cell); out.push(rec); rec = []; cell = ''; i++; line++; continue }
     cell += c; i++
   }
-  if (quoted) throw new InputError(field, `${source}: a quoted field opened near line ${line} never closes`)
+  if (quoted) throw new InputError(field, `${source}: a quoted field opened on line ${openedAt} never closes`)
   if (cell !== '' || rec.length) { rec.push(cell); out.push(rec) }
   return out
 }
