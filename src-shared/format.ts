@@ -19,7 +19,7 @@ export function formatValue(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3)
 }
 
-/** A run's metric line: final value, best of run, and the task's baseline. */
-export function formatMetric(f: { metric: { name: string }; finalMetric: number; bestMetric: number; baseline: { metric: number } }): string {
-  return `${f.metric.name} ${formatValue(f.finalMetric)} (best ${formatValue(f.bestMetric)}, baseline ${formatValue(f.baseline.metric)})`
+/** A run's metric line: final value, best of run, and the task's baselines (trivial, then classical where there is one). */
+export function formatMetric(f: { metric: { name: string }; finalMetric: number; bestMetric: number; baseline: { metric: number }; classical?: { metric: number } }): string {
+  return `${f.metric.name} ${formatValue(f.finalMetric)} (best ${formatValue(f.bestMetric)}, baseline ${formatValue(f.baseline.metric)}${f.classical ? `, classical ${formatValue(f.classical.metric)}` : ''})`
 }

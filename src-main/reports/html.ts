@@ -73,14 +73,16 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   const settingCols = shownSettings.filter((k) => varying.has(k as SettingName) || k === 'cell' || k === 'backend' || k === 'seed')
   const shared = shownSettings.filter((k) => !settingCols.includes(k) && data.runs.length > 0).map((k) => `${k} ${String(data.runs[0].config[k] ?? 'default')}`)
 
+  const withClassical = data.runs.some((r) => r.figures?.classical)
   const runsTable = table(
-    ['#', 'status', ...settingCols, 'ms/step (median)', 'memory', 'final metric', 'best metric (best of run)', 'baseline', 'steps', 'wall time'],
+    ['#', 'status', ...settingCols, 'ms/step (median)', 'memory', 'final metric', 'best metric (best of run)', 'baseline', ...(withClassical ? ['classical baseline'] : []), 'steps', 'wall time'],
     data.runs.map((r) => {
       const f = r.figures
       return [
         String(r.idx + 1), r.status + (r.error ? `: ${r.error}` : ''), ...settingCols.map((k) => String(r.config[k] ?? 'default')),
         f ? f.stepMs.total.median.toFixed(3) : '', f ? formatBytes(f.memory.analyticTotalBytes) : '',
         f ? `${f.metric.name} ${formatValue(f.finalMetric)}` : '', f ? formatValue(f.bestMetric) : '', f ? formatValue(f.baseline.metric) : '',
+        ...(withClassical ? [f?.classical ? formatValue(f.classical.metric) : ''] : []),
         f ? String(f.steps) : '', f ? formatDuration(f.wallSeconds) : '',
       ]
     }),

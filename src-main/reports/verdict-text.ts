@@ -73,16 +73,16 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
     }
     case 'too-few': {
       const n = v.pairs - v.ties
-      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${where}${training ? `, ${training}` : ''}: n = ${n}${v.ties ? ` (after ${plural(v.ties, 'tie')})` : ''}, and the smallest p that ${plural(n, 'pair')} can give is ${formatP(smallestSignedRankP(n))}; add repeats or configurations.${learnedNote(v, q)}${caveat}`
+      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${where}${training ? `, ${training}` : ''}: n = ${n}${v.ties ? ` (after ${plural(v.ties, 'tie')})` : ''}, and the smallest p that ${plural(n, 'pair')} can give is ${formatP(smallestSignedRankP(n))}; add repeats or configurations.${learnedNote(v, q)}${classicalNote(v, q)}${caveat}`
     }
     case 'no-difference':
-      return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${where}${training ? `, ${training}` : ''}: factor ${times(v.factor!)}, ${stats}${breakdown}.${learnedNote(v, q)}${caveat}`
+      return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${where}${training ? `, ${training}` : ''}: factor ${times(v.factor!)}, ${stats}${breakdown}.${learnedNote(v, q)}${classicalNote(v, q)}${caveat}`
     case 'better': {
       if (q.id === 'step-time') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse} ${where} (${stats})${breakdown}.${caveat}`
       if (q.id === 'memory') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse} ${where} (measured; it varies from seed to seed: ${stats})${breakdown}.`
       if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse} ${where} (${stats})${breakdown}.`
       const direction = q.lowerIsBetter ? 'lower' : 'higher'
-      return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${training}, by a factor of ${formatFactor(v.factor!)} (${stats})${breakdown}.${learnedNote(v, q)}`
+      return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${training}, by a factor of ${formatFactor(v.factor!)} (${stats})${breakdown}.${learnedNote(v, q)}${classicalNote(v, q)}`
     }
   }
 }
@@ -117,6 +117,23 @@ function learnedNote(v: Verdict, q: Question): string {
   const [yes, no] = a.learned ? [v.cells[0], v.cells[1]] : [v.cells[1], v.cells[0]]
   const noCheck = a.learned ? b : a
   return ` ${cellName(yes)} beat the baseline; ${cellName(no)} did not (${metricName(q)} ${formatValue(noCheck.median)}, median of ${plural(noCheck.runs, 'run')}, against the baseline's ${formatValue(noCheck.baseline[1])}: ${noCheck.baselineDescription}).`
+}
+
+/**
+ * Which of the two cells also beat the classical baseline (by its median run, past the same margin
+ * of standard errors): whether a recurrent network was worth it here at all.
+ */
+function classicalNote(v: Verdict, q: Question): string {
+  if (!v.baseline) return ''
+  const [a, b] = v.baseline
+  if (!a.classical || !b.classical) return ''
+  const c = a.classical
+  const value = c.value[0] === c.value[1] ? formatValue(c.value[0]) : `${formatValue(c.value[0])}–${formatValue(c.value[1])}`
+  const what = `the classical baseline (${c.description}, ${metricName(q)} ${value})`
+  const [x, y] = v.cells.map(cellName)
+  if (a.classical.beat && b.classical.beat) return ` Both beat ${what}.`
+  if (!a.classical.beat && !b.classical.beat) return ` Neither beat ${what}.`
+  return ` Only ${a.classical.beat ? x : y} beat ${what}.`
 }
 
 function exactSentence(q: Question, v: Verdict, better: string, worse: string, where: string): string {

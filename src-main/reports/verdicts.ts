@@ -39,6 +39,11 @@ export interface BaselineCheck {
   median: number
   baseline: [number, number]
   baselineDescription: string
+  /**
+   * The same test against the task's classical baseline (a linear autoregression, naive Bayes, a
+   * bigram model): whether a recurrent network was worth it. Null where the runs recorded none.
+   */
+  classical: { beat: boolean; value: [number, number]; description: string } | null
 }
 
 /** A setting that explains most of the spread of the ratios: the factor at each of its values. */
@@ -229,9 +234,17 @@ function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCh
   const baselines = sides.map((s) => s.baseline.metric)
   // The median run's distance past its own threshold (baseline ∓ margin): below 0, the cell beat it.
   const past = median(sides.map((s) => (q.lowerIsBetter ? s.value - (s.baseline.metric - margin(s.baseline)) : s.baseline.metric + margin(s.baseline) - s.value)))
+  const classicals = xs.map((x) => ({ value: x.values[side], baseline: x.pair[side].figures.classical }))
+  let classical: BaselineCheck['classical'] = null
+  if (classicals.every((c) => c.baseline !== undefined)) {
+    const cs = classicals as Array<{ value: number; baseline: NonNullable<(typeof classicals)[number]['baseline']> }>
+    const pastClassical = median(cs.map((s) => (q.lowerIsBetter ? s.value - (s.baseline.metric - margin(s.baseline)) : s.baseline.metric + margin(s.baseline) - s.value)))
+    const values = cs.map((s) => s.baseline.metric)
+    classical = { beat: pastClassical < 0, value: [Math.min(...values), Math.max(...values)], description: cs[0].baseline.description }
+  }
   return {
     learned: past < 0, beat, runs: sides.length, median: median(sides.map((s) => s.value)),
-    baseline: [Math.min(...baselines), Math.max(...baselines)], baselineDescription: sides[0].baseline.description,
+    baseline: [Math.min(...baselines), Math.max(...baselines)], baselineDescription: sides[0].baseline.description, classical,
   }
 }
 

@@ -17,6 +17,8 @@ export interface FakeFigures {
   baseline?: number
   baselineSe?: number
   lowerIsBetter?: boolean
+  /** The classical baseline's metric (its standard error 0.002), absent when not given. */
+  classical?: number
 }
 
 let nextId = 0
@@ -36,6 +38,7 @@ export function fakeRun(over: Partial<RunConfig>, f: FakeFigures, environment: R
     finalTrainLoss: metric, finalValLoss: metric, finalMetric: metric, bestMetric: metric, bestStep: 0,
     metric: { name: 'mse', lowerIsBetter: f.lowerIsBetter ?? true, description: 'mean squared error' },
     baseline: { metric: f.baseline ?? 0.165, standardError: f.baselineSe ?? 0.005, items: 512, description: 'predict the mean target' },
+    ...(f.classical !== undefined ? { classical: { metric: f.classical, standardError: 0.002, items: 512, description: 'linear regression' } } : {}),
     timeToTarget: null, task: { name: config.task, seqLen: config.seqLen ?? 50, citation: '' }, timing: 'wall-clock', dispatchesPerStep: null,
   } satisfies RunFigures
   return { id, idx: id, status: 'done', config, figures, environment }

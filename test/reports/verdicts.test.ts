@@ -203,6 +203,23 @@ describe('verdicts on a task metric', () => {
     expect(v.sentence).toMatch(/^Neither (LSTM|RNN \(tanh\)) nor (LSTM|RNN \(tanh\)) beat the baseline on adding \(predict the mean target, MSE 0\.165\): .* not ranked\.$/)
   })
 
+  it('says which cells also beat the classical baseline', () => {
+    // LSTM 0.02 and RNN 0.08 both beat the trivial 0.165; only LSTM beats the classical 0.05
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) => [
+      fakeRun({ cell: 'rnn_tanh', seed, hiddenSize: 16 + seed }, { metric: 0.08 * (1 + 0.01 * seed), classical: 0.05 }),
+      fakeRun({ cell: 'lstm', seed, hiddenSize: 16 + seed }, { metric: 0.02 * (1 + 0.01 * seed), classical: 0.05 }),
+    ])
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'metric-adding').verdicts
+    expect(v.outcome).toBe('better')
+    expect(v.baseline!.map((b) => b.classical?.beat)).toEqual([true, false])
+    expect(v.sentence).toMatch(/ Only LSTM beat the classical baseline \(linear regression, MSE 0\.0500\)\.$/)
+    // the same sweep where every run beats it, and where none does
+    const better = runs.map((r) => ({ ...r, figures: { ...r.figures, classical: { ...r.figures.classical!, metric: 0.2 } } }))
+    expect(question(verdictReport(better, noSeries, 'hidden'), 'metric-adding').verdicts[0].sentence).toMatch(/ Both beat the classical baseline/)
+    const worse = runs.map((r) => ({ ...r, figures: { ...r.figures, classical: { ...r.figures.classical!, metric: 0.001 } } }))
+    expect(question(verdictReport(worse, noSeries, 'hidden'), 'metric-adding').verdicts[0].sentence).toMatch(/ Neither beat the classical baseline/)
+  })
+
   it('splits by sequence length where a cell learns at one T and not at another', () => {
     // T=100: LSTM learns (MSE 0.0003), RNN does not; T=200: both sit at the baseline.
     const runs = [100, 200].flatMap((T) => [16, 32, 64].flatMap((H) => [1, 2, 3].flatMap((seed) => [

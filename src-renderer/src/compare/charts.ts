@@ -143,11 +143,13 @@ export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style
     label: `baseline (${baseline.description}): ${formatValue(baseline.metric)}`, borderColor: '#888', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0,
     data: [{ x: 0, y: baseline.metric }, { x: maxX / 1000, y: baseline.metric }], parsing: false as const,
   })
+  const classical = withSeries[0].figures.classical
+  if (classical) datasets.push(classicalLine(classical, 0, maxX / 1000))
   // A robust top, unless the log axis is chosen: Tukey's far fence (Q3 + 3·IQR) of what is drawn,
   // or the baseline if higher. A diverged run at MSE 10 goes off the top instead of flattening the rest.
   const q1 = quantile(all, 0.25), q3 = quantile(all, 0.75)
-  const top = Math.max(q3 + 3 * (q3 - q1), baseline.metric) * 1.05
-  const realTop = Math.max(...all.filter(Number.isFinite), baseline.metric)
+  const top = Math.max(q3 + 3 * (q3 - q1), baseline.metric, classical?.metric ?? -Infinity) * 1.05
+  const realTop = Math.max(...all.filter(Number.isFinite), baseline.metric, classical?.metric ?? -Infinity)
   const clip = !opts.logY && realTop > top ? top : null
   return {
     clippedAbove: clip,
@@ -163,6 +165,14 @@ export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style
         plugins: { tooltip },
       },
     },
+  }
+}
+
+/** The classical baseline as a dotted line from x0 to x1 (a linear autoregression, naive Bayes, a bigram model). */
+export function classicalLine(c: { metric: number; description: string }, x0: number, x1: number) {
+  return {
+    label: `classical (${c.description.split(' (')[0]}): ${formatValue(c.metric)}`, borderColor: '#6a3d9a', borderDash: [2, 3], borderWidth: 1.8, pointRadius: 0,
+    data: [{ x: x0, y: c.metric }, { x: x1, y: c.metric }], parsing: false as const,
   }
 }
 
@@ -196,6 +206,8 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
     label: `baseline: ${formatValue(baseline)}`, type: 'line' as never, data: [{ x: Math.min(...xs) * 0.9, y: baseline }, { x: Math.max(...xs) * 1.1, y: baseline }],
     borderColor: '#888', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, parsing: false as const,
   } as never)
+  const classical = usable[0].figures.classical
+  if (classical) datasets.push({ ...classicalLine(classical, Math.min(...xs) * 0.9, Math.max(...xs) * 1.1), type: 'line' } as never)
   if (front.length) {
     datasets.unshift({
       label: `Pareto front (nothing is both ${x === 'time' ? 'faster' : 'smaller'} and better)`, type: 'line' as never, data: front.map(point),
