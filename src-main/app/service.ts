@@ -6,7 +6,10 @@ import { probeAll } from '../engine/backends'
 import { InputError } from '../engine/errors'
 import { environmentInfo } from '../engine/environment'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
-import { parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
+import { DEFAULT_SETTINGS, parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
+import { readDataFile } from '../engine/data-file'
+import { createTask, DATA_FILE_TASKS, taskOptions } from '../engine/tasks'
+import { parseTable } from '../engine/tasks/table'
 import type { SeriesName } from '../engine/training'
 import type { AppEvent, Handlers, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { ChromiumMissing } from '../reports/chromium'
@@ -197,6 +200,22 @@ export class AppService {
       return typeof file.data === 'string'
         ? { filename: file.name, mime: file.mime, data: file.data, encoding: 'utf8' as const }
         : { filename: file.name, mime: file.mime, data: file.data.toString('base64'), encoding: 'base64' as const }
+    },
+
+    inspectData: async (value) => {
+      // The settings as a spec's, checked by the same validator; then the task built as a run would build it.
+      const spec = parseSweepSpec({ settings: value }, 'settings')
+      const settings = { ...DEFAULT_SETTINGS, ...spec.settings }
+      if (!DATA_FILE_TASKS.includes(settings.task)) throw new InputError('task', `only ${DATA_FILE_TASKS.join(' and ')} read a data file`)
+      if (!settings.dataFile) throw new InputError('dataFile', 'give the path of a CSV or TSV file with a header row')
+      const text = await readDataFile(settings.dataFile, 'dataFile')
+      const table = parseTable(text, settings.dataFile)
+      const task = createTask(settings.task, taskOptions(settings, text), spec.seed)
+      const pick = (b: { metric: number; standardError?: number; description: string }) => ({ metric: b.metric, standardError: b.standardError, description: b.description })
+      return {
+        header: table.header, rows: table.rows.slice(0, 5), totalRows: table.rows.length, summary: task.citation, seqLen: task.seqLen,
+        baseline: pick(task.baseline), classical: task.classical ? pick(task.classical) : null, metric: { name: task.metric.name, lowerIsBetter: task.metric.lowerIsBetter },
+      }
     },
 
     parseSpec: (text) => {

@@ -49,6 +49,20 @@ export interface SeriesColumns { step: number[]; wallMs: number[]; value: Array<
 
 export type SeriesByRun = Record<number, Partial<Record<SeriesName, SeriesColumns>>>
 
+/** What a data file gives a task, shown in the builder before a sweep starts. */
+export interface DataPreview {
+  /** The header and the first rows, as the file has them. */
+  header: string[]
+  rows: string[][]
+  totalRows: number
+  /** What the task reads from it: the columns, the split sizes, the season or the classes (the task's own summary). */
+  summary: string
+  seqLen: number
+  baseline: { metric: number; standardError?: number; description: string }
+  classical: { metric: number; standardError?: number; description: string } | null
+  metric: { name: string; lowerIsBetter: boolean }
+}
+
 export interface SweepPlanView { runs: number; estimate: SweepEstimate; spec: SweepSpec; workers: number }
 
 /** A report (html, pdf) or the data (csv, json, the spec). */
@@ -81,6 +95,8 @@ export interface InvokeApi {
   verdicts(id: number, matching: 'hidden' | 'params'): VerdictReport
   /** A report compares cells at equal hidden size, or at about equal parameter count. */
   exportSweep(id: number, format: ExportFormat, matching: 'hidden' | 'params'): ExportedFile
+  /** A data file read as a task would read it (series, classify): its first rows, the split and both baselines. */
+  inspectData(settings: unknown): DataPreview
   /** A spec file's text, validated: what "import" puts into the builder. */
   parseSpec(text: string): SweepSpec
 }
@@ -101,7 +117,7 @@ type ArgumentNames<T extends readonly unknown[]> = { readonly [K in keyof T]: st
 export const CHANNEL_ARGUMENTS: { readonly [C in InvokeChannel]: ArgumentNames<Parameters<InvokeApi[C]>> } = {
   doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
   resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
-  sweepSeries: ['id', 'series', 'maxPoints'], runSeries: ['runId', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], parseSpec: ['text'],
+  sweepSeries: ['id', 'series', 'maxPoints'], runSeries: ['runId', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], inspectData: ['settings'], parseSpec: ['text'],
 }
 
 export const INVOKE_CHANNELS = Object.keys(CHANNEL_ARGUMENTS) as InvokeChannel[]

@@ -29,6 +29,7 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   gradFlow: z.tuple([id]),
   verdicts: z.tuple([id, z.enum(['hidden', 'params'])]),
   exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS), z.enum(['hidden', 'params'])]),
+  inspectData: z.tuple([z.unknown()]),
   parseSpec: z.tuple([z.string().max(10_000_000)]),
 }
 

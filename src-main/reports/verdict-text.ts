@@ -129,7 +129,7 @@ function classicalNote(v: Verdict, q: Question): string {
   if (!a.classical || !b.classical) return ''
   const c = a.classical
   const value = c.value[0] === c.value[1] ? formatValue(c.value[0]) : `${formatValue(c.value[0])}–${formatValue(c.value[1])}`
-  const what = `the classical baseline (${c.description}, ${metricName(q)} ${value})`
+  const what = `the classical baseline (${c.description.split(' (')[0]}, ${metricName(q)} ${value})`
   const [x, y] = v.cells.map(cellName)
   if (a.classical.beat && b.classical.beat) return ` Both beat ${what}.`
   if (!a.classical.beat && !b.classical.beat) return ` Neither beat ${what}.`

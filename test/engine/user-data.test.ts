@@ -92,6 +92,34 @@ describe('digits: the bundled UCI images', () => {
   })
 })
 
+describe('sweeps on the user\'s files, from the CLI', () => {
+  it('runs a series and a classify sweep to the end, each run with both baselines and its extra measure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnbench-user-sweep-'))
+    try {
+      const db = join(dir, 'db.sqlite')
+      const specs = [
+        { name: 'visitors', settings: { task: 'series', dataFile: join(FIX, 'series.csv'), column: 'visitors', hiddenSize: 8 }, axes: { cell: ['gru', 'rnn_tanh'] }, budget: { steps: 40 } },
+        { name: 'word order', settings: { task: 'classify', dataFile: join(FIX, 'sentences.tsv'), textColumn: 'sentence', labelColumn: 'label', hiddenSize: 8 }, axes: { cell: ['gru', 'rnn_tanh'] }, budget: { steps: 40 } },
+      ]
+      for (const spec of specs) {
+        const path = join(dir, `${spec.name}.json`)
+        writeFileSync(path, JSON.stringify(spec))
+        const r = rnnbench(['sweep', path, '--db', db])
+        expect(r.code, r.stderr).toBe(0)
+        expect(r.stderr).toMatch(/classical /)
+      }
+      const out = rnnbench(['export', '--db', db, '--sweep', '2', '--format', 'json', '-o', '-'])
+      const runs = JSON.parse(out.stdout).runs as Array<{ figures: { classical?: { metric: number }; extraMetrics?: Record<string, number>; metric: { name: string } } }>
+      expect(runs.map((r) => r.figures.metric.name)).toEqual(['accuracy', 'accuracy'])
+      expect(runs.every((r) => r.figures.classical !== undefined && Number.isFinite(r.figures.extraMetrics?.macroF1))).toBe(true)
+      const series = JSON.parse(rnnbench(['export', '--db', db, '--sweep', '1', '--format', 'json', '-o', '-']).stdout).runs as typeof runs
+      expect(series.every((r) => r.figures.metric.name === 'rmse' && Number.isFinite(r.figures.extraMetrics?.mase))).toBe(true)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
 describe('a malformed data file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnbench-bad-data-'))
   const db = join(dir, 'db.sqlite')

@@ -98,7 +98,7 @@ export function digitsTask(seed: number): Task {
       if (!classical.has(key)) classical.set(key, logisticAccuracy(pixels, labels, train, held))
       return {
         baseline: binomial(held.filter((i) => labels[i] === majority).length / held.length, held.length, `majority class (${majority})`),
-        classical: binomial(classical.get(key)!, held.length, 'logistic regression on the 64 flat pixels (sees them all at once)'),
+        classical: binomial(classical.get(key)!, held.length, 'logistic regression on the 64 flat pixels, which sees them all at once'),
       }
     },
     citation: DIGITS_CITATION,

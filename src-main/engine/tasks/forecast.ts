@@ -139,7 +139,7 @@ export function forecastTask(o: ForecastOptions): Task {
     name: o.name, inputSize: 1, head, seqLen: window,
     metric: { name: 'rmse', lowerIsBetter: true, description: `RMSE of the ${horizon}-step-ahead forecast of ${o.what} on the last ${split.test.length} targets, in ${o.unit}` },
     baseline: trivial, classical,
-    citation: o.citation,
+    citation: `${o.citation} ${split.train.length} training and ${split.test.length} test targets (the last ${Math.round(o.testFraction * 100)}%), window ${window}, horizon ${horizon}.`,
     validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(window, B, 1, B, false)

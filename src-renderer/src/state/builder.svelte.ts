@@ -2,7 +2,7 @@
 // process's verdict on it (number of runs, estimated time and memory, or the field that is wrong),
 // asked again a moment after every change.
 
-import type { SweepPlanView } from '../../../src-main/ipc/contract'
+import type { DataPreview, SweepPlanView } from '../../../src-main/ipc/contract'
 import type { SettingName, SweepSpec } from '../../../src-main/engine/sweep/spec'
 import { api, ApiError } from '../api'
 import { inRange, rangeText, SETTING_RANGES, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
@@ -14,7 +14,20 @@ export const LIST_LABELS: Record<ListField, string> = {
   seqLen: 'Sequence length', hiddenSize: 'Hidden size', numLayers: 'Layers', batchSize: 'Batch size', lr: 'Learning rate', dropout: 'Dropout',
 }
 /** Every field of the form by its name in errors, with the label the form shows. */
+/** The data settings of the tasks over a user's file (series, classify): one value each, strings as typed. */
+export const DATA_FIELDS = ['dataFile', 'column', 'horizon', 'testFraction', 'seasonality', 'textColumn', 'labelColumn', 'tokens'] as const satisfies readonly SettingName[]
+type DataField = (typeof DATA_FIELDS)[number]
+/** Which of them each task reads. */
+export const DATA_FIELDS_OF: Record<'series' | 'classify', readonly DataField[]> = {
+  series: ['dataFile', 'column', 'horizon', 'testFraction', 'seasonality'],
+  classify: ['dataFile', 'textColumn', 'labelColumn', 'tokens', 'testFraction'],
+}
+const NUMERIC_DATA_FIELDS = new Set<DataField>(['horizon', 'testFraction', 'seasonality'])
+export const DATA_TASKS = ['series', 'classify'] as const
+
 export const FIELD_LABELS: Record<string, string> = {
+  dataFile: 'Data file', column: 'Column to forecast', horizon: 'Horizon (steps ahead)', testFraction: 'Test fraction', seasonality: 'Season length',
+  textColumn: 'Text column', labelColumn: 'Label column', tokens: 'Tokens',
   name: 'Name', task: 'Tasks', cell: 'Cells', backend: 'Backends', ...LIST_LABELS, bidirectional: 'Bidirectional', optimizer: 'Optimizer',
   strategy: 'Strategy', samples: 'Samples', repeats: 'Repeats', steps: 'Steps per run', seconds: 'Seconds per run', budget: 'Budget',
 }
@@ -57,6 +70,10 @@ export class SweepBuilder {
   repeats = $state('1')
   steps = $state('300')
   seconds = $state('30')
+  /** The data file and how it is read, for series and classify; empty: the task's default. */
+  data = $state<Record<DataField, string>>({ dataFile: '', column: '', horizon: '', testFraction: '', seasonality: '', textColumn: '', labelColumn: '', tokens: 'words' })
+  /** What the data file gives the first data task chosen, or why it cannot be read. */
+  preview = $state<DataPreview | null>(null)
   /** Everything else a loaded spec (preset or import) had, kept as it was. */
   private base = $state<Partial<SweepSpec>>({})
 
@@ -108,6 +125,22 @@ export class SweepBuilder {
     }
     put('bidirectional', this.bidirectional === 'both' ? [false, true] : [this.bidirectional === 'yes'])
     put('optimizer', [this.optimizer])
+    // The data file's settings, where a chosen task reads them; every other one stays out of the spec.
+    const reads = new Set(DATA_TASKS.filter((t) => this.tasks.includes(t)).flatMap((t) => DATA_FIELDS_OF[t]))
+    for (const k of DATA_FIELDS) {
+      delete settings[k]; delete axes[k]
+      const text = this.data[k].trim()
+      if (!reads.has(k)) continue
+      if (text === '') {
+        if (k === 'dataFile') errors.push({ field: k, message: `${FIELD_LABELS[k]}: give the path of a CSV or TSV file with a header row${typeof window !== 'undefined' && !window.rnnbench ? ' (on the machine running rnnbench serve)' : ''}` })
+        continue
+      }
+      if (NUMERIC_DATA_FIELDS.has(k)) {
+        const v = readNumber(k, text, SETTING_RANGES[k as 'horizon' | 'testFraction' | 'seasonality'])
+        if (typeof v !== 'number') errors.push(v)
+        else settings[k] = v
+      } else settings[k] = text
+    }
     const repeats = readNumber('repeats', this.repeats, SPEC_RANGES.repeats)
     const steps = readNumber('steps', this.steps, SPEC_RANGES.steps)
     const seconds = readNumber('seconds', this.seconds, SPEC_RANGES.seconds)
@@ -156,6 +189,29 @@ export class SweepBuilder {
     }
   }
 
+  private previewGeneration = 0
+  /** Read the data file as the first data task chosen would, for the preview (debounced by the caller's effect). */
+  async inspect(): Promise<void> {
+    const task = DATA_TASKS.find((t) => this.tasks.includes(t))
+    const generation = ++this.previewGeneration
+    const draft = this.draft
+    if (!task || !this.data.dataFile.trim() || ('errors' in draft && draft.errors.some((e) => (DATA_FIELDS as readonly string[]).includes(e.field)))) {
+      this.preview = null
+      return
+    }
+    const settings = 'spec' in draft ? (draft.spec.settings as Record<string, unknown>) : {}
+    const wanted = Object.fromEntries(DATA_FIELDS_OF[task].filter((k) => settings[k] !== undefined).map((k) => [k, settings[k]]))
+    const seqLen = settings.seqLen
+    try {
+      const preview = await api.inspectData({ task, ...wanted, ...(typeof seqLen === 'number' ? { seqLen } : {}) })
+      if (generation === this.previewGeneration) { this.preview = preview; if (this.error && (DATA_FIELDS as readonly string[]).includes(this.error.field)) this.error = null }
+    } catch (err) {
+      if (generation !== this.previewGeneration) return
+      this.preview = null
+      this.error = inFormWords({ field: err instanceof ApiError ? err.field : '', message: (err as Error).message })
+    }
+  }
+
   /** The message for this form field, if it is wrong. */
   errorFor(field: string): string | null {
     return this.problems.find((e) => e.field === field)?.message ?? null
@@ -170,7 +226,8 @@ export class SweepBuilder {
       const fixed = spec.settings[k]
       return fixed === undefined ? [] : [fixed]
     }
-    const managed: SettingName[] = ['task', 'cell', 'backend', 'bidirectional', 'optimizer', ...LIST_FIELDS]
+    const managed: SettingName[] = ['task', 'cell', 'backend', 'bidirectional', 'optimizer', ...LIST_FIELDS, ...DATA_FIELDS]
+    for (const k of DATA_FIELDS) this.data[k] = value(k).length ? String(value(k)[0]) : k === 'tokens' ? 'words' : ''
     this.name = name ?? spec.name ?? 'my sweep'
     this.tasks = value('task').length ? value('task').map(String) : ['adding']
     this.cells = value('cell').length ? value('cell').map(String) : ['lstm']
