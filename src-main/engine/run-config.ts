@@ -3,24 +3,17 @@
 
 import type { BackendName } from './backend'
 import type { TaskName } from './tasks'
+import type { DataSettings } from './tasks/task'
 import { gateCount, type CellKind, type NetworkConfig } from './types'
 import { directions, layerInputSize } from './layout'
 
-export interface RunConfig {
+/** One run; the data settings (series, classify) are DataSettings, src-main/engine/tasks/task.ts. */
+export interface RunConfig extends DataSettings {
   task: TaskName
   /** Task sequence length (adding T, copy delay, airline window, text chunk); task default if absent. */
   seqLen?: number
   /** charlm: path of the text to learn; the built-in corpus when absent. */
   textFile?: string
-  /** series, classify: the data file, and how it is read (src-main/engine/tasks/series.ts, classify.ts). */
-  dataFile?: string
-  column?: string
-  horizon?: number
-  testFraction?: number
-  seasonality?: number
-  textColumn?: string
-  labelColumn?: string
-  tokens?: 'chars' | 'words'
   cell: CellKind
   backend: BackendName
   hiddenSize: number

@@ -97,7 +97,7 @@ export function forecastBaselines(values: readonly number[], split: { train: num
 
   const trainRmse = (f: (t: number) => number) => Math.sqrt(split.train.reduce((s, t) => s + (values[t] - f(t)) ** 2, 0) / split.train.length)
   const squares = (f: (t: number) => number) => split.test.map((t) => (values[t] - f(t)) ** 2)
-  const season = m > 1 ? `the value ${back} steps earlier (season ${m})` : `the value ${horizon} step${horizon > 1 ? 's' : ''} earlier`
+  const season = m > 1 ? `the value ${back === m ? 'one season' : `${back / m} seasons`}, ${back} steps, earlier` : `the value ${horizon} step${horizon > 1 ? 's' : ''} earlier`
   const trivial = rmseBaseline(squares(naive), `seasonal naive: ${season}`)
   const driftFit = trainRmse(withDrift), arFit = trainRmse(ar)
   const classical = arFit <= driftFit

@@ -7,7 +7,7 @@ import { classifyTask } from './classify'
 import { co2Task } from './co2'
 import { digitsTask } from './digits'
 import { seriesTask } from './series'
-import type { Task, TaskName, TaskOptions } from './task'
+import type { DataSettings, Task, TaskName, TaskOptions } from './task'
 
 export { TASK_NAMES, type Task, type TaskName, type TaskOptions } from './task'
 
@@ -18,7 +18,7 @@ export const DEFAULT_SEQ_LEN: Record<Exclude<TaskName, 'classify'>, number> = { 
 export const DATA_FILE_TASKS: readonly TaskName[] = ['series', 'classify']
 
 /** The task options a run's configuration gives (the data file's text read by the caller). */
-export function taskOptions(config: { seqLen?: number; textFile?: string; dataFile?: string; column?: string; horizon?: number; testFraction?: number; seasonality?: number; textColumn?: string; labelColumn?: string; tokens?: 'chars' | 'words' }, text?: string): TaskOptions {
+export function taskOptions(config: DataSettings & { seqLen?: number; textFile?: string }, text?: string): TaskOptions {
   const { seqLen, textFile, dataFile, column, horizon, testFraction, seasonality, textColumn, labelColumn, tokens } = config
   return { seqLen, textFile, dataFile, column, horizon, testFraction, seasonality, textColumn, labelColumn, tokens, ...(dataFile ? { data: text } : { text }) }
 }

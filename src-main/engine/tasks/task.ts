@@ -43,16 +43,10 @@ export function meanWithError(losses: ArrayLike<number>): { mean: number; standa
   return { mean, standardError: n > 1 ? Math.sqrt(ss / (n - 1) / n) : NaN, items: n }
 }
 
-export interface TaskOptions {
-  /** Sequence length: the adding problem's T, the copy task's delay, the airline window, text chunk. */
-  seqLen?: number
-  /** charlm: a text file to learn; the built-in corpus when absent. */
-  textFile?: string
-  /** charlm: the file's text, read by the caller (tasks never touch the file system). */
-  text?: string
-  /** series, classify: the data file's path, and its text read by the caller. */
+/** How a task over the user's file reads it (series, classify): settings of a run, so also of RunConfig. */
+export interface DataSettings {
+  /** series, classify: the data file's path. */
   dataFile?: string
-  data?: string
   /** series: the column to forecast (default: the last numeric one), steps ahead, the test share, the season's length. */
   column?: string
   horizon?: number
@@ -62,6 +56,17 @@ export interface TaskOptions {
   textColumn?: string
   labelColumn?: string
   tokens?: 'chars' | 'words'
+}
+
+export interface TaskOptions extends DataSettings {
+  /** Sequence length: the adding problem's T, the copy task's delay, the airline window, text chunk. */
+  seqLen?: number
+  /** charlm: a text file to learn; the built-in corpus when absent. */
+  textFile?: string
+  /** charlm: the file's text, read by the caller (tasks never touch the file system). */
+  text?: string
+  /** series, classify: the data file's text, read by the caller. */
+  data?: string
 }
 
 export interface Task {
