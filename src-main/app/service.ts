@@ -7,7 +7,11 @@ import { InputError } from '../engine/errors'
 import { environmentInfo } from '../engine/environment'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
 import { DEFAULT_SETTINGS, parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
-import { readDataFile } from '../engine/data-file'
+import { createHash } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { decodeDataText, readDataFile } from '../engine/data-file'
 import { createTask, DATA_FILE_TASKS, taskOptions } from '../engine/tasks'
 import { parseTable } from '../engine/tasks/table'
 import type { SeriesName } from '../engine/training'
@@ -31,6 +35,8 @@ export interface AppServiceOptions {
   readText: ReadText
   /** Prints the HTML report to PDF; headless Chromium when not given (the desktop app gives Electron's printToPDF). */
   toPdf?: (html: string) => Promise<Buffer>
+  /** The desktop app's file dialog; absent under `serve`, where the user types a path or uploads. */
+  chooseFile?: () => Promise<string | null>
   /** How often to look for other processes' writes to the database, ms (default 1000). */
   watchMs?: number
 }
@@ -216,6 +222,24 @@ export class AppService {
         header: table.header, rows: table.rows.slice(0, 5), totalRows: table.rows.length, summary: task.citation, seqLen: task.seqLen,
         baseline: pick(task.baseline), classical: task.classical ? pick(task.classical) : null, metric: { name: task.metric.name, lowerIsBetter: task.metric.lowerIsBetter },
       }
+    },
+
+    uploadDataFile: async (name, base64) => {
+      const safe = basename(name).replace(/[^\w.-]+/g, '_').slice(-100)
+      if (!/\.(csv|tsv|txt)$/i.test(safe)) throw new InputError('dataFile', `${name}: give a .csv, .tsv or .txt file`)
+      const bytes = Buffer.from(base64, 'base64')
+      decodeDataText(bytes, name, 'dataFile') // refused here as it would be when read: not text, not UTF-8
+      // Kept beside the database (the app-data folder by default), named by its content: the same file uploaded twice is one file.
+      const dir = this.store.path === ':memory:' ? join(tmpdir(), 'rnnbench-uploads') : join(dirname(this.store.path), 'rnnbench-uploads')
+      await mkdir(dir, { recursive: true })
+      const path = join(dir, `${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}-${safe}`)
+      await writeFile(path, bytes)
+      return { path }
+    },
+
+    chooseDataFile: async () => {
+      if (!this.options.chooseFile) throw new InputError('dataFile', 'there is no file dialog in a browser: type the path of the file on the machine running rnnbench serve, or upload it')
+      return { path: await this.options.chooseFile() }
     },
 
     parseSpec: (text) => {

@@ -1,7 +1,7 @@
 // The Electron main process: one locked-down window (security.ts), the app service over the
 // database, IPC registered from the contract, and the service's events pushed to the window.
 
-import { app, BrowserWindow, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -67,6 +67,12 @@ app.whenReady().then(() => {
     appVersion: app.getVersion(),
     readText: (path) => readFile(path, 'utf8'),
     toPdf: printReportToPdf,
+    chooseFile: async () => {
+      const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+      const options = { title: 'A data file for rnnbench', properties: ['openFile' as const], filters: [{ name: 'CSV, TSV or text', extensions: ['csv', 'tsv', 'txt'] }] }
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
+      return result.canceled ? null : result.filePaths[0] ?? null
+    },
   })
   registerIpc(ipcMain, service.handlers)
   createWindow()

@@ -97,6 +97,13 @@ export interface InvokeApi {
   exportSweep(id: number, format: ExportFormat, matching: 'hidden' | 'params'): ExportedFile
   /** A data file read as a task would read it (series, classify): its first rows, the split and both baselines. */
   inspectData(settings: unknown): DataPreview
+  /**
+   * A data file sent from the browser (`rnnbench serve`), base64, checked as a data file and kept
+   * beside the database (rnnbench-uploads/); its path goes into the spec.
+   */
+  uploadDataFile(name: string, base64: string): { path: string }
+  /** The desktop app's file dialog for a data file; null when cancelled. Refused under `serve` (type the path there). */
+  chooseDataFile(): { path: string | null }
   /** A spec file's text, validated: what "import" puts into the builder. */
   parseSpec(text: string): SweepSpec
 }
@@ -117,7 +124,7 @@ type ArgumentNames<T extends readonly unknown[]> = { readonly [K in keyof T]: st
 export const CHANNEL_ARGUMENTS: { readonly [C in InvokeChannel]: ArgumentNames<Parameters<InvokeApi[C]>> } = {
   doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
   resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
-  sweepSeries: ['id', 'series', 'maxPoints'], runSeries: ['runId', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], inspectData: ['settings'], parseSpec: ['text'],
+  sweepSeries: ['id', 'series', 'maxPoints'], runSeries: ['runId', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], inspectData: ['settings'], uploadDataFile: ['name', 'base64'], chooseDataFile: [], parseSpec: ['text'],
 }
 
 export const INVOKE_CHANNELS = Object.keys(CHANNEL_ARGUMENTS) as InvokeChannel[]

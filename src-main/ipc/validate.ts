@@ -30,6 +30,8 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   verdicts: z.tuple([id, z.enum(['hidden', 'params'])]),
   exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS), z.enum(['hidden', 'params'])]),
   inspectData: z.tuple([z.unknown()]),
+  uploadDataFile: z.tuple([z.string().min(1).max(255), z.string().max(16 * 2 ** 20)]),
+  chooseDataFile: z.tuple([]),
   parseSpec: z.tuple([z.string().max(10_000_000)]),
 }
 

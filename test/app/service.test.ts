@@ -2,7 +2,7 @@
 // worker threads with their events, one sweep at a time, history operations, and errors that name
 // the field.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -25,6 +25,23 @@ function service(store = new Store(':memory:')) {
 }
 
 describe('AppService', () => {
+  it('keeps an uploaded data file beside the database, refusing what a data file may not be; no file dialog under serve', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnbench-upload-'))
+    const app = new AppService(new Store(join(dir, 'db.sqlite')), { workers: 1, workerScript, appVersion: 'test', readText: async () => 'text' })
+    try {
+      const csv = 'month,visitors\n2001-01,1\n'
+      const { path } = await app.handlers.uploadDataFile('../../my data.csv', Buffer.from(csv).toString('base64'))
+      expect(path).toMatch(new RegExp(`^${dir}/rnnbench-uploads/[0-9a-f]{12}-my_data\\.csv$`))
+      expect(readFileSync(path, 'utf8')).toBe(csv)
+      await expect(app.handlers.uploadDataFile('x.csv', Buffer.from('a,b\ncaf\xe9,1\n', 'latin1').toString('base64'))).rejects.toThrow(/^dataFile: x\.csv is not UTF-8 text/)
+      await expect(app.handlers.uploadDataFile('x.exe', Buffer.from('a').toString('base64'))).rejects.toThrow(/give a \.csv, \.tsv or \.txt file/)
+      await expect(app.handlers.chooseDataFile()).rejects.toThrow(/^dataFile: there is no file dialog in a browser/)
+    } finally {
+      await app.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('tells its windows when another process writes to the database, and not for its own writes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnnbench-watch-'))
     const path = join(dir, 'db.sqlite')

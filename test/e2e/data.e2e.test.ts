@@ -85,9 +85,14 @@ describe('sweeps on the user\'s data, from the builder', () => {
     expect(errors).toEqual([])
   }, 150_000)
 
-  it('classifies labelled sentences, where naive Bayes on the same words stays near chance', async () => {
+  it('classifies labelled sentences uploaded from the browser, where naive Bayes on the same words stays near chance', async () => {
     await builderFor('classify')
-    await page.getByTestId('field-dataFile').fill(sentencesFile)
+    // Under serve, a file can be uploaded: bytes that are not UTF-8 are refused as a path would be
+    await page.getByTestId('upload-data-file').setInputFiles({ name: 'latin1.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from('id\tsentence\tlabel\n1\tcaf\xe9\tx\n', 'latin1') })
+    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => ''), { timeout: 10_000 }).toMatch(/^Data file: latin1\.tsv is not UTF-8 text \(byte 0xE9/)
+    await page.getByTestId('upload-data-file').setInputFiles(sentencesFile)
+    // kept beside the database, named by its content
+    await expect.poll(() => page.getByTestId('field-dataFile').inputValue(), { timeout: 10_000 }).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/rnnbench-uploads/[0-9a-f]{12}-sentences\\.tsv$`))
     await page.getByTestId('field-textColumn').fill('sentence')
     await page.getByTestId('field-labelColumn').fill('label')
     const preview = page.getByTestId('data-preview')
