@@ -5,7 +5,7 @@ export const SETTING_NAMES = [
   'task', 'seqLen', 'textFile', 'cell', 'backend', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout',
   'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'clipNorm', 'forgetBias1',
   // The user's data (series, classify) and how it is read.
-  'dataFile', 'column', 'horizon', 'testFraction', 'seasonality', 'textColumn', 'labelColumn', 'tokens',
+  'dataFile', 'column', 'covariates', 'horizon', 'testFraction', 'seasonality', 'textColumn', 'labelColumn', 'tokens',
 ] as const
 
 export type SettingName = (typeof SETTING_NAMES)[number]

@@ -28,7 +28,7 @@ const VALID: Record<SettingName, fc.Arbitrary<unknown>> = {
   numLayers: fc.integer({ min: 1, max: 3 }), bidirectional: fc.boolean(), dropout: fc.double({ min: 0, max: 0.9, noNaN: true }), batchSize: fc.integer({ min: 1, max: 64 }),
   optimizer: fc.constantFrom('adam', 'sgd'), lr: fc.double({ min: 1e-4, max: 1, noNaN: true }), momentum: fc.double({ min: 0, max: 0.9, noNaN: true }),
   weightDecay: fc.double({ min: 0, max: 0.1, noNaN: true }), clipNorm: fc.double({ min: 0, max: 5, noNaN: true }), forgetBias1: fc.boolean(),
-  dataFile: fc.constant('series.csv'), column: fc.constant('value'), horizon: fc.integer({ min: 1, max: 12 }), testFraction: fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+  dataFile: fc.constant('series.csv'), column: fc.constant('value'), covariates: fc.constant(['temperature']), horizon: fc.integer({ min: 1, max: 12 }), testFraction: fc.double({ min: 0.05, max: 0.5, noNaN: true }),
   seasonality: fc.integer({ min: 1, max: 24 }), textColumn: fc.constant('text'), labelColumn: fc.constant('label'), tokens: fc.constantFrom('chars', 'words'),
 }
 /** A value for setting k: usually one it accepts, sometimes junk. */

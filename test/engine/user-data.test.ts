@@ -47,6 +47,18 @@ describe('series: the user\'s CSV', () => {
     close(forecastBaselines(s.values, forecastSplit(s.values.length, 24, 1, 0.2), 24, 1, 12).maseScale, e.maseScale)
   })
 
+  it('feeds covariates beside the series: one input each, scaled, the baselines unchanged', () => {
+    const plain = createTask('series', { dataFile: 'series.csv', data: seriesText, column: 'visitors', seqLen: 24 }, 1)
+    const withTemp = createTask('series', { dataFile: 'series.csv', data: seriesText, column: 'visitors', covariates: ['temperature'], seqLen: 24 }, 1)
+    expect([plain.inputSize, withTemp.inputSize]).toEqual([1, 2])
+    expect(withTemp.baseline.metric).toBe(plain.baseline.metric)
+    const x = withTemp.validation[0].x, B = withTemp.validation[0].B
+    // every other input is the series, as the plain task has it
+    expect(Array.from({ length: B }, (_, b) => x[b * 2])).toEqual(Array.from({ length: B }, (_, b) => plain.validation[0].x[b]))
+    expect(withTemp.citation).toContain('with "temperature" beside it')
+    expect(() => createTask('series', { dataFile: 'series.csv', data: seriesText, column: 'visitors', covariates: ['month'] }, 1)).toThrow(/^covariates: series\.csv: "month" is the date column/)
+  })
+
   it('gives airline a classical baseline that numpy agrees with: the autoregression far below seasonal naive', () => {
     const task = createTask('airline', { seqLen: 12 }, 1)
     close(task.baseline.metric, expected.airline.seasonalNaive.metric)

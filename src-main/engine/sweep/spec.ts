@@ -39,6 +39,7 @@ export const SETTING_SCHEMAS = {
   forgetBias1: z.boolean(),
   dataFile: z.string().min(1).max(4096),
   column: z.string().min(1).max(200),
+  covariates: z.array(z.string().min(1).max(200)).min(1).max(32),
   horizon: ranged(SETTING_RANGES.horizon),
   testFraction: ranged(SETTING_RANGES.testFraction),
   seasonality: ranged(SETTING_RANGES.seasonality),
@@ -62,7 +63,7 @@ void sameSettings
 export type Settings = { [K in SettingName]: z.infer<(typeof SETTING_SCHEMAS)[K]> }
 
 /** Settings a run may leave out: the task's own default applies (or the data decide). */
-type Optional = 'seqLen' | 'textFile' | 'dataFile' | 'column' | 'horizon' | 'testFraction' | 'seasonality' | 'textColumn' | 'labelColumn' | 'tokens'
+type Optional = 'seqLen' | 'textFile' | 'dataFile' | 'column' | 'covariates' | 'horizon' | 'testFraction' | 'seasonality' | 'textColumn' | 'labelColumn' | 'tokens'
 export const DEFAULT_SETTINGS: Omit<Settings, Optional> = {
   task: 'adding', cell: 'lstm', backend: 'cpu-js', hiddenSize: 32, numLayers: 1, bidirectional: false, dropout: 0,
   batchSize: 32, optimizer: 'adam', lr: 0.01, momentum: 0, weightDecay: 0, clipNorm: 1, forgetBias1: false,

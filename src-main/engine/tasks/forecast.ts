@@ -16,6 +16,8 @@ import { batchBuffers, meanWithError, type Baseline, type Task, type TaskName } 
 export interface ForecastOptions {
   name: TaskName
   values: readonly number[]
+  /** Further series of the same length, fed beside the values at every step of the window. */
+  covariates?: ReadonlyArray<readonly number[]>
   window: number
   horizon: number
   testFraction: number
@@ -117,13 +119,25 @@ export function forecastTask(o: ForecastOptions): Task {
   const mean = trainPart.reduce((a, b) => a + b, 0) / trainPart.length
   const std = Math.sqrt(trainPart.reduce((s, v) => s + (v - mean) ** 2, 0) / trainPart.length) || 1
   const scaled = values.map((v) => (v - mean) / std)
+  // Covariates are scaled on the training part too, each by its own statistics.
+  const extra = (o.covariates ?? []).map((c) => {
+    const part = c.slice(0, lastTrain + 1)
+    const m = part.reduce((a, b) => a + b, 0) / part.length
+    const sd = Math.sqrt(part.reduce((s, v) => s + (v - m) ** 2, 0) / part.length) || 1
+    return c.map((v) => (v - m) / sd)
+  })
+  const F = 1 + extra.length
   const { trivial, classical, maseScale } = forecastBaselines(values, split, window, horizon, o.seasonality)
 
-  /** Windows predicting these targets: x [W, n, 1], targets [n, 1] scaled. */
+  /** Windows predicting these targets: x [W, n, F] (the series, then its covariates), targets [n, 1] scaled. */
   const fill = (targets: number[], batch: Batch & { x: Float32Array }) => {
     const n = targets.length, y = batch.targets as Float32Array
     targets.forEach((t, b) => {
-      for (let k = 0; k < window; k++) batch.x[k * n + b] = scaled[t - horizon - window + 1 + k]
+      for (let k = 0; k < window; k++) {
+        const at = t - horizon - window + 1 + k, row = (k * n + b) * F
+        batch.x[row] = scaled[at]
+        for (let f = 1; f < F; f++) batch.x[row + f] = extra[f - 1][at]
+      }
       y[b] = scaled[t]
     })
     return batch
@@ -131,18 +145,18 @@ export function forecastTask(o: ForecastOptions): Task {
   // The training metric reads an evenly spaced sample of at most 2,048 training targets.
   const stride = Math.max(1, Math.ceil(split.train.length / 2048))
   const sample = split.train.filter((_, i) => i % stride === 0)
-  const validation = [fill(split.test, batchBuffers(window, split.test.length, 1, split.test.length, false))]
-  const trainSample = [fill(sample, batchBuffers(window, sample.length, 1, sample.length, false))]
+  const validation = [fill(split.test, batchBuffers(window, split.test.length, F, split.test.length, false))]
+  const trainSample = [fill(sample, batchBuffers(window, sample.length, F, sample.length, false))]
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
   return {
-    name: o.name, inputSize: 1, head, seqLen: window,
+    name: o.name, inputSize: F, head, seqLen: window,
     metric: { name: 'rmse', lowerIsBetter: true, description: `RMSE of the ${horizon}-step-ahead forecast of ${o.what} on the last ${split.test.length} targets, in ${o.unit}` },
     baseline: trivial, classical,
     citation: `${o.citation} ${split.train.length} training and ${split.test.length} test targets (the last ${Math.round(o.testFraction * 100)}%), window ${window}, horizon ${horizon}.`,
     validation, trainSample,
     trainBatch(B, rng) {
-      if (!scratch || scratch.B !== B) scratch = batchBuffers(window, B, 1, B, false)
+      if (!scratch || scratch.B !== B) scratch = batchBuffers(window, B, F, B, false)
       return fill(Array.from({ length: B }, () => split.train[rng.int(split.train.length)]), scratch)
     },
     score(outputs, batches) {

@@ -19,8 +19,8 @@ export const DATA_FILE_TASKS: readonly TaskName[] = ['series', 'classify']
 
 /** The task options a run's configuration gives (the data file's text read by the caller). */
 export function taskOptions(config: DataSettings & { seqLen?: number; textFile?: string }, text?: string): TaskOptions {
-  const { seqLen, textFile, dataFile, column, horizon, testFraction, seasonality, textColumn, labelColumn, tokens } = config
-  return { seqLen, textFile, dataFile, column, horizon, testFraction, seasonality, textColumn, labelColumn, tokens, ...(dataFile ? { data: text } : { text }) }
+  const { seqLen, textFile, dataFile, column, covariates, horizon, testFraction, seasonality, textColumn, labelColumn, tokens } = config
+  return { seqLen, textFile, dataFile, column, covariates, horizon, testFraction, seasonality, textColumn, labelColumn, tokens, ...(dataFile ? { data: text } : { text }) }
 }
 
 /**

@@ -63,10 +63,10 @@ export function seasonFromAutocorrelation(values: readonly number[]): number {
   return best
 }
 
-export interface ParsedSeries { values: number[]; column: string; dates: { column: string; frequency: string } | null; filled: number; seasonality: number; seasonFrom: string }
+export interface ParsedSeries { values: number[]; column: string; covariates: Array<{ column: string; values: number[] }>; dates: { column: string; frequency: string } | null; filled: number; seasonality: number; seasonFrom: string }
 
 /** The series a data file holds, as `series` reads it. */
-export function parseSeries(text: string, source: string, options: Pick<TaskOptions, 'column' | 'seasonality'>): ParsedSeries {
+export function parseSeries(text: string, source: string, options: Pick<TaskOptions, 'column' | 'seasonality' | 'covariates'>): ParsedSeries {
   const table = parseTable(text, source)
   const dates = dateColumn(table)
   let col: number
@@ -78,7 +78,14 @@ export function parseSeries(text: string, source: string, options: Pick<TaskOpti
     col = numeric.at(-1)!
   }
   if (col === dates) throw new InputError('column', `${source}: "${table.header[col]}" holds dates; name the column of values to forecast`)
-  let values = table.rows.map((_, r) => numberAt(table, r, col))
+  const extraCols = (options.covariates ?? []).map((name) => {
+    const c = columnIndex(table, name, 'covariates')
+    if (c === col || c === dates) throw new InputError('covariates', `${source}: "${name}" is ${c === col ? 'the column forecast' : 'the date column'}; a covariate is another numeric column`)
+    return c
+  })
+  // Every column read the same way, and the gaps in the dates filled in each.
+  const columns = [col, ...extraCols].map((c) => table.rows.map((_, r) => numberAt(table, r, c)))
+  let values = columns[0]
   let filled = 0, frequency: (typeof FREQUENCIES)[number] | null = null
   if (dates !== null) {
     const times = table.rows.map((r) => parseDate(r[dates])!)
@@ -88,28 +95,31 @@ export function parseSeries(text: string, source: string, options: Pick<TaskOpti
     const gaps = times.slice(1).map((t, i) => (t - times[i]) / DAY).sort((a, b) => a - b)
     const typical = gaps[Math.floor(gaps.length / 2)]
     frequency = FREQUENCIES.reduce((best, f) => (Math.abs(Math.log(f.days / typical)) < Math.abs(Math.log(best.days / typical)) ? f : best))
-    // Missing dates: the steps between neighbours, filled by linear interpolation.
-    const out: number[] = [values[0]]
+    // Missing dates: the steps between neighbours, filled by linear interpolation (in every column read).
+    const out = columns.map((v) => [v[0]])
     for (let r = 1; r < values.length; r++) {
       const steps = frequency.steps(times[r - 1], times[r])
       if (steps > 1000) throw new InputError('dataFile', `${source} row ${r + 2}: ${steps - 1} ${frequency.name} steps are missing before ${table.rows[r][dates]}; the series has a gap too long to fill`)
-      for (let k = 1; k < steps; k++) out.push(values[r - 1] + ((values[r] - values[r - 1]) * k) / steps)
+      columns.forEach((v, i) => {
+        for (let k = 1; k < steps; k++) out[i].push(v[r - 1] + ((v[r] - v[r - 1]) * k) / steps)
+        out[i].push(v[r])
+      })
       filled += Math.max(0, steps - 1)
-      out.push(values[r])
     }
-    values = out
+    columns.splice(0, columns.length, ...out)
+    values = columns[0]
   }
   const seasonality = options.seasonality ?? (frequency ? frequency.season : seasonFromAutocorrelation(values))
   const seasonFrom = options.seasonality !== undefined ? 'as set' : frequency ? `${frequency.name} dates` : 'the autocorrelation'
-  return { values, column: table.header[col], dates: dates !== null && frequency ? { column: table.header[dates], frequency: frequency.name } : null, filled, seasonality, seasonFrom }
+  return { values, column: table.header[col], covariates: extraCols.map((c, i) => ({ column: table.header[c], values: columns[i + 1] })), dates: dates !== null && frequency ? { column: table.header[dates], frequency: frequency.name } : null, filled, seasonality, seasonFrom }
 }
 
 export function seriesTask(window: number, options: TaskOptions): Task {
   if (!options.dataFile || options.data === undefined) throw new InputError('dataFile', 'the series task needs dataFile: a CSV or TSV file with a header row')
   const s = parseSeries(options.data, options.dataFile, options)
   return forecastTask({
-    name: 'series', values: s.values, window, horizon: options.horizon ?? SERIES_DEFAULTS.horizon, testFraction: options.testFraction ?? SERIES_DEFAULTS.testFraction,
+    name: 'series', values: s.values, covariates: s.covariates.map((c) => c.values), window, horizon: options.horizon ?? SERIES_DEFAULTS.horizon, testFraction: options.testFraction ?? SERIES_DEFAULTS.testFraction,
     seasonality: s.seasonality, unit: `the units of "${s.column}"`, what: `"${s.column}"`,
-    citation: `${options.dataFile}, column "${s.column}": ${s.values.length} values${s.dates ? `, ${s.dates.frequency} (dates in "${s.dates.column}")` : ''}${s.filled ? `, ${s.filled} missing date${s.filled > 1 ? 's' : ''} filled by linear interpolation` : ''}; season ${s.seasonality} (from ${s.seasonFrom}).`,
+    citation: `${options.dataFile}, column "${s.column}"${s.covariates.length ? ` with ${s.covariates.map((c) => `"${c.column}"`).join(', ')} beside it` : ''}: ${s.values.length} values${s.dates ? `, ${s.dates.frequency} (dates in "${s.dates.column}")` : ''}${s.filled ? `, ${s.filled} missing date${s.filled > 1 ? 's' : ''} filled by linear interpolation` : ''}; season ${s.seasonality} (from ${s.seasonFrom}).`,
   })
 }

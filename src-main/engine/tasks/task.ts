@@ -49,6 +49,8 @@ export interface DataSettings {
   dataFile?: string
   /** series: the column to forecast (default: the last numeric one), steps ahead, the test share, the season's length. */
   column?: string
+  /** series: further columns fed beside the series at every step of the window (known up to the forecast origin). */
+  covariates?: string[]
   horizon?: number
   testFraction?: number
   seasonality?: number

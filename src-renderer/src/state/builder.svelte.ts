@@ -15,18 +15,18 @@ export const LIST_LABELS: Record<ListField, string> = {
 }
 /** Every field of the form by its name in errors, with the label the form shows. */
 /** The data settings of the tasks over a user's file (series, classify): one value each, strings as typed. */
-export const DATA_FIELDS = ['dataFile', 'column', 'horizon', 'testFraction', 'seasonality', 'textColumn', 'labelColumn', 'tokens'] as const satisfies readonly SettingName[]
+export const DATA_FIELDS = ['dataFile', 'column', 'covariates', 'horizon', 'testFraction', 'seasonality', 'textColumn', 'labelColumn', 'tokens'] as const satisfies readonly SettingName[]
 type DataField = (typeof DATA_FIELDS)[number]
 /** Which of them each task reads. */
 export const DATA_FIELDS_OF: Record<'series' | 'classify', readonly DataField[]> = {
-  series: ['dataFile', 'column', 'horizon', 'testFraction', 'seasonality'],
+  series: ['dataFile', 'column', 'covariates', 'horizon', 'testFraction', 'seasonality'],
   classify: ['dataFile', 'textColumn', 'labelColumn', 'tokens', 'testFraction'],
 }
 const NUMERIC_DATA_FIELDS = new Set<DataField>(['horizon', 'testFraction', 'seasonality'])
 export const DATA_TASKS = ['series', 'classify'] as const
 
 export const FIELD_LABELS: Record<string, string> = {
-  dataFile: 'Data file', column: 'Column to forecast', horizon: 'Horizon (steps ahead)', testFraction: 'Test fraction', seasonality: 'Season length',
+  dataFile: 'Data file', column: 'Column to forecast', covariates: 'Covariates (columns beside it)', horizon: 'Horizon (steps ahead)', testFraction: 'Test fraction', seasonality: 'Season length',
   textColumn: 'Text column', labelColumn: 'Label column', tokens: 'Tokens',
   name: 'Name', task: 'Tasks', cell: 'Cells', backend: 'Backends', ...LIST_LABELS, bidirectional: 'Bidirectional', optimizer: 'Optimizer',
   strategy: 'Strategy', samples: 'Samples', repeats: 'Repeats', steps: 'Steps per run', seconds: 'Seconds per run', budget: 'Budget',
@@ -71,7 +71,7 @@ export class SweepBuilder {
   steps = $state('300')
   seconds = $state('30')
   /** The data file and how it is read, for series and classify; empty: the task's default. */
-  data = $state<Record<DataField, string>>({ dataFile: '', column: '', horizon: '', testFraction: '', seasonality: '', textColumn: '', labelColumn: '', tokens: 'words' })
+  data = $state<Record<DataField, string>>({ dataFile: '', column: '', covariates: '', horizon: '', testFraction: '', seasonality: '', textColumn: '', labelColumn: '', tokens: 'words' })
   /** What the data file gives the first data task chosen, or why it cannot be read. */
   preview = $state<DataPreview | null>(null)
   /** Everything else a loaded spec (preset or import) had, kept as it was. */
@@ -139,7 +139,7 @@ export class SweepBuilder {
         const v = readNumber(k, text, SETTING_RANGES[k as 'horizon' | 'testFraction' | 'seasonality'])
         if (typeof v !== 'number') errors.push(v)
         else settings[k] = v
-      } else settings[k] = text
+      } else settings[k] = k === 'covariates' ? text.split(/\s*,\s*/).filter(Boolean) : text
     }
     const repeats = readNumber('repeats', this.repeats, SPEC_RANGES.repeats)
     const steps = readNumber('steps', this.steps, SPEC_RANGES.steps)
@@ -227,7 +227,10 @@ export class SweepBuilder {
       return fixed === undefined ? [] : [fixed]
     }
     const managed: SettingName[] = ['task', 'cell', 'backend', 'bidirectional', 'optimizer', ...LIST_FIELDS, ...DATA_FIELDS]
-    for (const k of DATA_FIELDS) this.data[k] = value(k).length ? String(value(k)[0]) : k === 'tokens' ? 'words' : ''
+    for (const k of DATA_FIELDS) {
+      const v = value(k)[0]
+      this.data[k] = v === undefined ? (k === 'tokens' ? 'words' : '') : Array.isArray(v) ? v.join(', ') : String(v)
+    }
     this.name = name ?? spec.name ?? 'my sweep'
     this.tasks = value('task').length ? value('task').map(String) : ['adding']
     this.cells = value('cell').length ? value('cell').map(String) : ['lstm']
