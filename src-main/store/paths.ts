@@ -14,5 +14,5 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform: Node
 
 /** --db, else $RNNBENCH_DB, else the app-data folder's rnnbench.sqlite. */
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env[DB_ENV_VAR] ?? join(userDataDir(env), 'rnnbench.sqlite')
+  return flag ?? (env[DB_ENV_VAR] || join(userDataDir(env), 'rnnbench.sqlite')) // an empty RNNBENCH_DB is unset
 }
