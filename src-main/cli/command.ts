@@ -17,6 +17,8 @@ export interface Io {
   err(text: string): void
   /** Whether standard error, where progress goes, is a terminal (progress bar) or a pipe/file (plain lines). */
   isTty: boolean
+  /** The terminal's width, when it is one: the progress bar is kept to it, so that it never wraps. */
+  columns?: number
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -26,7 +28,9 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0]
-    throw new InputError('', `${message.replace(/\. To specify a positional argument.*$/, '')}; see \`rnnbench ${command} --help\``)
+    const message = (err as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '')
+    // An unknown option: say which there are, as every other error names what would be valid.
+    const valid = /^Unknown option/.test(message) ? `; valid: ${[...Object.keys(options), 'help'].map((k) => `--${k}`).join(', ')}` : ''
+    throw new InputError('', `${message}${valid}; see \`rnnbench ${command} --help\``)
   }
 }

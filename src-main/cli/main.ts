@@ -6,6 +6,7 @@ const io = {
   out: (text: string) => void process.stdout.write(text),
   err: (text: string) => void process.stderr.write(text),
   isTty: Boolean(process.stderr.isTTY),
+  get columns() { return process.stderr.columns },
 }
 
 // `rnnbench runs | head`: a closed pipe ends the command quietly, as it does for other Unix tools.

@@ -36,9 +36,14 @@ Global options: -h, --help (this text), -v, --version.`
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const [first, ...rest] = argv
   try {
-    if (first === undefined || first === '-h' || first === '--help') {
+    if (first === undefined) {
+      // No command is a mistake: the usage goes where errors go, and the exit says so.
+      io.err(usage() + '\n')
+      return 2
+    }
+    if (first === '-h' || first === '--help') {
       io.out(usage() + '\n')
-      return first === undefined ? 2 : 0
+      return 0
     }
     if (first === '-v' || first === '--version') {
       io.out(APP_VERSION + '\n')

@@ -42,10 +42,11 @@ describe('help', () => {
     expect(r.stdout).toMatch(/^\s+doctor\s/m)
   })
 
-  it('shows usage and exits 2 without a command', () => {
+  it('shows usage on standard error and exits 2 without a command', () => {
     const r = rnnbench([])
     expect(r.code).toBe(2)
-    expect(r.stdout).toMatch(/Usage: rnnbench COMMAND/)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/Usage: rnnbench COMMAND/)
   })
 
   it.each([['parity', '--help'], ['help', 'parity'], ['doctor', '-h']])('%s %s shows that command\'s usage', (a, b) => {

@@ -78,7 +78,7 @@ describe('bad input: one line naming the field, exit 2, no stack trace', () => {
     ['c0 on a GRU', ['parity', '-'], variant((c) => { c.c0 = [] }), /^rnnbench: c0: only an lstm has a cell state/],
     ['batch_first', ['parity', '-'], variant((c) => { c.batch_first = true }), /^rnnbench: batch_first: the parity format is sequence-first/],
     ['an unknown backend', ['parity', fixture('gru_basic.case.json'), '--backend', 'cuda'], undefined, /^rnnbench: --backend: unknown backend "cuda"; valid: cpu-js, cpu-native, webgpu$/],
-    ['an unknown option', ['parity', fixture('gru_basic.case.json'), '--fast'], undefined, /^rnnbench: Unknown option '--fast'; see `rnnbench parity --help`$/],
+    ['an unknown option', ['parity', fixture('gru_basic.case.json'), '--fast'], undefined, /^rnnbench: Unknown option '--fast'; valid: --backend, --out, --expect, --help; see `rnnbench parity --help`$/],
     ['two case files', ['parity', 'a.json', 'b.json'], undefined, /^rnnbench: CASE: expected exactly one case file/],
     ['an unwritable output', ['parity', fixture('gru_basic.case.json'), '-o', '/nonexistent-dir/out.json'], undefined, /^rnnbench: --out: cannot write \/nonexistent-dir\/out\.json: ENOENT$/],
     ['an unknown command', ['trian'], undefined, /^rnnbench: COMMAND: unknown command "trian"; valid: /],

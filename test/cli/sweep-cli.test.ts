@@ -3,7 +3,7 @@
 
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -150,7 +150,7 @@ describe('bad input leaves the database as it was', () => {
   ]
 
   it.each(cases)('%s', (_, args, message, env) => {
-    if (rnnbench(['sweeps', '--db', db, '--json']).stdout.trim() === '[]') expect(rnnbench(['sweep', good, '--db', db]).code).toBe(0)
+    if (!existsSync(db)) expect(rnnbench(['sweep', good, '--db', db]).code).toBe(0)
     const before = rnnbench(['runs', '--db', db, '--json']).stdout
     const r = rnnbench(args(), { env })
     expect(r.code).toBe(2)
@@ -187,8 +187,13 @@ describe('bad input leaves the database as it was', () => {
     const r = rnnbench(['sweep', spec(2, 1), '--db', missing])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^rnnbench: --db: cannot create .* the folder .* does not exist/)
-    // listing reads only: it says there is nothing yet, and creates nothing
-    expect(rnnbench(['sweeps', '--db', missing]).stdout).toBe(`no database at ${missing} yet; start a sweep with: rnnbench sweep --preset quick\n`)
+    // listing reads only: a --db that is not there is refused (a typo), and nothing is created
+    const listed = rnnbench(['sweeps', '--db', missing])
+    expect([listed.code, listed.stderr]).toEqual([2, `rnnbench: --db: no database at ${missing}; give an existing one with --db, or run a sweep first\n`])
+    expect(existsSync(missing)).toBe(false)
+    // at the default place, an empty list is no error: nothing has been run yet
+    const fresh = rnnbench(['sweeps'], { env: { RNNBENCH_DB: join(tmp, 'not-yet.sqlite') } })
+    expect([fresh.code, fresh.stdout]).toEqual([0, `no database at ${join(tmp, 'not-yet.sqlite')} yet; start a sweep with: rnnbench sweep --preset quick\n`])
     const viaEnv = rnnbench(['sweeps', '--json'], { env: { RNNBENCH_DB: db } })
     expect(JSON.parse(viaEnv.stdout)).toHaveLength(1)
   })

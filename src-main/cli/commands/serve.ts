@@ -29,6 +29,7 @@ Options:
   --db FILE         the database (default: $RNNBENCH_DB, else the app-data folder's)
   --workers N       worker threads for sweeps (default ${defaultWorkerCount()} here; at most the
                     cores unless --oversubscribe)
+  --oversubscribe   allow more workers than cores (step times then include their contention)
   -h, --help        this text`,
 
   async run(argv, io) {

@@ -6,19 +6,22 @@ import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
 import { DEFAULT_MAX_RUNS, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
 import { formatBytes, formatDuration } from '../../../src-shared/format'
 import { defaultWorkerCount } from '../../workers/pool'
-import { parseCommandArgs, type Command } from '../command'
+import { parseCommandArgs, type Command, type Io } from '../command'
 import { readInput } from '../files'
 import { openStore, positiveInt, workersOption } from '../options'
 import { runSweepSession } from '../sweep-session'
+import { withLog } from '../progress'
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a sweep from a spec file or a preset, in worker threads, into the database',
-  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N [--oversubscribe]] [--max-runs N] [--json]
+  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N [--oversubscribe]] [--max-runs N] [--log FILE] [--json]
 
 Expands the sweep (docs/SWEEP-SPEC.md), stores every run as pending, and runs them in a pool of
 worker threads. Ctrl-C stops it: runs in progress are marked cancelled, and \`rnnbench resume\`
-finishes the rest. Progress is a bar with ETA on a terminal, one line per run otherwise.
+finishes the rest. SIGTERM stops it too, the runs marked interrupted, exit 143. Progress goes to
+standard error: a bar with ETA on a terminal, one line per run otherwise; keep those lines with
+\`2>&1 | tee sweep.log\`, or --log FILE.
 
 Presets:
 ${PRESET_NAMES.map((p) => `  ${p.padEnd(16)} ${PRESET_DESCRIPTIONS[p]}`).join('\n')}
@@ -33,13 +36,14 @@ Options:
                   ${defaultWorkerCount()} here)
   --oversubscribe allow more workers than cores (step times then include their contention)
   --max-runs N    refuse a sweep of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})
+  --log FILE      also append the progress lines and the summary to FILE (no bar, no escapes)
   --json          print the sweep's id and run counts as JSON at the end
   -h, --help      this text`,
 
-  async run(argv, io) {
+  async run(argv, terminal) {
     const { values, positionals } = parseCommandArgs('sweep', argv, {
       preset: { type: 'string' }, name: { type: 'string' }, shard: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
-      'max-runs': { type: 'string' }, oversubscribe: { type: 'boolean' },
+      'max-runs': { type: 'string' }, oversubscribe: { type: 'boolean' }, log: { type: 'string' },
     })
     if ((positionals.length === 1) === (values.preset !== undefined) || positionals.length > 1) {
       throw new InputError('SPEC', 'give either one spec file or --preset NAME; see `rnnbench sweep --help`')
@@ -50,6 +54,7 @@ Options:
     const name = values.name ?? spec.name ?? (values.preset ? values.preset : positionals[0])
     const shard = values.shard !== undefined ? parseShard(values.shard) : null
 
+    const io: Io & { close?: () => void } = values.log !== undefined ? withLog(terminal, values.log) : terminal
     const store = openStore(values.db)
     try {
       const maxRuns = positiveInt(values['max-runs'], '--max-runs', DEFAULT_MAX_RUNS)
@@ -63,6 +68,7 @@ Options:
       return code
     } finally {
       store.close()
+      io.close?.()
     }
   },
 }

@@ -3,6 +3,7 @@ import { parseCommandArgs, type Command } from '../command'
 import { existsSync } from 'node:fs'
 import { resolveDbPath } from '../../store/paths'
 import { openStore } from '../options'
+import { InputError } from '../../engine/errors'
 
 export const sweepsCommand: Command = {
   name: 'sweeps',
@@ -18,6 +19,8 @@ Options:
     const { values } = parseCommandArgs('sweeps', argv, { db: { type: 'string' }, json: { type: 'boolean' } })
     const path = resolveDbPath(values.db)
     if (path !== ':memory:' && !existsSync(path)) {
+      // A --db that is not there is a typo until shown otherwise; the default place, merely empty.
+      if (values.db !== undefined) throw new InputError('--db', `no database at ${path}; give an existing one with --db, or run a sweep first`)
       if (values.json) io.out('[]\n')
       else io.out(`no database at ${path} yet; start a sweep with: rnnbench sweep --preset quick\n`)
       return 0
