@@ -26,6 +26,9 @@ export default defineConfig({
           cli: resolve('src-main/cli/main.ts'),
           worker: resolve('src-main/workers/run-worker.ts'),
         },
+        // The optional dependencies stay outside too: electron-vite leaves out `dependencies`
+        // only, and these must load from node_modules when installed, and fail to load when not.
+        external: ['webgpu', 'playwright-core'],
         // Shared chunks sit beside the entries, so new URL('./worker.js', import.meta.url) works
         // from whichever chunk the runner ends up in.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -6,14 +6,27 @@ import { existsSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { InputError } from '../engine/errors'
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome']
-
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.RNNBENCH_CHROMIUM) return existsSync(env.RNNBENCH_CHROMIUM) ? env.RNNBENCH_CHROMIUM : null
-  return CANDIDATES.find((p) => existsSync(p)) ?? null
+/** Where Chrome, Chromium or Edge live on each platform, in the order they are tried. */
+export function chromiumCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+  if (platform === 'win32') {
+    const roots = [env.PROGRAMFILES, env['PROGRAMFILES(X86)'], env.LOCALAPPDATA].filter((r): r is string => Boolean(r))
+    const win = (...parts: string[]) => roots.map((r) => [r, ...parts].join('\\'))
+    return [...win('Google', 'Chrome', 'Application', 'chrome.exe'), ...win('Chromium', 'Application', 'chrome.exe'), ...win('Microsoft', 'Edge', 'Application', 'msedge.exe')]
+  }
+  if (platform === 'darwin') {
+    return ['Google Chrome.app/Contents/MacOS/Google Chrome', 'Chromium.app/Contents/MacOS/Chromium', 'Microsoft Edge.app/Contents/MacOS/Microsoft Edge']
+      .flatMap((app) => ['/Applications', `${env.HOME ?? ''}/Applications`].map((dir) => `${dir}/${app}`))
+  }
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/opt/google/chrome/chrome', '/usr/bin/microsoft-edge', '/usr/bin/microsoft-edge-stable']
 }
 
-const NO_CHROMIUM = 'needs Chromium or Chrome, and none was found (install Debian\'s chromium, or set RNNBENCH_CHROMIUM to its path)'
+/** $RNNBENCH_CHROMIUM when set (and there), else the first browser found where this platform keeps them. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, exists: (p: string) => boolean = existsSync): string | null {
+  if (env.RNNBENCH_CHROMIUM) return exists(env.RNNBENCH_CHROMIUM) ? env.RNNBENCH_CHROMIUM : null
+  return chromiumCandidates(platform, env).find((p) => exists(p)) ?? null
+}
+
+const NO_CHROMIUM = 'needs Chrome, Chromium or Edge, and none was found (install one, such as Debian\'s chromium, or set RNNBENCH_CHROMIUM to its path)'
 
 /**
  * No browser to print or draw with: the user can fix it (install one, or export HTML instead), so
@@ -27,11 +40,25 @@ export class ChromiumMissing extends InputError {
   }
 }
 
+/** playwright-core, which drives the browser, is an optional dependency and is not installed. */
+export class PlaywrightMissing extends InputError {
+  readonly reason = 'needs the npm package playwright-core, which is not installed (npm install playwright-core)'
+  constructor(field = 'format') {
+    super(field, 'PDF export and the Markdown report\'s charts need the npm package playwright-core, which is not installed (npm install playwright-core); export HTML instead')
+  }
+}
+
 /** Opens the report in headless Chromium, waits for its charts, and hands the page to `use`. */
 async function withReportPage<T>(html: string, use: (page: Page) => Promise<T>): Promise<T> {
   const executablePath = findChromium()
   if (!executablePath) throw new ChromiumMissing('this export')
-  const { chromium } = await import('playwright-core')
+  let chromium: typeof import('playwright-core').chromium
+  try {
+    ({ chromium } = await import('playwright-core'))
+  } catch {
+    // An optional dependency: the app works without it, but a browser cannot be driven.
+    throw new PlaywrightMissing()
+  }
   const browser = await chromium.launch({
     executablePath,
     // No network at all: the report must not need it, and these flags keep Chromium's own

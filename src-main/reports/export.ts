@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ExportFormatName } from '../../src-shared/formats'
 import type { Store } from '../store/store'
-import { chartsToPng, ChromiumMissing, htmlToPdf } from './chromium'
+import { chartsToPng, ChromiumMissing, htmlToPdf, PlaywrightMissing } from './chromium'
 import { renderHtml } from './html'
 import { chartFileName, renderMarkdown } from './markdown'
 import { buildReportData } from './report-data'
@@ -57,7 +57,7 @@ export async function exportSweepFiles(store: Store, sweepId: number, format: Re
   try {
     pngs = await chartsToPng(html)
   } catch (err) {
-    why = err instanceof ChromiumMissing ? `drawing them ${err.reason}` : (err as Error).message.split('\n')[0]
+    why = err instanceof ChromiumMissing || err instanceof PlaywrightMissing ? `drawing them ${err.reason}` : (err as Error).message.split('\n')[0]
   }
   const md = renderMarkdown(data, pngs ? { base: options.base } : { unavailable: why })
   return [

@@ -43,6 +43,9 @@ async function searchAdapter(): Promise<AdapterSearch> {
   try {
     webgpu = await import('webgpu')
   } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (package|module) 'webgpu'/.test((err as Error).message)
+    // An optional dependency: everything else works without it.
+    if (missing) return { adapter: null, reason: 'the npm package webgpu (Dawn\'s Node bindings, about 130 MB) is not installed; add it with npm install webgpu' }
     return { adapter: null, reason: `Dawn's Node bindings (npm package webgpu) failed to load: ${(err as Error).message.split('\n')[0]}` }
   }
   Object.assign(globalThis, webgpu.globals)
