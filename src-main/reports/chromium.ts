@@ -33,7 +33,7 @@ const NO_CHROMIUM = 'needs Chrome, Chromium or Edge, and none was found (install
  * it is an InputError on the export's format, the same in the CLI (exit 2) and the app.
  */
 export class ChromiumMissing extends InputError {
-  /** Why, without what it stopped: "needs Chromium or Chrome, and none was found (…)". */
+  /** Why, without what it stopped: "needs Chrome, Chromium or Edge, and none was found (…)". */
   readonly reason = NO_CHROMIUM
   constructor(readonly what: string, field = 'format') {
     super(field, `${what} ${NO_CHROMIUM}; export HTML instead and print it from a browser`)

@@ -29,7 +29,7 @@ describe('rnnbench export', () => {
   it('without Chromium: PDF fails with exit 2 and what to do; Markdown is written without charts, saying so', () => {
     const pdf = rnnbench(['export', '--db', db, '--format', 'pdf', '-o', join(dir, 'r.pdf')], { env: noChromium })
     expect(pdf.code).toBe(2)
-    expect(pdf.stderr.trim()).toBe("rnnbench: --format: PDF export needs Chromium or Chrome, and none was found (install Debian's chromium, or set RNNBENCH_CHROMIUM to its path); export HTML instead and print it from a browser")
+    expect(pdf.stderr.trim()).toBe("rnnbench: --format: PDF export needs Chrome, Chromium or Edge, and none was found (install one, such as Debian's chromium, or set RNNBENCH_CHROMIUM to its path); export HTML instead and print it from a browser")
     const md = rnnbench(['export', '--db', db, '--format', 'md', '-o', join(dir, 'plain.md')], { env: noChromium })
     expect(md.code).toBe(0)
     expect(md.stderr).toContain('the Markdown has no chart images')

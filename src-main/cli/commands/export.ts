@@ -21,7 +21,7 @@ html  one self-contained file that opens offline: verdicts (is one cell faster, 
       mean ± std and 95% bootstrap intervals, the compare view's charts, every run's config, the
       machines, and what reproducing the sweep takes
 md    the same as Markdown, with the charts as PNG files beside it (FILE-CHART.png; needs Chromium)
-pdf   the HTML report printed by headless Chromium (needs Chromium or Chrome)
+pdf   the HTML report printed by headless Chromium (needs Chrome, Chromium or Edge, and the optional npm package playwright-core)
 csv   one flat row per run, config.* and figures.* as columns
 json  the sweep, its spec, and every run with config, figures, environment, series, gradient flow
 
