@@ -36,7 +36,11 @@ export function loadAddon(): AddonLoad {
   if (cached) return cached
   const override = process.env.RNNBENCH_NATIVE_ADDON
   const root = repoRoot()
-  const path = override ?? (root ? join(root, ADDON) : null)
+  // Built here (a checkout, or an install that compiled it), else the prebuilt copy an installed
+  // package carries for this platform (prebuilds/<platform>-<arch>/, no compiler needed).
+  const built = root ? join(root, ADDON) : null
+  const prebuilt = root ? join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'rnnbench_native.node') : null
+  const path = override ?? (built && !existsSync(built) && prebuilt && existsSync(prebuilt) ? prebuilt : built)
   if (!path) return (cached = { addon: null, reason: 'native-bench/ was not found next to rnnbench' })
   if (!existsSync(path)) {
     const errorFile = join(dirname(path), '..', 'BUILD-ERROR.txt')
