@@ -28,7 +28,7 @@ export default defineConfig({
         },
         // The optional dependencies stay outside too: electron-vite leaves out `dependencies`
         // only, and these must load from node_modules when installed, and fail to load when not.
-        external: ['webgpu', 'playwright-core'],
+        external: ['webgpu', 'playwright-core', '@napi-rs/canvas'],
         // Shared chunks sit beside the entries, so new URL('./worker.js', import.meta.url) works
         // from whichever chunk the runner ends up in.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -4,13 +4,13 @@
 
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ExportFormatName } from '../../src-shared/formats'
 import type { Store } from '../store/store'
 import { chartsToPng, ChromiumMissing, htmlToPdf, PlaywrightMissing } from './chromium'
-import { renderHtml } from './html'
+import { chartSlots, renderHtml } from './html'
 import { chartFileName, renderMarkdown } from './markdown'
-import { buildReportData } from './report-data'
+import { buildReportData, type ReportData } from './report-data'
 import { flattenRun, sweepExport, toCsv } from './run-record'
 import type { Matching } from './matching'
 
@@ -27,17 +27,37 @@ export interface ExportOptions {
 
 export interface ExportFile { name: string; mime: string; data: string | Buffer }
 
-/** The built chart script that HTML reports inline (`npm run build` makes it). */
-export function reportScript(): string {
+/** A file of out/report/ (`npm run build` makes them), found from the source tree or from out/main/. */
+export function reportFile(name: string): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'out', 'report', 'report.js')
-    if (existsSync(candidate)) return readFileSync(candidate, 'utf8')
-    const sibling = join(dir, '..', 'report', 'report.js') // from out/main/
-    if (existsSync(sibling)) return readFileSync(sibling, 'utf8')
+    const candidate = join(dir, 'out', 'report', name)
+    if (existsSync(candidate)) return candidate
+    const sibling = join(dir, '..', 'report', name) // from out/main/
+    if (existsSync(sibling)) return sibling
     dir = dirname(dir)
   }
-  throw new Error('the report chart script (out/report/report.js) is not built; run `npm run build`')
+  throw new Error(`the report's ${name} (out/report/${name}) is not built; run \`npm run build\``)
+}
+
+/** The built chart script that HTML reports inline. */
+export function reportScript(): string {
+  return readFileSync(reportFile('report.js'), 'utf8')
+}
+
+/**
+ * The report's charts as PNG without a browser: out/report/png.js (Chart.js and the chart code)
+ * drawing on @napi-rs/canvas, an optional dependency; null when it is not installed.
+ */
+async function chartsWithoutBrowser(data: ReportData): Promise<Array<{ chart: string; task?: string; png: Buffer }> | null> {
+  let canvas: unknown
+  try {
+    canvas = await import('@napi-rs/canvas')
+  } catch {
+    return null
+  }
+  const { drawChartPngs } = await import(pathToFileURL(reportFile('png.js')).href) as { drawChartPngs: (d: ReportData, slots: Array<{ chart: string; task?: string }>, lib: unknown) => Promise<Array<{ chart: string; task?: string; png: Buffer }>> }
+  return drawChartPngs(data, chartSlots(data), canvas)
 }
 
 export async function exportSweepFiles(store: Store, sweepId: number, format: ReportFormat, options: ExportOptions): Promise<ExportFile[]> {
@@ -52,12 +72,15 @@ export async function exportSweepFiles(store: Store, sweepId: number, format: Re
   const html = renderHtml(data, reportScript())
   if (format === 'html') return [{ name: `${options.base}.html`, mime: 'text/html', data: html }]
   if (format === 'pdf') return [{ name: `${options.base}.pdf`, mime: 'application/pdf', data: await (options.toPdf ?? htmlToPdf)(html) }]
-  // Markdown: the charts beside it as PNG when Chromium can draw them, else the text alone, saying so.
-  let pngs: Awaited<ReturnType<typeof chartsToPng>> | null = null, why = ''
-  try {
-    pngs = await chartsToPng(html)
-  } catch (err) {
-    why = err instanceof ChromiumMissing || err instanceof PlaywrightMissing ? `drawing them ${err.reason}` : (err as Error).message.split('\n')[0]
+  // Markdown: the charts beside it as PNG, drawn in Node (@napi-rs/canvas) or else by a browser;
+  // failing both, the text alone, saying why.
+  let pngs: Awaited<ReturnType<typeof chartsToPng>> | null = await chartsWithoutBrowser(data), why = ''
+  if (!pngs) {
+    try {
+      pngs = await chartsToPng(html)
+    } catch (err) {
+      why = err instanceof ChromiumMissing || err instanceof PlaywrightMissing ? `drawing them needs the optional npm package @napi-rs/canvas (npm install @napi-rs/canvas), or ${err.reason.replace(/^needs /, '')}` : (err as Error).message.split('\n')[0]
+    }
   }
   const md = renderMarkdown(data, pngs ? { base: options.base } : { unavailable: why })
   return [

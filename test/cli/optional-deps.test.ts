@@ -5,7 +5,7 @@
 // the missing packages says which and how to add them.
 
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -21,8 +21,8 @@ const db = join(dir, 'db.sqlite')
 describe('without the optional dependencies', () => {
   it('declares them optional, and keeps chart.js out of what the CLI and the app need at run time', () => {
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
-    expect(Object.keys(pkg.optionalDependencies).sort()).toEqual(['playwright-core', 'webgpu'])
-    for (const name of ['webgpu', 'playwright-core', 'chart.js', 'chartjs-plugin-zoom']) expect(pkg.dependencies[name], name).toBeUndefined()
+    expect(Object.keys(pkg.optionalDependencies).sort()).toEqual(['@napi-rs/canvas', 'playwright-core', 'webgpu'])
+    for (const name of ['webgpu', 'playwright-core', '@napi-rs/canvas', 'chart.js', 'chartjs-plugin-zoom']) expect(pkg.dependencies[name], name).toBeUndefined()
     // the built main side loads them from node_modules (not a bundled copy), and never chart.js
     const main = ['cli.js', 'index.js', 'worker.js'].map((f) => readFileSync(join(repoRoot, 'out', 'main', f), 'utf8')).join('\n')
     expect(main).not.toMatch(/from "chart\.js"/)
@@ -47,11 +47,27 @@ describe('without the optional dependencies', () => {
       expect(r.status, `${format}: ${r.stderr}`).toBe(0)
     }
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('rnnbench-report-data')
-    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/PNG charts beside this file could not be drawn: drawing them needs the npm package playwright-core, which is not installed \(npm install playwright-core\)/)
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/PNG charts beside this file could not be drawn: drawing them needs the optional npm package @napi-rs\/canvas \(npm install @napi-rs\/canvas\), or the npm package playwright-core, which is not installed \(npm install playwright-core\)/)
     const pdf = bare(['export', '--db', db, '--format', 'pdf', '-o', join(dir, 'report.pdf')])
     expect(pdf.status).toBe(2)
     expect(pdf.stderr).toMatch(/^rnnbench: format: PDF export and the Markdown report's charts need the npm package playwright-core, which is not installed \(npm install playwright-core\); export HTML instead\n$/)
   }, 120_000)
+
+  it('draws the Markdown report\'s charts without a browser when @napi-rs/canvas is there', () => {
+    mkdirSync(join(dir, 'canvas'))
+    const out = join(dir, 'canvas', 'report.md')
+    const r = spawnSync(process.execPath, ['--import', HOOK, join(repoRoot, 'bin', 'rnnbench.mjs'), 'export', '--db', db, '--format', 'md', '-o', out], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, RNNBENCH_HIDE: 'playwright-core,webgpu', RNNBENCH_CHROMIUM: join(dir, 'no-browser') },
+    })
+    expect(r.status, r.stderr).toBe(0)
+    const images = [...readFileSync(out, 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+\.png)\)/g)].map((m) => m[1])
+    expect(images.length).toBeGreaterThanOrEqual(4) // step time, memory, and the adding task's charts
+    for (const image of images) {
+      const png = readFileSync(join(dir, 'canvas', image))
+      expect(png.subarray(1, 4).toString(), image).toBe('PNG')
+      expect(png.readUInt32BE(16), image).toBe(1200) // drawn at the export's own size, not a screenshot
+    }
+  })
 
   it('serves the app', async () => {
     const child = spawn(process.execPath, ['--import', HOOK, join(repoRoot, 'bin', 'rnnbench.mjs'), 'serve', '--port', '0', '--db', db], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })

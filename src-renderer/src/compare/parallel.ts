@@ -92,7 +92,7 @@ export function insideBrushes(layout: ParallelLayout | null, brushes: Brushes): 
 
 /** Where things go in a drawing of width × height: axis i's x, and a position's y. */
 export function parallelGeometry(width: number, height: number, axes: number) {
-  const left = 48, right = 70, top = 34, bottom = 14
+  const left = 64, right = 70, top = 34, bottom = 14
   const x = (i: number) => left + (axes > 1 ? (i * (width - left - right)) / (axes - 1) : (width - left - right) / 2)
   const y = (at: number) => top + (1 - at) * (height - top - bottom)
   const at = (py: number) => Math.min(1, Math.max(0, 1 - (py - top) / (height - top - bottom)))
@@ -103,14 +103,18 @@ export const lineColour = (goodness: number, alpha = 0.65) => viridis(goodness, 
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
-/** The layout as a standalone SVG (the report's parallel coordinates). */
-export function parallelSvg(layout: ParallelLayout, width = 900, height = 320): string {
+/**
+ * The layout as a standalone SVG (the report's parallel coordinates). `halo` draws a white
+ * outline behind the labels (paint-order), for renderers that support it; the PNG export's does not.
+ */
+export function parallelSvg(layout: ParallelLayout, width = 900, height = 320, halo = true): string {
+  const outline = halo ? ' paint-order="stroke" stroke="#fff" stroke-width="3"' : ''
   const g = parallelGeometry(width, height, layout.axes.length)
   const lines = layout.lines.map((l) => `<polyline fill="none" stroke="${lineColour(l.goodness)}" stroke-width="1" points="${l.at.map((a, i) => `${g.x(i).toFixed(1)},${g.y(a).toFixed(1)}`).join(' ')}"><title>run #${l.run.idx + 1}</title></polyline>`)
   const axes = layout.axes.map((a, i) => {
     const x = g.x(i)
-    const ticks = a.ticks.map((t) => `<line x1="${x - 3}" x2="${x}" y1="${g.y(t.at)}" y2="${g.y(t.at)}" stroke="#555"/><text x="${x - 5}" y="${g.y(t.at) + 4}" text-anchor="end" font-size="10" paint-order="stroke" stroke="#fff" stroke-width="3">${escape(t.text)}</text>`)
-    return `<g><line x1="${x}" x2="${x}" y1="${g.y(1)}" y2="${g.y(0)}" stroke="#555"/><text x="${x}" y="${g.top - 14}" text-anchor="middle" font-size="11" font-weight="600" paint-order="stroke" stroke="#fff" stroke-width="3">${escape(a.label)}</text>${ticks.join('')}</g>`
+    const ticks = a.ticks.map((t) => `<line x1="${x - 3}" x2="${x}" y1="${g.y(t.at)}" y2="${g.y(t.at)}" stroke="#555"/><text x="${x - 5}" y="${g.y(t.at) + 4}" text-anchor="end" font-size="10"${outline}>${escape(t.text)}</text>`)
+    return `<g><line x1="${x}" x2="${x}" y1="${g.y(1)}" y2="${g.y(0)}" stroke="#555"/><text x="${x}" y="${g.top - 14}" text-anchor="middle" font-size="11" font-weight="600"${outline}>${escape(a.label)}</text>${ticks.join('')}</g>`
   })
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Parallel coordinates: one line per run across ${escape(layout.axes.map((a) => a.label).join(', '))}" font-family="system-ui, sans-serif">${lines.join('')}${axes.join('')}</svg>`
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="Parallel coordinates: one line per run across ${escape(layout.axes.map((a) => a.label).join(', '))}" font-family="system-ui, DejaVu Sans, Arial, sans-serif">${lines.join('')}${axes.join('')}</svg>`
 }
