@@ -88,15 +88,17 @@ export function measuredSpeeds(store: Store): MeasuredSpeeds {
   return speeds
 }
 
-export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; estimate: SweepEstimate }
+/** The runs to store (a shard's share, or all), their places in the expanded sweep, and the estimate. */
+export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; positions: number[]; total: number; estimate: SweepEstimate }
 
 /** Expand, check and estimate a validated spec: what the builder shows and `sweep` stores. */
 export async function planSweep(spec: SweepSpec, options: { store: Store | null; workers: number; readText: ReadText; shard?: Shard | null; maxRuns?: number }): Promise<SweepPlan> {
   checkSweepSize(spec, options.maxRuns)
   const all = expandSweep(spec)
-  const configs = options.shard ? shardPositions(all.length, options.shard).map((i) => all[i]) : all
+  const positions = options.shard ? shardPositions(all, options.shard) : all.map((_, i) => i)
+  const configs = positions.map((i) => all[i])
   const shapes = await checkRunnable(configs, options.readText)
   const speeds = options.store ? measuredSpeeds(options.store) : {}
   const estimate = estimateSweep(configs.map((c) => estimateRun(c, shapes.get(taskKey(c))!, speeds)), options.workers)
-  return { spec, configs, estimate }
+  return { spec, configs, positions, total: all.length, estimate }
 }

@@ -13,12 +13,13 @@ import { resumeCommand } from './commands/resume'
 import { runsCommand } from './commands/runs'
 import { serveCommand } from './commands/serve'
 import { sweepCommand } from './commands/sweep'
+import { trainCommand } from './commands/train'
 import { sweepsCommand } from './commands/sweeps'
 import { verdictsCommand } from './commands/verdicts'
 import { APP_VERSION } from '../engine/build-info'
 import { lastDatabase } from './options'
 
-export const COMMANDS: Command[] = [sweepCommand, resumeCommand, sweepsCommand, runsCommand, verdictsCommand, exportCommand, importCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
+export const COMMANDS: Command[] = [sweepCommand, trainCommand, resumeCommand, sweepsCommand, runsCommand, verdictsCommand, exportCommand, importCommand, serveCommand, benchCommand, parityCommand, doctorCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -120,6 +120,18 @@ export class Store {
    * Merge another rnnbench database into this one (store/import.ts): the store runs its own SQL,
    * the other file is opened read-only.
    */
+  /** The sweep stored with this name and spec whose runs sit at exactly these positions: a shard run before. */
+  findSweep(name: string, spec: unknown, positions: number[]): number | null {
+    const text = JSON.stringify(spec)
+    const candidates = this.db.prepare('SELECT id FROM sweeps WHERE name = ? AND spec = ? ORDER BY id DESC').all(name, text) as Array<{ id: number }>
+    const want = positions.join(',')
+    for (const { id } of candidates) {
+      const have = (this.db.prepare('SELECT idx FROM runs WHERE sweep_id = ? ORDER BY idx').all(id) as Array<{ idx: number }>).map((r) => r.idx).join(',')
+      if (have === want) return id
+    }
+    return null
+  }
+
   importDatabase(otherPath: string, field = 'OTHER'): ImportSummary {
     return importInto(this, this.db, otherPath, field)
   }

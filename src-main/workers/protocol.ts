@@ -39,6 +39,8 @@ export interface RunEnvironment extends EnvironmentInfo {
   /** The 1-minute load average when the run started and when it ended (0 where the OS has none). */
   loadAvgStart?: number
   loadAvgEnd?: number
+  /** The part of a sharded sweep this run was in, and the scheduler that chose it (Slurm, Kubernetes, or the --shard flag). */
+  shard?: Record<string, unknown>
 }
 
 export function serializeError(err: unknown): SerializedError {

@@ -44,6 +44,7 @@ async function environmentFor(config: RunConfig, timing: TimingConditions): Prom
   return {
     ...environmentInfo(APP_VERSION), gitCommit: GIT_COMMIT, backend: config.backend, device: probe.device ?? null, threads: config.threads,
     workers: timing.workers, concurrentRuns: timing.concurrentRuns, loadAvgStart: loadavg()[0],
+    ...(process.env.RNNBENCH_SHARD ? { shard: JSON.parse(process.env.RNNBENCH_SHARD) as Record<string, unknown> } : {}),
   }
 }
 

@@ -26,15 +26,15 @@ describe('rnnbench export', () => {
     expect(r.stdout).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/)
   })
 
-  it('without Chromium: PDF fails with exit 2 and what to do; Markdown is written without charts, saying so', () => {
+  it('without Chromium: PDF fails with exit 2 and what to do; Markdown still has its charts, drawn without a browser', () => {
     const pdf = rnnbench(['export', '--db', db, '--format', 'pdf', '-o', join(dir, 'r.pdf')], { env: noChromium })
     expect(pdf.code).toBe(2)
     expect(pdf.stderr.trim()).toBe("rnnbench: --format: PDF export needs Chrome, Chromium or Edge, and none was found (install one, such as Debian's chromium, or set RNNBENCH_CHROMIUM to its path); export HTML instead and print it from a browser")
     const md = rnnbench(['export', '--db', db, '--format', 'md', '-o', join(dir, 'plain.md')], { env: noChromium })
     expect(md.code).toBe(0)
-    expect(md.stderr).toContain('the Markdown has no chart images')
-    expect(readFileSync(join(dir, 'plain.md'), 'utf8')).toContain('PNG charts beside this file could not be drawn')
-    expect(readdirSync(dir).filter((f) => f.startsWith('plain') && f.endsWith('.png'))).toEqual([])
+    expect(readFileSync(join(dir, 'plain.md'), 'utf8')).not.toContain('could not be drawn')
+    // @napi-rs/canvas draws them (with neither it nor a browser: test/cli/optional-deps.test.ts)
+    expect(readdirSync(dir).filter((f) => f.startsWith('plain') && f.endsWith('.png')).length).toBeGreaterThanOrEqual(4)
   })
 
   it.each([

@@ -32,8 +32,9 @@ describe('sweeps across machines: --shard and import', () => {
     expect(first.code, first.stderr).toBe(0)
     expect(first.stderr).toContain('shard 1/2: 3 runs')
     expect(rnnbench(['sweep', file, '--shard', '2/2', '--db', b, '--workers', '2']).code).toBe(0)
-    expect(runsOf(a).runs.map((r) => r.idx)).toEqual([0, 2, 4])
-    expect(runsOf(b).runs.map((r) => r.idx)).toEqual([1, 3, 5])
+    // whole comparisons: the three cells of one hidden size on one shard
+    expect(runsOf(a).runs.map((r) => r.config.hiddenSize)).toEqual([4, 4, 4])
+    expect(runsOf(b).runs.map((r) => r.config.hiddenSize)).toEqual([6, 6, 6])
 
     const merged = rnnbench(['import', b, '--db', a, '--json'])
     expect(merged.code, merged.stderr).toBe(0)
@@ -57,10 +58,13 @@ describe('sweeps across machines: --shard and import', () => {
   })
 
   it.each([
-    [['import'], /^rnnbench: OTHER: give one database file to import/],
-    [['import', '/nowhere.sqlite'], /^rnnbench: OTHER: no such file: \/nowhere\.sqlite$/],
-    [['import', join(__dirname, '..', 'fixtures', 'optim.json')], /^rnnbench: OTHER: .* is not a usable SQLite database/],
-    [['sweep', 'SPEC', '--shard', '3/2'], /^rnnbench: --shard: must be i\/n with 1 ≤ i ≤ n/],
+    [['import'], /^rnnbench: OTHER: give one or more database files to import/],
+    [['import', '/nowhere.sqlite'], /^\/nowhere\.sqlite: refused: no such file: \/nowhere\.sqlite\nimported 0 of 1 file/],
+    [['import', join(__dirname, '..', 'fixtures', 'optim.json')], /: refused: .* is not a usable SQLite database/],
+    [['sweep', 'SPEC', '--shard', '3/2'], /^rnnbench: --shard: must be i\/n with 1 ≤ i ≤ n, counting from 1 \(for 0-based indices .* add --shard-base 0, or use --shard auto\)/],
+    [['sweep', 'SPEC', '--shard', '0/2'], /^rnnbench: --shard: must be i\/n with 1 ≤ i ≤ n, counting from 1/],
+    [['sweep', 'SPEC', '--shard', '2/2', '--shard-base', '0'], /^rnnbench: --shard: must be i\/n with 0 ≤ i < n, counting from 0/],
+    [['sweep', 'SPEC', '--shard', 'auto'], /^rnnbench: --shard: auto: neither SLURM_ARRAY_TASK_ID .* nor JOB_COMPLETION_INDEX/],
     [['sweep', 'SPEC', '--shard', 'half'], /^rnnbench: --shard: must be i\/n/],
   ])('refuses %j with exit 2', (args, message) => {
     const r = rnnbench(args.map((x) => (x === 'SPEC' ? file : x)).concat(['--db', join(dir, 'x.sqlite')]))

@@ -5,29 +5,42 @@ import { openStore } from '../options'
 export const importCommand: Command = {
   name: 'import',
   summary: "merge another machine's runs (a shard's database) into this database, without duplicates",
-  help: `Usage: rnnbench import OTHER.sqlite [--db FILE] [--json]
+  help: `Usage: rnnbench import OTHER.sqlite [MORE.sqlite ...] [--db FILE] [--json]
 
-Merges the sweeps and runs of OTHER.sqlite into the database. A sweep with the same name and spec
-is the same sweep, and its runs line up by their place in the expanded sweep, so the shards of a
-sweep run on several machines (rnnbench sweep SPEC --shard i/n) merge into one. A run finished here
-is never replaced; one not finished here takes the other's result; importing twice adds nothing.
-OTHER.sqlite is opened read-only.
+Merges the sweeps and runs of each OTHER.sqlite into the database, in the order given. A sweep with
+the same name and spec is the same sweep, and its runs line up by their place in the expanded
+sweep, so the shards of a sweep run on several machines (rnnbench sweep SPEC --shard i/n) merge
+into one: \`rnnbench import shard-*.sqlite\`. A run finished here is never replaced; one not
+finished here takes the other's result; importing twice adds nothing. Each file is opened
+read-only; one that cannot be read is reported and the others are still merged (exit 2 then).
 
 Options:
   --db FILE    the database to merge into (default: $RNNBENCH_DB, else the app-data folder's)
-  --json       print what was merged as JSON
+  --json       print what was merged from each file as JSON (one object per file)
   -h, --help   this text`,
 
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('import', argv, { db: { type: 'string' }, json: { type: 'boolean' } })
-    if (positionals.length !== 1) throw new InputError('OTHER', 'give one database file to import; see `rnnbench import --help`')
+    if (positionals.length < 1) throw new InputError('OTHER', 'give one or more database files to import; see `rnnbench import --help`')
     const store = openStore(values.db)
+    const results: Array<Record<string, unknown>> = []
+    let refused = 0
     try {
-      const s = store.importDatabase(positionals[0])
-      if (values.json) io.out(JSON.stringify({ db: store.path, ...s }) + '\n')
-      io.err(`imported ${positionals[0]} into ${store.path}: ${s.sweeps} sweep${s.sweeps === 1 ? '' : 's'} (${s.createdSweeps} new), ${s.added} runs added, ${s.replaced} completed, ${s.unchanged} already here\n`)
-      if (s.skippedRunning) io.err(`rnnbench: ${s.skippedRunning} run${s.skippedRunning === 1 ? ' left as it is' : 's left as they are'}: ${s.runningIn.join(', ')} is running ${s.skippedRunning === 1 ? 'it' : 'them'} here; import again once it ends\n`)
-      return 0
+      for (const file of positionals) {
+        try {
+          const s = store.importDatabase(file)
+          results.push({ file, ...s })
+          io.err(`${file}: ${s.sweeps} sweep${s.sweeps === 1 ? '' : 's'} (${s.createdSweeps} new), ${s.added} runs added, ${s.replaced} completed, ${s.unchanged} already here${s.skippedRunning ? `, ${s.skippedRunning} skipped (running here: ${s.runningIn.join(', ')}; import again once it ends)` : ''}\n`)
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err
+          refused++
+          results.push({ file, refused: err.message })
+          io.err(`${file}: refused: ${err.message.replace(/^OTHER: /, '')}\n`)
+        }
+      }
+      if (values.json) io.out(JSON.stringify(positionals.length === 1 && !refused ? { db: store.path, ...results[0] } : { db: store.path, files: results }) + '\n')
+      io.err(`imported ${positionals.length - refused} of ${positionals.length} file${positionals.length === 1 ? '' : 's'} into ${store.path}\n`)
+      return refused ? 2 : 0
     } finally {
       store.close()
     }

@@ -1,6 +1,6 @@
 import { planSweep, presetFor } from '../../app/planning'
 import { expandSweep } from '../../engine/sweep/expand'
-import { parseShard, shardPositions } from '../../engine/sweep/shard'
+import { comparisonCount, parseShard, shardFromEnvironment, shardText, type Shard } from '../../engine/sweep/shard'
 import { InputError } from '../../engine/errors'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
 import { DEFAULT_MAX_RUNS, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
@@ -15,7 +15,7 @@ import { withLog } from '../progress'
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a sweep from a spec file or a preset, in worker threads, into the database',
-  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N] [--db FILE] [--workers N [--oversubscribe]] [--max-runs N] [--log FILE] [--json]
+  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N|auto [--shard-base 0|1] [--shard-count N]] [--db FILE] [--workers N [--oversubscribe]] [--max-runs N] [--log FILE] [--json]
 
 Expands the sweep (docs/SWEEP-SPEC.md), stores every run as pending, and runs them in a pool of
 worker threads. Ctrl-C stops it: runs in progress are marked cancelled, and \`rnnbench resume\`
@@ -30,7 +30,15 @@ Options:
   --preset NAME   a ready-made sweep instead of SPEC.json
   --name TEXT     the sweep's name (default: the spec's name, or the preset's)
   --shard I/N     run only the I-th of N disjoint parts of the sweep (one machine's share; merge
-                  the parts with \`rnnbench import\`)
+                  the parts with \`rnnbench import\`). A part holds whole comparisons: every cell
+                  and seed of a configuration, so every matched pair is timed on one machine.
+                  Running the same part again into the same database finishes what is missing
+                  (a requeued Slurm task, a retried pod) and redoes nothing. docs/SCALE-OUT.md
+  --shard auto    the part a scheduler gives: a Slurm job array (SLURM_ARRAY_TASK_ID from
+                  SLURM_ARRAY_TASK_MIN, of SLURM_ARRAY_TASK_COUNT), or a Kubernetes Indexed Job
+                  (JOB_COMPLETION_INDEX, of --shard-count N)
+  --shard-base B  whether --shard I/N counts from 1 (the default) or from 0
+  --shard-count N how many parts, for --shard auto where the scheduler does not say (Kubernetes)
   --db FILE       the database (default: $RNNBENCH_DB, else rnnbench.sqlite in the app-data folder)
   --workers N     runs at once, in worker threads (default: the spec's \`workers\`, else
                   ${defaultWorkerCount()} here)
@@ -43,7 +51,7 @@ Options:
   async run(argv, terminal) {
     const { values, positionals } = parseCommandArgs('sweep', argv, {
       preset: { type: 'string' }, name: { type: 'string' }, shard: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
-      'max-runs': { type: 'string' }, oversubscribe: { type: 'boolean' }, log: { type: 'string' },
+      'max-runs': { type: 'string' }, oversubscribe: { type: 'boolean' }, log: { type: 'string' }, 'shard-base': { type: 'string' }, 'shard-count': { type: 'string' },
     })
     if ((positionals.length === 1) === (values.preset !== undefined) || positionals.length > 1) {
       throw new InputError('SPEC', 'give either one spec file or --preset NAME; see `rnnbench sweep --help`')
@@ -52,16 +60,23 @@ Options:
     const spec = values.preset !== undefined ? await presetFor(values.preset) : await specFromFile(positionals[0])
     const workers = workersFor(spec, requested, defaultWorkerCount(), cap)
     const name = values.name ?? spec.name ?? (values.preset ? values.preset : positionals[0])
-    const shard = values.shard !== undefined ? parseShard(values.shard) : null
+    const shard = shardOption(values.shard, values['shard-base'], values['shard-count'])
 
     const io: Io & { close?: () => void } = values.log !== undefined ? withLog(terminal, values.log) : terminal
     const store = openStore(values.db)
     try {
       const maxRuns = positiveInt(values['max-runs'], '--max-runs', DEFAULT_MAX_RUNS)
-      const { configs, estimate } = await planSweep(spec, { store, workers, readText: readInput, shard, maxRuns })
-      const positions = shard ? shardPositions(expandSweep(spec).length, shard) : undefined
-      const sweepId = store.createSweep(name, spec, configs, positions)
-      io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
+      const { configs, positions, estimate } = await planSweep(spec, { store, workers, readText: readInput, shard, maxRuns })
+      if (shard && !configs.length) {
+        io.err(`shard ${shardText(shard)} has no runs: the sweep holds ${comparisonCount(expandSweep(spec))} comparisons (a configuration's cells and seeds stay together), fewer than ${shard.count} shards\n`)
+        return 0
+      }
+      // A shard is create-or-resume: the same spec and part again (a requeue, a retried pod) finishes what is missing.
+      const existing = shard ? store.findSweep(name, spec, positions) : null
+      const sweepId = existing ?? store.createSweep(name, spec, configs, shard ? positions : undefined)
+      if (shard) process.env.RNNBENCH_SHARD = JSON.stringify({ index: shard.index, count: shard.count, ...shard.source }) // recorded with each run by the workers
+      if (existing) io.err(`sweep #${sweepId} "${name}" shard ${shardText(shard!)} is already here: finishing what is missing -> ${store.path}\n`)
+      else io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shardText(shard)}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
       io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ' (speeds not yet measured here are guessed cautiously)' : ''}\n`)
       const { code, counts } = await runSweepSession(store, sweepId, io, { workers, dbFlag: values.db ?? '' })
       if (values.json) io.out(JSON.stringify({ sweep_id: sweepId, name, db: store.path, counts }) + '\n')
@@ -82,4 +97,17 @@ async function specFromFile(path: string): Promise<SweepSpec> {
     throw new InputError('SPEC', `${path} is not valid JSON: ${(err as Error).message}`)
   }
   return parseSweepSpec(doc)
+}
+
+/** --shard I/N (with --shard-base), or --shard auto (with --shard-count where the scheduler does not say). */
+function shardOption(text: string | undefined, base: string | undefined, count: string | undefined): Shard | null {
+  if (text === undefined) {
+    if (base !== undefined || count !== undefined) throw new InputError('--shard', '--shard-base and --shard-count go with --shard')
+    return null
+  }
+  if (base !== undefined && base !== '0' && base !== '1') throw new InputError('--shard-base', `must be 0 or 1; got ${JSON.stringify(base)}`)
+  const n = count === undefined ? undefined : positiveInt(count, '--shard-count', 1)
+  if (text.trim() === 'auto') return shardFromEnvironment(process.env, n)
+  if (count !== undefined) throw new InputError('--shard-count', 'goes with --shard auto; with --shard I/N the count is N')
+  return parseShard(text, base === '0' ? 0 : 1)
 }
