@@ -10,7 +10,7 @@ import type { AnsweredQuestion, ReportData } from './report-data'
 import type { Describe } from './stats'
 import type { Table } from './tables'
 import { cellName, formatQuestionValue, pEquals } from './verdict-text'
-import type { Verdict } from './verdicts'
+import { machinesNote, type Verdict } from './verdicts'
 
 export function escapeHtml(text: unknown): string {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -126,7 +126,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 </header>
 <section>
   <h2>Verdicts</h2>
-  <p class="muted">${escapeHtml(METHOD_TEXT)}</p>
+  <p class="muted">${escapeHtml(METHOD_TEXT)}${data.machines > 1 ? ` ${escapeHtml(machinesNote(data))}` : ''}</p>
   ${questions}
 </section>
 <section>

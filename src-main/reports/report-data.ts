@@ -43,6 +43,8 @@ export interface ReportData {
   questions: AnsweredQuestion[]
   environments: Array<Record<string, unknown>>
   reproduce: { command: string; seeds: number[]; appVersions: string[]; gitCommits: string[] }
+  /** The machines the finished runs ran on: more than one after a sharded sweep is merged. */
+  machines: number
 }
 
 /** Points a series keeps in a report: its charts are read, not zoomed. */
@@ -53,7 +55,8 @@ export function buildReportData(store: Store, sweepId: number, options: { matchi
   if (!sweep) throw new Error(`no sweep ${sweepId}`)
   const rows = store.listRuns(sweepId)
   const varying = SETTING_NAMES.filter((k) => new Set(rows.map((r) => JSON.stringify(r.config[k]))).size > 1)
-  const verdicts = new Map(sweepVerdicts(store, sweepId, options.matching).questions.map((q) => [q.id, q]))
+  const report = sweepVerdicts(store, sweepId, options.matching)
+  const verdicts = new Map(report.questions.map((q) => [q.id, q]))
   const questions = questionsFor(rows).map((q): AnsweredQuestion => {
     const v = verdicts.get(q.id)!
     const { tables, excluded } = questionTables(q, rows, varying)
@@ -77,7 +80,7 @@ export function buildReportData(store: Store, sweepId: number, options: { matchi
   return {
     format: 'rnnbench-report', version: 1, generatedAt: (options.now ?? new Date()).toISOString(), appVersion: options.appVersion, matching: options.matching,
     sweep: { id: sweep.id, name: sweep.name, createdAt: sweep.createdAt, spec: sweep.spec as SweepSpec, counts: sweep.counts, total: sweep.total },
-    varying, runs, series, gradFlow, questions, environments,
+    varying, runs, series, gradFlow, questions, environments, machines: report.machines,
     reproduce: {
       command: 'rnnbench sweep spec.json   # spec.json: the spec below',
       seeds: [...new Set(rows.map((r) => r.config.seed))].sort((a, b) => a - b),

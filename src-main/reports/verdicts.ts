@@ -8,6 +8,7 @@
 // others, the verdict is split by that setting. One module for the app's panel, the reports and
 // `rnnbench verdicts`: the sentences are written in verdict-text.ts from what this returns.
 
+import { machineId } from '../engine/environment'
 import { CELL_KINDS, type CellKind } from '../engine/types'
 import { groupBy, median } from '../../src-shared/collections'
 import { isFinishedRun, matchPairs, PAIR_SETTINGS, type FinishedRun, type MatchedPair, type Matching, type PairSetting, type VerdictRun } from './matching'
@@ -110,6 +111,13 @@ export interface VerdictReport {
   finishedRuns: number
   /** Runs that did not finish (failed, diverged, cancelled, pending): in no pair. */
   unfinishedRuns: number
+  /** The machines the finished runs ran on (host, CPU, cores): a pair is never split across two. */
+  machines: number
+}
+
+/** When a sweep's runs come from several machines: what that means for the verdicts, in one sentence. */
+export function machinesNote(report: Pick<VerdictReport, 'machines'>): string {
+  return report.machines > 1 ? `These runs come from ${report.machines} machines (a sharded sweep, or runs imported); every matched pair was timed on one machine, and runs of different machines are never paired.` : ''
 }
 
 export interface VerdictOptions {
@@ -122,7 +130,7 @@ export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching
   const done = runs.filter(isFinishedRun)
   const cells = CELL_KINDS.filter((c) => done.some((r) => r.config.cell === c)) // canonical order: the sweep's order never matters
   const questions = questionsFor(done).map((q) => answerQuestion(q, done, cells, series, matching, options))
-  return { matching, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length }
+  return { matching, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size }
 }
 
 interface Analyzed { pair: MatchedPair; values: PairValues; d: number }

@@ -108,7 +108,7 @@ describe('processes racing at one database', () => {
     const run = await background(process.execPath, [bin, 'sweep', spec(1500, 'shared'), '--db', db, '--workers', '1'], db, (c) => (c.running ?? 0) >= 1)
     const imported = rnnbench(['import', other, '--db', db])
     expect(imported.code, imported.stderr).toBe(0)
-    expect(imported.stderr, imported.stderr).toMatch(new RegExp(`rnnbench: 1 run left as it is: pid ${run.child.pid} on host \\S+ is running it here; import again once it ends`))
+    expect(imported.stderr, imported.stderr).toMatch(new RegExp(`1 skipped \\(running here: pid ${run.child.pid} on host \\S+; import again once it ends\\)`))
     expect(await run.exited).toBe(0)
     // no run has two runs' worth of points
     const conn = new Database(db, { readonly: true })

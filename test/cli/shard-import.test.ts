@@ -59,8 +59,9 @@ describe('sweeps across machines: --shard and import', () => {
 
   it.each([
     [['import'], /^rnnbench: OTHER: give one or more database files to import/],
-    [['import', '/nowhere.sqlite'], /^\/nowhere\.sqlite: refused: no such file: \/nowhere\.sqlite\nimported 0 of 1 file/],
-    [['import', join(__dirname, '..', 'fixtures', 'optim.json')], /: refused: .* is not a usable SQLite database/],
+    [['import', '/nowhere.sqlite'], /^rnnbench: OTHER: no such file: \/nowhere\.sqlite$/],
+    [['import', join(__dirname, '..', 'fixtures', 'optim.json')], /^rnnbench: OTHER: .* is not a usable SQLite database/],
+    [['import', join(__dirname, '..', 'fixtures', 'optim.json'), '/nowhere.sqlite'], /optim\.json: refused: .* is not a usable SQLite database[^\n]*\n\/nowhere\.sqlite: refused: no such file: \/nowhere\.sqlite\nimported 0 of 2 files/],
     [['sweep', 'SPEC', '--shard', '3/2'], /^rnnbench: --shard: must be i\/n with 1 ≤ i ≤ n, counting from 1 \(for 0-based indices .* add --shard-base 0, or use --shard auto\)/],
     [['sweep', 'SPEC', '--shard', '0/2'], /^rnnbench: --shard: must be i\/n with 1 ≤ i ≤ n, counting from 1/],
     [['sweep', 'SPEC', '--shard', '2/2', '--shard-base', '0'], /^rnnbench: --shard: must be i\/n with 0 ≤ i < n, counting from 0/],

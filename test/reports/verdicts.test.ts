@@ -9,7 +9,7 @@ import { Rng } from '../../src-main/engine/rng'
 import type { RunConfig } from '../../src-main/engine/run-config'
 import type { SeriesColumns } from '../../src-main/ipc/contract'
 import { matchPairs, type FinishedRun } from '../../src-main/reports/matching'
-import { verdictReport, type VerdictReport } from '../../src-main/reports/verdicts'
+import { machinesNote, verdictReport, type VerdictReport } from '../../src-main/reports/verdicts'
 import { fakeRun, type FakeFigures } from '../helpers/verdict-runs'
 
 const noSeries = () => undefined
@@ -201,6 +201,23 @@ describe('verdicts on a task metric', () => {
     expect(v.p).toBeNull()
     expect(v.baseline!.map((b) => b.learned)).toEqual([false, false])
     expect(v.sentence).toMatch(/^Neither (LSTM|RNN \(tanh\)) nor (LSTM|RNN \(tanh\)) beat the baseline on adding \(predict the mean target, MSE 0\.165\): .* not ranked\.$/)
+  })
+
+  it('says when the runs come from several machines, and never pairs across them', () => {
+    const on = (host: string) => ({ host, cpu: 'Test CPU', cores: 2, loadAvgStart: 0.5, loadAvgEnd: 0.5, workers: 1 })
+    // each configuration's two cells on one machine (a sharded sweep merged), two machines in all
+    const runs = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((seed) => [
+      fakeRun({ cell: 'gru', seed, hiddenSize: 16 }, { ms: 1 }, on(seed <= 4 ? 'node-a' : 'node-b')),
+      fakeRun({ cell: 'lstm', seed, hiddenSize: 16 }, { ms: 1.3 }, on(seed <= 4 ? 'node-a' : 'node-b')),
+    ])
+    const report = verdictReport(runs, noSeries, 'hidden')
+    expect(report.machines).toBe(2)
+    expect(machinesNote(report)).toBe('These runs come from 2 machines (a sharded sweep, or runs imported); every matched pair was timed on one machine, and runs of different machines are never paired.')
+    expect(question(report, 'step-time').verdicts[0].pairs).toBe(8)
+    // the same cells split across machines: no pair at all
+    const split = runs.map((r) => ({ ...r, environment: on(r.config.cell === 'gru' ? 'node-a' : 'node-b') }))
+    expect(question(verdictReport(split, noSeries, 'hidden'), 'step-time').verdicts).toEqual([])
+    expect(machinesNote(verdictReport(runs.filter((r) => r.environment?.host === 'node-a'), noSeries, 'hidden'))).toBe('')
   })
 
   it('says which cells also beat the classical baseline', () => {

@@ -32,7 +32,8 @@ Options:
           results.push({ file, ...s })
           io.err(`${file}: ${s.sweeps} sweep${s.sweeps === 1 ? '' : 's'} (${s.createdSweeps} new), ${s.added} runs added, ${s.replaced} completed, ${s.unchanged} already here${s.skippedRunning ? `, ${s.skippedRunning} skipped (running here: ${s.runningIn.join(', ')}; import again once it ends)` : ''}\n`)
         } catch (err) {
-          if (!(err instanceof InputError)) throw err
+          // One file: its error is the command's, one line and exit 2, as for any bad input.
+          if (!(err instanceof InputError) || positionals.length === 1) throw err
           refused++
           results.push({ file, refused: err.message })
           io.err(`${file}: refused: ${err.message.replace(/^OTHER: /, '')}\n`)

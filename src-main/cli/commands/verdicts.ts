@@ -1,6 +1,7 @@
 import { InputError } from '../../engine/errors'
 import { MATCHINGS, type Matching } from '../../reports/matching'
 import { sweepVerdicts } from '../../reports/sweep-verdicts'
+import { machinesNote } from '../../reports/verdicts'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
 
@@ -37,7 +38,7 @@ Options:
         io.out(JSON.stringify({ sweep_id: sweepId, name: sweep.name, ...report }, null, 2) + '\n')
         return 0
       }
-      io.out(`Sweep #${sweepId} "${sweep.name}": ${report.finishedRuns} finished runs${report.unfinishedRuns ? `, ${report.unfinishedRuns} not finished (left out)` : ''}.\n`)
+      io.out(`Sweep #${sweepId} "${sweep.name}": ${report.finishedRuns} finished runs${report.unfinishedRuns ? `, ${report.unfinishedRuns} not finished (left out)` : ''}.${report.machines > 1 ? ` ${machinesNote(report)}` : ''}\n`)
       for (const q of report.questions) {
         io.out(`\n${q.title}\n`)
         if (!q.verdicts.length) io.out(`  ${q.note ?? 'Nothing to compare.'}\n`)
