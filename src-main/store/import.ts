@@ -51,6 +51,8 @@ export function importInto(store: Pick<Store, 'path' | 'liveOwner'>, db: Databas
     const flows = other.prepare('SELECT step, rows, timesteps, norms FROM grad_flow WHERE run_id = ?')
     const insertPoint = db.prepare('INSERT INTO points (run_id, series, step, wall_ms, value) VALUES (?, ?, ?, ?, ?)')
     const insertFlow = db.prepare('INSERT INTO grad_flow (run_id, step, rows, timesteps, norms) VALUES (?, ?, ?, ?, ?)')
+    // IMMEDIATE: the write lock up front, waited for (busy_timeout). A deferred transaction would
+    // read first and fail at once on its first write if a running sweep committed in between.
     db.transaction(() => {
       for (const sweep of sweeps) {
         summary.sweeps++
@@ -93,7 +95,7 @@ export function importInto(store: Pick<Store, 'path' | 'liveOwner'>, db: Databas
           for (const f of flows.iterate(run.id) as IterableIterator<{ step: number; rows: number; timesteps: number; norms: Buffer }>) insertFlow.run(runId, f.step, f.rows, f.timesteps, f.norms)
         }
       }
-    })()
+    }).immediate()
     return summary
   } finally {
     other.close()

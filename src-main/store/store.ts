@@ -182,7 +182,7 @@ export class Store {
         this.db.prepare(`UPDATE runs SET status = 'pending', started_at = NULL, error = NULL, owner = NULL, heartbeat_at = NULL WHERE id = ?`).run(id)
       }
       return ids.length
-    })()
+    }).immediate() // reads, then writes: the write lock up front
   }
 
   /**
