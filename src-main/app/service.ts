@@ -6,14 +6,7 @@ import { probeAll } from '../engine/backends'
 import { InputError } from '../engine/errors'
 import { environmentInfo } from '../engine/environment'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetSpec } from '../engine/sweep/presets'
-import { DEFAULT_SETTINGS, parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
-import { createHash } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
-import { decodeDataText, readDataFile } from '../engine/data-file'
-import { createTask, DATA_FILE_TASKS, taskOptions } from '../engine/tasks'
-import { parseTable } from '../engine/tasks/table'
+import { parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec'
 import type { SeriesName } from '../engine/training'
 import type { AppEvent, Handlers, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { ChromiumMissing } from '../reports/chromium'
@@ -23,6 +16,7 @@ import type { VerdictReport } from '../reports/verdicts'
 import { describeOwner } from '../store/lease'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
+import { keepUpload, previewDataFile } from './data-files'
 import { planSweep, presetBackends, type ReadText } from './planning'
 
 export interface AppServiceOptions {
@@ -208,34 +202,9 @@ export class AppService {
         : { filename: file.name, mime: file.mime, data: file.data.toString('base64'), encoding: 'base64' as const }
     },
 
-    inspectData: async (value) => {
-      // The settings as a spec's, checked by the same validator; then the task built as a run would build it.
-      const spec = parseSweepSpec({ settings: value }, 'settings')
-      const settings = { ...DEFAULT_SETTINGS, ...spec.settings }
-      if (!DATA_FILE_TASKS.includes(settings.task)) throw new InputError('task', `only ${DATA_FILE_TASKS.join(' and ')} read a data file`)
-      if (!settings.dataFile) throw new InputError('dataFile', 'give the path of a CSV or TSV file with a header row')
-      const text = await readDataFile(settings.dataFile, 'dataFile')
-      const table = parseTable(text, settings.dataFile)
-      const task = createTask(settings.task, taskOptions(settings, text), spec.seed)
-      const pick = (b: { metric: number; standardError?: number; description: string }) => ({ metric: b.metric, standardError: b.standardError, description: b.description })
-      return {
-        header: table.header, rows: table.rows.slice(0, 5), totalRows: table.rows.length, summary: task.citation, seqLen: task.seqLen,
-        baseline: pick(task.baseline), classical: task.classical ? pick(task.classical) : null, metric: { name: task.metric.name, lowerIsBetter: task.metric.lowerIsBetter },
-      }
-    },
+    inspectData: (value) => previewDataFile(value),
 
-    uploadDataFile: async (name, base64) => {
-      const safe = basename(name).replace(/[^\w.-]+/g, '_').slice(-100)
-      if (!/\.(csv|tsv|txt)$/i.test(safe)) throw new InputError('dataFile', `${name}: give a .csv, .tsv or .txt file`)
-      const bytes = Buffer.from(base64, 'base64')
-      decodeDataText(bytes, name, 'dataFile') // refused here as it would be when read: not text, not UTF-8
-      // Kept beside the database (the app-data folder by default), named by its content: the same file uploaded twice is one file.
-      const dir = this.store.path === ':memory:' ? join(tmpdir(), 'rnnbench-uploads') : join(dirname(this.store.path), 'rnnbench-uploads')
-      await mkdir(dir, { recursive: true })
-      const path = join(dir, `${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}-${safe}`)
-      await writeFile(path, bytes)
-      return { path }
-    },
+    uploadDataFile: async (name, base64) => ({ path: await keepUpload(this.store.path, name, base64) }),
 
     chooseDataFile: async () => {
       if (!this.options.chooseFile) throw new InputError('dataFile', 'there is no file dialog in a browser: type the path of the file on the machine running rnnbench serve, or upload it')
