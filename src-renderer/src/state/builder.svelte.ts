@@ -13,7 +13,6 @@ type ListField = (typeof LIST_FIELDS)[number]
 export const LIST_LABELS: Record<ListField, string> = {
   seqLen: 'Sequence length', hiddenSize: 'Hidden size', numLayers: 'Layers', batchSize: 'Batch size', lr: 'Learning rate', dropout: 'Dropout',
 }
-/** Every field of the form by its name in errors, with the label the form shows. */
 /** The data settings of the tasks over a user's file (series, classify): one value each, strings as typed. */
 export const DATA_FIELDS = ['dataFile', 'column', 'covariates', 'horizon', 'testFraction', 'seasonality', 'textColumn', 'labelColumn', 'tokens'] as const satisfies readonly SettingName[]
 type DataField = (typeof DATA_FIELDS)[number]
@@ -25,6 +24,7 @@ export const DATA_FIELDS_OF: Record<'series' | 'classify', readonly DataField[]>
 const NUMERIC_DATA_FIELDS = new Set<DataField>(['horizon', 'testFraction', 'seasonality'])
 export const DATA_TASKS = ['series', 'classify'] as const
 
+/** Every field of the form by its name in errors, with the label the form shows. */
 export const FIELD_LABELS: Record<string, string> = {
   dataFile: 'Data file', column: 'Column to forecast', covariates: 'Covariates (columns beside it)', horizon: 'Horizon (steps ahead)', testFraction: 'Test fraction', seasonality: 'Season length',
   textColumn: 'Text column', labelColumn: 'Label column', tokens: 'Tokens',
