@@ -78,6 +78,12 @@ export class AppState {
     }
   }
 
+  /** A sweep's run counts in the list, as text to compare (has it moved?); null when the list does not have it. */
+  countsOf(id: number | null): string | null {
+    const s = this.sweeps.find((x) => x.id === id)
+    return s ? JSON.stringify(s.counts) : null
+  }
+
   async refreshSweeps(): Promise<void> {
     this.sweeps = await api.listSweeps()
   }

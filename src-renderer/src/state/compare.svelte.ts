@@ -91,13 +91,25 @@ export class CompareState {
       const mine = 'sweepId' in e && e.sweepId === this.sweepId
       if (e.type === 'sweepEnded' && mine) this.verdictsAt = 0 // the final verdicts, whenever the last refresh was
       const due = ((e.type === 'runEnded' || e.type === 'sweepEnded') && mine) || (e.type === 'changedElsewhere' && this.sweepId !== null)
-      if (due && !timer) timer = setTimeout(() => { timer = null; void this.refresh() }, e.type === 'changedElsewhere' ? 1500 : 3000)
+      if (!due || timer) return
+      const elsewhere = e.type === 'changedElsewhere'
+      timer = setTimeout(() => {
+        timer = null
+        // Another process writes all the time while it runs a sweep, maybe not this one: fetch
+        // again only when this sweep's counts (refreshed by the app on the same event) moved.
+        if (elsewhere && this.fetchedCounts !== null && app.countsOf(this.sweepId) === this.fetchedCounts) return
+        void this.refresh()
+      }, elsewhere ? 1500 : 3000)
     })
     return () => { off(); if (timer) clearTimeout(timer) }
   }
 
+  /** The sweep's counts, as the app's list had them when this state last fetched it; null when unknown. */
+  private fetchedCounts: string | null = null
+
   private async fetch(id: number, runCount: number, withVerdicts: boolean): Promise<boolean> {
     const n = ++this.latest
+    this.fetchedCounts = app.countsOf(id)
     const matching = this.matching
     const result = await app.attempt(() => Promise.all([
       api.getSweep(id), api.sweepSeries(id, ['val_metric', 'train_loss'], pointsPerSeries(runCount)), withVerdicts ? api.verdicts(id, matching) : Promise.resolve(null),

@@ -3,6 +3,7 @@
 
 import type { AppEvent, RunView } from '../../../src-main/ipc/contract'
 import { api } from '../api'
+import { app } from './app.svelte'
 
 export interface RunProgress { fraction: number; step: number; loss: number; startedAt: number; updatedAt: number }
 
@@ -40,13 +41,20 @@ export class LiveSweep {
     this.loss = loss
   }
 
-  /** Another process wrote: its runs and curves again, at most every two seconds. */
+  /**
+   * Another process wrote: this sweep's runs and curves again, at most every two seconds, while
+   * another process runs it or its counts moved; a write to some other sweep costs nothing here.
+   */
   private elsewhereTimer: ReturnType<typeof setTimeout> | null = null
+  private loadedCounts: string | null = null
   private followElsewhere(): void {
     if (this.elsewhereTimer) return
     this.elsewhereTimer = setTimeout(() => {
       this.elsewhereTimer = null
       if (this.stopped) return
+      const sweep = app.sweeps.find((s) => s.id === this.sweepId)
+      if (sweep && sweep.runningElsewhere === null && app.countsOf(this.sweepId) === this.loadedCounts) return
+      this.loadedCounts = app.countsOf(this.sweepId)
       void this.reload().then(() => this.reloadLoss()).catch(() => { /* the next write tries again */ })
     }, 2000)
   }
