@@ -49,6 +49,12 @@ export class Rng {
     return Math.floor(this.uniform() * n)
   }
 
+  /** Fisher–Yates, in place: every order equally likely. Returns the array. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) { const j = this.int(i + 1); [items[i], items[j]] = [items[j], items[i]] }
+    return items
+  }
+
   /** Standard normal by Box–Muller, caching the second value. */
   normal(): number {
     if (this.spareNormal !== null) {

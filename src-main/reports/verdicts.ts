@@ -304,7 +304,7 @@ function heterogeneity(xs: Analyzed[], seed: number): Split | null {
     const shuffled = [...values]
     let atLeast = 0
     for (let k = 0; k < PERMUTATIONS; k++) {
-      for (let i = shuffled.length - 1; i > 0; i--) { const j = rng.int(i + 1); [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]] }
+      rng.shuffle(shuffled)
       if (share(labels, shuffled) >= observed - 1e-12) atLeast++
     }
     const p = (atLeast + 1) / (PERMUTATIONS + 1)

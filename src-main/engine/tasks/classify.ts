@@ -57,20 +57,25 @@ export function parseLabelled(text: string, source: string, options: Pick<TaskOp
   if (classes.length > MAX_CLASSES) throw new InputError('labelColumn', `${source}, column "${table.header[labelCol]}": ${classes.length} distinct labels, over the ${MAX_CLASSES} a sweep may have; is it the right column?`)
   const labels = raw.map((l) => classes.indexOf(l))
   const texts = table.rows.map((r) => tokenize(r[textCol], options.tokens ?? 'words'))
-  // Stratified: within each class, a seeded shuffle, the last share to validation.
-  const rng = new Rng(seed ^ 0xc1a55)
-  const train: number[] = [], test: number[] = []
   const fraction = options.testFraction ?? 0.2
-  for (let k = 0; k < classes.length; k++) {
-    const members = labels.map((l, i) => (l === k ? i : -1)).filter((i) => i >= 0)
-    for (let i = members.length - 1; i > 0; i--) { const j = rng.int(i + 1); [members[i], members[j]] = [members[j], members[i]] }
+  const { train, test } = stratifiedSplit(labels, classes.length, fraction, new Rng(seed ^ 0xc1a55))
+  if (test.length < 2 || train.length < 2) throw new InputError('dataFile', `${source} has ${table.rows.length} labelled rows: too few to hold out ${Math.round(fraction * 100)}% for validation; give at least 10`)
+  return { texts, labels, classes, textColumn: table.header[textCol], labelColumn: table.header[labelCol], train, test }
+}
+
+/**
+ * A stratified split: within each class a seeded shuffle, its first `fraction` (at least one row
+ * of a class that has two) held out. Both parts in row order.
+ */
+export function stratifiedSplit(labels: number[], classes: number, fraction: number, rng: Rng): { train: number[]; test: number[] } {
+  const train: number[] = [], test: number[] = []
+  for (let k = 0; k < classes; k++) {
+    const members = rng.shuffle(labels.map((l, i) => (l === k ? i : -1)).filter((i) => i >= 0))
     const held = members.length > 1 ? Math.max(1, Math.round(members.length * fraction)) : 0
     test.push(...members.slice(0, held))
     train.push(...members.slice(held))
   }
-  if (test.length < 2 || train.length < 2) throw new InputError('dataFile', `${source} has ${table.rows.length} labelled rows: too few to hold out ${Math.round(fraction * 100)}% for validation; give at least 10`)
-  train.sort((a, b) => a - b); test.sort((a, b) => a - b)
-  return { texts, labels, classes, textColumn: table.header[textCol], labelColumn: table.header[labelCol], train, test }
+  return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) }
 }
 
 /** The 95th percentile of the training texts' lengths, at least 2: the default seqLen. */
@@ -143,10 +148,7 @@ export function sequenceClassifier(o: {
   }
   const sampleOf = (ids: number[], max: number) => {
     if (ids.length <= max) return ids
-    const rng = new Rng(o.seed ^ 0x5a3b1e)
-    const copy = [...ids]
-    for (let i = copy.length - 1; i > 0; i--) { const j = rng.int(i + 1); [copy[i], copy[j]] = [copy[j], copy[i]] }
-    return copy.slice(0, max).sort((a, b) => a - b)
+    return new Rng(o.seed ^ 0x5a3b1e).shuffle([...ids]).slice(0, max).sort((a, b) => a - b)
   }
   const held = sampleOf(o.test, MAX_VALIDATION), sample = sampleOf(o.train, 512)
   const { baseline, classical } = o.baselines(held)
