@@ -18,8 +18,6 @@ Chart.defaults.borderColor = dark ? 'rgba(255, 255, 255, 0.12)' : 'rgba(0, 0, 0,
 Chart.defaults.maintainAspectRatio = false
 Chart.defaults.plugins.legend.labels.boxWidth = 12
 
-export { BACKEND_DASH, BACKEND_POINT, CELL_COLOURS, colorFor, logTicks, PALETTE, seriesStyle, styleAt } from './styles'
-
 export { Chart }
 
 const queue: Array<() => void> = []

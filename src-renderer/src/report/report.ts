@@ -3,7 +3,6 @@
 // (vite.report.config.ts) into one file, so the report needs nothing from the network.
 
 import type { ReportData } from '../../../src-main/reports/report-data'
-import '../charts/setup'
 import { Chart } from '../charts/setup'
 import { slotDrawing } from './configs'
 import { drawHeatmap, sharedRange } from '../compare/heatmap'
