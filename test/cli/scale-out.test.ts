@@ -6,13 +6,14 @@
 // a task run again (a requeue, a retried pod) finishes without redoing anything. Then
 // `rnnbench train`, one configuration for an external optimizer: its JSON, objective and exit codes.
 
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { comparisonKey } from '../../src-main/engine/sweep/shard'
 import { Store } from '../../src-main/store/store'
-import { rnnbench } from '../helpers/cli'
+import { repoRoot, rnnbench } from '../helpers/cli'
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnbench-scale-out-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -83,6 +84,20 @@ describe('sweeps on a cluster\'s scheduler', () => {
     expect(after.sweeps).toBe(1)
     expect(after.runs.map((r) => [r.idx, r.attempts, r.loss])).toEqual(before.map((r) => [r.idx, r.attempts, r.loss]))
   })
+
+  it('refuses to run a shard another live process is running, as resume does', async () => {
+    const db = join(dir, 'busy.sqlite')
+    const slow = join(dir, 'slow.json')
+    writeFileSync(slow, JSON.stringify({ ...spec, name: 'slow', budget: { steps: 0, seconds: 3 } }))
+    const first = spawn(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'sweep', slow, '--shard', '1/2', '--db', db, '--workers', '1'], { stdio: 'ignore' })
+    const exited = new Promise<number | null>((resolve) => first.once('exit', resolve))
+    await expect.poll(() => { try { return runsOf(db).runs.some((r) => r.status === 'running') } catch { return false } }, { timeout: 20_000 }).toBe(true)
+    const second = rnnbench(['sweep', slow, '--shard', '1/2', '--db', db])
+    expect(second.code).toBe(2)
+    expect(second.stderr).toMatch(new RegExp(`^rnnbench: --shard: sweep 1 is running in pid ${first.pid} .*before you run this shard of it\n$`))
+    first.kill('SIGINT')
+    await exited
+  }, 60_000)
 
   it('says so when there are more shards than comparisons, and refuses a stepped or out-of-range array', () => {
     const empty = rnnbench(['sweep', file, '--shard', '9/10', '--db', join(dir, 'empty.sqlite')])

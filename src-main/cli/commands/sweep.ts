@@ -73,6 +73,8 @@ Options:
       }
       // A shard is create-or-resume: the same spec and part again (a requeue, a retried pod) finishes what is missing.
       const existing = shard ? store.findSweep(name, spec, positions) : null
+      // Two processes on one shard would time each other's steps: the second waits, as resume does.
+      if (existing) store.refuseIfRunningElsewhere(existing, '--shard', 'run this shard of')
       const sweepId = existing ?? store.createSweep(name, spec, configs, shard ? positions : undefined)
       if (shard) process.env.RNNBENCH_SHARD = JSON.stringify({ index: shard.index, count: shard.count, ...shard.source }) // recorded with each run by the workers
       if (existing) io.err(`sweep #${sweepId} "${name}" shard ${shardText(shard!)} is already here: finishing what is missing -> ${store.path}\n`)
