@@ -44,6 +44,14 @@ function httpApi(): RendererApi {
       throw new ApiError('', 'the rnnbench server does not answer; is `rnnbench serve` still running?')
     }
     if (res.status === 401 || res.status === 403) throw new ApiError('token', (await res.text()).trim())
+    // The server refused the request itself (too large, malformed): its one-line reason, not a JSON parse error.
+    if (!res.ok) {
+      const text = (await res.text()).trim()
+      let envelope: Envelope<unknown> | null = null
+      try { envelope = JSON.parse(text) as Envelope<unknown> } catch { /* plain text */ }
+      if (envelope && typeof envelope.ok === 'boolean') return unwrap(envelope)
+      throw new ApiError('', text.replace(/^rnnbench: /, '') || `the rnnbench server answered ${res.status}`)
+    }
     return unwrap((await res.json()) as Envelope<unknown>)
   }
   const listeners = new Set<(e: AppEvent) => void>()

@@ -90,6 +90,11 @@ describe('sweeps on the user\'s data, from the builder', () => {
     // Under serve, a file can be uploaded: bytes that are not UTF-8 are refused as a path would be
     await page.getByTestId('upload-data-file').setInputFiles({ name: 'latin1.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from('id\tsentence\tlabel\n1\tcaf\xe9\tx\n', 'latin1') })
     await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => ''), { timeout: 10_000 }).toMatch(/^Data file: latin1\.tsv is not UTF-8 text \(byte 0xE9/)
+    // one too large for a request: the server's reason beside the field
+    await page.getByTestId('upload-data-file').setInputFiles({ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.alloc(13 * 2 ** 20, 'a') })
+    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => ''), { timeout: 20_000 }).toMatch(/^Data file: request body of \d+ bytes is over the limit of 16777216$/)
+    // Chromium logs the refused request itself; that one is expected
+    errors.splice(errors.findIndex((e) => / 413 \(Payload Too Large\)/.test(e)), 1)
     await page.getByTestId('upload-data-file').setInputFiles(sentencesFile)
     // kept beside the database, named by its content
     await expect.poll(() => page.getByTestId('field-dataFile').inputValue(), { timeout: 10_000 }).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/rnnbench-uploads/[0-9a-f]{12}-sentences\\.tsv$`))
