@@ -4,7 +4,7 @@
 export const CELL_KINDS = ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const
 export type CellKind = (typeof CELL_KINDS)[number]
 
-export const BACKEND_NAMES = ['cpu-js', 'cpu-native', 'webgpu'] as const
+export const BACKEND_NAMES = ['cpu-js', 'cpu-native', 'webgpu', 'torch-cpu', 'torch-cuda', 'torch-mps'] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
 
 export const TASK_NAMES = ['adding', 'copy', 'airline', 'charlm', 'sentiment', 'digits', 'co2', 'series', 'classify'] as const

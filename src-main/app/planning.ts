@@ -18,12 +18,13 @@ import type { Store } from '../store/store'
 /** Reads a charlm text file; the CLI reads the file system, with errors naming the field. */
 export type ReadText = (path: string, field: string) => Promise<string>
 
-/** The backends a preset schedules here: those available, webgpu only on a real GPU. */
+/** The backends a preset schedules here: rnnbench's own that are available, webgpu only on a real GPU. */
 export async function presetBackends(): Promise<BackendName[]> {
   // A software WebGPU adapter's runs would take most of a preset's time and say nothing about
-  // GPUs: name webgpu in a spec to run it anyway.
+  // GPUs: name webgpu in a spec to run it anyway. PyTorch's backends run when named, beside these.
   const backends: BackendName[] = []
   for (const b of BACKEND_NAMES) {
+    if (b.startsWith('torch-')) continue
     const probe = await probeBackend(b)
     if (probe.available && !(b === 'webgpu' && probe.details?.software)) backends.push(b)
   }

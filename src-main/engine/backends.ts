@@ -9,6 +9,10 @@ const loaders: Record<BackendName, () => Promise<Backend>> = {
   'cpu-js': async () => cpuJsBackend,
   'cpu-native': async () => (await import('./cpu-native/backend')).cpuNativeBackend,
   webgpu: async () => (await import('./webgpu/backend')).webgpuBackend,
+  // The user's own PyTorch, in a Python child process (docs/TORCH.md).
+  'torch-cpu': async () => (await import('./torch/backend')).torchCpuBackend,
+  'torch-cuda': async () => (await import('./torch/backend')).torchCudaBackend,
+  'torch-mps': async () => (await import('./torch/backend')).torchMpsBackend,
 }
 
 export function parseBackendName(value: unknown, field = 'backend'): BackendName {

@@ -331,7 +331,16 @@ class TrainingRun {
   private async drain(): Promise<boolean> {
     while (this.inFlight.length) {
       const next = this.inFlight.shift()!
-      if (!this.accept(await next.result, next)) {
+      let result: TrainStepResult
+      try {
+        result = await next.result
+      } catch (err) {
+        // The steps sent after it fail too (a backend's process or device is gone): wait for them, so
+        // none is left rejecting with nobody listening, and report the first.
+        await Promise.allSettled(this.inFlight.splice(0).map((s) => s.result))
+        throw err
+      }
+      if (!this.accept(result, next)) {
         await Promise.allSettled(this.inFlight.splice(0).map((s) => s.result))
         return false
       }

@@ -10,7 +10,7 @@ import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
 
 const dir = join(__dirname, '..', 'fixtures', 'parity')
 const cases = readdirSync(dir).filter((f) => f.endsWith('.case.json')).map((f) => f.replace('.case.json', '')).sort()
-const backends = await backendsUnderTest(['cpu-js', 'cpu-native', 'webgpu'])
+const backends = await backendsUnderTest(['cpu-js', 'cpu-native', 'webgpu', 'torch-cpu', 'torch-cuda'])
 
 it('has golden cases for every cell', () => {
   for (const cell of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru']) {

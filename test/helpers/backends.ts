@@ -3,18 +3,18 @@
 
 import { it } from 'vitest'
 import { probeBackend, getBackend } from '../../src-main/engine/backends'
-import type { Backend, BackendName } from '../../src-main/engine/backend'
+import type { Backend, BackendName, BackendProbe } from '../../src-main/engine/backend'
 
-export interface BackendUnderTest { name: BackendName; backend: Backend | null; reason: string }
+export interface BackendUnderTest { name: BackendName; backend: Backend | null; reason: string; probe: BackendProbe }
 
 export async function backendsUnderTest(names: BackendName[]): Promise<BackendUnderTest[]> {
   return Promise.all(names.map(async (name) => {
     const probe = await probeBackend(name)
     if (!probe.available) {
       console.warn(`[rnnbench tests] backend ${name} skipped: ${probe.reason}`)
-      return { name, backend: null, reason: probe.reason ?? 'unavailable' }
+      return { name, backend: null, reason: probe.reason ?? 'unavailable', probe }
     }
-    return { name, backend: await getBackend(name), reason: '' }
+    return { name, backend: await getBackend(name), reason: '', probe }
   }))
 }
 

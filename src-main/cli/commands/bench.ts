@@ -1,5 +1,5 @@
 import { getBackend, parseBackendName, probeBackend } from '../../engine/backends'
-import type { Backend, StackResult } from '../../engine/backend'
+import { BACKEND_NAMES, type Backend, type StackResult } from '../../engine/backend'
 import { PARITY_ATOL, PARITY_RTOL } from '../../engine/compare'
 import { cpuJsBackend } from '../../engine/cpu-js/backend'
 import { InputError } from '../../engine/errors'
@@ -21,12 +21,13 @@ export const benchCommand: Command = {
 
 Times one training step of the recurrent stack: the forward over the whole sequence and the full
 backward with weight gradients (no optimizer update), after 3 warm-up steps, as the backend
-measures it (ms_wall_median adds copying the results out to JavaScript). A backend other than
+measures it (ms_wall_median adds copying the results out to JavaScript, and for the torch-*
+backends the pipe to PyTorch's process both ways). A backend other than
 cpu-js is first validated against cpu-js on the same inputs. Reports the median, minimum and
 p10/p90 over R repeats and GFLOP/s (3·2·G·H·(I+H)·B·T per layer and direction).
 
 Options (defaults in brackets):
-  --backend B       cpu-js, cpu-native or webgpu [cpu-js]
+  --backend B       ${BACKEND_NAMES.join(', ')} [cpu-js]
   --cell C          ${CELL_KINDS.join(', ')} [lstm]
   --hidden H        hidden size [256]
   --input I         input size [= hidden]
@@ -34,7 +35,7 @@ Options (defaults in brackets):
   --seq T           sequence length [100]
   --layers L        layers [1]
   --bidirectional   both directions
-  --threads K       threads inside a step, CPU backends [1]
+  --threads K       threads inside a step, CPU backends and torch-cpu [1]
   --repeats R       timed repeats [10]
   --json            machine-readable output (ms_median, ms_min, gflops, ...)
   -h, --help        this text`,
@@ -99,6 +100,10 @@ Options (defaults in brackets):
       // null where the backend cannot time the forward and the backward apart
       forward_ms_median: fwd.length ? summarize(fwd).median : null, backward_ms_median: bwd.length ? summarize(bwd).median : null, ms_wall_median: summarize(wall).median,
       flops, gflops: flops / (s.median * 1e6), gflops_best: flops / (Math.min(...total) * 1e6),
+      // What a step costs outside the backend's own time: copying results out, or for PyTorch the
+      // pipe both ways (the inputs sent, every output and gradient back), median of wall − step.
+      outside_ms_median: summarize(wall.map((w, i) => w - total[i])).median,
+      pipe_bytes: backendName.startsWith('torch-') ? pipeBytes(net, B, T) : null,
       activation_bytes: memory.activationBytes,
       // GPU backends: dispatches per step, peak bytes of live GPU buffers, and how time was taken.
       dispatches: last?.dispatches ?? null, gpu_bytes: memory.deviceBytes ?? null,
@@ -114,11 +119,20 @@ Options (defaults in brackets):
     const shape = `${net.cell} H=${H} I=${net.inputSize} B=${B} T=${T} L=${net.numLayers}${net.bidirectional ? ' bidir' : ''} thr=${threads}`
     io.out(`${shape.padEnd(40)}| ${result.ms_median.toFixed(2).padStart(10)} | ${result.ms_min.toFixed(2).padStart(8)} | ${(result.forward_ms_median?.toFixed(1) ?? 'n/a').padStart(6)} | ${(result.backward_ms_median?.toFixed(1) ?? 'n/a').padStart(6)} | ${result.gflops.toFixed(2).padStart(7)}\n`)
     io.out(`activations saved for BPTT: ${formatBytes(result.activation_bytes)}\n`)
+    if (result.pipe_bytes) {
+      io.out(`the pipe to PyTorch: ${result.outside_ms_median.toFixed(2)} ms per step outside PyTorch's own time (median; ${formatBytes(result.pipe_bytes.sent)} sent, ${formatBytes(result.pipe_bytes.received)} back), never inside the step time above\n`)
+    }
     if (result.dispatches !== null) {
       io.out(`GPU: ${result.dispatches} dispatches per step, ${formatBytes(result.gpu_bytes ?? 0)} of GPU buffers at peak, timed by ${result.timing === 'gpu-timestamps' ? 'GPU timestamp queries' : 'the wall clock around submit and completion'}\n`)
     }
     return 0
   },
+}
+
+/** The bytes one bench step sends to PyTorch (x, dy) and gets back (y, hn, cn, dx, dh0, dc0). */
+function pipeBytes(net: NetworkConfig, B: number, T: number): { sent: number; received: number } {
+  const D = directions(net), H = net.hiddenSize, state = net.numLayers * D * B * H * (net.cell === 'lstm' ? 2 : 1)
+  return { sent: 4 * T * B * (net.inputSize + D * H), received: 4 * (T * B * (D * H + net.inputSize) + 2 * state) }
 }
 
 /** One forward+backward on the reference with the same parameters and inputs; the worst relative difference. */

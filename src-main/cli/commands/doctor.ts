@@ -1,3 +1,4 @@
+import { BACKEND_NAMES } from '../../engine/backend'
 import { probeAll } from '../../engine/backends'
 import { environmentInfo } from '../../engine/environment'
 import { parseCommandArgs, type Command } from '../command'
@@ -8,8 +9,10 @@ export const doctorCommand: Command = {
   summary: 'list every backend, whether it runs here, on what, and why not',
   help: `Usage: rnnbench doctor [--json]
 
-Probes every backend (cpu-js, cpu-native, webgpu) and reports whether it is available on this
-machine, the device it runs on, and, for those that are not, why and what to do about it.
+Probes every backend (${BACKEND_NAMES.join(', ')}) and reports whether it is available on this
+machine, the device it runs on, and, for those that are not, why and what to do about it. The
+torch-* backends run the user's own PyTorch: the Python is $RNNBENCH_PYTHON when set, else python3
+on PATH, then /usr/bin/python3 (docs/TORCH.md).
 
 Options:
   --json       machine-readable output
@@ -29,6 +32,7 @@ Options:
     for (const b of backends) {
       const status = b.available ? 'available  ' : 'unavailable'
       io.out(`${b.backend.padEnd(width)}  ${status}  ${b.available ? b.device ?? '' : b.reason ?? ''}\n`)
+      if (b.available && typeof b.details?.note === 'string') io.out(`${''.padEnd(width)}               ${b.details.note}\n`)
     }
     return 0
   },

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises'
+import { BACKEND_NAMES } from '../../engine/backend'
 import { getBackend, parseBackendName } from '../../engine/backends'
 import { compareNested, PARITY_ATOL, PARITY_RTOL, type Nested } from '../../engine/compare'
 import { InputError } from '../../engine/errors'
@@ -18,7 +19,7 @@ state_dict entry), x [T][B][I], optional h0/c0 [L*D][B][H], and dy [T][B][D*H], 
 gradient of the output sequence (loss = sum(y * dy)). CASE may be - for standard input.
 
 Options:
-  --backend NAME   cpu-js (default), cpu-native or webgpu
+  --backend NAME   cpu-js (default), ${BACKEND_NAMES.slice(1).join(', ')}
   -o, --out FILE   write the result there instead of standard output
   --expect FILE    compare the result with FILE (e.g. PyTorch's) within
                    |got - want| <= ${PARITY_ATOL} + ${PARITY_RTOL}*|want|; print the worst value;

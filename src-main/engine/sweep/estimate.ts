@@ -15,7 +15,7 @@ export type { TaskShape }
 export type MeasuredSpeeds = Partial<Record<BackendName, Partial<Record<CellKind, number>>>>
 
 /** Used when this machine has measured nothing yet for a backend; cautious, so estimates run long. */
-const DEFAULT_GFLOPS: Record<BackendName, number> = { 'cpu-js': 0.5, 'cpu-native': 5, webgpu: 0.2 }
+const DEFAULT_GFLOPS: Record<BackendName, number> = { 'cpu-js': 0.5, 'cpu-native': 5, webgpu: 0.2, 'torch-cpu': 3, 'torch-cuda': 50, 'torch-mps': 10 }
 /** Per-run cost that does not scale with FLOPs: worker start, task data, evaluation overhead. */
 const RUN_OVERHEAD_S = 0.5
 

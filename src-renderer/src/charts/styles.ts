@@ -12,8 +12,8 @@ const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]]
 /** Each cell's colour, the same in every chart, the live view and the report. */
 export const CELL_COLOURS: Record<string, string> = { lstm: '#0072B2', gru: '#E69F00', rnn_tanh: '#009E73', rnn_relu: '#CC79A7' }
 /** Each backend's dash (lines) and point shape (scatter), the same everywhere. */
-export const BACKEND_DASH: Record<string, number[]> = { 'cpu-js': [], 'cpu-native': [6, 3], webgpu: [2, 2] }
-export const BACKEND_POINT: Record<string, 'circle' | 'triangle' | 'rect' | 'rectRot'> = { 'cpu-js': 'circle', 'cpu-native': 'triangle', webgpu: 'rect' }
+export const BACKEND_DASH: Record<string, number[]> = { 'cpu-js': [], 'cpu-native': [6, 3], webgpu: [2, 2], 'torch-cpu': [10, 3, 2, 3], 'torch-cuda': [1, 4], 'torch-mps': [8, 2, 2, 2, 2, 2] }
+export const BACKEND_POINT: Record<string, 'circle' | 'triangle' | 'rect' | 'rectRot' | 'star' | 'crossRot'> = { 'cpu-js': 'circle', 'cpu-native': 'triangle', webgpu: 'rect', 'torch-cpu': 'rectRot', 'torch-cuda': 'star', 'torch-mps': 'crossRot' }
 
 /** Whether the page is drawn dark (prefers-color-scheme); the report, made to be printed, never is. */
 export const isDarkPage = (): boolean =>
