@@ -41,6 +41,12 @@ export interface MatchedPair {
   b: FinishedRun
   /** The configuration the pair belongs to (everything but the seed): pairs of one configuration are its repeats. */
   configuration: string
+  /**
+   * What the pair computes: its configuration without the settings that change only how fast
+   * (backend, threads, machine). Pairs that share it and the seed train the same networks on the
+   * same batches from the same weights: for what they learn, one observation, not several.
+   */
+  computation: string
   /** Each setting's value, as text: what strata are cut by. */
   settings: Record<PairSetting, string>
 }
@@ -60,8 +66,17 @@ function pairSettings(a: FinishedRun, b: FinishedRun): Record<PairSetting, strin
 /** Everything about a run that its partner must share, but the cell, the seed and (by parameters) the hidden size. */
 function sharedKey(r: FinishedRun, matching: Matching): string {
   const { cell: _cell, seed: _seed, hiddenSize, ...rest } = r.config
-  const sorted = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)))
-  return JSON.stringify([sorted, machineId(r.environment), matching === 'hidden' ? hiddenSize : null])
+  return JSON.stringify([sortedSettings(rest), machineId(r.environment), matching === 'hidden' ? hiddenSize : null])
+}
+
+/** The settings that decide what a run computes (the engine, its threads and the machine decide only how fast). */
+function computationKey(r: FinishedRun, ha: number, hb: number): string {
+  const { cell: _cell, seed: _seed, hiddenSize: _h, backend: _b, threads: _t, ...rest } = r.config
+  return JSON.stringify([sortedSettings(rest), ha, hb])
+}
+
+function sortedSettings(settings: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)))
 }
 
 /**
@@ -85,7 +100,9 @@ export function matchPairs(runs: FinishedRun[], a: CellKind, b: CellKind, matchi
         // Duplicates of one configuration and seed (an import, a random draw twice): in order, each once.
         const byIdx = (x: FinishedRun, y: FinishedRun) => x.idx - y.idx || x.id - y.id
         as.sort(byIdx); bs.sort(byIdx)
-        for (let i = 0; i < Math.min(as.length, bs.length); i++) pairs.push({ a: as[i], b: bs[i], configuration, settings: pairSettings(as[i], bs[i]) })
+        for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+          pairs.push({ a: as[i], b: bs[i], configuration, computation: computationKey(as[i], ha, hb), settings: pairSettings(as[i], bs[i]) })
+        }
       }
     }
   }

@@ -36,6 +36,12 @@ export interface Question {
   unit: 'ms' | 'bytes' | 'metric' | 'count'
   /** Metric questions: each cell is first checked against the task's baseline. */
   checksBaseline: boolean
+  /**
+   * Whether the answer depends on the engine that ran it (step time, memory, what is learned in
+   * equal wall time): then it is given per backend. Otherwise (parameters, what is learned in equal
+   * steps) every backend computes the same thing, and its runs on several backends count once.
+   */
+  engineBound: boolean
   /** The value of one run on its own, for the descriptive tables (NaN where the question has none). */
   runValue(r: FinishedRun): number
   /** The two runs' values within a pair, or null when they cannot be compared. */
@@ -52,15 +58,15 @@ export function questionsFor(runs: VerdictRun[]): Question[] {
   const memoryOf = (r: FinishedRun) => r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes
   const questions: Question[] = [
     {
-      id: 'step-time', title: 'Which cell trains fastest per step?', measure: 'step time', kind: 'measured', lowerIsBetter: true, task: null, unit: 'ms', checksBaseline: false,
+      id: 'step-time', title: 'Which cell trains fastest per step?', measure: 'step time', kind: 'measured', lowerIsBetter: true, task: null, unit: 'ms', checksBaseline: false, engineBound: true,
       runValue: (r) => r.figures.stepMs.total.median, pairValues: (p) => finals(p, (r) => r.figures.stepMs.total.median),
     },
     {
-      id: 'memory', title: 'Which cell needs the least memory?', measure: 'memory', kind: 'exact', lowerIsBetter: true, task: null, unit: 'bytes', checksBaseline: false,
+      id: 'memory', title: 'Which cell needs the least memory?', measure: 'memory', kind: 'exact', lowerIsBetter: true, task: null, unit: 'bytes', checksBaseline: false, engineBound: true,
       runValue: memoryOf, pairValues: (p) => finals(p, memoryOf),
     },
     {
-      id: 'parameters', title: 'Which cell has the fewest parameters?', measure: 'parameter count', kind: 'exact', lowerIsBetter: true, task: null, unit: 'count', checksBaseline: false,
+      id: 'parameters', title: 'Which cell has the fewest parameters?', measure: 'parameter count', kind: 'exact', lowerIsBetter: true, task: null, unit: 'count', checksBaseline: false, engineBound: false,
       runValue: (r) => r.figures.parameterCount, pairValues: (p) => finals(p, (r) => r.figures.parameterCount),
     },
   ]
@@ -70,12 +76,12 @@ export function questionsFor(runs: VerdictRun[]): Question[] {
     const direction = metric.lowerIsBetter ? 'lower' : 'higher'
     questions.push({
       id: `metric-${task}`, title: `Which cell learns ${task} best?`, measure: `${name} (final validation; ${direction} is better)`,
-      kind: 'measured', lowerIsBetter: metric.lowerIsBetter, task, unit: 'metric', checksBaseline: true,
+      kind: 'measured', lowerIsBetter: metric.lowerIsBetter, task, unit: 'metric', checksBaseline: true, engineBound: false,
       runValue: (r) => (r.config.task === task ? r.figures.finalMetric : NaN),
       pairValues: (p, series) => (p.a.config.task === task ? metricAtEqualSteps(p, series) : null),
     }, {
       id: `metric-time-${task}`, title: `Which cell learns ${task} best in equal wall time?`, measure: `${name} (validation at equal wall time; ${direction} is better)`,
-      kind: 'measured', lowerIsBetter: metric.lowerIsBetter, task, unit: 'metric', checksBaseline: true,
+      kind: 'measured', lowerIsBetter: metric.lowerIsBetter, task, unit: 'metric', checksBaseline: true, engineBound: true,
       runValue: () => NaN,
       pairValues: (p, series) => (p.a.config.task === task ? metricAtEqualTime(p, series) : null),
     })

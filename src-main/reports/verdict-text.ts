@@ -56,7 +56,9 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
   const where = matchingText(matching)
   const prefix = v.stratum ? `${capitalize(levelText(v.stratum.setting, v.stratum.value))}: ` : ''
   const short = q.measure.split(' (')[0]
-  const count = `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}`
+  // Engines that compute the same network from the same seed count once (verdicts.ts, poolEngines).
+  const pooled = v.pooledBackends ? `, each the mean of the same network's runs on ${v.pooledBackends.join(' and ')}` : ''
+  const count = `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}${pooled}`
   const ci = v.ci95 ? `95% CI ${formatFactor(v.ci95[0])}–${formatFactor(v.ci95[1])}` : ''
   // A p that would pass alone but not after Holm's correction: say so, so that "no significant difference" is not read as "equal".
   const beforeHolm = v.p !== null && v.pAdjusted !== null && v.p < ALPHA && v.pAdjusted >= ALPHA ? ` (${pEquals(v.p)} before Holm's correction for ${v.family} comparisons)` : ''
@@ -69,11 +71,11 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
     case 'exact': return prefix + exactSentence(q, v, better, worse, where)
     case 'not-learned': {
       const [a, b] = v.baseline!
-      return `${prefix}Neither ${better} nor ${worse} beat the baseline on ${q.task} (${baselineText(a, q)}): they reached ${formatValue(a.median)} and ${formatValue(b.median)}, medians of ${plural(a.runs, 'run')} each${training ? `, ${training}` : ''}; not ranked.`
+      return `${prefix}Neither ${better} nor ${worse} beat the baseline on ${q.task} (${baselineText(a, q)}): they reached ${formatValue(a.median)} and ${formatValue(b.median)}, medians of ${plural(a.runs, 'run')} each${pooled}${training ? `, ${training}` : ''}; not ranked.`
     }
     case 'too-few': {
       const n = v.pairs - v.ties
-      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${where}${training ? `, ${training}` : ''}: n = ${n}${v.ties ? ` (after ${plural(v.ties, 'tie')})` : ''}, and the smallest p that ${plural(n, 'pair')} can give is ${formatP(smallestSignedRankP(n))}; add repeats or configurations.${learnedNote(v, q)}${classicalNote(v, q)}${caveat}`
+      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${where}${training ? `, ${training}` : ''}: n = ${n}${v.ties ? ` (after ${plural(v.ties, 'tie')})` : ''}${pooled}, and the smallest p that ${plural(n, 'pair')} can give is ${formatP(smallestSignedRankP(n))}; add repeats or configurations.${learnedNote(v, q)}${classicalNote(v, q)}${caveat}`
     }
     case 'no-difference':
       return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${where}${training ? `, ${training}` : ''}: factor ${times(v.factor!)}, ${stats}${breakdown}.${learnedNote(v, q)}${classicalNote(v, q)}${caveat}`
@@ -152,7 +154,7 @@ function exactSentence(q: Question, v: Verdict, better: string, worse: string, w
     return `${better} has ${factor} fewer parameters than ${worse} ${where}, exactly (counted, the same for every seed; ${over})${reason}.`
   }
   if (same) return `${better} and ${worse} need the same memory ${where} (${over}).`
-  return `${better} needs ${factor} less memory than ${worse} ${where}, exactly (analytic count, the same for every seed; ${over})${reason}.`
+  return `${better} needs ${factor} less memory than ${worse} ${where}, exactly (the same for every seed: weights, gradients and optimizer state counted, activations as the engine keeps them for BPTT; ${over})${reason}.`
 }
 
 /** A value of a question's unit, as tables show it. */

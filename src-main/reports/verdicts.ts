@@ -92,6 +92,11 @@ export interface Verdict {
   reason: string | null
   /** Step-time verdicts: what shared the machine while the steps were timed, when it matters. */
   caveat: string | null
+  /**
+   * Questions every engine answers alike (what is learned in equal steps, parameters): the backends
+   * whose runs of one network and seed were averaged into one pair; null when there was one.
+   */
+  pooledBackends: string[] | null
 }
 
 export interface QuestionVerdicts {
@@ -133,7 +138,8 @@ export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching
   return { matching, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size }
 }
 
-interface Analyzed { pair: MatchedPair; values: PairValues; d: number }
+/** A pair's values and log ratio; pooled over engines, `parts` keeps each engine's values. */
+interface Analyzed { pair: MatchedPair; values: PairValues; d: number; runIds: number[]; backends: string[]; parts?: PairValues[] }
 
 /** A verdict before Holm's adjustment and before its sentence. */
 type Draft = Omit<Verdict, 'sentence' | 'pAdjusted' | 'outcome' | 'family'> & { outcome: VerdictOutcome | 'tested' }
@@ -146,11 +152,11 @@ function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], ser
       const analyzed = matchPairs(done, cells[i], cells[j], matching).flatMap((pair): Analyzed[] => {
         const values = q.pairValues(pair, series)
         if (!values || !(values.a > 0) || !(values.b > 0) || !Number.isFinite(values.a) || !Number.isFinite(values.b)) return []
-        return [{ pair, values, d: Math.log(values.a / values.b) }]
+        return [{ pair, values, d: Math.log(values.a / values.b), runIds: [pair.a.id, pair.b.id], backends: [pair.settings.backend] }]
       })
       if (!analyzed.length) continue
       compared++
-      drafts.push(...comparePair(q, cells[i], cells[j], analyzed, options))
+      drafts.push(...comparePair(q, cells[i], cells[j], q.engineBound ? analyzed : poolEngines(analyzed), options))
     }
   }
   // Holm over the tests this question ran; comparisons that could not reach α are not tests (Tarone).
@@ -167,15 +173,48 @@ function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], ser
   return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note }
 }
 
-/** One pair of cells: one verdict, or one per value of the setting it is split by. */
+/**
+ * Runs of one network and seed on several engines (cpu-native and torch-cpu, say) learn the same
+ * thing: averaged into one pair, so that an engine run twice never counts as two seeds. The pair's
+ * configuration becomes what it computes, so the bootstrap's clusters do not count engines either.
+ */
+function poolEngines(analyzed: Analyzed[]): Analyzed[] {
+  const groups = groupBy(analyzed, (x) => `${x.pair.computation}|${x.pair.a.config.seed}`)
+  if (groups.size === analyzed.length) return analyzed
+  return [...groups.values()].map((xs) => {
+    const mean = (f: (x: Analyzed) => number) => xs.reduce((s, x) => s + f(x), 0) / xs.length
+    const joined = (k: PairSetting) => [...new Set(xs.map((x) => x.pair.settings[k]))].sort().join(' + ')
+    const first = xs[0]
+    return {
+      pair: { ...first.pair, configuration: first.pair.computation, settings: { ...first.pair.settings, backend: joined('backend'), threads: joined('threads'), machine: joined('machine') } },
+      values: { ...first.values, a: mean((x) => x.values.a), b: mean((x) => x.values.b) },
+      d: mean((x) => x.d),
+      runIds: xs.flatMap((x) => x.runIds),
+      backends: [...new Set(xs.flatMap((x) => x.backends))].sort(),
+      parts: xs.map((x) => x.values),
+    }
+  })
+}
+
+/** One pair of cells: one verdict, or one per backend (an engine-bound question), or one per value of the setting it is split by. */
 function comparePair(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[], options: VerdictOptions): Draft[] {
   const seed = hash(`${q.id}|${a}|${b}`)
-  if (q.kind === 'exact' && sameForEverySeed(analyzed)) {
-    // Memory differs by backend (each keeps its own activations): stated per backend. Parameter counts do not.
-    const byBackend = groupBy(analyzed, (x) => (q.id === 'memory' ? x.pair.settings.backend : ''))
-    return [...byBackend].map(([backend, xs]) => exactDraft(q, a, b, xs, byBackend.size > 1 ? { setting: 'backend', value: backend } : null))
+  const byBackend = groupBy(analyzed, (x) => x.pair.settings.backend)
+  if (q.engineBound && byBackend.size > 1) {
+    // Each engine's own answer: GRU's lead over LSTM per step on one engine need not hold on another.
+    return [...byBackend].flatMap(([backend, xs], k) => compareWithin(q, a, b, xs, { setting: 'backend', value: backend }, seed + 104729 * (k + 1), options))
   }
+  return compareWithin(q, a, b, analyzed, null, seed, options)
+}
+
+function compareWithin(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[], stratum: Draft['stratum'], seed: number, options: VerdictOptions): Draft[] {
+  if (q.kind === 'exact' && sameForEverySeed(analyzed)) return [exactDraft(q, a, b, analyzed, stratum)]
   // A quantity that should be exact but varies between seeds (a GPU allocator's peak, say) is measured and tested like any other.
+  if (stratum) {
+    // Already one backend's answer: a setting that matters within it is reported as a breakdown.
+    const spread = heterogeneity(analyzed, seed)
+    return [measuredDraft(q, a, b, analyzed, stratum, spread?.kind === 'spread' ? spread.breakdown : null, seed, options)]
+  }
   const split = (q.checksBaseline ? learnedSplit(q, analyzed) : null) ?? heterogeneity(analyzed, seed)
   if (split && (split.kind === 'learned' || split.breakdown.levels.some((l) => l.factor > 1) && split.breakdown.levels.some((l) => l.factor < 1))) {
     return [...groupBy(analyzed, (x) => x.pair.settings[split.setting])].map(([value, xs], k) =>
@@ -203,8 +242,8 @@ function measuredDraft(q: Question, a: CellKind, b: CellKind, unordered: Analyze
   const levels = breakdown ? { ...breakdown, levels: breakdown.levels.map((l) => ({ ...l, factor: invert ? 1 / l.factor : l.factor })) } : null
   const base: Omit<Draft, 'outcome'> = {
     questionId: q.id, cells, stratum, factor, ci95, p: test.p, pairs: xs.length, configurations: clusters.length, ties: test.zeros,
-    runIds: xs.flatMap((x) => [x.pair.a.id, x.pair.b.id]), baseline: checks, basis: basisOf(xs), breakdown: levels, reason: null,
-    caveat: q.id === 'step-time' ? timingCaveat(xs) : null,
+    runIds: xs.flatMap((x) => x.runIds), baseline: checks, basis: basisOf(xs), breakdown: levels, reason: null,
+    caveat: q.id === 'step-time' ? timingCaveat(xs) : null, pooledBackends: pooledOf(xs),
   }
   if (checks && !checks[0].learned && !checks[1].learned) return { ...base, outcome: 'not-learned', p: null }
   if (smallestSignedRankP(test.n) >= ALPHA) return { ...base, outcome: 'too-few', p: null }
@@ -221,9 +260,15 @@ function exactDraft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], strat
   const configurations = new Set(xs.map((x) => x.pair.configuration)).size
   return {
     questionId: q.id, cells, stratum, outcome: 'exact', factor: lo, ci95: [lo, hi], p: null, pairs: xs.length, configurations, ties: 0,
-    runIds: xs.flatMap((x) => [x.pair.a.id, x.pair.b.id]), baseline: null, basis: null, breakdown: null,
+    runIds: xs.flatMap((x) => x.runIds), baseline: null, basis: null, breakdown: null,
     reason: q.id === 'memory' ? activationReason(xs, aBetter) : q.id === 'parameters' ? gateReason(cells) : null, caveat: null,
+    pooledBackends: pooledOf(xs),
   }
+}
+
+/** The backends averaged into these pairs, when any pair averaged more than one. */
+function pooledOf(xs: Analyzed[]): string[] | null {
+  return xs.some((x) => x.backends.length > 1) ? [...new Set(xs.flatMap((x) => x.backends))].sort() : null
 }
 
 /** Whether each configuration's pairs all have one ratio: what makes a quantity exact. */
@@ -315,13 +360,14 @@ function heterogeneity(xs: Analyzed[], seed: number): Split | null {
   return best ? { kind: 'spread', setting: best.setting, breakdown: best } : null
 }
 
-function basisOf(xs: Analyzed[]): Verdict['basis'] {
-  if (xs[0].values.steps === undefined) return null
-  const kinds = new Set(xs.map((x) => x.values.basis))
-  const steps = xs.flatMap((x) => x.values.steps ?? [])
-  const seconds = xs.flatMap((x) => x.values.seconds ?? [])
+function basisOf(analyzed: Analyzed[]): Verdict['basis'] {
+  const xs = analyzed.flatMap((x) => x.parts ?? [x.values])
+  if (xs[0].steps === undefined) return null
+  const kinds = new Set(xs.map((x) => x.basis))
+  const steps = xs.flatMap((x) => x.steps ?? [])
+  const seconds = xs.flatMap((x) => x.seconds ?? [])
   return {
-    kind: kinds.size === 1 ? xs[0].values.basis : 'mixed',
+    kind: kinds.size === 1 ? xs[0].basis : 'mixed',
     steps: steps.length ? [Math.min(...steps), Math.max(...steps)] : null,
     seconds: seconds.length ? [Math.min(...seconds), Math.max(...seconds)] : null,
   }

@@ -15,10 +15,10 @@ describe('rnnbench doctor', () => {
     const r = rnnbench(['doctor', '--json'])
     expect(r.code).toBe(0)
     const report = JSON.parse(r.stdout)
-    expect(report.backends.map((b: { backend: string }) => b.backend)).toEqual(['cpu-js', 'cpu-native', 'webgpu'])
+    expect(report.backends.map((b: { backend: string }) => b.backend)).toEqual(['cpu-js', 'cpu-native', 'webgpu', 'torch-cpu', 'torch-cuda', 'torch-mps'])
     for (const b of report.backends) {
       if (b.available) expect(b.device).toBeTruthy()
-      else expect(b.reason).toMatch(/\w{10,}/)
+      else expect(b.reason).toMatch(/^\S.{15,}$/) // a sentence, not a code
     }
     expect(report.backends[0].available).toBe(true)
     expect(report.environment.cores).toBeGreaterThan(0)

@@ -77,7 +77,7 @@ describe('bad input: one line naming the field, exit 2, no stack trace', () => {
     ['h0 of the wrong shape', ['parity', '-'], variant((c) => { c.h0 = [[[0, 0, 0, 0, 0]]] }), /^rnnbench: h0\[0\]: expected length 2 \(h0 has shape \[1\]\[2\]\[5\]/],
     ['c0 on a GRU', ['parity', '-'], variant((c) => { c.c0 = [] }), /^rnnbench: c0: only an lstm has a cell state/],
     ['batch_first', ['parity', '-'], variant((c) => { c.batch_first = true }), /^rnnbench: batch_first: the parity format is sequence-first/],
-    ['an unknown backend', ['parity', fixture('gru_basic.case.json'), '--backend', 'cuda'], undefined, /^rnnbench: --backend: unknown backend "cuda"; valid: cpu-js, cpu-native, webgpu$/],
+    ['an unknown backend', ['parity', fixture('gru_basic.case.json'), '--backend', 'cuda'], undefined, /^rnnbench: --backend: unknown backend "cuda"; valid: cpu-js, cpu-native, webgpu, torch-cpu, torch-cuda, torch-mps$/],
     ['an unknown option', ['parity', fixture('gru_basic.case.json'), '--fast'], undefined, /^rnnbench: Unknown option '--fast'; valid: --backend, --out, --expect, --help; see `rnnbench parity --help`$/],
     ['two case files', ['parity', 'a.json', 'b.json'], undefined, /^rnnbench: CASE: expected exactly one case file/],
     ['an unwritable output', ['parity', fixture('gru_basic.case.json'), '-o', '/nonexistent-dir/out.json'], undefined, /^rnnbench: --out: cannot write \/nonexistent-dir\/out\.json: ENOENT$/],

@@ -52,7 +52,7 @@ describe('the app in a browser (rnnbench serve)', () => {
       expect(await paintedPixels(page, `[data-testid=canvas-${id}]`), id).toBeGreaterThan(2000)
     }
     // parallel coordinates in SVG: a line per run of the task shown
-    expect(await page.locator('[data-testid=parallel-svg] polyline').count()).toBe(12)
+    expect(await page.locator('[data-testid=parallel-svg] polyline').count()).toBe(24)
     // one gradient-flow heatmap per cell, on one colour scale
     for (const cell of ['lstm', 'gru', 'rnn_tanh']) {
       await page.getByTestId(`heatmap-${cell}`).waitFor()
@@ -83,7 +83,8 @@ describe('the app in a browser (rnnbench serve)', () => {
     const fromCli = questions.flatMap((q) => q.verdicts)
     expect(shown).toEqual(fromCli.map((v) => v.sentence))
     // a step-time verdict for GRU and LSTM, whatever this machine's load made of it
-    expect(shown.some((t) => /^(GRU|LSTM) trains \d\.\d\d× faster per step than (LSTM|GRU) at equal hidden size \(95% CI|^No significant difference in step time between (GRU|LSTM) and (GRU|LSTM)/.test(t))).toBe(true)
+    // (one per backend: the quick preset runs cpu-js and cpu-native, and speed is each engine's own)
+    expect(shown.some((t) => /^On cpu-native: ((GRU|LSTM) trains \d\.\d\d× faster per step than (LSTM|GRU) at equal hidden size \(95% CI|No significant difference in step time between (GRU|LSTM) and (GRU|LSTM))/.test(t))).toBe(true)
     expect(shown.some((t) => /exactly/.test(t))).toBe(true) // memory and parameters, stated exactly
     expect(shown.filter((t) => /exactly/.test(t)).every((t) => !/p [=<]/.test(t))).toBe(true)
     // the HTML report, exported from the same database
@@ -102,7 +103,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     const shownRuns = (await page.getByTestId('compare-table').locator('tbody tr td:nth-child(2)').allTextContents()).map(Number).sort((a, b) => a - b)
     expect(shownRuns).toEqual(first.runIds.map((id) => position.get(id)!).sort((a, b) => a - b))
     await page.getByTestId('verdict-runs').getByRole('button', { name: 'Show every run' }).click()
-    expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(24)
+    expect(await page.getByTestId('compare-table').locator('tbody tr').count()).toBe(48)
     await panel.screenshot({ path: join(SCREENSHOTS, 'verdicts.png') })
     expect(errors).toEqual([])
   })
@@ -130,9 +131,9 @@ describe('the app in a browser (rnnbench serve)', () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-1').click()])
     const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n')
     expect(lines[0]).toContain('config.cell')
-    expect(lines).toHaveLength(1 + 24)
+    expect(lines).toHaveLength(1 + 48)
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json-1').click()])
-    expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).runs).toHaveLength(24)
+    expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).runs).toHaveLength(48)
     const [spec] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-spec-1').click()])
     expect(JSON.parse(readFileSync((await spec.path())!, 'utf8')).name).toBe('quick')
     // the report, from the history and from the compare view (at equal parameter count), and its PDF
@@ -157,7 +158,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(await page.getByTestId('field-name').inputValue()).toBe('quick (again)')
     expect(await page.getByTestId('field-hiddenSize').inputValue()).toBe('16, 64')
     expect(await page.getByTestId('task-airline').isChecked()).toBe(true)
-    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe('24 runs')
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe('48 runs')
     // nothing started yet: the user may edit it first
     await page.getByTestId('field-lr').fill('0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2')
     await page.getByTestId('field-hiddenSize').fill(Array.from({ length: 30 }, (_, i) => 8 + i).join(', '))
@@ -184,6 +185,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     if (await page.getByTestId('backend-cpu-native').isChecked()) await page.getByTestId('backend-cpu-native').uncheck()
     await page.getByTestId('field-steps').fill('0')
     await page.getByTestId('field-seconds').fill('3')
+    await page.getByTestId('field-repeats').fill('1')
     // inline validation: the field is named, and the sweep cannot start
     await page.getByTestId('field-hiddenSize').fill('8, 1x')
     await expect.poll(() => page.getByTestId('plan-error').textContent()).toContain('Hidden size: "1x" is not a whole number')

@@ -49,6 +49,7 @@ describe('sweeps on the user\'s data, from the builder', () => {
     await page.getByTestId('field-hiddenSize').fill('8')
     await page.getByTestId('field-steps').fill('80')
     await page.getByTestId('field-seconds').fill('0')
+    await page.getByTestId('field-repeats').fill('1')
   }
 
   async function runToTheEnd(name: string, runs: number) {

@@ -59,17 +59,17 @@ describe('the HTML report in a browser', () => {
     // and per task the parallel coordinates in SVG: a line per run, tick labels on every axis, the cell's among them
     expect(await page.locator('div.parallel[data-chart=parallel] svg').count()).toBe(2)
     const parallel = page.locator('div.parallel[data-task=adding] svg')
-    expect(await parallel.locator('polyline').count()).toBe(12)
+    expect(await parallel.locator('polyline').count()).toBe(24)
     const labels = await parallel.locator('text').allTextContents()
     for (const label of ['cell', 'lstm', 'gru', 'rnn_tanh', 'hiddenSize', '16', '64', 'best mse']) expect(labels, label).toContain(label)
     expect(await page.locator('canvas[data-gradflow]').count()).toBe(6) // one per cell and task
     // verdicts with numbers, the tables, the runs, the machine and the reproduction data
     const text = await page.locator('body').innerText()
-    // the step-time verdict for GRU and LSTM over the 8 matched pairs, whatever this machine's load made of it
-    expect(text).toMatch(/(GRU|LSTM) trains \d\.\d\d× faster per step than (LSTM|GRU) at equal hidden size \(95% CI [\d.]+–[\d.]+; p = 0\.\d+, 8 matched pairs\)|No significant difference in step time between (GRU|LSTM) and (GRU|LSTM) at equal hidden size: factor [\d.]+×, 95% CI [\d.]+–[\d.]+; p = 0\.\d+, 8 matched pairs/)
+    // the step-time verdict for GRU and LSTM on cpu-native over its 8 matched pairs, whatever this machine's load made of it
+    expect(text).toMatch(/On cpu-native: ((GRU|LSTM) trains \d\.\d\d× faster per step than (LSTM|GRU) at equal hidden size \(95% CI [\d.]+–[\d.]+; p = 0\.\d+, 8 matched pairs in 4 configurations\)|No significant difference in step time between (GRU|LSTM) and (GRU|LSTM) at equal hidden size: factor [\d.]+×, 95% CI [\d.]+–[\d.]+; p = 0\.\d+, 8 matched pairs in 4 configurations)/)
     expect(text).toMatch(/GRU needs \d\.\d\d–\d\.\d\d× less memory than LSTM at equal hidden size, exactly/)
     expect(text).toMatch(/(Neither .* beat the baseline on (adding|airline)|Too few matched pairs to tell)/)
-    expect(await page.locator('section:has(h2:text("Every run")) tbody tr').count()).toBe(24)
+    expect(await page.locator('section:has(h2:text("Every run")) tbody tr').count()).toBe(48)
     expect(text).toContain('"name": "quick"') // the spec, to reproduce it
     expect(text).toContain('rnnbench sweep spec.json')
     expect(text).toMatch(/git commit [0-9a-f]{40}/)
@@ -95,8 +95,8 @@ describe('the HTML report in a browser', () => {
       const r = cli(['export', '--db', db, '--format', format, '-o', out])
       expect(r.status, `${format}: ${r.stderr}`).toBe(0)
     }
-    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(25)
-    expect(JSON.parse(readFileSync(json, 'utf8')).runs).toHaveLength(24)
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(49)
+    expect(JSON.parse(readFileSync(json, 'utf8')).runs).toHaveLength(48)
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
     const text = readFileSync(md, 'utf8')
     expect(text).toContain('# rnnbench report: \\<img src=x onerror=alert(1)\\>')

@@ -12,7 +12,7 @@ describe('spec validation names the field and the valid values', () => {
     ['an unknown axis', { axes: { hidenSize: [8] } }, /^axes: unknown field "hidenSize"/],
     ['a misspelt cell in an axis', { axes: { cell: ['lstm', 'gur'] } }, /^axes\.cell\[1\]: must be one of "rnn_tanh", "rnn_relu", "lstm", "gru"$/],
     ['an unknown task', { settings: { task: 'mnist' } }, /^settings\.task: must be one of "adding", "copy", "airline", "charlm", "sentiment", "digits", "co2", "series", "classify"$/],
-    ['an unknown backend', { axes: { backend: ['cuda'] } }, /^axes\.backend\[0\]: must be one of "cpu-js", "cpu-native", "webgpu"$/],
+    ['an unknown backend', { axes: { backend: ['cuda'] } }, /^axes\.backend\[0\]: must be one of "cpu-js", "cpu-native", "webgpu", "torch-cpu", "torch-cuda", "torch-mps"$/],
     ['a negative hidden size', { settings: { hiddenSize: -4 } }, /^settings\.hiddenSize: Too small/],
     ['a fractional layer count', { axes: { numLayers: [1.5] } }, /^axes\.numLayers\[0\]: Invalid input: expected int/],
     ['dropout of 1', { settings: { dropout: 1 } }, /^settings\.dropout: Too big/],

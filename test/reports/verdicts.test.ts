@@ -265,17 +265,44 @@ describe('verdicts: splits and caveats', () => {
   })
 
   it('keeps one verdict where the ratios agree in direction, and gives the factor at each value of the setting that explains them', () => {
-    // GRU 1.2× faster on cpu-js and 2× on cpu-native, over 8 configurations each
+    // GRU 1.2× faster at T=50 and 2× at T=100, over 8 configurations each
     const rng = new Rng(6)
-    const runs = (['cpu-js', 'cpu-native'] as const).flatMap((backend) => [8, 16, 32, 64, 128, 256, 512, 1024].flatMap((H) => [1, 2].flatMap((seed) => [
+    const runs = [50, 100].flatMap((seqLen) => [8, 16, 32, 64, 128, 256, 512, 1024].flatMap((H) => [1, 2].flatMap((seed) => [
+      fakeRun({ cell: 'gru', seqLen, hiddenSize: H, seed }, { ms: H * (1 + 0.02 * rng.normal()) }),
+      fakeRun({ cell: 'lstm', seqLen, hiddenSize: H, seed }, { ms: H * (seqLen === 50 ? 1.2 : 2) * (1 + 0.02 * rng.normal()) }),
+    ])))
+    const verdicts = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect(verdicts).toHaveLength(1)
+    expect(verdicts[0].breakdown!.setting).toBe('seqLen')
+    expect(verdicts[0].breakdown!.share).toBeGreaterThan(0.9)
+    expect(verdicts[0].sentence).toMatch(/^GRU trains 1\.5\d× faster per step than LSTM at equal hidden size \(.*\); by seqLen, 1\.2\d× at T=50, 2\.0\d× at T=100\.$/)
+  })
+
+  it('answers step time per backend even where the engines agree in direction: each engine is its own question', () => {
+    // GRU 1.2× faster on cpu-js and 2× on cpu-native: no average of the two engines is either's answer.
+    const rng = new Rng(6)
+    const runs = (['cpu-js', 'cpu-native'] as const).flatMap((backend) => [8, 16, 32, 64].flatMap((H) => [1, 2].flatMap((seed) => [
       fakeRun({ cell: 'gru', backend, hiddenSize: H, seed }, { ms: H * (1 + 0.02 * rng.normal()) }),
       fakeRun({ cell: 'lstm', backend, hiddenSize: H, seed }, { ms: H * (backend === 'cpu-js' ? 1.2 : 2) * (1 + 0.02 * rng.normal()) }),
     ])))
     const verdicts = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
-    expect(verdicts).toHaveLength(1)
-    expect(verdicts[0].breakdown!.setting).toBe('backend')
-    expect(verdicts[0].breakdown!.share).toBeGreaterThan(0.9)
-    expect(verdicts[0].sentence).toMatch(/^GRU trains 1\.5\d× faster per step than LSTM at equal hidden size \(.*\); by backend, 1\.2\d× on cpu-js, 2\.0\d× on cpu-native\.$/)
+    expect(verdicts.map((v) => [v.stratum?.value, v.cells[0], v.outcome, v.pairs, v.family])).toEqual([['cpu-js', 'gru', 'better', 8, 2], ['cpu-native', 'gru', 'better', 8, 2]])
+    expect(verdicts[0].sentence).toMatch(/^On cpu-js: GRU trains 1\.[12]\d× faster per step than LSTM at equal hidden size \(95% CI [\d.–]+; p = 0\.0\d+, 8 matched pairs in 4 configurations\)\.$/)
+    expect(verdicts[1].sentence).toMatch(/^On cpu-native: GRU trains 2\.0\d× faster per step/)
+  })
+
+  it('counts a network trained on two engines once for what it learns: its runs are one observation, not two', () => {
+    // The same 6 seeds on cpu-native and torch-cpu: the same weights, batches and (to float32) losses.
+    const runs = (['cpu-native', 'torch-cpu'] as const).flatMap((backend) => [1, 2, 3, 4, 5, 6].flatMap((seed) => [
+      fakeRun({ cell: 'gru', backend, seed }, { metric: 0.01 * (1 + seed / 10) * (backend === 'torch-cpu' ? 1.0001 : 1) }),
+      fakeRun({ cell: 'lstm', backend, seed }, { metric: 0.02 * (1 + seed / 10) }),
+    ]))
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'metric-adding').verdicts
+    expect([v.outcome, v.pairs, v.configurations, v.runIds.length]).toEqual(['better', 6, 1, 24])
+    // 6 pairs all one way: p = 2/2⁶ = 0.031; counted twice (12 pairs) it would have read 0.00049.
+    expect(v.p).toBeCloseTo(2 / 2 ** 6, 10)
+    expect(v.pooledBackends).toEqual(['cpu-native', 'torch-cpu'])
+    expect(v.sentence).toContain('p = 0.031, 6 matched pairs in 1 configuration, each the mean of the same network\'s runs on cpu-native and torch-cpu')
   })
 
   it('caveats step times taken with more runs at once than cores, or under a load above the core count', () => {

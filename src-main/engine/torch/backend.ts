@@ -8,8 +8,8 @@ import os from 'node:os'
 import type { Backend, BackendName, BackendProbe, Batch, MemoryReport, ModelOptions, ModelRunner, SequenceInput, StackInput, StackResult, TrainStepOptions, TrainStepResult } from '../backend'
 import type { FloatArray } from '../../../src-shared/gemm'
 import { InputError } from '../errors'
-import { directions, modelLayout, type ParamLayout } from '../layout'
-import { type ModelConfig, type NetworkConfig, type OptimizerConfig } from '../types'
+import { modelLayout, type ParamLayout } from '../layout'
+import type { ModelConfig, OptimizerConfig } from '../types'
 import type { DecodedFrame, OutgoingArray } from './frames'
 import { sharedProcess, torchPython, type TorchInfo, type TorchProcess } from './process'
 
@@ -96,7 +96,8 @@ class TorchModel implements ModelRunner {
   /** Steps may be sent ahead: the next batches wait in the pipe while PyTorch computes. */
   readonly maxStepsInFlight = 3
   private optimizer: OptimizerConfig | null = null
-  private shape = { T: 0, B: 0, training: false }
+  /** What autograd kept for the backward at the last shape run, as PyTorch's process measured it. */
+  private activationBytes = 0
   private deviceBytes: number | undefined
   /** A request sent without waiting (setOptimizer, dispose) that failed: the next call reports it. */
   private failure: Error | null = null
@@ -109,6 +110,7 @@ class TorchModel implements ModelRunner {
     const answer = this.proc.request(op, { model: this.id, ...fields }, arrays)
     try {
       const frame = await answer
+      if (typeof frame.header.activationBytes === 'number') this.activationBytes = frame.header.activationBytes
       if (typeof frame.header.deviceBytes === 'number') this.deviceBytes = Math.max(this.deviceBytes ?? 0, frame.header.deviceBytes)
       return frame
     } catch (err) {
@@ -126,7 +128,6 @@ class TorchModel implements ModelRunner {
 
   async runStack(input: StackInput): Promise<StackResult> {
     const lstm = this.config.network.cell === 'lstm', back = Boolean(input.dy)
-    this.shape = { T: input.T, B: input.B, training: false }
     const frame = await this.ask('runStack', { T: input.T, B: input.B },
       [f32('x', input.x), ...stateArrays(input), ...(input.dy ? [f32('dy', input.dy)] : [])])
     const h = frame.header as { forwardMs: number; backwardMs: number; totalMs: number }
@@ -145,7 +146,6 @@ class TorchModel implements ModelRunner {
   async trainStep(batch: Batch, options: TrainStepOptions = {}): Promise<TrainStepResult> {
     const head = this.requireHead()
     if (options.update !== false && !this.optimizer) throw new Error('trainStep needs setOptimizer() first')
-    this.shape = { T: batch.T, B: batch.B, training: true }
     const targets: OutgoingArray = { name: 'targets', dtype: head.loss === 'mse' ? 'f32' : 'i32', values: batch.targets }
     const frame = await this.ask('trainStep', {
       T: batch.T, B: batch.B, gradFlow: Boolean(options.gradFlow), dropoutSeed: options.dropoutSeed ?? 0, update: options.update !== false,
@@ -168,7 +168,7 @@ class TorchModel implements ModelRunner {
     const moments = !o ? 0 : o.kind === 'adam' ? 2 : (o.momentum ?? 0) > 0 ? 1 : 0
     return {
       parameterBytes: 4 * n, gradientBytes: 4 * n, optimizerBytes: 4 * moments * n,
-      activationBytes: bpttBytes(this.config.network, this.shape.T, this.shape.B, this.shape.training),
+      activationBytes: this.activationBytes,
       ...(this.deviceBytes !== undefined ? { deviceBytes: this.deviceBytes } : {}),
     }
   }
@@ -182,23 +182,4 @@ class TorchModel implements ModelRunner {
     if (!this.config.head) throw new Error('this model has no head: build it with a head to train or predict')
     return this.config.head
   }
-}
-
-/**
- * What BPTT must keep from the forward, counted as rnnbench's CPU backends keep it (each layer's
- * output; per layer and direction the hidden states, the LSTM's cell states and the gate cache;
- * dropout's inputs and masks in training), in float32. PyTorch's CPU allocator cannot be asked for
- * its peak, so the torch-cpu figure is this count, the same as cpu-js and cpu-native report; on
- * CUDA the allocator's own peak is reported beside it (deviceBytes).
- */
-export function bpttBytes(net: NetworkConfig, T: number, B: number, training: boolean): number {
-  const H = net.hiddenSize, D = directions(net), lstm = net.cell === 'lstm'
-  const cache = net.cell === 'lstm' || net.cell === 'gru' ? 4 * H : 0
-  let floats = 0
-  for (let l = 0; l < net.numLayers; l++) {
-    floats += T * B * D * H
-    if (training && l > 0 && net.dropout > 0) floats += 2 * T * B * D * H
-    floats += D * ((T + 1) * B * H * (lstm ? 2 : 1) + T * B * cache)
-  }
-  return 4 * floats
 }

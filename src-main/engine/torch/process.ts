@@ -59,6 +59,8 @@ export class TorchProcess {
   private stderrTail = ''
   /** Why this process can take no more requests; null while it runs. */
   ended: string | null = null
+  /** How it ended ("exited with code 1", "was killed by SIGKILL") and its last words, once it has. */
+  private exit: { how: string; lastWords: string } | null = null
   readonly exited: Promise<void>
 
   constructor(readonly command: string) {
@@ -75,8 +77,8 @@ export class TorchProcess {
         resolve()
       })
       this.child.on('close', (code, signal) => {
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
-        this.end(`the PyTorch process (pid ${this.child.pid}, ${command}) ${how}${this.lastWords()}`)
+        this.exit = { how: signal ? `was killed by ${signal}` : `exited with code ${code}`, lastWords: this.lastWords() }
+        this.end(`the PyTorch process (pid ${this.child.pid}, ${command}) ${this.exit.how}`, this.exit.lastWords)
         resolve()
       })
     })
@@ -128,10 +130,15 @@ export class TorchProcess {
     if (this.pending.length === 0) this.idle()
   }
 
-  private end(reason: string): void {
+  private end(reason: string, lastWords = ''): void {
     if (this.ended) return
-    this.ended = reason
-    for (const p of this.pending.splice(0)) p.reject(new Error(`${reason} during ${p.op}`))
+    this.ended = reason + lastWords
+    for (const p of this.pending.splice(0)) p.reject(new Error(`${reason} during ${p.op}${lastWords}`))
+  }
+
+  /** Why it never answered its first request, in the words of a probe: "exited with code 127; it last wrote: …". */
+  notAnswering(): string | null {
+    return this.exit ? `${this.command} ${this.exit.how} before it answered${this.exit.lastWords}` : this.ended
   }
 
   /** The last lines it wrote to stderr, on one line: a Python traceback's last line says most. */
@@ -165,14 +172,17 @@ const HELLO_TIMEOUT_MS = 60_000
 /** Starts one candidate and asks what it has. */
 async function hello(command: string): Promise<{ info: TorchInfo; process: TorchProcess } | { reason: string }> {
   const proc = new TorchProcess(command)
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${command} did not answer within ${HELLO_TIMEOUT_MS / 1000} s`)), HELLO_TIMEOUT_MS) })
+  let timer: NodeJS.Timeout | undefined, late = false
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { late = true; reject(new Error(`${command} did not answer within ${HELLO_TIMEOUT_MS / 1000} s`)) }, HELLO_TIMEOUT_MS)
+  })
   try {
     const frame = await Promise.race([proc.request('hello'), timeout])
     return { info: frame.header as unknown as TorchInfo, process: proc }
   } catch (err) {
     proc.kill()
-    return { reason: (err as Error).message.replace(/ during hello$/, '') }
+    await proc.exited
+    return { reason: late ? (err as Error).message : proc.notAnswering() ?? (err as Error).message }
   } finally {
     clearTimeout(timer)
   }

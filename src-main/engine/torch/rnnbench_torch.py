@@ -204,6 +204,7 @@ class Model:
         self.rnn_params = list(self.rnn.parameters())
         self.optimizer = None
         self.clip = 0.0
+        self.saved = {}  # (T, B, training) -> bytes autograd keeps for the backward
         if self.device.type == 'cuda':
             torch.cuda.reset_peak_memory_stats(self.device)
 
@@ -281,7 +282,7 @@ class Model:
             self.optimizer.step()
         t5 = now_ms(self.device)
         return {'loss': loss.item(), 'gradNorm': float(norm), 'forwardMs': t1 - t0, 'backwardMs': t2 - t1,
-                'stepMs': (t3 - t0) + (t5 - t4), **self.peak()}, out
+                'stepMs': (t3 - t0) + (t5 - t4), 'activationBytes': self.saved_bytes(x, state, T, B, True), **self.peak()}, out
 
     def grad_flow(self, x, targets, state, T, B):
         """‖∂L/∂h_t‖ per layer-direction and timestep, the total gradient reaching each h_t (from
@@ -334,7 +335,9 @@ class Model:
         if backward:
             h0, c0 = state if self.cell == 'lstm' else (state, None)
             out += [('dx', x.grad), ('dh0', h0.grad)] + ([('dc0', c0.grad)] if c0 is not None else [])
-        return {'forwardMs': t1 - t0, 'backwardMs': t2 - t1 if backward else 0.0, 'totalMs': t2 - t0, **self.peak()}, out
+        answer = {'forwardMs': t1 - t0, 'backwardMs': t2 - t1 if backward else 0.0, 'totalMs': t2 - t0, **self.peak()}
+        answer['activationBytes'] = self.saved_bytes(x, state, T, B, False)
+        return answer, out
 
     def predict(self, req, arrays):
         T, B = req['T'], req['B']
@@ -344,6 +347,28 @@ class Model:
             y, _ = self.rnn(x, self.initial_state(arrays, T, B))
             logits = self.head(self.features(y, T, B))
         return {}, [('out', logits)]
+
+    def saved_bytes(self, x, state, T, B, training):
+        """The bytes autograd keeps from the stack's forward for its backward, measured once per
+        shape by an untimed forward that watches every tensor saved (the parameters and the inputs
+        left out, as rnnbench's own backends count): PyTorch's real figure, on any device."""
+        key = (T, B, training)
+        if key not in self.saved:
+            inputs = [x] + (list(state) if isinstance(state, tuple) else [state])
+            skip = {storage_of(t)[0] for t in self.params + inputs}
+            kept = {}
+            def pack(t):
+                ptr, nbytes = storage_of(t)
+                if ptr not in skip:
+                    kept[ptr] = nbytes
+                return t
+            self.rnn.train(training)
+            with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+                x_ = x.detach().requires_grad_(True)
+                self.rnn(x_, state)
+            kept.pop(storage_of(x_)[0], None)
+            self.saved[key] = sum(kept.values())
+        return self.saved[key]
 
     def peak(self):
         """The CUDA allocator's peak since the model was built; the CPU allocator cannot tell."""
@@ -366,6 +391,12 @@ def cell_step(cell, gx, gh, h, c):
         return (1 - z) * n + z * h, None
     act = torch.relu if cell == 'rnn_relu' else torch.tanh
     return act(gx + gh), None
+
+
+def storage_of(t):
+    """(address, bytes) of the memory a tensor views: views of one buffer count once."""
+    s = t.untyped_storage() if hasattr(t, 'untyped_storage') else t.storage()
+    return s.data_ptr(), s.nbytes()
 
 
 def tensor(arrays, name, device):
