@@ -7,9 +7,16 @@ import type { Backend, BackendName, BackendProbe } from '../../src-main/engine/b
 
 export interface BackendUnderTest { name: BackendName; backend: Backend | null; reason: string; probe: BackendProbe }
 
+/**
+ * Backends that must run: RNNBENCH_REQUIRE_BACKENDS, a comma-separated list CI sets for what its
+ * machine installs, so that a backend broken there fails the tests instead of skipping them.
+ */
+const required = new Set((process.env.RNNBENCH_REQUIRE_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+
 export async function backendsUnderTest(names: BackendName[]): Promise<BackendUnderTest[]> {
   return Promise.all(names.map(async (name) => {
     const probe = await probeBackend(name)
+    if (!probe.available && required.has(name)) throw new Error(`backend ${name} is required here (RNNBENCH_REQUIRE_BACKENDS) but unavailable: ${probe.reason}`)
     if (!probe.available) {
       console.warn(`[rnnbench tests] backend ${name} skipped: ${probe.reason}`)
       return { name, backend: null, reason: probe.reason ?? 'unavailable', probe }
