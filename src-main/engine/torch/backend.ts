@@ -63,10 +63,16 @@ function torchBackend(name: BackendName, device: TorchDevice): Backend {
       const proc = await sharedProcess()
       const layout = modelLayout(config)
       const model = new TorchModel(proc, name, config, layout)
-      await proc.request('create', {
-        model: model.id, device, threads: options.threads ?? 1, network: config.network, head: config.head ?? null,
-        layout: layout.entries.map((e) => [e.name, e.shape]),
-      })
+      proc.retain()
+      try {
+        await proc.request('create', {
+          model: model.id, device, threads: options.threads ?? 1, network: config.network, head: config.head ?? null,
+          layout: layout.entries.map((e) => [e.name, e.shape]),
+        })
+      } catch (err) {
+        proc.release()
+        throw new Error(`${name}: ${(err as Error).message}`)
+      }
       return model
     },
   }
@@ -101,6 +107,7 @@ class TorchModel implements ModelRunner {
   private deviceBytes: number | undefined
   /** A request sent without waiting (setOptimizer, dispose) that failed: the next call reports it. */
   private failure: Error | null = null
+  private disposed = false
 
   constructor(private readonly proc: TorchProcess, readonly backend: BackendName, readonly config: ModelConfig, readonly layout: ParamLayout) {}
 
@@ -174,8 +181,10 @@ class TorchModel implements ModelRunner {
   }
 
   dispose(): void {
-    if (this.proc.ended) return
-    this.proc.request('dispose', { model: this.id }).catch(() => { /* the process is gone: so is the model */ })
+    if (this.disposed) return
+    this.disposed = true
+    if (!this.proc.ended) this.proc.request('dispose', { model: this.id }).catch(() => { /* the process is gone: so is the model */ })
+    this.proc.release()
   }
 
   private requireHead() {

@@ -51,12 +51,18 @@ export class TorchRequestError extends Error {
 
 interface Pending { id: number; op: string; resolve(frame: DecodedFrame): void; reject(err: Error): void }
 
+/** How long a process with no model and nothing to do waits before it ends. */
+const IDLE_CLOSE_MS = 30_000
+
 export class TorchProcess {
   private readonly child: ChildProcessWithoutNullStreams
   private readonly reader = new FrameReader()
   private readonly pending: Pending[] = []
   private nextId = 1
   private stderrTail = ''
+  /** Models built in it and not yet disposed; with none and nothing in flight it ends after IDLE_CLOSE_MS. */
+  private models = 0
+  private idleTimer: NodeJS.Timeout | null = null
   /** Why this process can take no more requests; null while it runs. */
   ended: string | null = null
   /** How it ended ("exited with code 1", "was killed by SIGKILL") and its last words, once it has. */
@@ -99,8 +105,19 @@ export class TorchProcess {
     })
   }
 
-  /** Closes its stdin: the process ends once it has answered what it was sent. */
+  /** A model now lives in this process (until `release`): it is kept running meanwhile. */
+  retain(): void {
+    this.models++
+  }
+
+  release(): void {
+    this.models = Math.max(0, this.models - 1)
+    if (this.pending.length === 0) this.idle()
+  }
+
+  /** Closes its stdin: the process ends once it has answered what it was sent, and takes no more. */
   close(): void {
+    this.end(`the PyTorch process (pid ${this.child.pid}, ${this.command}) was closed`)
     this.child.stdin.end()
   }
 
@@ -150,13 +167,19 @@ export class TorchProcess {
   }
 
   // An idle process must not keep Node alive (a CLI command ends when its work does; the child
-  // then sees its stdin close and exits); a busy one must.
+  // then sees its stdin close and exits); a busy one must. One that holds no model either (the
+  // probe's, in a thread that never trains: the app's main process) ends after a while: an idle
+  // torch holds a few hundred MiB.
   private idle(): void {
     this.child.unref()
     for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { unref?(): void }).unref?.()
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = this.models === 0 && !this.ended ? setTimeout(() => { if (this.models === 0 && this.pending.length === 0) this.close() }, IDLE_CLOSE_MS) : null
+    this.idleTimer?.unref()
   }
 
   private busy(): void {
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = null }
     if (this.pending.length !== 1) return
     this.child.ref()
     for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { ref?(): void }).ref?.()
