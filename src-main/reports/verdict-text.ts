@@ -57,7 +57,7 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching): stri
   const prefix = v.stratum ? `${capitalize(levelText(v.stratum.setting, v.stratum.value))}: ` : ''
   const short = q.measure.split(' (')[0]
   // Engines that compute the same network from the same seed count once (verdicts.ts, poolEngines).
-  const pooled = v.pooledBackends ? `, each the mean of the same network's runs on ${v.pooledBackends.join(' and ')}` : ''
+  const pooled = v.pooledBackends ? `, one per network and seed (its runs on ${v.pooledBackends.join(' and ')} count once)` : ''
   const count = `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}${pooled}`
   const ci = v.ci95 ? `95% CI ${formatFactor(v.ci95[0])}–${formatFactor(v.ci95[1])}` : ''
   // A p that would pass alone but not after Holm's correction: say so, so that "no significant difference" is not read as "equal".

@@ -175,22 +175,27 @@ function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], ser
 
 /**
  * Runs of one network and seed on several engines (cpu-native and torch-cpu, say) learn the same
- * thing: averaged into one pair, so that an engine run twice never counts as two seeds. The pair's
- * configuration becomes what it computes, so the bootstrap's clusters do not count engines either.
+ * thing: one pair, so that an engine run twice never counts as two seeds. Under a time budget the
+ * engines reach different steps, and the shorter runs are (to float32 rounding) prefixes of the
+ * longer: the pair that trained longest is kept, and pairs that trained as long are averaged. The
+ * pair's configuration becomes what it computes, so the bootstrap's clusters do not count engines.
  */
 function poolEngines(analyzed: Analyzed[]): Analyzed[] {
   const groups = groupBy(analyzed, (x) => `${x.pair.computation}|${x.pair.a.config.seed}`)
   if (groups.size === analyzed.length) return analyzed
-  return [...groups.values()].map((xs) => {
+  const trained = (x: Analyzed) => (x.values.steps ? Math.min(...x.values.steps) : 0)
+  return [...groups.values()].map((all) => {
+    const longest = Math.max(...all.map(trained))
+    const xs = all.filter((x) => trained(x) === longest)
     const mean = (f: (x: Analyzed) => number) => xs.reduce((s, x) => s + f(x), 0) / xs.length
-    const joined = (k: PairSetting) => [...new Set(xs.map((x) => x.pair.settings[k]))].sort().join(' + ')
+    const joined = (k: PairSetting) => [...new Set(all.map((x) => x.pair.settings[k]))].sort().join(' + ')
     const first = xs[0]
     return {
       pair: { ...first.pair, configuration: first.pair.computation, settings: { ...first.pair.settings, backend: joined('backend'), threads: joined('threads'), machine: joined('machine') } },
       values: { ...first.values, a: mean((x) => x.values.a), b: mean((x) => x.values.b) },
       d: mean((x) => x.d),
       runIds: xs.flatMap((x) => x.runIds),
-      backends: [...new Set(xs.flatMap((x) => x.backends))].sort(),
+      backends: [...new Set(all.flatMap((x) => x.backends))].sort(),
       parts: xs.map((x) => x.values),
     }
   })

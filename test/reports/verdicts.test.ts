@@ -180,10 +180,11 @@ describe('verdicts on a task metric', () => {
     expect(atEqual.outcome).toBe('too-few') // 4 pairs, each equal at step 80: no test, and no ranking by training length
     expect(atEqual.ties).toBe(4)
     expect(atEqual.sentence).toContain('after 80 steps each (the last evaluation both runs of a pair reached)')
-    // Both backends: the cpu-native pairs trained alike and are compared at their final values
+    // Both backends: the same networks and seeds, so one pair each; cpu-js's are compared at step 80,
+    // a prefix of what cpu-native trained to 400, so the longer-trained cpu-native pair is the one kept.
     const both = question(verdictReport(runs, (id) => series.get(id), 'hidden'), 'metric-adding').verdicts
-    expect(both.map((v) => v.basis?.kind)).toEqual(['mixed'])
-    expect(both[0].sentence).toContain('at equal steps (80–400 steps')
+    expect(both.map((v) => [v.basis?.kind, v.basis?.steps, v.pairs, v.pooledBackends])).toEqual([['final', [400, 400], 4, ['cpu-js', 'cpu-native']]])
+    expect(both[0].sentence).toContain('after 400 steps each')
     // The equal-wall-time question is separate and labelled as such
     const timed = question(verdictReport(cpuJs, (id) => series.get(id), 'hidden'), 'metric-time-adding')
     expect(timed.title).toBe('Which cell learns adding best in equal wall time?')
@@ -302,7 +303,7 @@ describe('verdicts: splits and caveats', () => {
     // 6 pairs all one way: p = 2/2⁶ = 0.031; counted twice (12 pairs) it would have read 0.00049.
     expect(v.p).toBeCloseTo(2 / 2 ** 6, 10)
     expect(v.pooledBackends).toEqual(['cpu-native', 'torch-cpu'])
-    expect(v.sentence).toContain('p = 0.031, 6 matched pairs in 1 configuration, each the mean of the same network\'s runs on cpu-native and torch-cpu')
+    expect(v.sentence).toContain('p = 0.031, 6 matched pairs in 1 configuration, one per network and seed (its runs on cpu-native and torch-cpu count once)')
   })
 
   it('caveats step times taken with more runs at once than cores, or under a load above the core count', () => {
