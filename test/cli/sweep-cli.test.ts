@@ -218,6 +218,9 @@ describe('rnnbench bench', () => {
     expect(b.validated).toMatch(/^matches cpu-js on y, dx and every gradient \(worst value at [\d.]+% of the parity tolerance\)$/)
     expect(b.device).toMatch(/C\+\+ (avx512|avx2-fma|portable) kernels/)
     expect(b.activation_bytes).toBe(4 * (6 * 9 * 5 * 24 + 5 * 24)) // LSTM's minimum: 6·H per step and row, plus c0
+    // --no-check (sizes where cpu-js would take minutes, as bench/gpu-check.sh times): says so instead
+    const unchecked = JSON.parse(rnnbench(['bench', '--backend', 'cpu-native', '--hidden', '24', '--batch', '5', '--seq', '9', '--repeats', '2', '--no-check', '--json']).stdout)
+    expect(unchecked.validated).toBe('not checked at this shape (--no-check)')
   })
 
   it('refuses an unknown cell with exit 2', () => {

@@ -61,7 +61,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(await page.getByTestId('pareto-front').textContent()).toMatch(/front: #\d+/)
     // which settings matter, per cell: the quick preset varies the backend and the hidden size
     const sensitivity = page.getByTestId('sensitivity')
-    expect((await sensitivity.locator('thead th').allTextContents()).slice(1).sort()).toEqual(['gru (4 runs)', 'lstm (4 runs)', 'rnn_tanh (4 runs)'])
+    expect((await sensitivity.locator('thead th').allTextContents()).slice(1).sort()).toEqual(['gru (8 runs)', 'lstm (8 runs)', 'rnn_tanh (8 runs)'])
     expect(await sensitivity.locator('tbody td:first-child').allTextContents()).toEqual(['backend', 'hiddenSize'])
     expect(await sensitivity.locator('td.share').count()).toBe(6)
     // the quick preset runs two tasks: the metric charts follow the chosen one

@@ -73,7 +73,7 @@ describe('the HTML report in a browser', () => {
     expect(text).toContain('"name": "quick"') // the spec, to reproduce it
     expect(text).toContain('rnnbench sweep spec.json')
     expect(text).toMatch(/git commit [0-9a-f]{40}/)
-    expect(text).toMatch(/seeds 1\./)
+    expect(text).toMatch(/seeds 1, 2\./)
     await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: false })
     // the page never scrolls sideways, even at 1024 px: the per-run table wraps in its own box
     for (const width of [1300, 1024]) {
