@@ -23,6 +23,9 @@ function groupedLegend(config: ChartConfiguration): ChartConfiguration {
   config.data.datasets.forEach((_, i) => { const g = groupOf(i); if (g !== null && !first.has(g)) first.set(g, i) })
   const legend = {
     labels: {
+      // The swatch is the series' point shape in its colour: the shape tells the backend (a dash
+      // pattern in a 12-pixel box does not), the colour the cell.
+      usePointStyle: true,
       filter: (item: { datasetIndex?: number }) => item.datasetIndex !== undefined && first.get(groupOf(item.datasetIndex) ?? '') === item.datasetIndex,
       generateLabels: (chart: Chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart).map((l) => ({ ...l, text: l.datasetIndex !== undefined ? groupOf(l.datasetIndex) ?? l.text : l.text })),
     },
