@@ -319,60 +319,51 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
     if (colsum && !accumulate) std::fill(colsum, colsum + M, 0.f);
     return;
   }
-  // B's panels rounded up to whole groups of np; the extra one is packed as zeros.
+  // A needs no packing: Aᵀ's tile of mr rows at step k is mr consecutive floats of A's row k, so
+  // the kernel reads A in place (element stride 1, k stride lda). Copying A into panels cost more
+  // than the product's saving on the largest operand here (the gate gradients, [T·B, G·H]).
   const int a_panels = (M + mr - 1) / mr, groups = (N + np * NR - 1) / (np * NR), b_panels = groups * np;
-  // Per block of k: A as [a_panels][kc][mr] and B as [b_panels][kc][NR], both contiguous in k.
-  // The calling thread's scratch; pool threads must use these pointers, not their own thread_locals.
-  thread_local std::vector<float> a_scratch, b_scratch;
-  a_scratch.resize((size_t)a_panels * KC * mr);
+  if (colsum) {
+    // The bias gradients, Σ over A's rows, on one contiguous pass per part of the columns.
+    auto sums = [&](int q0, int q1) {
+      const int c0 = q0 * mr, c1 = std::min(M, q1 * mr);
+      if (!accumulate) std::fill(colsum + c0, colsum + c1, 0.f);
+      for (int k = 0; k < K; k++) {
+        const float* src = A + (long)k * lda;
+        for (int i = c0; i < c1; i++) colsum[i] += src[i];
+      }
+    };
+    if (pool && pool->size() > 1) pool->parallel_for(a_panels, sums); else sums(0, a_panels);
+  }
+  // Per block of k: B as [b_panels][kc][NR], contiguous in k.
+  // The calling thread's scratch; pool threads must use this pointer, not their own thread_locals.
+  thread_local std::vector<float> b_scratch;
   b_scratch.resize((size_t)b_panels * KC * NR);
-  float* const Ap = a_scratch.data();
   float* const Bp = b_scratch.data();
   for (int k0 = 0; k0 < K; k0 += KC) {
     const int kc = std::min(KC, K - k0);
     const bool add = accumulate || k0 > 0;
-    auto pack = [&](int q0, int q1) {
-      for (int q = q0; q < q1; q++) {
-        if (q < a_panels) {
-          // This part's share of A's panels, written row by row of k: every row of A is read
-          // once and contiguously (reading panel by panel revisits each cache line 16/mr times),
-          // and summed into colsum on the way (the bias gradients, with no pass of their own).
-          const int q_end = std::min(q1, a_panels);
-          const int c0 = q * mr, c1 = std::min(M, q_end * mr);
-          if (colsum && !add) std::fill(colsum + c0, colsum + c1, 0.f);
-          for (int k = 0; k < kc; k++) {
-            const float* src = A + (long)(k0 + k) * lda;
-            for (int qq = q; qq < q_end; qq++) {
-              float* dst = Ap + (size_t)qq * kc * mr + (size_t)k * mr;
-              const int i0 = qq * mr, rows = std::min(mr, M - i0);
-              int r = 0;
-              for (; r < rows; r++) dst[r] = src[i0 + r];
-              for (; r < mr; r++) dst[r] = 0.f;
-            }
-            if (colsum) for (int i = c0; i < c1; i++) colsum[i] += src[i];
-          }
-          q = q_end - 1;
-        } else {
-          const int p = q - a_panels, j0 = p * NR, cols = std::min(NR, N - j0);
-          float* dst = Bp + (size_t)p * kc * NR;
-          for (int k = 0; k < kc; k++) {
-            const float* src = B + (long)(k0 + k) * ldb + j0;
-            int j = 0;
-            for (; j < cols; j++) dst[k * NR + j] = src[j];
-            for (; j < NR; j++) dst[k * NR + j] = 0.f;
-          }
+    auto pack = [&](int p0, int p1) {
+      for (int p = p0; p < p1; p++) {
+        const int j0 = p * NR, cols = std::max(0, std::min(NR, N - j0));
+        float* dst = Bp + (size_t)p * kc * NR;
+        for (int k = 0; k < kc; k++) {
+          const float* src = B + (long)(k0 + k) * ldb + j0;
+          int j = 0;
+          for (; j < cols; j++) dst[k * NR + j] = src[j];
+          for (; j < NR; j++) dst[k * NR + j] = 0.f;
         }
       }
     };
-    if (pool && pool->size() > 1) pool->parallel_for(a_panels + b_panels, pack);
-    else pack(0, a_panels + b_panels);
+    if (pool && pool->size() > 1) pool->parallel_for(b_panels, pack);
+    else pack(0, b_panels);
     auto work = [&](int q0, int q1) {
       for (int q = q0; q < q1; q++) {
         const int i0 = q * mr, rows = std::min(mr, M - i0);
-        const float* a = Ap + (size_t)q * kc * mr;
+        const float* a = A + (long)k0 * lda + i0;
         for (int g = 0; g < groups; g++) {
           const int j0 = g * np * NR, cols = std::min(np * NR, N - j0);
-          tl.kernels[rows - 1](kc, a, 1, mr, Bp + (size_t)g * np * kc * NR, (long)kc * NR, C + (long)i0 * ldc + j0, ldc, cols, add);
+          tl.kernels[rows - 1](kc, a, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, C + (long)i0 * ldc + j0, ldc, cols, add);
         }
       }
     };
