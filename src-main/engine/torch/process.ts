@@ -186,7 +186,7 @@ export class TorchProcess {
   }
 }
 
-export interface FoundPython { command: string; from: string; info: TorchInfo; process: TorchProcess }
+export interface FoundPython { command: string; info: TorchInfo; process: TorchProcess }
 export type PythonSearch = { found: FoundPython; reasons: string[] } | { found: null; reasons: string[] }
 
 /** How long a Python may take to import torch and say hello (a cold disk cache takes seconds). */
@@ -231,7 +231,7 @@ export async function findPython(env: NodeJS.ProcessEnv = process.env): Promise<
       reasons.push(`${describe(command, info)}: ${missing ? 'no module named torch: pip install torch, or apt-get install python3-torch' : info.error}`)
       continue
     }
-    return { found: { command, from, info, process: proc }, reasons }
+    return { found: { command, info, process: proc }, reasons }
   }
   if (!env.RNNBENCH_PYTHON) reasons.push('or set RNNBENCH_PYTHON to a Python that has torch')
   return { found: null, reasons }
