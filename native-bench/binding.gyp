@@ -3,7 +3,7 @@
     {
       "target_name": "rnnbench_native",
       "sources": [
-        "src/addon.cc", "src/gemm.cc", "src/stack.cc", "src/cells_portable.cc", "src/cells_avx2.cc"
+        "src/addon.cc", "src/gemm.cc", "src/stack.cc", "src/cells_portable.cc", "src/cells_avx2.cc", "src/cells_avx512.cc"
       ],
       "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++14", "-std=gnu++17"],

@@ -24,7 +24,8 @@ struct CellKernels {
 };
 
 const CellKernels& cell_kernels_portable();
-const CellKernels* cell_kernels_avx2();  // null where not compiled (non-x86)
+const CellKernels* cell_kernels_avx2();    // null where not compiled (non-x86)
+const CellKernels* cell_kernels_avx512();  // null where not compiled (non-x86)
 const CellKernels& cell_kernels();       // the best for this CPU
 
 }  // namespace rb

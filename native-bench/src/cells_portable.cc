@@ -10,11 +10,12 @@ const CellKernels& cell_kernels_portable() {
 
 #if !(defined(__x86_64__) || defined(_M_X64))
 const CellKernels* cell_kernels_avx2() { return nullptr; }
+const CellKernels* cell_kernels_avx512() { return nullptr; }
 #endif
 
 const CellKernels& cell_kernels() {
-  const CellKernels* avx2 = cpu_has_avx2_fma() ? cell_kernels_avx2() : nullptr;
-  return avx2 ? *avx2 : cell_kernels_portable();
+  const CellKernels* best = cpu_has_avx512() ? cell_kernels_avx512() : cpu_has_avx2_fma() ? cell_kernels_avx2() : nullptr;
+  return best ? *best : cell_kernels_portable();
 }
 
 }  // namespace rb
