@@ -30,10 +30,10 @@ void rnn_forward(bool relu, int b0, int b1, int H, const float* gx, const float*
 }
 
 template <class V>
-void rnn_backward(bool relu, int b0, int b1, int H, const float* h, long ldh, const float* dh, float* dg) {
+void rnn_backward(bool relu, int b0, int b1, int H, const float* h, long ldh, const float* dh, float* dg, long ldg) {
   for (int b = b0; b < b1; b++) {
     const float *y = h + b * ldh, *d = dh + (long)b * H;
-    float* g = dg + (long)b * H;
+    float* g = dg + b * ldg;
     for_each_lane<V>(H, [&](auto v, int j) {
       using T = decltype(v);
       auto yj = T::load(y + j), dj = T::load(d + j);
@@ -63,11 +63,11 @@ void lstm_forward(int b0, int b1, int H, const float* gx, const float* gh, const
 }
 
 template <class V>
-void lstm_backward(int b0, int b1, int H, const float* gates, const float* c, const float* cprev, const float* dh, float* dc, float* dg) {
+void lstm_backward(int b0, int b1, int H, const float* gates, const float* c, const float* cprev, const float* dh, float* dc, float* dg, long ldg) {
   const long G = 4L * H;
   for (int b = b0; b < b1; b++) {
     const float *q = gates + b * G, *cb = c + (long)b * H, *cp = cprev + (long)b * H, *d = dh + (long)b * H;
-    float *dcb = dc + (long)b * H, *g = dg + b * G;
+    float *dcb = dc + (long)b * H, *g = dg + b * ldg;
     for_each_lane<V>(H, [&](auto v, int j) {
       using T = decltype(v);
       const auto one = T::set1(1.f);
@@ -105,11 +105,11 @@ void gru_forward(int b0, int b1, int H, const float* gx, const float* gh, const 
 }
 
 template <class V>
-void gru_backward(int b0, int b1, int H, const float* cache, const float* hprev, long ldhp, float* dh, float* dgx, float* dgh) {
+void gru_backward(int b0, int b1, int H, const float* cache, const float* hprev, long ldhp, float* dh, float* dgx, float* dgh, long ldg) {
   const long G = 3L * H;
   for (int b = b0; b < b1; b++) {
     const float *q = cache + 4L * H * b, *hp = hprev + b * ldhp;
-    float *d = dh + (long)b * H, *gx = dgx + b * G, *gh = dgh + b * G;
+    float *d = dh + (long)b * H, *gx = dgx + b * ldg, *gh = dgh + b * ldg;
     for_each_lane<V>(H, [&](auto v, int j) {
       using T = decltype(v);
       const auto one = T::set1(1.f);

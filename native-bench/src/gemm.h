@@ -31,6 +31,14 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
 void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
              ThreadPool* pool, float* colsum = nullptr);
 
+/** A row stride for a matrix of n-float rows: whole cache lines, and never a multiple of 1 KB.
+ *  Rows 4 KB apart fall in one L1 set, so reading down a column of them (gemm_tn reads its A
+ *  that way, mr floats per row) evicts each line before its neighbour tile comes for it. */
+inline long padded_stride(long n) {
+  const long s = (n + 15) / 16 * 16;
+  return s % 256 == 0 ? s + 16 : s;
+}
+
 bool cpu_has_avx2_fma();
 /** AVX-512F for the GEMM micro-kernel (the cell kernels stay AVX2: they are memory-bound). */
 bool cpu_has_avx512();

@@ -54,8 +54,9 @@ Stack::Workspace& Stack::workspace(int T, int B) {
   }
   w.gx.assign(TB * GH, 0.f);
   w.gh.assign((size_t)B * GH, 0.f);
-  w.dgx.assign(TB * GH, 0.f);
-  if (cfg_.cell == Cell::Gru) w.dgh.assign(TB * GH, 0.f);
+  w.ldg = padded_stride(GH);
+  w.dgx.assign(TB * w.ldg, 0.f);
+  if (cfg_.cell == Cell::Gru) w.dgh.assign(TB * w.ldg, 0.f);
   w.dh.assign((size_t)B * H, 0.f);
   w.dc.assign((size_t)B * H, 0.f);
   w.zeros.assign((size_t)B * H, 0.f);
@@ -165,7 +166,7 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
   if (!ws_) throw std::runtime_error("backward() before forward()");
   Workspace& w = *ws_;
   const int T = w.T, B = w.B, H = cfg_.hidden, L = cfg_.layers, DH = D_ * H;
-  const long GH = (long)G_ * H, TB = (long)T * B;
+  const long GH = (long)G_ * H, TB = (long)T * B, ldg = w.ldg;
   ThreadPool* pool = pool_.get();
   const float* dOut = bw.dy;
   for (int l = L - 1; l >= 0; l--) {
@@ -206,21 +207,21 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
           for (long k = 0; k < (long)B * H; k++) sq += (double)dh[k] * dh[k];
           bw.grad_flow[(long)ld * T + t] = (float)std::sqrt(sq);
         }
-        const long g = (long)t * B * GH;
+        const long g = (long)t * B * ldg;
         const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
         pool->parallel_for(B, [&](int b0, int b1) {
           if (!bw.grad_flow) add_upstream(b0, b1);
           switch (cfg_.cell) {
             case Cell::RnnTanh: case Cell::RnnRelu:
-              k_.rnn_backward(cfg_.cell == Cell::RnnRelu, b0, b1, H, out + (long)t * B * DH + d * H, DH, dh, dgx + g); break;
+              k_.rnn_backward(cfg_.cell == Cell::RnnRelu, b0, b1, H, out + (long)t * B * DH + d * H, DH, dh, dgx + g, ldg); break;
             case Cell::Lstm:
-              k_.lstm_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, cs + (long)cur * B * H, cs + (long)prv * B * H, dh, dc, dgx + g); break;
+              k_.lstm_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, cs + (long)cur * B * H, cs + (long)prv * B * H, dh, dc, dgx + g, ldg); break;
             case Cell::Gru:
-              k_.gru_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dgx + g, dgh + g); break;
+              k_.gru_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dgx + g, dgh + g, ldg); break;
           }
         });
         // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)            [B, H]
-        gemm(B, dgh + g, GH, 1, w_plain_, dh, H, cfg_.cell == Cell::Gru, pool);
+        gemm(B, dgh + g, ldg, 1, w_plain_, dh, H, cfg_.cell == Cell::Gru, pool);
       }
       std::memcpy(bw.dh0 + (long)ld * B * H, dh, sizeof(float) * B * H);
       if (bw.dc0 && cs) std::memcpy(bw.dc0 + (long)ld * B * H, dc, sizeof(float) * B * H);
@@ -229,7 +230,7 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       // gradients) on the same pass.
       float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
       // dW_ih = dgxᵀ·X, db_ih = Σ_rows dgx                                            [G·H, In]
-      gemm_tn((int)GH, In, (int)TB, dgx, GH, X, In, grads + o.wih, In, false, pool, gbih);
+      gemm_tn((int)GH, In, (int)TB, dgx, ldg, X, In, grads + o.wih, In, false, pool, gbih);
       // dW_hh = dghᵀ·H_prev: the T−1 steps whose h_{t-1} is in the layer output, then the step
       // that starts from h0                                                           [G·H, H]
       const long first_row = d == 0 ? 0 : (long)(T - 1) * B;     // rows of the step that reads h0
@@ -238,16 +239,16 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       // The GRU's dgh differs from dgx in its n gate, so db_hh is its own sum; for RNN and LSTM
       // (dgh = dgx) it equals db_ih.
       const bool own_bhh = dgh != dgx;
-      gemm_tn((int)GH, H, (int)((T - 1) * (long)B), dgh + rest_row * GH, GH, rest_h, DH, grads + o.whh, H, false, pool, own_bhh ? gbhh : nullptr);
-      if (last_.h0) gemm_tn((int)GH, H, B, dgh + first_row * GH, GH, h0, H, grads + o.whh, H, true, pool, own_bhh ? gbhh : nullptr);
+      gemm_tn((int)GH, H, (int)((T - 1) * (long)B), dgh + rest_row * ldg, ldg, rest_h, DH, grads + o.whh, H, false, pool, own_bhh ? gbhh : nullptr);
+      if (last_.h0) gemm_tn((int)GH, H, B, dgh + first_row * ldg, ldg, h0, H, grads + o.whh, H, true, pool, own_bhh ? gbhh : nullptr);
       if (own_bhh && !last_.h0) {
         for (long r = first_row; r < first_row + B; r++)
-          for (long j = 0; j < GH; j++) gbhh[j] += dgh[r * GH + j];
+          for (long j = 0; j < GH; j++) gbhh[j] += dgh[r * ldg + j];
       }
       if (!own_bhh) std::memcpy(gbhh, gbih, sizeof(float) * GH);
       // ∂L/∂X += dgx·W_ih                                                             [T·B, In]
       pack_plain(w_plain_, params + o.wih, (int)GH, In, In, pool);
-      gemm((int)TB, dgx, GH, 1, w_plain_, dIn, In, true, pool);
+      gemm((int)TB, dgx, ldg, 1, w_plain_, dIn, In, true, pool);
     }
     if (l > 0 && !w.mask[l].empty()) {
       const float* m = w.mask[l].data();
