@@ -31,9 +31,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int H = 256, I = 256, B = 32, T = 100, GH = 4 * H, TB = T * B;
-  // X [T·B, I], W [G·H, H] (W_ih and W_hh alike, since I = H), dG the gate gradients [T·B, G·H],
-  // Hs the hidden states [T·B, H], C the gate pre-activations [T·B, G·H].
-  std::vector<float> X((size_t)TB * I), W((size_t)GH * H), dG((size_t)TB * GH), C((size_t)TB * GH), Hs((size_t)TB * H),
+  const long ldg = padded_stride(GH);  // dG's row stride, as the stack lays it out
+  // X [T·B, I], W [G·H, H] (W_ih and W_hh alike, since I = H), dG the gate gradients
+  // [T·B, G·H] in rows of ldg floats, Hs the hidden states [T·B, H], C the gate pre-activations [T·B, G·H].
+  std::vector<float> X((size_t)TB * I), W((size_t)GH * H), dG((size_t)TB * ldg), C((size_t)TB * GH), Hs((size_t)TB * H),
       dW((size_t)GH * H), colsum(GH);
   for (auto* v : {&X, &W, &dG, &Hs})
     for (size_t i = 0; i < v->size(); i++) (*v)[i] = (i % 97) * 1e-3f - 0.05f;
@@ -52,10 +53,10 @@ int main(int argc, char** argv) {
     for (int t = 0; t < T; t++) gemm(B, Hs.data() + (size_t)t * B * H, H, 1, w_t, C.data() + (size_t)t * B * GH, GH, false, nullptr);
   });
   time("dh", true, [&] {
-    for (int t = 0; t < T; t++) gemm(B, dG.data() + (size_t)t * B * GH, GH, 1, w_plain, Hs.data() + (size_t)t * B * H, H, false, nullptr);
+    for (int t = 0; t < T; t++) gemm(B, dG.data() + (size_t)t * B * ldg, ldg, 1, w_plain, Hs.data() + (size_t)t * B * H, H, false, nullptr);
   });
-  time("dX", true, [&] { gemm(TB, dG.data(), GH, 1, w_plain, X.data(), I, true, nullptr); });
-  time("dW", true, [&] { gemm_tn(GH, H, TB, dG.data(), GH, Hs.data(), H, dW.data(), H, false, nullptr, colsum.data()); });
+  time("dX", true, [&] { gemm(TB, dG.data(), ldg, 1, w_plain, X.data(), I, true, nullptr); });
+  time("dW", true, [&] { gemm_tn(GH, H, TB, dG.data(), ldg, Hs.data(), H, dW.data(), H, false, nullptr, colsum.data()); });
   time("packT", false, [&] { pack_transposed(w_t, W.data(), GH, H, H); });
   time("packP", false, [&] { pack_plain(w_plain, W.data(), GH, H, H); });
   return 0;
