@@ -228,10 +228,20 @@ static void transpose_rows8(const float* const* src, int kc, float* dst) {
 // tiling's mr) keep that block in L2 while every B panel passes over it.
 constexpr int KC = 256;
 constexpr int MC = 96;
+// Tiles of A per chunk in gemm_tn: 16 × 8 columns × KC rows, 128 KB of A in L2.
+constexpr int QC_TN = 16;
 static_assert(MC % 6 == 0 && MC % 8 == 0, "a row block of A is packed as whole tiles of every tiling");
 
 /** Rows of the next tile: mr, except that a remainder a little over mr is split in two halves
  *  (6 + 2 rows would leave a tile with too few accumulators to hide the FMA latency). */
+static inline void prefetch_l2(const float* p) {
+#ifdef RB_X86
+  _mm_prefetch((const char*)p, _MM_HINT_T1);
+#else
+  __builtin_prefetch(p, 0, 2);
+#endif
+}
+
 static inline int tile_rows(int remaining, int mr) {
   return remaining > mr && remaining < mr + 4 ? (remaining + 1) / 2 : std::min(mr, remaining);
 }
@@ -357,18 +367,34 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
     };
     if (pool && pool->size() > 1) pool->parallel_for(b_panels, pack);
     else pack(0, b_panels);
-    auto work = [&](int q0, int q1) {
-      for (int q = q0; q < q1; q++) {
-        const int i0 = q * mr, rows = std::min(mr, M - i0);
-        const float* a = A + (long)k0 * lda + i0;
+    // Chunks of QC_TN tiles: every B panel group passes over a chunk of A (its slice staying in
+    // L1 across the chunk), and the next chunk this thread takes (here, else its first in the next
+    // block of k) is fetched into L2 a few rows per kernel call: its rows are a page apart, where
+    // no hardware prefetcher follows.
+    auto work = [&](int c0, int c1) {
+      for (int c = c0; c < c1; c++) {
+        const int q0 = c * QC_TN, q1 = std::min(a_panels, q0 + QC_TN);
+        const bool here = c + 1 < c1;
+        const int nq0 = (here ? c + 1 : c0) * QC_TN, nq1 = std::min(a_panels, nq0 + QC_TN);
+        const int nk0 = here ? k0 : k0 + KC, nrows = std::max(0, std::min(KC, K - nk0));
+        const int ni0 = nq0 * mr, nwidth = std::min(M, nq1 * mr) - ni0;
+        const int calls = groups * (q1 - q0), per_call = (nrows + calls - 1) / calls;
+        const float* next_row = A + (long)nk0 * lda + ni0;
+        int fetched = 0;
         for (int g = 0; g < groups; g++) {
           const int j0 = g * np * NR, cols = std::min(np * NR, N - j0);
-          tl.kernels[rows - 1](kc, a, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, C + (long)i0 * ldc + j0, ldc, cols, add);
+          for (int q = q0; q < q1; q++) {
+            const int i0 = q * mr, rows = std::min(mr, M - i0);
+            tl.kernels[rows - 1](kc, A + (long)k0 * lda + i0, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, C + (long)i0 * ldc + j0, ldc, cols, add);
+            for (int n = 0; n < per_call && fetched < nrows; n++, fetched++, next_row += lda)
+              for (int i = 0; i < nwidth; i += 16) prefetch_l2(next_row + i);
+          }
         }
       }
     };
-    if (pool && pool->size() > 1) pool->parallel_for(a_panels, work);
-    else work(0, a_panels);
+    const int chunks = (a_panels + QC_TN - 1) / QC_TN;
+    if (pool && pool->size() > 1) pool->parallel_for(chunks, work);
+    else work(0, chunks);
   }
 }
 
