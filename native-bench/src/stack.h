@@ -54,7 +54,9 @@ class Stack {
     std::vector<std::vector<float>> mask;   // [L] dropout scales (dropout only)
     std::vector<std::vector<float>> cs;     // [L·D] of [T+1, B, H] (LSTM)
     std::vector<std::vector<float>> gates;  // [L·D] of [T, B, 4H] (LSTM, GRU)
-    std::vector<float> gx, gh, dh, dc, zeros, d_a, d_b;
+    int chunk = 0;                          // timesteps per input-projection chunk
+    std::vector<float> gx;                  // [chunk·B, G·H] that chunk's x·W_ihᵀ
+    std::vector<float> gh, dh, dc, zeros, d_a, d_b;
     std::vector<float> dgx, dgh;            // [T·B] rows of ldg floats: the gate gradients
     long ldg = 0;                           // padded_stride(G·H)
     double saved_bytes = 0;
