@@ -197,7 +197,8 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       std::fill(w.dc.begin(), w.dc.end(), 0.f);
       const float* h0 = last_.h0 ? last_.h0 + (long)ld * B * H : w.zeros.data();
       const float* cs = cfg_.cell == Cell::Lstm ? w.cs[ld].data() : nullptr;
-      pack_plain(w_plain_, params + o.whh, G_ * H, H, H, pool);  // W_hh as [K = G·H, N = H]
+      pack_plain(w_plain_, params + o.whh, G_ * H, H, H, pool);         // W_hh as [K = G·H, N = H]
+      pack_plain(w_plain_ih_, params + o.wih, (int)GH, In, In, pool);   // W_ih as [K = G·H, N = In]
       for (int s = 0; s < T; s++) {
         const int t = d == 0 ? T - 1 - s : s;
         const bool first = d == 0 ? t == 0 : t == T - 1;
@@ -234,6 +235,9 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
         });
         // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)            [B, H]
         gemm(B, dgh + g, ldg, 1, w_plain_, dh, H, cfg_.cell == Cell::Gru, pool);
+        // ∂L/∂x_t += dgx_t·W_ih, while dgx_t is in cache: over all timesteps at once after the
+        // loop, the product read T·B·G·H floats back from memory and packed them first  [B, In]
+        gemm(B, dgx + g, ldg, 1, w_plain_ih_, dIn + (long)t * B * In, In, true, pool);
       }
       std::memcpy(bw.dh0 + (long)ld * B * H, dh, sizeof(float) * B * H);
       if (bw.dc0 && cs) std::memcpy(bw.dc0 + (long)ld * B * H, dc, sizeof(float) * B * H);
@@ -258,9 +262,6 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
           for (long j = 0; j < GH; j++) gbhh[j] += dgh[r * ldg + j];
       }
       if (!own_bhh) std::memcpy(gbhh, gbih, sizeof(float) * GH);
-      // ∂L/∂X += dgx·W_ih                                                             [T·B, In]
-      pack_plain(w_plain_, params + o.wih, (int)GH, In, In, pool);
-      gemm((int)TB, dgx, ldg, 1, w_plain_, dIn, In, true, pool);
     }
     if (l > 0 && !w.mask[l].empty()) {
       const float* m = w.mask[l].data();

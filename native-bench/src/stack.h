@@ -71,7 +71,7 @@ class Stack {
   std::unique_ptr<ThreadPool> pool_;
   const CellKernels& k_;
   std::vector<PackedB> wih_t_, whh_t_;  // forward: W_ihᵀ, W_hhᵀ per layer-direction
-  PackedB w_plain_;                      // backward scratch: W_hh or W_ih packed as [K = G·H, N]
+  PackedB w_plain_, w_plain_ih_;         // backward: W_hh and W_ih packed as [K = G·H, N]
   std::map<std::pair<int, int>, Workspace> workspaces_;
   Workspace* ws_ = nullptr;
   Forward last_{};
