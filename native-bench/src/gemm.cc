@@ -232,8 +232,6 @@ constexpr int MC = 96;
 constexpr int QC_TN = 16;
 static_assert(MC % 6 == 0 && MC % 8 == 0, "a row block of A is packed as whole tiles of every tiling");
 
-/** Rows of the next tile: mr, except that a remainder a little over mr is split in two halves
- *  (6 + 2 rows would leave a tile with too few accumulators to hide the FMA latency). */
 static inline void prefetch_l2(const float* p) {
 #ifdef RB_X86
   _mm_prefetch((const char*)p, _MM_HINT_T1);
@@ -242,6 +240,16 @@ static inline void prefetch_l2(const float* p) {
 #endif
 }
 
+static inline void prefetch_l1(const float* p) {
+#ifdef RB_X86
+  _mm_prefetch((const char*)p, _MM_HINT_T0);
+#else
+  __builtin_prefetch(p, 0, 3);
+#endif
+}
+
+/** Rows of the next tile: mr, except that a remainder a little over mr is split in two halves
+ *  (6 + 2 rows would leave a tile with too few accumulators to hide the FMA latency). */
 static inline int tile_rows(int remaining, int mr) {
   return remaining > mr && remaining < mr + 4 ? (remaining + 1) / 2 : std::min(mr, remaining);
 }
@@ -385,7 +393,13 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
           const int j0 = g * np * NR, cols = std::min(np * NR, N - j0);
           for (int q = q0; q < q1; q++) {
             const int i0 = q * mr, rows = std::min(mr, M - i0);
-            tl.kernels[rows - 1](kc, A + (long)k0 * lda + i0, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, C + (long)i0 * ldc + j0, ldc, cols, add);
+            float* Ct = C + (long)i0 * ldc + j0;
+            // The kernel reads its C tile only after its kc FMAs; ask for the tile now so those
+            // FMAs hide the fetch (the tile was last touched a whole chunk ago: in L2 at best).
+            if (add)
+              for (int r = 0; r < rows; r++)
+                for (int j = 0; j < cols; j += 16) prefetch_l1(Ct + (long)r * ldc + j);
+            tl.kernels[rows - 1](kc, A + (long)k0 * lda + i0, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, Ct, ldc, cols, add);
             for (int n = 0; n < per_call && fetched < nrows; n++, fetched++, next_row += lda)
               for (int i = 0; i < nwidth; i += 16) prefetch_l2(next_row + i);
           }
