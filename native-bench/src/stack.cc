@@ -185,7 +185,7 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
     const float* X = layer_input(l, last_.x);
     const int In = off_[l * D_].in;
     float* dIn = l == 0 ? bw.dx : (dOut == w.d_a.data() ? w.d_b.data() : w.d_a.data());
-    std::fill(dIn, dIn + TB * In, 0.f);
+    // No zero fill: the first direction writes every row of dIn, the second adds to it.
     const float* out = w.out[l].data();
     for (int d = 0; d < D_; d++) {
       const int ld = l * D_ + d;
@@ -235,9 +235,9 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
         });
         // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)            [B, H]
         gemm(B, dgh + g, ldg, 1, w_plain_, dh, H, cfg_.cell == Cell::Gru, pool);
-        // ∂L/∂x_t += dgx_t·W_ih, while dgx_t is in cache: over all timesteps at once after the
-        // loop, the product read T·B·G·H floats back from memory and packed them first  [B, In]
-        gemm(B, dgx + g, ldg, 1, w_plain_ih_, dIn + (long)t * B * In, In, true, pool);
+        // ∂L/∂x_t (+)= dgx_t·W_ih, while dgx_t is in cache: over all timesteps at once after
+        // the loop, the product read T·B·G·H floats back from memory and packed them first  [B, In]
+        gemm(B, dgx + g, ldg, 1, w_plain_ih_, dIn + (long)t * B * In, In, d > 0, pool);
       }
       std::memcpy(bw.dh0 + (long)ld * B * H, dh, sizeof(float) * B * H);
       if (bw.dc0 && cs) std::memcpy(bw.dc0 + (long)ld * B * H, dc, sizeof(float) * B * H);
