@@ -327,6 +327,32 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
   else work(0, items);
 }
 
+/** sums[i] += Σ_k A[k·lda + i] for i < width, k < kc. */
+#ifdef RB_X86
+__attribute__((target("avx2,fma")))
+static void add_row_sums8(const float* A, long lda, int kc, float* sums) {
+  // Four partial sums, so that the adds are not one chain of kc dependent latencies.
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+  int k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    s0 = _mm256_add_ps(s0, _mm256_loadu_ps(A + k * lda));
+    s1 = _mm256_add_ps(s1, _mm256_loadu_ps(A + (k + 1) * lda));
+    s2 = _mm256_add_ps(s2, _mm256_loadu_ps(A + (k + 2) * lda));
+    s3 = _mm256_add_ps(s3, _mm256_loadu_ps(A + (k + 3) * lda));
+  }
+  for (; k < kc; k++) s0 = _mm256_add_ps(s0, _mm256_loadu_ps(A + k * lda));
+  _mm256_storeu_ps(sums, _mm256_add_ps(_mm256_loadu_ps(sums), _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3))));
+}
+#endif
+
+static void add_row_sums(const float* A, long lda, int kc, int width, float* sums) {
+#ifdef RB_X86
+  if (width == 8 && cpu_has_avx2_fma()) { add_row_sums8(A, lda, kc, sums); return; }
+#endif
+  for (int k = 0; k < kc; k++)
+    for (int i = 0; i < width; i++) sums[i] += A[k * lda + i];
+}
+
 void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
              ThreadPool* pool, float* colsum) {
   static const Tiling& tl = pick_tiling();
@@ -341,18 +367,10 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
   // the kernel reads A in place (element stride 1, k stride lda). Copying A into panels cost more
   // than the product's saving on the largest operand here (the gate gradients, [T·B, G·H]).
   const int a_panels = (M + mr - 1) / mr, groups = (N + np * NR - 1) / (np * NR), b_panels = groups * np;
-  if (colsum) {
-    // The bias gradients, Σ over A's rows, on one contiguous pass per part of the columns.
-    auto sums = [&](int q0, int q1) {
-      const int c0 = q0 * mr, c1 = std::min(M, q1 * mr);
-      if (!accumulate) std::fill(colsum + c0, colsum + c1, 0.f);
-      for (int k = 0; k < K; k++) {
-        const float* src = A + (long)k * lda;
-        for (int i = c0; i < c1; i++) colsum[i] += src[i];
-      }
-    };
-    if (pool && pool->size() > 1) pool->parallel_for(a_panels, sums); else sums(0, a_panels);
-  }
+  // The bias gradients, Σ over A's rows, are summed tile by tile in the first panel group's pass,
+  // from the rows its kernel call has just brought into L1: a pass of their own read all of A
+  // (T·B·G·H floats) once more from memory, 4% of the product's time (measured).
+  if (colsum && !accumulate) std::fill(colsum, colsum + M, 0.f);
   // Per block of k: B as [b_panels][kc][NR], contiguous in k.
   // The calling thread's scratch; pool threads must use this pointer, not their own thread_locals.
   thread_local std::vector<float> b_scratch;
@@ -400,6 +418,7 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
               for (int r = 0; r < rows; r++)
                 for (int j = 0; j < cols; j += 16) prefetch_l1(Ct + (long)r * ldc + j);
             tl.kernels[rows - 1](kc, A + (long)k0 * lda + i0, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, Ct, ldc, cols, add);
+            if (colsum && g == 0) add_row_sums(A + (long)k0 * lda + i0, lda, kc, rows, colsum + i0);
             for (int n = 0; n < per_call && fetched < nrows; n++, fetched++, next_row += lda)
               for (int i = 0; i < nwidth; i += 16) prefetch_l2(next_row + i);
           }
