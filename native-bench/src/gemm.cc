@@ -353,24 +353,37 @@ static void add_row_sums(const float* A, long lda, int kc, int width, float* sum
     for (int i = 0; i < width; i++) sums[i] += A[k * lda + i];
 }
 
-void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
-             ThreadPool* pool, float* colsum) {
+void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int nparts, bool accumulate, ThreadPool* pool,
+             float* colsum) {
   static const Tiling& tl = pick_tiling();
-  const int mr = tl.mr, np = tl.np;
-  if (M <= 0 || N <= 0) return;
+  const int mr = tl.mr, np = tl.np, width = np * NR;
+  if (M <= 0) return;
+  // Each part's columns in groups of np panels (one kernel call's width): group g computes
+  // columns [j0, j0 + cols) of part `part`.
+  struct Group { int part, j0, cols; };
+  std::vector<Group> grp;
+  for (int p = 0; p < nparts; p++)
+    for (int j0 = 0; j0 < parts[p].N; j0 += width) grp.push_back({p, j0, std::min(width, parts[p].N - j0)});
   if (K == 0) {
-    if (!accumulate) for (int i = 0; i < M; i++) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
-    if (colsum && !accumulate) std::fill(colsum, colsum + M, 0.f);
+    if (!accumulate) {
+      for (int p = 0; p < nparts; p++)
+        for (int i = 0; i < M; i++) std::fill(parts[p].C + i * parts[p].ldc, parts[p].C + i * parts[p].ldc + parts[p].N, 0.f);
+      if (colsum) std::fill(colsum, colsum + M, 0.f);
+    }
     return;
   }
   // A needs no packing: Aᵀ's tile of mr rows at step k is mr consecutive floats of A's row k, so
   // the kernel reads A in place (element stride 1, k stride lda). Copying A into panels cost more
   // than the product's saving on the largest operand here (the gate gradients, [T·B, G·H]).
-  const int a_panels = (M + mr - 1) / mr, groups = (N + np * NR - 1) / (np * NR), b_panels = groups * np;
+  const int a_panels = (M + mr - 1) / mr, groups = (int)grp.size(), b_panels = groups * np;
   // The bias gradients, Σ over A's rows, are summed tile by tile in the first panel group's pass,
   // from the rows its kernel call has just brought into L1: a pass of their own read all of A
   // (T·B·G·H floats) once more from memory, 4% of the product's time (measured).
   if (colsum && !accumulate) std::fill(colsum, colsum + M, 0.f);
+  if (groups == 0) {
+    if (colsum) for (int k = 0; k < K; k++) add_row_sums(A + (long)k * lda, lda, 1, M, colsum);
+    return;
+  }
   // Per block of k: B as [b_panels][kc][NR], contiguous in k.
   // The calling thread's scratch; pool threads must use this pointer, not their own thread_locals.
   thread_local std::vector<float> b_scratch;
@@ -380,14 +393,16 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
     const int kc = std::min(KC, K - k0);
     const bool add = accumulate || k0 > 0;
     auto pack = [&](int p0, int p1) {
-      for (int p = p0; p < p1; p++) {
-        const int j0 = p * NR, cols = std::max(0, std::min(NR, N - j0));
-        float* dst = Bp + (size_t)p * kc * NR;
-        for (int k = 0; k < kc; k++) {
-          const float* src = B + (long)(k0 + k) * ldb + j0;
-          int j = 0;
-          for (; j < cols; j++) dst[k * NR + j] = src[j];
-          for (; j < NR; j++) dst[k * NR + j] = 0.f;
+      for (int pi = p0; pi < p1; pi++) {
+        const Group& G = grp[pi / np];
+        const TnPart& part = parts[G.part];
+        const int j0 = G.j0 + (pi % np) * NR, cols = std::max(0, std::min(NR, part.N - j0));
+        float* dst = Bp + (size_t)pi * kc * NR;
+        for (int k = 0; k < kc; k++, dst += NR) {
+          const float* src = part.row(k0 + k);
+          if (cols == NR && src) { std::memcpy(dst, src + j0, NR * sizeof(float)); continue; }
+          if (src && cols > 0) std::memcpy(dst, src + j0, cols * sizeof(float));
+          std::fill(dst + (src ? cols : 0), dst + NR, 0.f);
         }
       }
     };
@@ -408,10 +423,12 @@ void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long
         const float* next_row = A + (long)nk0 * lda + ni0;
         int fetched = 0;
         for (int g = 0; g < groups; g++) {
-          const int j0 = g * np * NR, cols = std::min(np * NR, N - j0);
+          const TnPart& part = parts[grp[g].part];
+          const int j0 = grp[g].j0, cols = grp[g].cols;
+          const long ldc = part.ldc;
           for (int q = q0; q < q1; q++) {
             const int i0 = q * mr, rows = std::min(mr, M - i0);
-            float* Ct = C + (long)i0 * ldc + j0;
+            float* Ct = part.C + (long)i0 * ldc + j0;
             // The kernel reads its C tile only after its kc FMAs; ask for the tile now so those
             // FMAs hide the fetch (the tile was last touched a whole chunk ago: in L2 at best).
             if (add)

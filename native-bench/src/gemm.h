@@ -25,11 +25,33 @@ void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool
 // C[i*ldc + j] (+)= Σ_k A[i*sai + k*sak] · B(k, j), for i < M, j < B.N, k < B.K.
 void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C, long ldc, bool accumulate, ThreadPool* pool);
 
-// C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B[k*ldb + j]: both operands stored k-major, as the weight
-// gradients dGᵀ·X are (k runs over the T·B rows). Both are packed per block of k. colsum, when
-// given, gets (or, accumulating, adds) Σ_k A[k*lda + i]: the bias gradients, from the same pass.
-void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
-             ThreadPool* pool, float* colsum = nullptr);
+/** One column block of a weight-gradient product C (+)= Aᵀ·B: N columns of B, written to C.
+ *  B's row k is B + (k + shift)·ldb, except the rows k in [alt0, alt0 + altn), which are
+ *  alt + (k − alt0)·alt_ld (zeros when alt is null): the hidden states h_{t-1} are the layer
+ *  output one timestep away, but the first step's come from h0. */
+struct TnPart {
+  int N; float* C; long ldc;
+  const float* B; long ldb; long shift = 0;
+  const float* alt = nullptr; long alt_ld = 0, alt0 = 0, altn = 0;
+  const float* row(long k) const {
+    if (k >= alt0 && k < alt0 + altn) return alt ? alt + (k - alt0) * alt_ld : nullptr;
+    return B + (k + shift) * ldb;
+  }
+};
+
+// For each part: C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B(k, j), i < M, j < part.N, k < K. A is
+// stored k-major, as the weight gradients dGᵀ·X are (k runs over the T·B rows), and read in
+// place; B is packed per block of k. Parts that share A (dW_ih and dW_hh share the gate
+// gradients for RNN and LSTM) take one pass over it. colsum, when given, gets (or, accumulating,
+// adds) Σ_k A[k*lda + i]: the bias gradients, from the same pass.
+void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int nparts, bool accumulate, ThreadPool* pool,
+             float* colsum = nullptr);
+// The one-part form: C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B[k*ldb + j].
+inline void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
+                    ThreadPool* pool, float* colsum = nullptr) {
+  const TnPart part{N, C, ldc, B, ldb};
+  gemm_tn(M, K, A, lda, &part, 1, accumulate, pool, colsum);
+}
 
 /** A row stride for a matrix of n-float rows: whole cache lines, and never a multiple of 1 KB.
  *  Rows 4 KB apart fall in one L1 set, so reading down a column of them (gemm_tn reads its A

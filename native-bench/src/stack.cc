@@ -246,22 +246,23 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       // gradients) on the same pass.
       float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
       // dW_ih = dgxᵀ·X, db_ih = Σ_rows dgx                                            [G·H, In]
-      gemm_tn((int)GH, In, (int)TB, dgx, ldg, X, In, grads + o.wih, In, false, pool, gbih);
-      // dW_hh = dghᵀ·H_prev: the T−1 steps whose h_{t-1} is in the layer output, then the step
-      // that starts from h0                                                           [G·H, H]
-      const long first_row = d == 0 ? 0 : (long)(T - 1) * B;     // rows of the step that reads h0
-      const long rest_row = d == 0 ? B : 0;                        // first row of the other steps
-      const float* rest_h = out + (d == 0 ? 0 : (long)B * DH) + d * H;
-      // The GRU's dgh differs from dgx in its n gate, so db_hh is its own sum; for RNN and LSTM
-      // (dgh = dgx) it equals db_ih.
-      const bool own_bhh = dgh != dgx;
-      gemm_tn((int)GH, H, (int)((T - 1) * (long)B), dgh + rest_row * ldg, ldg, rest_h, DH, grads + o.whh, H, false, pool, own_bhh ? gbhh : nullptr);
-      if (last_.h0) gemm_tn((int)GH, H, B, dgh + first_row * ldg, ldg, h0, H, grads + o.whh, H, true, pool, own_bhh ? gbhh : nullptr);
-      if (own_bhh && !last_.h0) {
-        for (long r = first_row; r < first_row + B; r++)
-          for (long j = 0; j < GH; j++) gbhh[j] += dgh[r * ldg + j];
+      const TnPart ih{In, grads + o.wih, In, X, In};
+      // dW_hh = dghᵀ·H_prev                                                           [G·H, H]
+      // H_prev's row k is the layer output one timestep back (d = 0) or ahead (d = 1), except
+      // the step that starts from h0 (zeros without one).
+      const TnPart hh{H, grads + o.whh, H, out + d * H, DH, d == 0 ? -(long)B : (long)B,
+                      last_.h0 ? h0 : nullptr, H, d == 0 ? 0 : (long)(T - 1) * B, B};
+      if (dgh == dgx) {
+        // RNN and LSTM: one pass over the gate gradients for both (they are the largest operand,
+        // T·B·G·H floats); db_hh equals db_ih.
+        const TnPart both[2] = {ih, hh};
+        gemm_tn((int)GH, (int)TB, dgx, ldg, both, 2, false, pool, gbih);
+        std::memcpy(gbhh, gbih, sizeof(float) * GH);
+      } else {
+        // The GRU's dgh differs from dgx in its n gate, and so does db_hh from db_ih.
+        gemm_tn((int)GH, (int)TB, dgx, ldg, &ih, 1, false, pool, gbih);
+        gemm_tn((int)GH, (int)TB, dgh, ldg, &hh, 1, false, pool, gbhh);
       }
-      if (!own_bhh) std::memcpy(gbhh, gbih, sizeof(float) * GH);
     }
     if (l > 0 && !w.mask[l].empty()) {
       const float* m = w.mask[l].data();
