@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../src/gemm.h"
+#include "../src/huge_alloc.h"
 
 using namespace rb;
 
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
   const long ldg = padded_stride(GH);  // dG's row stride, as the stack lays it out
   // X [T·B, I], W [G·H, H] (W_ih and W_hh alike, since I = H), dG the gate gradients
   // [T·B, G·H] in rows of ldg floats, Hs the hidden states [T·B, H], C the gate pre-activations [T·B, G·H].
-  std::vector<float> dG((size_t)TB * ldg);
+  Buffer dG((size_t)TB * ldg);
   std::vector<float> X((size_t)TB * I), W((size_t)GH * H), C((size_t)TB * GH), Hs((size_t)TB * H),
       dW((size_t)GH * H), dW2((size_t)GH * H), colsum(GH);
   for (auto* v : {&X, &W, &Hs})

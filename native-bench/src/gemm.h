@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <vector>
+#include "huge_alloc.h"
 #include "threadpool.h"
 
 namespace rb {
@@ -13,7 +14,7 @@ constexpr int NR = 16;  // columns per packed panel
 
 struct PackedB {
   int K = 0, N = 0, panels = 0;
-  std::vector<float> data;  // [panels][K][NR], zero-padded past N
+  Buffer data;  // [panels][K][NR], zero-padded past N
   const float* panel(int p) const { return data.data() + (size_t)p * K * NR; }
 };
 

@@ -46,7 +46,7 @@ Stack::Workspace& Stack::workspace(int T, int B) {
   const long TB = (long)T * B, GH = (long)G_ * H;
   const bool dropout = cfg_.dropout > 0 && L > 1;
   double saved = 0;
-  auto kept = [&](std::vector<float>& v, size_t n) { v.assign(n, 0.f); saved += n * sizeof(float); };
+  auto kept = [&](Buffer& v, size_t n) { v.assign(n, 0.f); saved += n * sizeof(float); };
   w.T = T; w.B = B;
   w.out.resize(L); w.in.resize(L); w.mask.resize(L);
   w.cs.resize(L * D_); w.gates.resize(L * D_);

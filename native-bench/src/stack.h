@@ -9,6 +9,7 @@
 #include <vector>
 #include "cells.h"
 #include "gemm.h"
+#include "huge_alloc.h"
 #include "threadpool.h"
 
 namespace rb {
@@ -49,15 +50,16 @@ class Stack {
   struct Offsets { long wih, whh, bih, bhh; int in; };
   struct Workspace {
     int T = 0, B = 0;
-    std::vector<std::vector<float>> out;    // [L] of [T, B, D·H]: h lives here only
-    std::vector<std::vector<float>> in;     // [L] dropped-out inputs of layers > 0 (dropout only)
-    std::vector<std::vector<float>> mask;   // [L] dropout scales (dropout only)
-    std::vector<std::vector<float>> cs;     // [L·D] of [T+1, B, H] (LSTM)
-    std::vector<std::vector<float>> gates;  // [L·D] of [T, B, 4H] (LSTM, GRU)
+    // Every buffer in huge pages where the kernel allows (huge_alloc.h).
+    std::vector<Buffer> out;                // [L] of [T, B, D·H]: h lives here only
+    std::vector<Buffer> in;                 // [L] dropped-out inputs of layers > 0 (dropout only)
+    std::vector<Buffer> mask;               // [L] dropout scales (dropout only)
+    std::vector<Buffer> cs;                 // [L·D] of [T+1, B, H] (LSTM)
+    std::vector<Buffer> gates;              // [L·D] of [T, B, 4H] (LSTM, GRU)
     int chunk = 0;                          // timesteps per input-projection chunk
-    std::vector<float> gx;                  // [chunk·B, G·H] that chunk's x·W_ihᵀ
-    std::vector<float> gh, dh, dc, zeros, d_a, d_b;
-    std::vector<float> dgx, dgh;            // [T·B] rows of ldg floats: the gate gradients
+    Buffer gx;                              // [chunk·B, G·H] that chunk's x·W_ihᵀ
+    Buffer gh, dh, dc, zeros, d_a, d_b;
+    Buffer dgx, dgh;                        // [T·B] rows of ldg floats: the gate gradients
     long ldg = 0;                           // padded_stride(G·H)
     double saved_bytes = 0;
   };
