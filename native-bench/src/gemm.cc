@@ -223,12 +223,19 @@ static void transpose_rows8(const float* const* src, int kc, float* dst) {
 }
 #endif
 
-// Blocking: KC rows of k per pass keep the B slice of one kernel call (KC·NR floats per panel,
-// 16 KB; 32 KB for the AVX-512 pair) in L1 or close; MC rows of A per block (a multiple of every
-// tiling's mr) keep that block in L2 while every B panel passes over it.
-constexpr int KC = 256;
+// Blocking: KC rows of k per pass in gemm(), so that products with K up to 512 (H = 512, and
+// the input projection at I = 512) run in one pass, with C written once instead of read back and
+// added to; the B slice of one kernel call (32 KB per panel, 64 KB for the AVX-512 pair) then
+// streams from L2. Against KC = 256 on a Zen 4 core (L1 32 KB, L2 1 MB), alternating
+// bench_stack runs, new/old median: LSTM H=512 B=64 T=50 0.972, H=256 B=32 0.996 (its dh and
+// dX products, K = 1024, take two passes instead of four). gemm_tn keeps KC_TN = 256 rows of its
+// long k (the T·B rows) per pass, where its B scratch of every panel stays within L2. MC rows of
+// A per block (a multiple of every tiling's mr) keep that block in L2 while every B panel passes
+// over it.
+constexpr int KC = 512;
+constexpr int KC_TN = 256;
 constexpr int MC = 96;
-// Tiles of A per chunk in gemm_tn: 16 × 8 columns × KC rows, 128 KB of A in L2.
+// Tiles of A per chunk in gemm_tn: 16 × 8 columns × KC_TN rows, 128 KB of A in L2.
 constexpr int QC_TN = 16;
 static_assert(MC % 6 == 0 && MC % 8 == 0, "a row block of A is packed as whole tiles of every tiling");
 
@@ -387,10 +394,10 @@ void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int np
   // Per block of k: B as [b_panels][kc][NR], contiguous in k.
   // The calling thread's scratch; pool threads must use this pointer, not their own thread_locals.
   thread_local std::vector<float> b_scratch;
-  b_scratch.resize((size_t)b_panels * KC * NR);
+  b_scratch.resize((size_t)b_panels * KC_TN * NR);
   float* const Bp = b_scratch.data();
-  for (int k0 = 0; k0 < K; k0 += KC) {
-    const int kc = std::min(KC, K - k0);
+  for (int k0 = 0; k0 < K; k0 += KC_TN) {
+    const int kc = std::min(KC_TN, K - k0);
     const bool add = accumulate || k0 > 0;
     auto pack = [&](int p0, int p1) {
       for (int pi = p0; pi < p1; pi++) {
@@ -417,7 +424,7 @@ void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int np
         const int q0 = c * QC_TN, q1 = std::min(a_panels, q0 + QC_TN);
         const bool here = c + 1 < c1;
         const int nq0 = (here ? c + 1 : c0) * QC_TN, nq1 = std::min(a_panels, nq0 + QC_TN);
-        const int nk0 = here ? k0 : k0 + KC, nrows = std::max(0, std::min(KC, K - nk0));
+        const int nk0 = here ? k0 : k0 + KC_TN, nrows = std::max(0, std::min(KC_TN, K - nk0));
         const int ni0 = nq0 * mr, nwidth = std::min(M, nq1 * mr) - ni0;
         const int calls = groups * (q1 - q0), per_call = (nrows + calls - 1) / calls;
         const float* next_row = A + (long)nk0 * lda + ni0;
