@@ -228,15 +228,18 @@ static void transpose_rows8(const float* const* src, int kc, float* dst) {
 // added to; the B slice of one kernel call (32 KB per panel, 64 KB for the AVX-512 pair) then
 // streams from L2. Against KC = 256 on a Zen 4 core (L1 32 KB, L2 1 MB), alternating
 // bench_stack runs, new/old median: LSTM H=512 B=64 T=50 0.972, H=256 B=32 0.996 (its dh and
-// dX products, K = 1024, take two passes instead of four). gemm_tn keeps KC_TN = 256 rows of its
-// long k (the T·B rows) per pass, where its B scratch of every panel stays within L2. MC rows of
-// A per block (a multiple of every tiling's mr) keep that block in L2 while every B panel passes
-// over it.
+// dX products, K = 1024, take two passes instead of four). MC rows of A per block (a multiple of
+// every tiling's mr) keep that block in L2 while every B panel passes over it.
+// gemm_tn takes its long k (the T·B rows) KC_TN rows per pass: every pass reads and writes all of
+// C (the weight gradients: G·H × (I + H) floats, 8 MB for an LSTM at H = 512, past L2), so fewer
+// passes move less. 512 rather than 256, gemm_shapes dW2 at H=512 B=64 T=50, three alternating
+// runs: 98-99 -> 104-106 GFLOP/s (H=256 level); the stack's backward at H=512 262/268/260 against
+// 272/273/263 ms.
 constexpr int KC = 512;
-constexpr int KC_TN = 256;
+constexpr int KC_TN = 512;
 constexpr int MC = 96;
-// Tiles of A per chunk in gemm_tn: 16 × 8 columns × KC_TN rows, 128 KB of A in L2.
-constexpr int QC_TN = 16;
+// Tiles of A per chunk in gemm_tn: 8 × 8 columns × KC_TN rows, 128 KB of A in L2.
+constexpr int QC_TN = 8;
 static_assert(MC % 6 == 0 && MC % 8 == 0, "a row block of A is packed as whole tiles of every tiling");
 
 static inline void prefetch_l2(const float* p) {

@@ -70,8 +70,8 @@ describe('cpu-native', () => {
   // with a ragged last tile, a few rows (B = 1, and 9–11 rows that split into two tiles), an odd
   // number of 16-column panels (the AVX-512 kernel takes them in pairs), and inner dimensions past
   // one 512-deep block of the products (I = 600 for the input projection; LSTM H = 140 makes
-  // G·H = 560 for ∂L/∂h and ∂L/∂x) and past one 256-row block of the weight gradients' T·B rows
-  // (T = 23, B = 12). G·H a multiple of 256 (LSTM H = 64, ReLU RNN H = 256) gets the gate
+  // G·H = 560 for ∂L/∂h and ∂L/∂x; the weight gradients' T·B rows pass their 512-row block in
+  // the T=19 B=48 cases below). G·H a multiple of 256 (LSTM H = 64, ReLU RNN H = 256) gets the gate
   // gradients' rows 16 floats of padding.
   it.each([
     ['lstm', 70, 300, 23, 9], ['lstm', 140, 600, 23, 12], ['gru', 19, 300, 17, 11], ['rnn_tanh', 40, 33, 200, 1], ['lstm', 12, 7, 9, 10], ['gru', 90, 20, 3, 65],
