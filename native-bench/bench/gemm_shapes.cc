@@ -66,8 +66,11 @@ int main(int argc, char** argv) {
   time("dW", true, [&] { gemm_tn(GH, H, TB, dG.data(), ldg, Hs.data(), H, dW.data(), H, false, nullptr, colsum.data()); });
   // dW_ih and dW_hh in one pass over dG, as the stack takes them for RNN and LSTM: per product
   {
-    const TnPart both[2] = {{I, dW.data(), I, X.data(), I}, {H, dW2.data(), H, Hs.data(), H, -(long)B, nullptr, H, 0, B}};
-    time("dW2", true, [&] { gemm_tn(GH, TB, dG.data(), ldg, both, 2, false, nullptr, colsum.data()); }, 2);
+    const TnB bs[2] = {{I, X.data(), I}, {H, Hs.data(), H, -(long)B, nullptr, H, 0, B}};
+    TnProduct both{0, GH, colsum.data(), 2, {}};
+    both.out[0] = {0, dW.data(), I};
+    both.out[1] = {1, dW2.data(), H};
+    time("dW2", true, [&] { gemm_tn(TB, dG.data(), ldg, bs, 2, &both, 1, false, nullptr); }, 2);
   }
   time("packT", false, [&] { pack_transposed(w_t, W.data(), GH, H, H); });
   time("packP", false, [&] { pack_plain(w_plain, W.data(), GH, H, H); });

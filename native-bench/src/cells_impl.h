@@ -104,12 +104,14 @@ void gru_forward(int b0, int b1, int H, const float* gx, const float* gh, const 
   }
 }
 
+// The gate gradients in one row of 4H: [n (for W_ih) | r | z | r·n (for W_hh)]. The ones for W_ih
+// are the first 3H (n first), those for W_hh the last 3H (in PyTorch's order r, z, n), and the
+// two share r and z.
 template <class V>
-void gru_backward(int b0, int b1, int H, const float* cache, const float* hprev, long ldhp, float* dh, float* dgx, float* dgh, long ldg) {
-  const long G = 3L * H;
+void gru_backward(int b0, int b1, int H, const float* cache, const float* hprev, long ldhp, float* dh, float* dg, long ldg) {
   for (int b = b0; b < b1; b++) {
     const float *q = cache + 4L * H * b, *hp = hprev + b * ldhp;
-    float *d = dh + (long)b * H, *gx = dgx + b * ldg, *gh = dgh + b * ldg;
+    float *d = dh + (long)b * H, *g = dg + b * ldg;
     for_each_lane<V>(H, [&](auto v, int j) {
       using T = decltype(v);
       const auto one = T::set1(1.f);
@@ -118,8 +120,7 @@ void gru_backward(int b0, int b1, int H, const float* cache, const float* hprev,
       auto dan = T::mul(T::mul(dht, T::sub(one, z)), T::sub(one, T::mul(n, n)));
       auto dar = T::mul(T::mul(dan, ghn), T::mul(r, T::sub(one, r)));
       auto daz = T::mul(T::mul(dht, T::sub(T::load(hp + j), n)), T::mul(z, T::sub(one, z)));
-      T::store(gx + j, dar); T::store(gx + H + j, daz); T::store(gx + 2 * H + j, dan);
-      T::store(gh + j, dar); T::store(gh + H + j, daz); T::store(gh + 2 * H + j, T::mul(dan, r));
+      T::store(g + j, dan); T::store(g + H + j, dar); T::store(g + 2 * H + j, daz); T::store(g + 3 * H + j, T::mul(dan, r));
       T::store(d + j, T::mul(dht, z));
     });
   }

@@ -36,13 +36,13 @@ void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw, Threa
   if (pool && pool->size() > 1) pool->parallel_for(out.panels, work); else work(0, out.panels);
 }
 
-void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool* pool) {
+void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool* pool, int rotate) {
   prepare(out, K, N);
   auto work = [&](int p0, int p1) {
     for (int p = p0; p < p1; p++) {
       float* dst = out.data.data() + (size_t)p * K * NR;
       const int cols = std::min(NR, N - p * NR);
-      for (int k = 0; k < K; k++) std::memcpy(dst + k * NR, W + k * ldw + p * NR, cols * sizeof(float));
+      for (int k = 0; k < K; k++) std::memcpy(dst + k * NR, W + (long)((k + rotate) % K) * ldw + p * NR, cols * sizeof(float));
     }
   };
   if (pool && pool->size() > 1) pool->parallel_for(out.panels, work); else work(0, out.panels);
@@ -363,38 +363,43 @@ static void add_row_sums(const float* A, long lda, int kc, int width, float* sum
     for (int i = 0; i < width; i++) sums[i] += A[k * lda + i];
 }
 
-void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int nparts, bool accumulate, ThreadPool* pool,
-             float* colsum) {
+void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnProduct* ps, int nps, bool accumulate,
+             ThreadPool* pool) {
   static const Tiling& tl = pick_tiling();
   const int mr = tl.mr, np = tl.np, width = np * NR;
-  if (M <= 0) return;
-  // Each part's columns in groups of np panels (one kernel call's width): group g computes
-  // columns [j0, j0 + cols) of part `part`.
-  struct Group { int part, j0, cols; };
+  // Each B's columns in groups of np panels (one kernel call's width): B b's groups are
+  // grp[first[b] .. first[b + 1]), group g computing columns [j0, j0 + cols).
+  struct Group { int b, j0, cols; };
   std::vector<Group> grp;
-  for (int p = 0; p < nparts; p++)
-    for (int j0 = 0; j0 < parts[p].N; j0 += width) grp.push_back({p, j0, std::min(width, parts[p].N - j0)});
-  if (K == 0) {
-    if (!accumulate) {
-      for (int p = 0; p < nparts; p++)
-        for (int i = 0; i < M; i++) std::fill(parts[p].C + i * parts[p].ldc, parts[p].C + i * parts[p].ldc + parts[p].N, 0.f);
-      if (colsum) std::fill(colsum, colsum + M, 0.f);
-    }
-    return;
+  std::vector<int> first(nb + 1);
+  for (int b = 0; b < nb; b++) {
+    first[b] = (int)grp.size();
+    for (int j0 = 0; j0 < bs[b].N; j0 += width) grp.push_back({b, j0, std::min(width, bs[b].N - j0)});
   }
+  first[nb] = (int)grp.size();
+  for (int p = 0; p < nps; p++) {
+    if (accumulate) continue;
+    // The bias gradients are summed tile by tile in each product's first panel group's pass,
+    // from the rows its kernel call has just brought into L1: a pass of their own read all of A
+    // (T·B·G·H floats) once more from memory, 4% of the product's time (measured).
+    if (ps[p].colsum) std::fill(ps[p].colsum, ps[p].colsum + ps[p].M, 0.f);
+    if (K == 0)
+      for (int o = 0; o < ps[p].nout; o++)
+        for (int i = 0; i < ps[p].M; i++) std::fill(ps[p].out[o].C + i * ps[p].out[o].ldc, ps[p].out[o].C + i * ps[p].out[o].ldc + bs[ps[p].out[o].b].N, 0.f);
+  }
+  if (K == 0) return;
   // A needs no packing: Aᵀ's tile of mr rows at step k is mr consecutive floats of A's row k, so
   // the kernel reads A in place (element stride 1, k stride lda). Copying A into panels cost more
   // than the product's saving on the largest operand here (the gate gradients, [T·B, G·H]).
-  const int a_panels = (M + mr - 1) / mr, groups = (int)grp.size(), b_panels = groups * np;
-  // The bias gradients, Σ over A's rows, are summed tile by tile in the first panel group's pass,
-  // from the rows its kernel call has just brought into L1: a pass of their own read all of A
-  // (T·B·G·H floats) once more from memory, 4% of the product's time (measured).
-  if (colsum && !accumulate) std::fill(colsum, colsum + M, 0.f);
-  if (groups == 0) {
-    if (colsum) for (int k = 0; k < K; k++) add_row_sums(A + (long)k * lda, lda, 1, M, colsum);
-    return;
+  // Work comes in chunks of QC_TN tiles of one product's columns of A.
+  struct Chunk { int p, q0, q1; };
+  std::vector<Chunk> chunks;
+  for (int p = 0; p < nps; p++) {
+    const int tiles = (ps[p].M + mr - 1) / mr;
+    for (int q0 = 0; q0 < tiles; q0 += QC_TN) chunks.push_back({p, q0, std::min(tiles, q0 + QC_TN)});
   }
-  // Per block of k: B as [b_panels][kc][NR], contiguous in k.
+  const int groups = (int)grp.size(), b_panels = groups * np;
+  // Per block of k: every B as [b_panels][kc][NR], contiguous in k.
   // The calling thread's scratch; pool threads must use this pointer, not their own thread_locals.
   thread_local std::vector<float> b_scratch;
   b_scratch.resize((size_t)b_panels * KC_TN * NR);
@@ -405,11 +410,11 @@ void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int np
     auto pack = [&](int p0, int p1) {
       for (int pi = p0; pi < p1; pi++) {
         const Group& G = grp[pi / np];
-        const TnPart& part = parts[G.part];
-        const int j0 = G.j0 + (pi % np) * NR, cols = std::max(0, std::min(NR, part.N - j0));
+        const TnB& b = bs[G.b];
+        const int j0 = G.j0 + (pi % np) * NR, cols = std::max(0, std::min(NR, b.N - j0));
         float* dst = Bp + (size_t)pi * kc * NR;
         for (int k = 0; k < kc; k++, dst += NR) {
-          const float* src = part.row(k0 + k);
+          const float* src = b.row(k0 + k);
           if (cols == NR && src) { std::memcpy(dst, src + j0, NR * sizeof(float)); continue; }
           if (src && cols > 0) std::memcpy(dst, src + j0, cols * sizeof(float));
           std::fill(dst + (src ? cols : 0), dst + NR, 0.f);
@@ -418,43 +423,50 @@ void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int np
     };
     if (pool && pool->size() > 1) pool->parallel_for(b_panels, pack);
     else pack(0, b_panels);
-    // Chunks of QC_TN tiles: every B panel group passes over a chunk of A (its slice staying in
-    // L1 across the chunk), and the next chunk this thread takes (here, else its first in the next
+    // Every B panel group of the chunk's outputs passes over the chunk (its slice staying in L1
+    // across the chunk), and the next chunk this thread takes (here, else its first in the next
     // block of k) is fetched into L2 a few rows per kernel call: its rows are a page apart, where
     // no hardware prefetcher follows.
     auto work = [&](int c0, int c1) {
       for (int c = c0; c < c1; c++) {
-        const int q0 = c * QC_TN, q1 = std::min(a_panels, q0 + QC_TN);
+        const Chunk& ch = chunks[c];
+        const TnProduct& P = ps[ch.p];
         const bool here = c + 1 < c1;
-        const int nq0 = (here ? c + 1 : c0) * QC_TN, nq1 = std::min(a_panels, nq0 + QC_TN);
+        const Chunk& nx = chunks[here ? c + 1 : c0];
         const int nk0 = here ? k0 : k0 + KC_TN, nrows = std::max(0, std::min(KC_TN, K - nk0));
-        const int ni0 = nq0 * mr, nwidth = std::min(M, nq1 * mr) - ni0;
-        const int calls = groups * (q1 - q0), per_call = (nrows + calls - 1) / calls;
+        const int ni0 = ps[nx.p].a0 + nx.q0 * mr, nwidth = std::min(ps[nx.p].M, nx.q1 * mr) - nx.q0 * mr;
+        int calls = 0;
+        for (int o = 0; o < P.nout; o++) calls += (first[P.out[o].b + 1] - first[P.out[o].b]) * (ch.q1 - ch.q0);
+        const int per_call = (nrows + calls - 1) / std::max(1, calls);
         const float* next_row = A + (long)nk0 * lda + ni0;
         int fetched = 0;
-        for (int g = 0; g < groups; g++) {
-          const TnPart& part = parts[grp[g].part];
-          const int j0 = grp[g].j0, cols = grp[g].cols;
-          const long ldc = part.ldc;
-          for (int q = q0; q < q1; q++) {
-            const int i0 = q * mr, rows = std::min(mr, M - i0);
-            float* Ct = part.C + (long)i0 * ldc + j0;
-            // The kernel reads its C tile only after its kc FMAs; ask for the tile now so those
-            // FMAs hide the fetch (the tile was last touched a whole chunk ago: in L2 at best).
-            if (add)
-              for (int r = 0; r < rows; r++)
-                for (int j = 0; j < cols; j += 16) prefetch_l1(Ct + (long)r * ldc + j);
-            tl.kernels[rows - 1](kc, A + (long)k0 * lda + i0, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, Ct, ldc, cols, add);
-            if (colsum && g == 0) add_row_sums(A + (long)k0 * lda + i0, lda, kc, rows, colsum + i0);
-            for (int n = 0; n < per_call && fetched < nrows; n++, fetched++, next_row += lda)
-              for (int i = 0; i < nwidth; i += 16) prefetch_l2(next_row + i);
+        bool sums = P.colsum != nullptr;  // in the first panel group's pass only
+        for (int o = 0; o < P.nout; o++) {
+          const TnProduct::Out& out = P.out[o];
+          for (int g = first[out.b]; g < first[out.b + 1]; g++) {
+            const int j0 = grp[g].j0, cols = grp[g].cols;
+            for (int q = ch.q0; q < ch.q1; q++) {
+              const int i0 = q * mr, rows = std::min(mr, P.M - i0);
+              const float* At = A + (long)k0 * lda + P.a0 + i0;
+              float* Ct = out.C + (long)i0 * out.ldc + j0;
+              // The kernel reads its C tile only after its kc FMAs; ask for the tile now so those
+              // FMAs hide the fetch (the tile was last touched a whole chunk ago: in L2 at best).
+              if (add)
+                for (int r = 0; r < rows; r++)
+                  for (int j = 0; j < cols; j += 16) prefetch_l1(Ct + (long)r * out.ldc + j);
+              tl.kernels[rows - 1](kc, At, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, Ct, out.ldc, cols, add);
+              if (sums) add_row_sums(At, lda, kc, rows, P.colsum + i0);
+              for (int n = 0; n < per_call && fetched < nrows; n++, fetched++, next_row += lda)
+                for (int i = 0; i < nwidth; i += 16) prefetch_l2(next_row + i);
+            }
+            sums = false;
           }
         }
       }
     };
-    const int chunks = (a_panels + QC_TN - 1) / QC_TN;
-    if (pool && pool->size() > 1) pool->parallel_for(chunks, work);
-    else work(0, chunks);
+    const int nchunks = (int)chunks.size();
+    if (pool && pool->size() > 1) pool->parallel_for(nchunks, work);
+    else work(0, nchunks);
   }
 }
 

@@ -20,18 +20,19 @@ struct PackedB {
 
 // B(k, n) = W[n * ldw + k]: W stored [N, K] (PyTorch's [out, in]); C = A·Wᵀ.
 void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw, ThreadPool* pool = nullptr);
-// B(k, n) = W[k * ldw + n]: W stored [K, N]; C = A·W.
-void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool* pool = nullptr);
+// B(k, n) = W[k' * ldw + n] with k' = (k + rotate) mod K: W stored [K, N]; C = A·W, A's columns
+// taken rotate rows of W later (the GRU's gate gradients for W_ih come n first, then r and z).
+void pack_plain(PackedB& out, const float* W, int K, int N, long ldw, ThreadPool* pool = nullptr, int rotate = 0);
 
 // C[i*ldc + j] (+)= Σ_k A[i*sai + k*sak] · B(k, j), for i < M, j < B.N, k < B.K.
 void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C, long ldc, bool accumulate, ThreadPool* pool);
 
-/** One column block of a weight-gradient product C (+)= Aᵀ·B: N columns of B, written to C.
- *  B's row k is B + (k + shift)·ldb, except the rows k in [alt0, alt0 + altn), which are
- *  alt + (k − alt0)·alt_ld (zeros when alt is null): the hidden states h_{t-1} are the layer
- *  output one timestep away, but the first step's come from h0. */
-struct TnPart {
-  int N; float* C; long ldc;
+/** One B operand of the weight-gradient products: N columns; row k is B + (k + shift)·ldb, except
+ *  the rows k in [alt0, alt0 + altn), which are alt + (k − alt0)·alt_ld (zeros when alt is
+ *  null): the hidden states h_{t-1} are the layer output one timestep away, but the first step's
+ *  come from h0. */
+struct TnB {
+  int N;
   const float* B; long ldb; long shift = 0;
   const float* alt = nullptr; long alt_ld = 0, alt0 = 0, altn = 0;
   const float* row(long k) const {
@@ -40,18 +41,32 @@ struct TnPart {
   }
 };
 
-// For each part: C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B(k, j), i < M, j < part.N, k < K. A is
-// stored k-major, as the weight gradients dGᵀ·X are (k runs over the T·B rows), and read in
-// place; B is packed per block of k. Parts that share A (dW_ih and dW_hh share the gate
-// gradients for RNN and LSTM) take one pass over it. colsum, when given, gets (or, accumulating,
-// adds) Σ_k A[k*lda + i]: the bias gradients, from the same pass.
-void gemm_tn(int M, int K, const float* A, long lda, const TnPart* parts, int nparts, bool accumulate, ThreadPool* pool,
-             float* colsum = nullptr);
-// The one-part form: C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B[k*ldb + j].
+/** One product of gemm_tn: A's columns [a0, a0 + M) against each listed B operand, into that
+ *  output's C ([M, N] in rows of ldc floats); colsum, when given, gets Σ_k A(k, a0 + i). */
+struct TnProduct {
+  int a0, M;
+  float* colsum;
+  struct Out { int b; float* C; long ldc; };
+  int nout;
+  Out out[2];
+};
+
+// The weight gradients: for each product and each of its outputs,
+//   C[i*ldc + j] (+)= Σ_k A[k*lda + a0 + i] · B(k, j),   i < M, j < B.N, k < K,
+// and colsum (+)= Σ_k A[k*lda + a0 + i] (the bias gradients, from the same pass). A is stored
+// k-major, as the gate gradients are (k runs over the T·B rows), and read in place; each B is
+// packed once per block of k, whichever products use it. The outputs of one product take one
+// pass over its columns of A: dW_ih and dW_hh share the gate gradients (all of them for RNN and
+// LSTM, the r and z gates for the GRU).
+void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnProduct* ps, int nps, bool accumulate,
+             ThreadPool* pool);
+// The one-product form: C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B[k*ldb + j], colsum (+)= Σ_k A[k*lda + i].
 inline void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
                     ThreadPool* pool, float* colsum = nullptr) {
-  const TnPart part{N, C, ldc, B, ldb};
-  gemm_tn(M, K, A, lda, &part, 1, accumulate, pool, colsum);
+  const TnB b{N, B, ldb};
+  TnProduct p{0, M, colsum, 1, {}};
+  p.out[0] = {0, C, ldc};
+  gemm_tn(K, A, lda, &b, 1, &p, 1, accumulate, pool);
 }
 
 /** A row stride for a matrix of n-float rows: whole cache lines, and never a multiple of 1 KB.

@@ -61,9 +61,8 @@ Stack::Workspace& Stack::workspace(int T, int B) {
   w.chunk = steps_per_chunk(T, B);
   w.gx.assign((size_t)w.chunk * B * GH, 0.f);
   w.gh.assign((size_t)B * GH, 0.f);
-  w.ldg = padded_stride(GH);
-  w.dgx.assign(TB * w.ldg, 0.f);
-  if (cfg_.cell == Cell::Gru) w.dgh.assign(TB * w.ldg, 0.f);
+  w.ldg = padded_stride(cfg_.cell == Cell::Gru ? 4L * H : GH);
+  w.dg.assign(TB * w.ldg, 0.f);
   w.dh.assign((size_t)B * H, 0.f);
   w.dc.assign((size_t)B * H, 0.f);
   w.zeros.assign((size_t)B * H, 0.f);
@@ -190,15 +189,20 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
     for (int d = 0; d < D_; d++) {
       const int ld = l * D_ + d;
       const Offsets& o = off_[ld];
-      float* dgx = w.dgx.data();
-      float* dgh = cfg_.cell == Cell::Gru ? w.dgh.data() : dgx;
+      // The gate gradients as W_ih's product takes them (dgx) and as W_hh's does (dgh): the same
+      // for RNN and LSTM; for the GRU, one row [n | r | z | r·n] of which dgx is the first 3H
+      // (W_ih packed n first to match) and dgh the last 3H.
+      const bool gru = cfg_.cell == Cell::Gru;
+      float* dg = w.dg.data();
+      const float* dgx = dg;
+      const float* dgh = gru ? dg + H : dg;
       float *dh = w.dh.data(), *dc = w.dc.data();
       std::fill(w.dh.begin(), w.dh.end(), 0.f);
       std::fill(w.dc.begin(), w.dc.end(), 0.f);
       const float* h0 = last_.h0 ? last_.h0 + (long)ld * B * H : w.zeros.data();
       const float* cs = cfg_.cell == Cell::Lstm ? w.cs[ld].data() : nullptr;
       pack_plain(w_plain_, params + o.whh, G_ * H, H, H, pool);         // W_hh as [K = G·H, N = H]
-      pack_plain(w_plain_ih_, params + o.wih, (int)GH, In, In, pool);   // W_ih as [K = G·H, N = In]
+      pack_plain(w_plain_ih_, params + o.wih, (int)GH, In, In, pool, gru ? 2 * H : 0);  // W_ih as [K = G·H, N = In]
       for (int s = 0; s < T; s++) {
         const int t = d == 0 ? T - 1 - s : s;
         const bool first = d == 0 ? t == 0 : t == T - 1;
@@ -226,15 +230,15 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
           if (!bw.grad_flow) add_upstream(b0, b1);
           switch (cfg_.cell) {
             case Cell::RnnTanh: case Cell::RnnRelu:
-              k_.rnn_backward(cfg_.cell == Cell::RnnRelu, b0, b1, H, out + (long)t * B * DH + d * H, DH, dh, dgx + g, ldg); break;
+              k_.rnn_backward(cfg_.cell == Cell::RnnRelu, b0, b1, H, out + (long)t * B * DH + d * H, DH, dh, dg + g, ldg); break;
             case Cell::Lstm:
-              k_.lstm_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, cs + (long)cur * B * H, cs + (long)prv * B * H, dh, dc, dgx + g, ldg); break;
+              k_.lstm_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, cs + (long)cur * B * H, cs + (long)prv * B * H, dh, dc, dg + g, ldg); break;
             case Cell::Gru:
-              k_.gru_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dgx + g, dgh + g, ldg); break;
+              k_.gru_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dg + g, ldg); break;
           }
         });
         // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)            [B, H]
-        gemm(B, dgh + g, ldg, 1, w_plain_, dh, H, cfg_.cell == Cell::Gru, pool);
+        gemm(B, dgh + g, ldg, 1, w_plain_, dh, H, gru, pool);
         // ∂L/∂x_t (+)= dgx_t·W_ih, while dgx_t is in cache: over all timesteps at once after
         // the loop, the product read T·B·G·H floats back from memory and packed them first  [B, In]
         gemm(B, dgx + g, ldg, 1, w_plain_ih_, dIn + (long)t * B * In, In, d > 0, pool);
@@ -244,24 +248,29 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
 
       // Weight gradients of all timesteps at once, the bias gradients (column sums of the gate
       // gradients) on the same pass.
-      float *gbih = grads + o.bih, *gbhh = grads + o.bhh;
-      // dW_ih = dgxᵀ·X, db_ih = Σ_rows dgx                                            [G·H, In]
-      const TnPart ih{In, grads + o.wih, In, X, In};
-      // dW_hh = dghᵀ·H_prev                                                           [G·H, H]
-      // H_prev's row k is the layer output one timestep back (d = 0) or ahead (d = 1), except
-      // the step that starts from h0 (zeros without one).
-      const TnPart hh{H, grads + o.whh, H, out + d * H, DH, d == 0 ? -(long)B : (long)B,
-                      last_.h0 ? h0 : nullptr, H, d == 0 ? 0 : (long)(T - 1) * B, B};
-      if (dgh == dgx) {
-        // RNN and LSTM: one pass over the gate gradients for both (they are the largest operand,
-        // T·B·G·H floats); db_hh equals db_ih.
-        const TnPart both[2] = {ih, hh};
-        gemm_tn((int)GH, (int)TB, dgx, ldg, both, 2, false, pool, gbih);
-        std::memcpy(gbhh, gbih, sizeof(float) * GH);
+      float *gbih = grads + o.bih, *gbhh = grads + o.bhh, *gwih = grads + o.wih, *gwhh = grads + o.whh;
+      // The two B operands, X [T·B, In] and H_prev [T·B, H]. H_prev's row k is the layer output
+      // one timestep back (d = 0) or ahead (d = 1), except the step that starts from h0 (zeros
+      // without one).
+      const TnB b_ops[2] = {{In, X, In},
+                            {H, out + d * H, DH, d == 0 ? -(long)B : (long)B, last_.h0 ? h0 : nullptr, H, d == 0 ? 0 : (long)(T - 1) * B, B}};
+      if (!gru) {
+        // RNN and LSTM: dW_ih = dgᵀ·X and dW_hh = dgᵀ·H_prev in one pass over dg   [G·H, In], [G·H, H]
+        TnProduct both{0, (int)GH, gbih, 2, {}};
+        both.out[0] = {0, gwih, In};
+        both.out[1] = {1, gwhh, H};
+        gemm_tn((int)TB, dg, ldg, b_ops, 2, &both, 1, false, pool);
+        std::memcpy(gbhh, gbih, sizeof(float) * GH);  // db_hh = db_ih
       } else {
-        // The GRU's dgh differs from dgx in its n gate, and so does db_hh from db_ih.
-        gemm_tn((int)GH, (int)TB, dgx, ldg, &ih, 1, false, pool, gbih);
-        gemm_tn((int)GH, (int)TB, dgh, ldg, &hh, 1, false, pool, gbhh);
+        // GRU, dg = [n | r | z | r·n]: the r and z columns once for both products, then n for
+        // W_ih and r·n for W_hh.
+        TnProduct p[3] = {{H, 2 * H, gbih, 2, {}}, {0, H, gbih + 2 * H, 1, {}}, {3 * H, H, gbhh + 2 * H, 1, {}}};
+        p[0].out[0] = {0, gwih, In};
+        p[0].out[1] = {1, gwhh, H};
+        p[1].out[0] = {0, gwih + 2L * H * In, In};
+        p[2].out[0] = {1, gwhh + 2L * H * H, H};
+        gemm_tn((int)TB, dg, ldg, b_ops, 2, p, 3, false, pool);
+        std::memcpy(gbhh, gbih, sizeof(float) * 2 * H);  // db_hr, db_hz = db_ir, db_iz
       }
     }
     if (l > 0 && !w.mask[l].empty()) {

@@ -59,8 +59,8 @@ class Stack {
     int chunk = 0;                          // timesteps per input-projection chunk
     Buffer gx;                              // [chunk·B, G·H] that chunk's x·W_ihᵀ
     Buffer gh, dh, dc, zeros, d_a, d_b;
-    Buffer dgx, dgh;                        // [T·B] rows of ldg floats: the gate gradients
-    long ldg = 0;                           // padded_stride(G·H)
+    Buffer dg;                              // [T·B] rows of ldg floats: the gate gradients
+    long ldg = 0;                           // padded_stride(G·H; 4H for the GRU, cells_impl.h)
     double saved_bytes = 0;
   };
   Workspace& workspace(int T, int B);
