@@ -67,9 +67,7 @@ int main(int argc, char** argv) {
   // dW_ih and dW_hh in one pass over dG, as the stack takes them for RNN and LSTM: per product
   {
     const TnB bs[2] = {{I, X.data(), I}, {H, Hs.data(), H, -(long)B, nullptr, H, 0, B}};
-    TnProduct both{0, GH, colsum.data(), 2, {}};
-    both.out[0] = {0, dW.data(), I};
-    both.out[1] = {1, dW2.data(), H};
+    const TnProduct both{0, GH, colsum.data(), 2, {{0, dW.data(), I}, {1, dW2.data(), H}}};
     time("dW2", true, [&] { gemm_tn(TB, dG.data(), ldg, bs, 2, &both, 1, false, nullptr); }, 2);
   }
   time("packT", false, [&] { pack_transposed(w_t, W.data(), GH, H, H); });

@@ -64,8 +64,7 @@ void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnPro
 inline void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
                     ThreadPool* pool, float* colsum = nullptr) {
   const TnB b{N, B, ldb};
-  TnProduct p{0, M, colsum, 1, {}};
-  p.out[0] = {0, C, ldc};
+  const TnProduct p{0, M, colsum, 1, {{0, C, ldc}}};
   gemm_tn(K, A, lda, &b, 1, &p, 1, accumulate, pool);
 }
 

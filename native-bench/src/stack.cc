@@ -256,19 +256,15 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
                             {H, out + d * H, DH, d == 0 ? -(long)B : (long)B, last_.h0 ? h0 : nullptr, H, d == 0 ? 0 : (long)(T - 1) * B, B}};
       if (!gru) {
         // RNN and LSTM: dW_ih = dgᵀ·X and dW_hh = dgᵀ·H_prev in one pass over dg   [G·H, In], [G·H, H]
-        TnProduct both{0, (int)GH, gbih, 2, {}};
-        both.out[0] = {0, gwih, In};
-        both.out[1] = {1, gwhh, H};
+        const TnProduct both{0, (int)GH, gbih, 2, {{0, gwih, In}, {1, gwhh, H}}};
         gemm_tn((int)TB, dg, ldg, b_ops, 2, &both, 1, false, pool);
         std::memcpy(gbhh, gbih, sizeof(float) * GH);  // db_hh = db_ih
       } else {
         // GRU, dg = [n | r | z | r·n]: the r and z columns once for both products, then n for
         // W_ih and r·n for W_hh.
-        TnProduct p[3] = {{H, 2 * H, gbih, 2, {}}, {0, H, gbih + 2 * H, 1, {}}, {3 * H, H, gbhh + 2 * H, 1, {}}};
-        p[0].out[0] = {0, gwih, In};
-        p[0].out[1] = {1, gwhh, H};
-        p[1].out[0] = {0, gwih + 2L * H * In, In};
-        p[2].out[0] = {1, gwhh + 2L * H * H, H};
+        const TnProduct p[3] = {{H, 2 * H, gbih, 2, {{0, gwih, In}, {1, gwhh, H}}},
+                                {0, H, gbih + 2 * H, 1, {{0, gwih + 2L * H * In, In}}},
+                                {3 * H, H, gbhh + 2 * H, 1, {{1, gwhh + 2L * H * H, H}}}};
         gemm_tn((int)TB, dg, ldg, b_ops, 2, p, 3, false, pool);
         std::memcpy(gbhh, gbih, sizeof(float) * 2 * H);  // db_hr, db_hz = db_ir, db_iz
       }
