@@ -77,7 +77,7 @@ inline long padded_stride(long n) {
 }
 
 bool cpu_has_avx2_fma();
-/** AVX-512F for the GEMM micro-kernel (the cell kernels stay AVX2: they are memory-bound). */
+/** AVX-512F, for the GEMM micro-kernel and the cell kernels (cells_avx512.cc). */
 bool cpu_has_avx512();
 const char* kernel_isa();  // "avx512", "avx2-fma" or "portable"
 
