@@ -33,7 +33,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gemm_shapes: unknown product '%s'; valid:%s\n", only.c_str(), names.c_str());
     return 2;
   }
-  const int H = argc > 4 ? std::atoi(argv[2]) : 256, B = argc > 4 ? std::atoi(argv[3]) : 32, T = argc > 4 ? std::atoi(argv[4]) : 100;
+  if (argc != 1 && argc != 2 && argc != 5) {
+    std::fprintf(stderr, "gemm_shapes: give the sizes as all three of H B T, after the product (or all)\n");
+    return 2;
+  }
+  const int H = argc == 5 ? std::atoi(argv[2]) : 256, B = argc == 5 ? std::atoi(argv[3]) : 32, T = argc == 5 ? std::atoi(argv[4]) : 100;
   if (H <= 0 || B <= 0 || T <= 0) { std::fprintf(stderr, "gemm_shapes: H, B and T must be positive integers\n"); return 2; }
   const int I = H, GH = 4 * H, TB = T * B;
   const long ldg = padded_stride(GH);  // dG's row stride, as the stack lays it out

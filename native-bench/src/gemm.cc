@@ -377,16 +377,17 @@ void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnPro
     for (int j0 = 0; j0 < bs[b].N; j0 += width) grp.push_back({b, j0, std::min(width, bs[b].N - j0)});
   }
   first[nb] = (int)grp.size();
-  for (int p = 0; p < nps; p++) {
-    if (accumulate) continue;
-    // The bias gradients are summed tile by tile in each product's first panel group's pass,
-    // from the rows its kernel call has just brought into L1: a pass of their own read all of A
-    // (T·B·G·H floats) once more from memory, 4% of the product's time (measured).
-    if (ps[p].colsum) std::fill(ps[p].colsum, ps[p].colsum + ps[p].M, 0.f);
-    if (K == 0)
-      for (int o = 0; o < ps[p].nout; o++)
-        for (int i = 0; i < ps[p].M; i++) std::fill(ps[p].out[o].C + i * ps[p].out[o].ldc, ps[p].out[o].C + i * ps[p].out[o].ldc + bs[ps[p].out[o].b].N, 0.f);
-  }
+  // The bias gradients are summed tile by tile in each product's first panel group's pass, from
+  // the rows its kernel call has just brought into L1, instead of a pass of their own over all of
+  // A (T·B·G·H floats); docs/PERFORMANCE.md has the A/B. They start from zero here.
+  if (!accumulate)
+    for (int p = 0; p < nps; p++) {
+      const TnProduct& P = ps[p];
+      if (P.colsum) std::fill(P.colsum, P.colsum + P.M, 0.f);
+      if (K == 0)  // no pass follows: the products are zero
+        for (int o = 0; o < P.nout; o++)
+          for (int i = 0; i < P.M; i++) std::fill(P.out[o].C + i * P.out[o].ldc, P.out[o].C + i * P.out[o].ldc + bs[P.out[o].b].N, 0.f);
+    }
   if (K == 0) return;
   // A needs no packing: Aᵀ's tile of mr rows at step k is mr consecutive floats of A's row k, so
   // the kernel reads A in place (element stride 1, k stride lda). Copying A into panels cost more

@@ -50,7 +50,7 @@ class Stack {
   struct Offsets { long wih, whh, bih, bhh; int in; };
   struct Workspace {
     int T = 0, B = 0;
-    // Every buffer in huge pages where the kernel allows (huge_alloc.h).
+    // Buffers of 2 MB or more in huge pages where the kernel allows (huge_alloc.h).
     std::vector<Buffer> out;                // [L] of [T, B, D·H]: h lives here only
     std::vector<Buffer> in;                 // [L] dropped-out inputs of layers > 0 (dropout only)
     std::vector<Buffer> mask;               // [L] dropout scales (dropout only)
