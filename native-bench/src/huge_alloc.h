@@ -2,8 +2,8 @@
 // 2 MB or more are aligned to 2 MB and offered to the kernel as transparent huge pages
 // (madvise(MADV_HUGEPAGE), honoured where THP is "always" or "madvise"). The weight-gradient
 // product reads the gate gradients down their columns, one row every G·H floats: with 4 KB pages
-// every row it touches is on another page, far more pages per kernel call than the first-level
-// TLB holds; with 2 MB pages a whole block of rows sits on one or two (docs/PERFORMANCE.md).
+// every row it touches is on another page (512 pages per kernel call at H ≥ 256); with 2 MB pages
+// its block of rows sits on a few (docs/PERFORMANCE.md, "Huge pages").
 #pragma once
 #include <cstddef>
 #include <cstdlib>
