@@ -21,12 +21,50 @@ static void prepare(PackedB& out, int K, int N) {
   out.K = K; out.N = N; out.panels = panels;
 }
 
+#ifdef RB_X86
+// dst[k·ld + r] = src[r][k] for k < kc, r < 8: eight rows into eight columns, 8 × 8 blocks at a
+// time in registers (the scalar loop costs a load and a store per float). For A's 8-row tiles
+// (ld = 8) and for W's panels in pack_transposed (two calls of ld = NR); CPUs with AVX2 only.
+__attribute__((target("avx2,fma")))
+static void transpose_rows8(const float* const* src, int kc, float* dst, long ld = 8) {
+  int k = 0;
+  for (; k + 8 <= kc; k += 8) {
+    __m256 r[8], t[8], s[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src[i] + k);
+    for (int i = 0; i < 8; i += 2) { t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]); t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]); }
+    // per 128-bit lane: s[0] = column 0 of rows 0–3 (and column 4 in the high lane), s[1] column 1, ...
+    for (int h = 0; h < 8; h += 4) {
+      s[h + 0] = _mm256_shuffle_ps(t[h + 0], t[h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      s[h + 1] = _mm256_shuffle_ps(t[h + 0], t[h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      s[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      s[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int j = 0; j < 4; j++) {
+      _mm256_storeu_ps(dst + (k + j) * ld, _mm256_permute2f128_ps(s[j], s[j + 4], 0x20));
+      _mm256_storeu_ps(dst + (k + j + 4) * ld, _mm256_permute2f128_ps(s[j], s[j + 4], 0x31));
+    }
+  }
+  for (; k < kc; k++)
+    for (int r = 0; r < 8; r++) dst[k * ld + r] = src[r][k];
+}
+#endif
+
 void pack_transposed(PackedB& out, const float* W, int N, int K, long ldw, ThreadPool* pool) {
   prepare(out, K, N);
   auto work = [&](int p0, int p1) {
     for (int p = p0; p < p1; p++) {
       float* dst = out.data.data() + (size_t)p * K * NR;
       const int cols = std::min(NR, N - p * NR);
+#ifdef RB_X86
+      if (cols == NR && cpu_has_avx2_fma()) {
+        for (int h = 0; h < NR; h += 8) {
+          const float* src[8];
+          for (int r = 0; r < 8; r++) src[r] = W + (long)(p * NR + h + r) * ldw;
+          transpose_rows8(src, K, dst + h, NR);
+        }
+        continue;
+      }
+#endif
       for (int j = 0; j < cols; j++) {
         const float* src = W + (long)(p * NR + j) * ldw;
         for (int k = 0; k < K; k++) dst[k * NR + j] = src[k];
@@ -80,6 +118,17 @@ static void kernel_portable(int K, const float* A, long sai, long sak, const flo
   for (int i = 0; i < R; i++) write_row(C + i * ldc, c[i], cols, add);
 }
 
+// The AVX-512 kernel asks for its C tile this many steps of k before its last (about 16 cycles
+// each), so that the adds and stores after the loop find it in L1. In the weight gradients, whose
+// C (8 MB at H = 512) is read and written once per block of k, the code after the loop had 6.4%
+// of the kernel's samples when gemm_tn fetched the tile before the call, and 3.1% with this
+// (perf annotate, gemm_shapes dW2 512 64 50): the call streams 96 KB of A and B through the
+// 32 KB L1 in between. On the AVX2 kernel the same fetch measured level, and it is left out.
+constexpr int C_AHEAD = 32;
+static inline void prefetch_c(const float* p, bool add) {
+  if (add) __builtin_prefetch(p, 0, 3); else __builtin_prefetch(p, 1, 3);
+}
+
 #ifdef RB_X86
 // 6 rows × 1 panel: 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers.
 template <int R>
@@ -130,8 +179,9 @@ static void kernel_avx512(int K, const float* A, long sai, long sak, const float
 #pragma GCC unroll 8
   for (int i = 0; i < R; i++) { c0[i] = _mm512_setzero_ps(); c1[i] = _mm512_setzero_ps(); }
   const float* Bq = Bp + pstride;
-  for (int k = 0; k < K; k++, Bp += NR, Bq += NR) {
-    const __m512 b0 = _mm512_loadu_ps(Bp), b1 = _mm512_loadu_ps(Bq);
+  const int k_pf = std::max(0, K - C_AHEAD);
+  for (int k = 0; k < K; k++) {
+    const __m512 b0 = _mm512_loadu_ps(Bp + k * NR), b1 = _mm512_loadu_ps(Bq + k * NR);
     const float* a = A + k * sak;
 #pragma GCC unroll 8
     for (int i = 0; i < R; i++) {
@@ -139,6 +189,12 @@ static void kernel_avx512(int K, const float* A, long sai, long sak, const float
       c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
       c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
     }
+    if (__builtin_expect(k == k_pf, 0))
+#pragma GCC unroll 8
+      for (int i = 0; i < R; i++) {
+        prefetch_c(C + i * ldc, add);
+        if (cols > NR) prefetch_c(C + i * ldc + NR, add);
+      }
   }
   const __mmask16 m0 = cols >= NR ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
   const __mmask16 m1 = cols >= 2 * NR ? (__mmask16)0xFFFF : cols <= NR ? (__mmask16)0 : (__mmask16)((1u << (cols - NR)) - 1);
@@ -195,33 +251,6 @@ static const Tiling& pick_tiling() {
   return portable_tiling;
 }
 
-#ifdef RB_X86
-// dst[k·8 + r] = src[r][k] for k < kc: eight rows of A into one 8-row tile, 8 × 8 blocks at a time
-// in registers (the scalar loop costs a load and a store per float). Only with the 8-row AVX-512
-// tiling, whose CPUs all have AVX2.
-__attribute__((target("avx2,fma")))
-static void transpose_rows8(const float* const* src, int kc, float* dst) {
-  int k = 0;
-  for (; k + 8 <= kc; k += 8) {
-    __m256 r[8], t[8], s[8];
-    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src[i] + k);
-    for (int i = 0; i < 8; i += 2) { t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]); t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]); }
-    // per 128-bit lane: s[0] = column 0 of rows 0–3 (and column 4 in the high lane), s[1] column 1, ...
-    for (int h = 0; h < 8; h += 4) {
-      s[h + 0] = _mm256_shuffle_ps(t[h + 0], t[h + 2], _MM_SHUFFLE(1, 0, 1, 0));
-      s[h + 1] = _mm256_shuffle_ps(t[h + 0], t[h + 2], _MM_SHUFFLE(3, 2, 3, 2));
-      s[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(1, 0, 1, 0));
-      s[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
-    for (int j = 0; j < 4; j++) {
-      _mm256_storeu_ps(dst + (k + j) * 8, _mm256_permute2f128_ps(s[j], s[j + 4], 0x20));
-      _mm256_storeu_ps(dst + (k + j + 4) * 8, _mm256_permute2f128_ps(s[j], s[j + 4], 0x31));
-    }
-  }
-  for (; k < kc; k++)
-    for (int r = 0; r < 8; r++) dst[k * 8 + r] = src[r][k];
-}
-#endif
 
 // Blocking: KC rows of k per pass in gemm(), so that products with K up to 512 (H = 512, and
 // the input projection at I = 512) run in one pass, with C written once instead of read back and
@@ -247,14 +276,6 @@ static inline void prefetch_l2(const float* p) {
   _mm_prefetch((const char*)p, _MM_HINT_T1);
 #else
   __builtin_prefetch(p, 0, 2);
-#endif
-}
-
-static inline void prefetch_l1(const float* p) {
-#ifdef RB_X86
-  _mm_prefetch((const char*)p, _MM_HINT_T0);
-#else
-  __builtin_prefetch(p, 0, 3);
 #endif
 }
 
@@ -400,31 +421,33 @@ void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnPro
     for (int q0 = 0; q0 < tiles; q0 += QC_TN) chunks.push_back({p, q0, std::min(tiles, q0 + QC_TN)});
   }
   const int groups = (int)grp.size(), b_panels = groups * np;
-  // Per block of k: every B as [b_panels][kc][NR], contiguous in k.
+  // Per block of k: every B as [b_panels][kc][NR], contiguous in k, panels pstride floats apart.
+  // Packed a row of B at a time (its reads then stream along the row); the one line of padding
+  // between panels keeps row k of every panel out of a single L1 set (a panel is 32 KB).
+  const long pstride = (long)KC_TN * NR + NR;
   // The calling thread's scratch; pool threads must use this pointer, not their own thread_locals.
   thread_local std::vector<float> b_scratch;
-  b_scratch.resize((size_t)b_panels * KC_TN * NR);
+  b_scratch.resize((size_t)b_panels * pstride);
   float* const Bp = b_scratch.data();
   for (int k0 = 0; k0 < K; k0 += KC_TN) {
     const int kc = std::min(KC_TN, K - k0);
     const bool add = accumulate || k0 > 0;
-    auto pack = [&](int p0, int p1) {
-      for (int pi = p0; pi < p1; pi++) {
-        const Group& G = grp[pi / np];
-        const TnB& b = bs[G.b];
-        const int j0 = G.j0 + (pi % np) * NR, cols = std::max(0, std::min(NR, b.N - j0));
-        float* dst = Bp + (size_t)pi * kc * NR;
-        for (int k = 0; k < kc; k++, dst += NR) {
+    auto pack = [&](int r0, int r1) {
+      for (int k = r0; k < r1; k++)
+        for (int pi = 0; pi < b_panels; pi++) {
+          const Group& G = grp[pi / np];
+          const TnB& b = bs[G.b];
+          const int j0 = G.j0 + (pi % np) * NR, cols = std::max(0, std::min(NR, b.N - j0));
           const float* src = b.row(k0 + k);
+          float* dst = Bp + pi * pstride + (long)k * NR;
           if (cols == NR && src) { std::memcpy(dst, src + j0, NR * sizeof(float)); continue; }
           if (src && cols > 0) std::memcpy(dst, src + j0, cols * sizeof(float));
           std::fill(dst + (src ? cols : 0), dst + NR, 0.f);
         }
-      }
     };
-    if (pool && pool->size() > 1) pool->parallel_for(b_panels, pack);
-    else pack(0, b_panels);
-    // Every B panel group of the chunk's outputs passes over the chunk (its slice staying in L1
+    if (pool && pool->size() > 1) pool->parallel_for(kc, pack);
+    else pack(0, kc);
+    // Every B panel group of the chunk's outputs passes over the chunk (its slice staying in L2
     // across the chunk), and the next chunk this thread takes (here, else its first in the next
     // block of k) is fetched into L2 a few rows per kernel call: its rows are a page apart, where
     // no hardware prefetcher follows.
@@ -450,12 +473,7 @@ void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnPro
               const int i0 = q * mr, rows = std::min(mr, P.M - i0);
               const float* At = A + (long)k0 * lda + P.a0 + i0;
               float* Ct = out.C + (long)i0 * out.ldc + j0;
-              // The kernel reads its C tile only after its kc FMAs; ask for the tile now so those
-              // FMAs hide the fetch (the tile was last touched a whole chunk ago: in L2 at best).
-              if (add)
-                for (int r = 0; r < rows; r++)
-                  for (int j = 0; j < cols; j += 16) prefetch_l1(Ct + (long)r * out.ldc + j);
-              tl.kernels[rows - 1](kc, At, 1, lda, Bp + (size_t)g * np * kc * NR, (long)kc * NR, Ct, out.ldc, cols, add);
+              tl.kernels[rows - 1](kc, At, 1, lda, Bp + g * np * pstride, pstride, Ct, out.ldc, cols, add);
               if (sums) add_row_sums(At, lda, kc, rows, P.colsum + i0);
               for (int n = 0; n < per_call && fetched < nrows; n++, fetched++, next_row += lda)
                 for (int i = 0; i < nwidth; i += 16) prefetch_l2(next_row + i);
