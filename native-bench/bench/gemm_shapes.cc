@@ -67,9 +67,11 @@ int main(int argc, char** argv) {
     for (int t = 0; t < T; t++) gemm(B, dG.data() + (size_t)t * B * ldg, ldg, 1, w_plain, Hs.data() + (size_t)t * B * H, H, false, nullptr);
   });
   time("dX", true, [&] { gemm(TB, dG.data(), ldg, 1, w_plain, X.data(), I, true, nullptr); });
-  time("dW", true, [&] { gemm_tn(GH, H, TB, dG.data(), ldg, Hs.data(), H, dW.data(), H, false, nullptr, colsum.data()); });
-  // dW_ih and dW_hh in one pass over dG, as the stack takes them for RNN and LSTM: per product
+  // dGᵀ·Hs alone, then dW_ih and dW_hh in one pass over dG as the stack takes them for RNN and LSTM (per product)
   {
+    const TnB hs{H, Hs.data(), H};
+    const TnProduct one{0, GH, colsum.data(), 1, {{0, dW.data(), H}}};
+    time("dW", true, [&] { gemm_tn(TB, dG.data(), ldg, &hs, 1, &one, 1, false, nullptr); });
     const TnB bs[2] = {{I, X.data(), I}, {H, Hs.data(), H, -(long)B, nullptr, H, 0, B}};
     const TnProduct both{0, GH, colsum.data(), 2, {{0, dW.data(), I}, {1, dW2.data(), H}}};
     time("dW2", true, [&] { gemm_tn(TB, dG.data(), ldg, bs, 2, &both, 1, false, nullptr); }, 2);

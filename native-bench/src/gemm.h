@@ -60,13 +60,6 @@ struct TnProduct {
 // LSTM, the r and z gates for the GRU).
 void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnProduct* ps, int nps, bool accumulate,
              ThreadPool* pool);
-// The one-product form: C[i*ldc + j] (+)= Σ_k A[k*lda + i] · B[k*ldb + j], colsum (+)= Σ_k A[k*lda + i].
-inline void gemm_tn(int M, int N, int K, const float* A, long lda, const float* B, long ldb, float* C, long ldc, bool accumulate,
-                    ThreadPool* pool, float* colsum = nullptr) {
-  const TnB b{N, B, ldb};
-  const TnProduct p{0, M, colsum, 1, {{0, C, ldc}}};
-  gemm_tn(K, A, lda, &b, 1, &p, 1, accumulate, pool);
-}
 
 /** A row stride for a matrix of n-float rows: whole cache lines, and never a multiple of 1 KB.
  *  Rows 4 KB apart fall in one L1 set, so reading down a column of them (gemm_tn reads its A
