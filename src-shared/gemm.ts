@@ -7,6 +7,8 @@
 //   gemmTN: C[M,N] (+)= A[K,M]ᵀ · B[K,N]   dGᵀ·x, the weight gradients summed over rows
 // All three are one strided kernel with different strides.
 
+import asmGemmSource from './gemm-asm.js?raw'
+
 export type FloatArray = Float32Array | Float64Array
 
 export function gemmNT(
@@ -34,6 +36,8 @@ export function gemmTN(
  * The one kernel: C[M,N] (+)= Σ_k A(i,k)·B(k,j) with A(i,k) = A[aOff + i·aRow + k·aK] and
  * B(k,j) = B[bOff + j·bCol + k·bK]. Blocked 4×4: per k, 4 loads of A and 4 of B feed 16
  * multiply-adds held in locals (registers), about 3× the throughput of a plain triple loop in V8.
+ * On float32 operands the blocks run in the asm.js copy of that loop (gemm-asm.js), with the same
+ * results; the edges, and float64 operands, run here.
  */
 function gemmStrided(
   M: number, N: number, K: number,
@@ -43,6 +47,28 @@ function gemmStrided(
   accumulate: boolean,
 ): void {
   const M4 = M - (M % 4), N4 = N - (N % 4)
+  const inAsm = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array && M4 * N4 * K >= ASM_MIN_PRODUCT &&
+    blocksAsm(M4, N4, K, A, aOff, aRow, aK, B, bOff, bCol, bK, C, cOff, ldc, accumulate)
+  if (!inAsm) blocksPlain(M4, N4, K, A, aOff, aRow, aK, B, bOff, bCol, bK, C, cOff, ldc, accumulate)
+  // Edges: the last M % 4 rows (all columns) and the last N % 4 columns (of the blocked rows).
+  const edge = (i: number, j: number) => {
+    let s = 0
+    for (let k = 0, a = aOff + i * aRow, b = bOff + j * bCol; k < K; k++, a += aK, b += bK) s += A[a] * B[b]
+    const c = cOff + i * ldc + j
+    C[c] = accumulate ? C[c] + s : s
+  }
+  for (let i = 0; i < M4; i++) for (let j = N4; j < N; j++) edge(i, j)
+  for (let i = M4; i < M; i++) for (let j = 0; j < N; j++) edge(i, j)
+}
+
+/** The 4×4 blocks of C[0:M4, 0:N4] (M4, N4 multiples of 4) in TypeScript: the reference loop. */
+export function blocksPlain(
+  M4: number, N4: number, K: number,
+  A: FloatArray, aOff: number, aRow: number, aK: number,
+  B: FloatArray, bOff: number, bCol: number, bK: number,
+  C: FloatArray, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
   for (let i = 0; i < M4; i += 4) {
     const ai = aOff + i * aRow
     for (let j = 0; j < N4; j += 4) {
@@ -72,15 +98,83 @@ function gemmStrided(
       }
     }
   }
-  // Edges: the last M % 4 rows (all columns) and the last N % 4 columns (of the blocked rows).
-  const edge = (i: number, j: number) => {
-    let s = 0
-    for (let k = 0, a = aOff + i * aRow, b = bOff + j * bCol; k < K; k++, a += aK, b += bK) s += A[a] * B[b]
-    const c = cOff + i * ldc + j
-    C[c] = accumulate ? C[c] + s : s
+}
+
+// --- the asm.js path ---------------------------------------------------------------------------
+// asm.js reads only its own heap, one ArrayBuffer: each product copies the spans of A and B that
+// it reads into the heap (memcpy; a per-timestep product copies its weights every time, which
+// costs under a tenth of the product), runs the blocks there and copies C's blocks back. The heap
+// grows to the largest product seen, in powers of two from 16 MiB, and stops at 128 MiB: a larger
+// product runs in blocksPlain, with the same results and at the plain loop's speed.
+
+/** Below this many multiply-adds, the copies and calls cost more than the faster loop saves. */
+const ASM_MIN_PRODUCT = 1 << 14
+const ASM_HEAP_MIN_BYTES = 1 << 24, ASM_HEAP_MAX_BYTES = 1 << 27
+/** gemm-asm.js's functions; addresses and strides in bytes. */
+interface AsmGemm {
+  blocks4x4(M4: number, N4: number, K: number, a: number, aRow: number, aK: number, b: number, bBlock: number, bCol: number, bK: number, c: number, ldc: number, accumulate: number): void
+  pack4(src: number, rowStride: number, kStride: number, K: number, dst: number): void
+}
+type AsmGemmModule = (stdlib: typeof globalThis, foreign: null, heap: ArrayBuffer) => AsmGemm
+// gemm-asm.js's text, bundled as a string (see there why), compiled once per thread.
+const asmGemmModule = new Function(`${asmGemmSource}\nreturn asmGemmModule`)() as AsmGemmModule
+interface AsmHeap { f32: Float32Array; kernel: AsmGemm }
+let asmHeap: AsmHeap | null = null
+
+function asmHeapFor(floats: number): AsmHeap | null {
+  if (floats * 4 > ASM_HEAP_MAX_BYTES) return null
+  if (!asmHeap || asmHeap.f32.length < floats) {
+    let bytes = ASM_HEAP_MIN_BYTES
+    while (bytes < floats * 4) bytes *= 2
+    const buffer = new ArrayBuffer(bytes)
+    asmHeap = { f32: new Float32Array(buffer), kernel: asmGemmModule(globalThis, null, buffer) }
   }
-  for (let i = 0; i < M4; i++) for (let j = N4; j < N; j++) edge(i, j)
-  for (let i = M4; i < M; i++) for (let j = 0; j < N; j++) edge(i, j)
+  return asmHeap
+}
+
+/**
+ * The 4×4 blocks of C[0:M4, 0:N4] in the asm.js kernel; false, with nothing done, when the
+ * operands do not fit its heap. Where A's k stride is not 1 (the weight gradients: A = dGᵀ, read
+ * down columns T·B rows long), each block row's four rows of A and all of B's column quadruples
+ * are first packed into [K][4] panels read in order: read in place, those products ran at two
+ * thirds of the others' rate (`node bench/js-gemm-panels.mjs`).
+ */
+export function blocksAsm(
+  M4: number, N4: number, K: number,
+  A: Float32Array, aOff: number, aRow: number, aK: number,
+  B: Float32Array, bOff: number, bCol: number, bK: number,
+  C: Float32Array, cOff: number, ldc: number,
+  accumulate: boolean,
+): boolean {
+  if (M4 === 0 || N4 === 0 || K === 0) return false
+  const aSpan = (M4 - 1) * aRow + (K - 1) * aK + 1, bSpan = (N4 - 1) * bCol + (K - 1) * bK + 1
+  const pack = aK !== 1
+  // Heap layout (floats): A's span, B's span, [A's 4-row panel, B's N4/4 panels,] C's blocks.
+  const ha = 0, hb = ha + aSpan, hap = hb + bSpan, hbp = hap + (pack ? 4 * K : 0), hc = hbp + (pack ? N4 * K : 0)
+  const heap = asmHeapFor(hc + M4 * N4)
+  if (!heap) return false
+  const { f32, kernel } = heap
+  f32.set(A.subarray(aOff, aOff + aSpan), ha)
+  f32.set(B.subarray(bOff, bOff + bSpan), hb)
+  if (accumulate) copyRows(C, cOff, ldc, f32, hc, N4, M4, N4)
+  const acc = accumulate ? 1 : 0
+  if (!pack) {
+    kernel.blocks4x4(M4, N4, K, 4 * ha, 4 * aRow, 4 * aK, 4 * hb, 4 * bCol, 4 * bCol, 4 * bK, 4 * hc, N4, acc)
+  } else {
+    for (let j = 0; j < N4; j += 4) kernel.pack4(4 * (hb + j * bCol), 4 * bCol, 4 * bK, K, 4 * (hbp + j * K))
+    for (let i = 0; i < M4; i += 4) {
+      kernel.pack4(4 * (ha + i * aRow), 4 * aRow, 4 * aK, K, 4 * hap)
+      kernel.blocks4x4(4, N4, K, 4 * hap, 4, 16, 4 * hbp, 4 * K, 4, 16, 4 * (hc + i * N4), N4, acc)
+    }
+  }
+  copyRows(f32, hc, N4, C, cOff, ldc, M4, N4)
+  return true
+}
+
+/** rows × n floats from src (rows sStride apart) to dst (rows dStride apart). */
+function copyRows(src: Float32Array, sOff: number, sStride: number, dst: Float32Array, dOff: number, dStride: number, rows: number, n: number): void {
+  if (sStride === n && dStride === n) { dst.set(src.subarray(sOff, sOff + rows * n), dOff); return }
+  for (let i = 0; i < rows; i++) dst.set(src.subarray(sOff + i * sStride, sOff + i * sStride + n), dOff + i * dStride)
 }
 
 /** C[M,N] = broadcast of row vector v[N] (or += when accumulate). */
