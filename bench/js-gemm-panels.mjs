@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // cpu-js's 4×4 kernel (src-shared/gemm.ts's inner loop, copied here) on the six products of one
-// GRU training step at H=256 I=32 B=32 T=100, three ways: B read in place as the app does (`cur`),
-// B first packed into [K][4] panels (`packedB`), and A packed too, 4 rows at a time (`packedAB`).
-// GFLOP/s per product (the median of 5 runs) and the largest difference from `cur` (the sums are
-// the same, in the same order). docs/PERFORMANCE.md, "The JavaScript peers". Not part of npm test.
+// GRU training step at H=256 I=32 B=32 T=100: the TypeScript loop with B read in place (`cur`, the
+// reference loop the app ran on every product until b2bc34f), B first packed into [K][4] panels (`packedB`), and A packed too, 4 rows at a time (`packedAB`);
+// and the asm.js copy of the kernel the app now runs (src-shared/gemm-asm.js, loaded as gemm.ts
+// loads it), on operands copied into its heap (`asm`, the app's path for A's k stride 1) and with
+// both operands packed there (`asmPacked`, the app's path for the weight gradients), copies
+// included in the time. GFLOP/s per product (the median of 5 runs) and the largest difference
+// from `cur` (the sums are the same, in the same order: 0). docs/PERFORMANCE.md, "The JavaScript
+// peers". Not part of npm test.
 //
 //   node bench/js-gemm-panels.mjs
+import { readFileSync } from 'node:fs'
 
 /** C[i, j] = Σ_k A(i, k)·B(k, j) for the 4×4 blocks of C[0:M4, 0:N4]; block j of B starts at
  *  bOff + j·bBlock, its columns bCol apart. */
@@ -45,6 +50,29 @@ function packedAB(M, N, K, A, aRow, aK, B, bCol, bK, C) {
   for (let i = 0; i < M; i += 4) kernel(4, N, K, panels(A, i * aRow, aRow, aK, 4, K, 1), 0, 1, 4, P, 0, K, 1, 4, C, i * N, N)
 }
 
+// The asm.js kernel in a 64 MiB heap: operands copied in as blocksAsm (src-shared/gemm.ts) does.
+const asmSource = readFileSync(new URL('../src-shared/gemm-asm.js', import.meta.url), 'utf8')
+const heapBuffer = new ArrayBuffer(1 << 26), heap = new Float32Array(heapBuffer)
+const asmKernel = new Function(`${asmSource}\nreturn asmGemmModule`)()(globalThis, null, heapBuffer)
+function asmVia(pack) {
+  return (M, N, K, A, aRow, aK, B, bCol, bK, C) => {
+    const aSpan = (M - 1) * aRow + (K - 1) * aK + 1, bSpan = (N - 1) * bCol + (K - 1) * bK + 1
+    const ha = 0, hb = aSpan, hap = hb + bSpan, hbp = hap + 4 * K, hc = pack ? hbp + N * K : hap
+    heap.set(A.subarray(0, aSpan), ha)
+    heap.set(B.subarray(0, bSpan), hb)
+    if (!pack) asmKernel.blocks4x4(M, N, K, 4 * ha, 4 * aRow, 4 * aK, 4 * hb, 4 * bCol, 4 * bCol, 4 * bK, 4 * hc, N, 0)
+    else {
+      for (let j = 0; j < N; j += 4) asmKernel.pack4(4 * (hb + j * bCol), 4 * bCol, 4 * bK, K, 4 * (hbp + j * K))
+      for (let i = 0; i < M; i += 4) {
+        asmKernel.pack4(4 * (ha + i * aRow), 4 * aRow, 4 * aK, K, 4 * hap)
+        asmKernel.blocks4x4(4, N, K, 4 * hap, 4, 16, 4 * hbp, 4 * K, 4, 16, 4 * (hc + i * N), N, 0)
+      }
+    }
+    C.set(heap.subarray(hc, hc + M * N))
+  }
+}
+const asm = asmVia(false), asmPacked = asmVia(true)
+
 const rnd = (n) => Float32Array.from({ length: n }, () => Math.random() - 0.5)
 const cases = [
   // name, M, N, K, aRow, aK, bCol, bK, calls per step (all multiples of 4: no edges)
@@ -59,7 +87,7 @@ for (const [name, M, N, K, aRow, aK, bCol, bK, calls] of cases) {
   const A = rnd(M * K), B = rnd(N * K), C = new Float32Array(M * N), ref = new Float32Array(M * N)
   cur(M, N, K, A, aRow, aK, B, bCol, bK, ref)
   const line = [name]
-  for (const [label, f] of Object.entries({ cur, packedB, packedAB })) {
+  for (const [label, f] of Object.entries({ cur, packedB, packedAB, asm, asmPacked })) {
     f(M, N, K, A, aRow, aK, B, bCol, bK, C)
     let err = 0
     for (let i = 0; i < C.length; i++) err = Math.max(err, Math.abs(C[i] - ref[i]))
