@@ -104,12 +104,13 @@ export function blocksPlain(
 // asm.js reads only its own heap, one ArrayBuffer: each product copies the spans of A and B that
 // it reads into the heap (memcpy; a per-timestep product copies its weights every time, which
 // costs under a tenth of the product), runs the blocks there and copies C's blocks back. The heap
-// grows to the largest product seen, in powers of two from 16 MiB, and stops at 128 MiB: a larger
-// product runs in blocksPlain, with the same results and at the plain loop's speed.
+// grows to the largest product seen, in powers of two from 64 KiB, and stops at 128 MiB: a larger
+// product runs in blocksPlain, with the same results and at the plain loop's speed. A model lets
+// go of it when disposed (releaseAsmHeap), so that each run's measured memory holds its own heap.
 
 /** Below this many multiply-adds, the copies and calls cost more than the faster loop saves. */
 const ASM_MIN_PRODUCT = 1 << 14
-const ASM_HEAP_MIN_BYTES = 1 << 24, ASM_HEAP_MAX_BYTES = 1 << 27
+const ASM_HEAP_MIN_BYTES = 1 << 16, ASM_HEAP_MAX_BYTES = 1 << 27
 /** gemm-asm.js's functions; addresses and strides in bytes. */
 interface AsmGemm {
   blocks4x4(M4: number, N4: number, K: number, a: number, aRow: number, aK: number, b: number, bBlock: number, bCol: number, bK: number, c: number, ldc: number, accumulate: number): void
@@ -130,6 +131,11 @@ function asmHeapFor(floats: number): AsmHeap | null {
     asmHeap = { f32: new Float32Array(buffer), kernel: asmGemmModule(globalThis, null, buffer) }
   }
   return asmHeap
+}
+
+/** Drops this thread's asm.js heap; the next product allocates one again. */
+export function releaseAsmHeap(): void {
+  asmHeap = null
 }
 
 /**
