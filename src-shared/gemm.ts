@@ -117,18 +117,31 @@ interface AsmGemm {
   pack4(src: number, rowStride: number, kStride: number, K: number, dst: number): void
 }
 type AsmGemmModule = (stdlib: typeof globalThis, foreign: null, heap: ArrayBuffer) => AsmGemm
-// gemm-asm.js's text, bundled as a string (see there why), compiled once per thread.
-const asmGemmModule = new Function(`${asmGemmSource}\nreturn asmGemmModule`)() as AsmGemmModule
+// gemm-asm.js's text, bundled as a string (see there why), compiled once per thread on first use;
+// null where it cannot be (a page whose CSP forbids eval, as the renderer's does): the plain loop
+// runs there.
+let asmGemmModule: AsmGemmModule | null | undefined
+function compiledAsmGemm(): AsmGemmModule | null {
+  if (asmGemmModule === undefined) {
+    try {
+      asmGemmModule = new Function(`${asmGemmSource}\nreturn asmGemmModule`)() as AsmGemmModule
+    } catch {
+      asmGemmModule = null
+    }
+  }
+  return asmGemmModule
+}
 interface AsmHeap { f32: Float32Array; kernel: AsmGemm }
 let asmHeap: AsmHeap | null = null
 
 function asmHeapFor(floats: number): AsmHeap | null {
-  if (floats * 4 > ASM_HEAP_MAX_BYTES) return null
+  const asmModule = compiledAsmGemm()
+  if (!asmModule || floats * 4 > ASM_HEAP_MAX_BYTES) return null
   if (!asmHeap || asmHeap.f32.length < floats) {
     let bytes = ASM_HEAP_MIN_BYTES
     while (bytes < floats * 4) bytes *= 2
     const buffer = new ArrayBuffer(bytes)
-    asmHeap = { f32: new Float32Array(buffer), kernel: asmGemmModule(globalThis, null, buffer) }
+    asmHeap = { f32: new Float32Array(buffer), kernel: asmModule(globalThis, null, buffer) }
   }
   return asmHeap
 }
@@ -140,7 +153,7 @@ export function releaseAsmHeap(): void {
 
 /**
  * The 4×4 blocks of C[0:M4, 0:N4] in the asm.js kernel; false, with nothing done, when the
- * operands do not fit its heap. Where A's k stride is not 1 (the weight gradients: A = dGᵀ, read
+ * operands do not fit its heap or the kernel cannot be compiled here. Where A's k stride is not 1 (the weight gradients: A = dGᵀ, read
  * down columns T·B rows long), each block row's four rows of A and all of B's column quadruples
  * are first packed into [K][4] panels read in order: read in place, those products ran at two
  * thirds of the others' rate (`node bench/js-gemm-panels.mjs`).

@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { blocksAsm, blocksPlain, gemmNN, gemmNT, gemmTN } from '../../src-shared/gemm'
 import { Rng } from '../../src-main/engine/rng'
 import { repoRoot } from '../helpers/cli'
@@ -54,6 +54,21 @@ describe('the asm.js block loop', () => {
     const A = random(8), B = random(8), C = new Float32Array(16).fill(2)
     expect(blocksAsm(4, 4, 2, A, 0, 1, 1 << 25, B, 0, 1, 4, C, 0, 4, false)).toBe(false)
     expect([...C]).toEqual(new Array(16).fill(2))
+  })
+
+  it('steps aside where eval is forbidden (a strict CSP): the TypeScript loop runs, with the same results', async () => {
+    vi.resetModules()
+    vi.stubGlobal('Function', function forbidden() { throw new EvalError('Refused to evaluate a string as JavaScript (CSP)') })
+    try {
+      const fresh = await import('../../src-shared/gemm')
+      const M = 16, N = 16, K = 80, A = random(M * K), B = random(N * K), C = new Float32Array(M * N), expected = new Float32Array(M * N)
+      expect(fresh.blocksAsm(M, N, K, A, 0, K, 1, B, 0, K, 1, C, 0, N, false)).toBe(false)
+      fresh.gemmNT(M, N, K, A, 0, K, B, 0, K, C, 0, N, false)
+      blocksPlain(M, N, K, A, 0, K, 1, B, 0, K, 1, expected, 0, N, false)
+      expect(firstDifference(C, expected)).toBe(-1)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('is validated by V8 as asm.js (else it would run, slowly, as plain JavaScript)', () => {
