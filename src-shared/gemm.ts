@@ -153,10 +153,10 @@ export function releaseAsmHeap(): void {
 
 /**
  * The 4×4 blocks of C[0:M4, 0:N4] in the asm.js kernel; false, with nothing done, when the
- * operands do not fit its heap or the kernel cannot be compiled here. Where A's k stride is not 1 (the weight gradients: A = dGᵀ, read
- * down columns T·B rows long), each block row's four rows of A and all of B's column quadruples
- * are first packed into [K][4] panels read in order: read in place, those products ran at two
- * thirds of the others' rate (`node bench/js-gemm-panels.mjs`).
+ * operands do not fit its heap or the kernel cannot be compiled here. Where A's k stride is not
+ * 1 (the weight gradients: A = dGᵀ, read down columns T·B rows long), each block row's four rows
+ * of A and all of B's column quadruples are first packed into [K][4] panels read in order: read
+ * in place, those products ran at two thirds of the others' rate (`node bench/js-gemm-panels.mjs`).
  */
 export function blocksAsm(
   M4: number, N4: number, K: number,
