@@ -114,12 +114,12 @@ const rows = shapes.map((shape) => {
 })
 
 const f = (x, d = 1) => (x === null || x === undefined ? '–' : x.toFixed(d))
-console.log(`Rounds: ${rounds}, ${repeats} timed steps per engine and round (after 3 warm-up steps). Throughput ratio = other engine's ms / rnnbench's ms (> 1: rnnbench faster).`)
+console.log(`Rounds: ${rounds}, ${repeats} timed steps per engine and round (after 3 warm-up steps). Throughput ratio = other engine's ms / rnnbench's ms (> 1: rnnbench faster), the median of the per-round ratios, to three decimals: a level row must not read as 1.00 by rounding.`)
 console.log(`One core's measured fp32 FMA peak: ${f(peak)} GFLOP/s; "% peak" is rnnbench's GFLOP/s against it (times the threads), "2× PyTorch needs" the share of it that twice PyTorch's throughput would take.\n`)
 console.log(`| shape | ${engines.map((e) => `${e.name} ms`).join(' | ')} | rnnbench GFLOP/s | % peak | ${others.map((o) => `× ${o}`).join(' | ')} | 2× PyTorch needs | 2 thr / 1 thr | act. / min |`)
 console.log(`| --- | ${engines.map(() => '---:').join(' | ')} | ---: | ---: | ${others.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`)
 const pct = (x) => (x === null ? '–' : `${x.toFixed(0)}%`)
 for (const r of rows) {
-  console.log(`| ${r.shape} | ${engines.map((e) => f(r.ms[e.name], 2)).join(' | ')} | ${f(r.gflops)} | ${pct(r.percentOfPeak)} | ${others.map((o) => f(r.ratios[o], 2)).join(' | ')} | ${pct(r.twiceTorchNeedsPercent)} | ${f(r.speedupVs1Thread, 2)} | ${f(r.activationVsMinimum, 3)} |`)
+  console.log(`| ${r.shape} | ${engines.map((e) => f(r.ms[e.name], 2)).join(' | ')} | ${f(r.gflops)} | ${pct(r.percentOfPeak)} | ${others.map((o) => f(r.ratios[o], 3)).join(' | ')} | ${pct(r.twiceTorchNeedsPercent)} | ${f(r.speedupVs1Thread, 3)} | ${f(r.activationVsMinimum, 3)} |`)
 }
 if (opt.json) writeFileSync(opt.json, JSON.stringify({ rounds, repeats, peakGflops: peak, rows }, null, 2))
