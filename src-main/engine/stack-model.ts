@@ -3,7 +3,7 @@
 // work around it is the PyTorch-checked reference code, run on the same buffers the engine uses.
 
 import type { Batch, MemoryReport, ModelRunner, SequenceInput, StackInput, StackResult, TrainStepOptions, TrainStepResult } from './backend'
-import type { FloatArray } from '../../src-shared/gemm'
+import { releaseAsmHeap, type FloatArray } from '../../src-shared/gemm'
 import { crossEntropyLoss, linearBackward, linearForward, mseLoss } from '../../src-shared/head'
 import { directions, modelLayout, type ParamLayout } from './layout'
 import { clipGradNorm, Optimizer } from './optim'
@@ -129,6 +129,9 @@ export class StackModel implements ModelRunner {
 
   dispose(): void {
     this.engine.dispose()
+    // The head's products (and cpu-js's) ran in this thread's asm.js heap: the next run allocates
+    // its own, so that each run's measured memory holds it.
+    releaseAsmHeap()
   }
 
   private requireHead() {

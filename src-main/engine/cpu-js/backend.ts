@@ -5,7 +5,7 @@ import type { Backend, BackendProbe, ModelOptions, ModelRunner } from '../backen
 import { Rng } from '../rng'
 import { StackModel, type StackEngine } from '../stack-model'
 import type { ModelConfig } from '../types'
-import { releaseAsmHeap, type FloatArray } from '../../../src-shared/gemm'
+import type { FloatArray } from '../../../src-shared/gemm'
 import { arrayFor, RecurrentStack } from './stack'
 
 export const cpuJsBackend: Backend = {
@@ -30,6 +30,6 @@ function jsEngine(stack: RecurrentStack): StackEngine {
     get dh0() { return stack.dh0 },
     get dc0() { return stack.dc0 },
     get savedBytes() { return stack.savedBytes },
-    dispose() { releaseAsmHeap() },
+    dispose() {},
   }
 }
