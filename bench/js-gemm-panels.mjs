@@ -56,19 +56,26 @@ const heapBuffer = new ArrayBuffer(1 << 26), heap = new Float32Array(heapBuffer)
 const asmKernel = new Function(`${asmSource}\nreturn asmGemmModule`)()(globalThis, null, heapBuffer)
 function asmVia(pack) {
   return (M, N, K, A, aRow, aK, B, bCol, bK, C) => {
-    const aSpan = (M - 1) * aRow + (K - 1) * aK + 1, bSpan = (N - 1) * bCol + (K - 1) * bK + 1
-    const ha = 0, hb = aSpan, hap = hb + bSpan, hbp = hap + 4 * K, hc = pack ? hbp + N * K : hap
-    heap.set(A.subarray(0, aSpan), ha)
-    heap.set(B.subarray(0, bSpan), hb)
-    if (!pack) asmKernel.blocks4x4(M, N, K, 4 * ha, 4 * aRow, 4 * aK, 4 * hb, 4 * bCol, 4 * bCol, 4 * bK, 4 * hc, N, 0)
-    else {
-      for (let j = 0; j < N; j += 4) asmKernel.pack4(4 * (hb + j * bCol), 4 * bCol, 4 * bK, K, 4 * (hbp + j * K))
-      for (let i = 0; i < M; i += 4) {
-        asmKernel.pack4(4 * (ha + i * aRow), 4 * aRow, 4 * aK, K, 4 * hap)
-        asmKernel.blocks4x4(4, N, K, 4 * hap, 4, 16, 4 * hbp, 4 * K, 4, 16, 4 * (hc + i * N), N, 0)
-      }
+    if (!pack) {
+      const aSpan = (M - 1) * aRow + (K - 1) * aK + 1, bSpan = (N - 1) * bCol + (K - 1) * bK + 1, hb = aSpan, hc = aSpan + bSpan
+      heap.set(A.subarray(0, aSpan), 0)
+      heap.set(B.subarray(0, bSpan), hb)
+      asmKernel.blocks4x4(M, N, K, 0, 4 * aRow, 4 * aK, 4 * hb, 4 * bCol, 4 * bCol, 4 * bK, 4 * hc, N, 0)
+      C.set(heap.subarray(hc, hc + M * N))
+      return
     }
-    C.set(heap.subarray(hc, hc + M * N))
+    // B's panels, then per block row A's panel and its 4 rows of C, gathered as the app does
+    const hap = N * K, hc = hap + 4 * K
+    const panel = (src, s, rowStride, kStride, d) => {
+      for (let k = 0; k < K; k++, s += kStride, d += 4) {
+        heap[d] = src[s]; heap[d + 1] = src[s + rowStride]; heap[d + 2] = src[s + 2 * rowStride]; heap[d + 3] = src[s + 3 * rowStride] }
+    }
+    for (let j = 0; j < N; j += 4) panel(B, j * bCol, bCol, bK, j * K)
+    for (let i = 0; i < M; i += 4) {
+      panel(A, i * aRow, aRow, aK, hap)
+      asmKernel.blocks4x4(4, N, K, 4 * hap, 4, 16, 0, 4 * K, 4, 16, 4 * hc, N, 0)
+      C.set(heap.subarray(hc, hc + 4 * N), i * N)
+    }
   }
 }
 const asm = asmVia(false), asmPacked = asmVia(true)

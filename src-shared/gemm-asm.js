@@ -70,18 +70,5 @@ function asmGemmModule(stdlib, foreign, heap) {
     }
   }
 
-  // dst[4k + r] = src(r, k) at src + r·rowStride + k·kStride, for k < K and r < 4: four rows
-  // (or columns) of an operand as one [K][4] panel, read in k order by blocks4x4.
-  function pack4(src, rowStride, kStride, K, dst) {
-    src = src | 0; rowStride = rowStride | 0; kStride = kStride | 0; K = K | 0; dst = dst | 0
-    var k = 0, r2 = 0, r3 = 0
-    r2 = rowStride << 1; r3 = (r2 + rowStride) | 0
-    for (k = 0; (k | 0) < (K | 0); k = (k + 1) | 0) {
-      F[dst >> 2] = F[src >> 2]; F[(dst + 4) >> 2] = F[(src + rowStride) >> 2]
-      F[(dst + 8) >> 2] = F[(src + r2) >> 2]; F[(dst + 12) >> 2] = F[(src + r3) >> 2]
-      src = (src + kStride) | 0; dst = (dst + 16) | 0
-    }
-  }
-
-  return { blocks4x4: blocks4x4, pack4: pack4 }
+  return { blocks4x4: blocks4x4 }
 }

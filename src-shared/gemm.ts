@@ -101,12 +101,13 @@ export function blocksPlain(
 }
 
 // --- the asm.js path ---------------------------------------------------------------------------
-// asm.js reads only its own heap, one ArrayBuffer: each product copies the spans of A and B that
+// asm.js reads only its own heap, one ArrayBuffer. Each product copies the spans of A and B that
 // it reads into the heap (memcpy; a per-timestep product copies its weights every time, which
-// costs under a tenth of the product), runs the blocks there and copies C's blocks back. The heap
-// grows to the largest product seen, in powers of two from 64 KiB, and stops at 128 MiB: a larger
-// product runs in blocksPlain, with the same results and at the plain loop's speed. A model lets
-// go of it when disposed (releaseAsmHeap), so that each run's measured memory holds its own heap.
+// costs under a tenth of the product) or packs them there, runs the blocks and copies C's blocks
+// back. The heap grows to the largest product seen, in powers of two from 64 KiB, and stops at
+// 128 MiB: a larger product runs in blocksPlain, with the same results at the plain loop's speed.
+// A model lets go of it when disposed (releaseAsmHeap), so that each run's measured memory holds
+// its own heap.
 
 /** Below this many multiply-adds, the copies and calls cost more than the faster loop saves. */
 const ASM_MIN_PRODUCT = 1 << 14
@@ -114,7 +115,6 @@ const ASM_HEAP_MIN_BYTES = 1 << 16, ASM_HEAP_MAX_BYTES = 1 << 27
 /** gemm-asm.js's functions; addresses and strides in bytes. */
 interface AsmGemm {
   blocks4x4(M4: number, N4: number, K: number, a: number, aRow: number, aK: number, b: number, bBlock: number, bCol: number, bK: number, c: number, ldc: number, accumulate: number): void
-  pack4(src: number, rowStride: number, kStride: number, K: number, dst: number): void
 }
 type AsmGemmModule = (stdlib: typeof globalThis, foreign: null, heap: ArrayBuffer) => AsmGemm
 // gemm-asm.js's text, bundled as a string (see there why), compiled once per thread on first use;
@@ -154,9 +154,9 @@ export function releaseAsmHeap(): void {
 /**
  * The 4×4 blocks of C[0:M4, 0:N4] in the asm.js kernel; false, with nothing done, when the
  * operands do not fit its heap or the kernel cannot be compiled here. Where A's k stride is not
- * 1 (the weight gradients: A = dGᵀ, read down columns T·B rows long), each block row's four rows
- * of A and all of B's column quadruples are first packed into [K][4] panels read in order: read
- * in place, those products ran at two thirds of the others' rate (`node bench/js-gemm-panels.mjs`).
+ * 1 (the weight gradients: A = dGᵀ, read down columns T·B rows long), B's column quadruples and
+ * each block row's four rows of A are packed into [K][4] panels read in order: read in place,
+ * those products ran at two thirds of the others' rate (`node bench/js-gemm-panels.mjs`).
  */
 export function blocksAsm(
   M4: number, N4: number, K: number,
@@ -166,28 +166,44 @@ export function blocksAsm(
   accumulate: boolean,
 ): boolean {
   if (M4 === 0 || N4 === 0 || K === 0) return false
-  const aSpan = (M4 - 1) * aRow + (K - 1) * aK + 1, bSpan = (N4 - 1) * bCol + (K - 1) * bK + 1
-  const pack = aK !== 1
-  // Heap layout (floats): A's span, B's span, [A's 4-row panel, B's N4/4 panels,] C's blocks.
-  const ha = 0, hb = ha + aSpan, hap = hb + bSpan, hbp = hap + (pack ? 4 * K : 0), hc = hbp + (pack ? N4 * K : 0)
-  const heap = asmHeapFor(hc + M4 * N4)
+  const acc = accumulate ? 1 : 0
+  if (aK === 1) {
+    // Heap (floats): A's span, B's span, C's blocks.
+    const aSpan = (M4 - 1) * aRow + K, bSpan = (N4 - 1) * bCol + (K - 1) * bK + 1
+    const ha = 0, hb = aSpan, hc = hb + bSpan
+    const heap = asmHeapFor(hc + M4 * N4)
+    if (!heap) return false
+    const { f32, kernel } = heap
+    f32.set(A.subarray(aOff, aOff + aSpan), ha)
+    f32.set(B.subarray(bOff, bOff + bSpan), hb)
+    if (accumulate) copyRows(C, cOff, ldc, f32, hc, N4, M4, N4)
+    kernel.blocks4x4(M4, N4, K, 4 * ha, 4 * aRow, 4, 4 * hb, 4 * bCol, 4 * bCol, 4 * bK, 4 * hc, N4, acc)
+    copyRows(f32, hc, N4, C, cOff, ldc, M4, N4)
+    return true
+  }
+  // Heap (floats): B's N4/4 panels, then per block row A's panel and its 4 rows of C. The panels
+  // are gathered straight from the operands, so A (all T·B rows of dG) is never copied whole.
+  const hbp = 0, hap = N4 * K, hc = hap + 4 * K
+  const heap = asmHeapFor(hc + 4 * N4)
   if (!heap) return false
   const { f32, kernel } = heap
-  f32.set(A.subarray(aOff, aOff + aSpan), ha)
-  f32.set(B.subarray(bOff, bOff + bSpan), hb)
-  if (accumulate) copyRows(C, cOff, ldc, f32, hc, N4, M4, N4)
-  const acc = accumulate ? 1 : 0
-  if (!pack) {
-    kernel.blocks4x4(M4, N4, K, 4 * ha, 4 * aRow, 4 * aK, 4 * hb, 4 * bCol, 4 * bCol, 4 * bK, 4 * hc, N4, acc)
-  } else {
-    for (let j = 0; j < N4; j += 4) kernel.pack4(4 * (hb + j * bCol), 4 * bCol, 4 * bK, K, 4 * (hbp + j * K))
-    for (let i = 0; i < M4; i += 4) {
-      kernel.pack4(4 * (ha + i * aRow), 4 * aRow, 4 * aK, K, 4 * hap)
-      kernel.blocks4x4(4, N4, K, 4 * hap, 4, 16, 4 * hbp, 4 * K, 4, 16, 4 * (hc + i * N4), N4, acc)
-    }
+  for (let j = 0; j < N4; j += 4) packPanel(B, bOff + j * bCol, bCol, bK, K, f32, hbp + j * K)
+  for (let i = 0; i < M4; i += 4) {
+    packPanel(A, aOff + i * aRow, aRow, aK, K, f32, hap)
+    if (accumulate) copyRows(C, cOff + i * ldc, ldc, f32, hc, N4, 4, N4)
+    kernel.blocks4x4(4, N4, K, 4 * hap, 4, 16, 4 * hbp, 4 * K, 4, 16, 4 * hc, N4, acc)
+    copyRows(f32, hc, N4, C, cOff + i * ldc, ldc, 4, N4)
   }
-  copyRows(f32, hc, N4, C, cOff, ldc, M4, N4)
   return true
+}
+
+/** dst[d + 4k + r] = src[s + r·rowStride + k·kStride] for k < K, r < 4: four rows (or columns)
+ *  of an operand as one [K][4] panel, in the order blocks4x4 reads it. */
+function packPanel(src: Float32Array, s: number, rowStride: number, kStride: number, K: number, dst: Float32Array, d: number): void {
+  const r2 = 2 * rowStride, r3 = 3 * rowStride
+  for (let k = 0; k < K; k++, s += kStride, d += 4) {
+    dst[d] = src[s]; dst[d + 1] = src[s + rowStride]; dst[d + 2] = src[s + r2]; dst[d + 3] = src[s + r3]
+  }
 }
 
 /** rows × n floats from src (rows sStride apart) to dst (rows dStride apart). */

@@ -49,10 +49,12 @@ describe('the asm.js block loop', () => {
   }
 
   it('declines, doing nothing, a product larger than its heap', () => {
-    // Two steps of k 2²⁵ floats apart: A's span alone is 128 MiB, the heap's limit. (The arrays
-    // are small: the span is checked before anything is read.)
+    // The arrays are small: the sizes are checked before anything is read.
     const A = random(8), B = random(8), C = new Float32Array(16).fill(2)
-    expect(blocksAsm(4, 4, 2, A, 0, 1, 1 << 25, B, 0, 1, 4, C, 0, 4, false)).toBe(false)
+    // Read in place (A's k stride 1): four rows of A 2²⁵ floats apart span over 128 MiB.
+    expect(blocksAsm(4, 4, 2, A, 0, 1 << 25, 1, B, 0, 1, 4, C, 0, 4, false)).toBe(false)
+    // Packed (A's k stride ≠ 1): B's panels for K = 2²³ take 4·2²³ floats, past the 128 MiB heap.
+    expect(blocksAsm(4, 4, 1 << 23, A, 0, 1, 4, B, 0, 1, 4, C, 0, 4, false)).toBe(false)
     expect([...C]).toEqual(new Array(16).fill(2))
   })
 
