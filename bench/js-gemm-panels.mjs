@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // cpu-js's 4×4 kernel (src-shared/gemm.ts's inner loop, copied here) on the six products of one
-// GRU training step at H=256 I=32 B=32 T=100: the TypeScript loop with B read in place (`cur`, the
-// reference loop the app ran on every product until b2bc34f), B first packed into [K][4] panels (`packedB`), and A packed too, 4 rows at a time (`packedAB`);
-// and the asm.js copy of the kernel the app now runs (src-shared/gemm-asm.js, loaded as gemm.ts
-// loads it), on operands copied into its heap (`asm`, the app's path for A's k stride 1) and with
-// both operands packed there (`asmPacked`, the app's path for the weight gradients), copies
-// included in the time. GFLOP/s per product (the median of 5 runs) and the largest difference
+// GRU training step at H=256 I=32 B=32 T=100: the TypeScript loop with B read in place (`cur`,
+// the reference loop the app ran on every product until b2bc34f), B first packed into [K][4]
+// panels (`packedB`), and A packed too, 4 rows at a time (`packedAB`); and the asm.js copy of
+// the kernel the app now runs (src-shared/gemm-asm.js, loaded as gemm.ts loads it), on operands
+// copied into its heap (`asm`, the app's path for A's k stride 1) and with both operands packed
+// there (`asmPacked`, the app's path for the weight gradients), copies included in the time. GFLOP/s per product (the median of 5 runs) and the largest difference
 // from `cur` (the sums are the same, in the same order: 0). docs/PERFORMANCE.md, "The JavaScript
 // peers". Not part of npm test.
 //

@@ -102,9 +102,8 @@ export function blocksPlain(
 
 // --- the asm.js path ---------------------------------------------------------------------------
 // asm.js reads only its own heap, one ArrayBuffer. Each product copies the spans of A and B that
-// it reads into the heap (memcpy; a per-timestep product copies its weights every time, which
-// costs under a tenth of the product) or packs them there, runs the blocks and copies C's blocks
-// back. The heap grows to the largest product seen, in powers of two from 64 KiB, and stops at
+// it reads into the heap (memcpy; a per-timestep product copies its G·H × H weights every time,
+// against B·G·H·H multiply-adds) or packs them there, runs the blocks and copies C's blocks back. The heap grows to the largest product seen, in powers of two from 64 KiB, and stops at
 // 128 MiB: a larger product runs in blocksPlain, with the same results at the plain loop's speed.
 // A model lets go of it when disposed (releaseAsmHeap), so that each run's measured memory holds
 // its own heap.

@@ -1,9 +1,10 @@
 // An allocator for the stack's large buffers (activations, gate gradients): on Linux, buffers of
 // 2 MB or more are aligned to 2 MB and offered to the kernel as transparent huge pages
 // (madvise(MADV_HUGEPAGE), honoured where THP is "always" or "madvise"). The weight-gradient
-// product reads the gate gradients down their columns, one row every G·H floats: with 4 KB pages
-// every row it touches is on another page (512 pages per kernel call at H ≥ 256); with 2 MB pages
-// its block of rows sits on a few (docs/PERFORMANCE.md, "Huge pages").
+// product reads the gate gradients down their columns, one row every G·H floats: with 4 KB pages,
+// once a row is 4 KB (LSTM and GRU at H ≥ 256), every row it touches is on another page, 512
+// pages per kernel call; with 2 MB pages its block of rows sits on a few (docs/PERFORMANCE.md,
+// "Huge pages").
 #pragma once
 #include <cstddef>
 #include <cstdlib>
