@@ -103,8 +103,10 @@ export function blocksPlain(
 // --- the asm.js path ---------------------------------------------------------------------------
 // asm.js reads only its own heap, one ArrayBuffer. Each product copies the spans of A and B that
 // it reads into the heap (memcpy; a per-timestep product copies its G·H × H weights every time,
-// against B·G·H·H multiply-adds) or packs them there, runs the blocks and copies C's blocks back. The heap grows to the largest product seen, in powers of two from 64 KiB, and stops at
-// 128 MiB: a larger product runs in blocksPlain, with the same results at the plain loop's speed.
+// against B·G·H·H multiply-adds) or packs them there, runs the blocks and copies C's blocks back.
+// The heap grows to the largest product seen, in powers of two from 64 KiB, and stops at 128 MiB:
+// a product past it runs in chunks of rows that fit (asmRowChunks), or, where not even four rows
+// do, in blocksPlain, with the same results at the plain loop's speed.
 // A model lets go of it when disposed (releaseAsmHeap), so that each run's measured memory holds
 // its own heap.
 
@@ -171,7 +173,7 @@ export function blocksAsm(
     const aSpan = (M4 - 1) * aRow + K, bSpan = (N4 - 1) * bCol + (K - 1) * bK + 1
     const ha = 0, hb = aSpan, hc = hb + bSpan
     const heap = asmHeapFor(hc + M4 * N4)
-    if (!heap) return false
+    if (!heap) return asmRowChunks(M4, N4, K, A, aOff, aRow, B, bOff, bCol, bK, C, cOff, ldc, accumulate, bSpan)
     const { f32, kernel } = heap
     f32.set(A.subarray(aOff, aOff + aSpan), ha)
     f32.set(B.subarray(bOff, bOff + bSpan), hb)
@@ -192,6 +194,30 @@ export function blocksAsm(
     if (accumulate) copyRows(C, cOff + i * ldc, ldc, f32, hc, N4, 4, N4)
     kernel.blocks4x4(4, N4, K, 4 * hap, 4, 16, 4 * hbp, 4 * K, 4, 16, 4 * hc, N4, acc)
     copyRows(f32, hc, N4, C, cOff + i * ldc, ldc, 4, N4)
+  }
+  return true
+}
+
+/**
+ * A product whose A (all T·B rows of the gate gradients, for dX at H = 512, B = 64, T = 250) passes
+ * the heap's limit, run as chunks of rows that fit beside B: each row of C depends on its row of
+ * A alone, so the results are the whole product's. False, with nothing done, when not even four
+ * rows fit.
+ */
+function asmRowChunks(
+  M4: number, N4: number, K: number,
+  A: Float32Array, aOff: number, aRow: number,
+  B: Float32Array, bOff: number, bCol: number, bK: number,
+  C: Float32Array, cOff: number, ldc: number,
+  accumulate: boolean, bSpan: number,
+): boolean {
+  if (!compiledAsmGemm()) return false
+  const rowFloats = Math.max(aRow, K) + N4 // a row of A's span and its row of C
+  const rows = Math.floor((ASM_HEAP_MAX_BYTES / 4 - bSpan - K) / rowFloats / 4) * 4
+  if (rows < 4 || rows >= M4) return false
+  for (let i = 0; i < M4; i += rows) {
+    const done = blocksAsm(Math.min(rows, M4 - i), N4, K, A, aOff + i * aRow, aRow, 1, B, bOff, bCol, bK, C, cOff + i * ldc, ldc, accumulate)
+    if (!done) throw new Error(`asm.js GEMM: a chunk of ${rows} rows did not fit its heap`) // (a bug: chunks are sized to fit)
   }
   return true
 }

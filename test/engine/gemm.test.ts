@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { blocksAsm, blocksPlain, gemmNN, gemmNT, gemmTN } from '../../src-shared/gemm'
+import { blocksAsm, blocksPlain, gemmNN, gemmNT, gemmTN, releaseAsmHeap } from '../../src-shared/gemm'
 import { Rng } from '../../src-main/engine/rng'
 import { repoRoot } from '../helpers/cli'
 
@@ -56,6 +56,27 @@ describe('the asm.js block loop', () => {
     // Packed (A's k stride ≠ 1): B's panels for K = 2²³ take 4·2²³ floats, past the 128 MiB heap.
     expect(blocksAsm(4, 4, 1 << 23, A, 0, 1, 4, B, 0, 1, 4, C, 0, 4, false)).toBe(false)
     expect([...C]).toEqual(new Array(16).fill(2))
+  })
+
+  it('runs a product whose A passes its heap in chunks of rows, with the whole product\'s results', () => {
+    // A's span: 1028 rows 32 784 floats apart, 134.8 MB, past the 128 MiB heap (as dX's dG is at
+    // H = 512, B = 64, T = 250); only the K floats of each row that are read hold data.
+    const M4 = 1028, N4 = 8, K = 12, aRow = 32784, ldc = 12, cOff = 2
+    const A = new Float32Array((M4 - 1) * aRow + K)
+    for (let i = 0; i < M4; i++) A.set(random(K), i * aRow)
+    const B = random(N4 * K), C0 = random(cOff + M4 * ldc)
+    try {
+      for (const accumulate of [false, true]) {
+        const plain = C0.slice(), asm = C0.slice()
+        blocksPlain(M4, N4, K, A, 0, aRow, 1, B, 0, K, 1, plain, cOff, ldc, accumulate)
+        expect(blocksAsm(M4, N4, K, A, 0, aRow, 1, B, 0, K, 1, asm, cOff, ldc, accumulate)).toBe(true)
+        expect(firstDifference(plain, asm)).toBe(-1)
+        expect(firstDifference(plain, C0)).toBe(cOff) // it wrote, from the first row
+        expect(asm[cOff + (M4 - 1) * ldc]).not.toBe(C0[cOff + (M4 - 1) * ldc]) // to the last
+      }
+    } finally {
+      releaseAsmHeap()
+    }
   })
 
   it('steps aside where eval is forbidden (a strict CSP): the TypeScript loop runs, with the same results', async () => {
