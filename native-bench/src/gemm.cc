@@ -253,23 +253,29 @@ static const Tiling& pick_tiling() {
   return portable_tiling;
 }
 
-// Blocking: KC rows of k per pass in gemm(), so that products with K up to 512 (H = 512, and
-// the input projection at I = 512) run in one pass, with C written once instead of read back and
-// added to; the B slice of one kernel call (32 KB per panel, 64 KB for the AVX-512 pair) then
-// streams from L2. Against KC = 256 on a Zen 4 core (L1 32 KB, L2 1 MB), alternating
+// Blocking: KC rows of k per pass in gemm()'s many-row path, so that products with K up to 512
+// (H = 512, and the input projection at I = 512) run in one pass, with C written once instead of
+// read back and added to; the B slice of one kernel call (32 KB per panel, 64 KB for the AVX-512
+// pair) then streams from L2. Against KC = 256 on a Zen 4 core (L1 32 KB, L2 1 MB), alternating
 // bench_stack runs, new/old median: LSTM H=512 B=64 T=50 0.972, H=256 B=32 0.996 (its dh and
 // dX products, K = 1024, take two passes instead of four). MC rows of A per block (a multiple of
 // every tiling's mr) keep that block in L2 while every B panel passes over it.
+// The few-rows path (one timestep's batch) reads A in place and has no packed block to fit in
+// L2: KC_FEW = 2048 runs the backward's per-step products (K = G·H, 2048 for an LSTM at H = 512)
+// in one pass instead of four.
 // gemm_tn takes its long k (the T·B rows) KC_TN rows per pass: every pass reads and writes all of
 // C (the weight gradients: G·H × (I + H) floats, 8 MB for an LSTM at H = 512, past L2), so fewer
 // passes move less. 512 rather than 256, gemm_shapes dW2 at H=512 B=64 T=50, three alternating
-// runs: 98-99 -> 104-106 GFLOP/s (H=256 level); the stack's backward at H=512 262/268/260 against
-// 272/273/263 ms.
+// runs: 98-99 -> 104-106 GFLOP/s (H=256 level). 1600 rather than 512, in chunks of 4 tiles
+// rather than 8 (A's chunk and a B slice, 200 KB each, stay in L2): dW2 108.1-108.7 -> 111.2-111.5.
+// With KC_FEW, 20 alternating rounds of bench_stack (docs/PERFORMANCE.md): LSTM H=512 B=64 T=50
+// 1.35% faster (18 rounds of 20), the other shapes of bench/compare.mjs level (0.993-1.007).
 constexpr int KC = 512;
-constexpr int KC_TN = 512;
+constexpr int KC_FEW = 2048;
+constexpr int KC_TN = 1600;
 constexpr int MC = 96;
-// Tiles of A per chunk in gemm_tn: 8 × 8 columns × KC_TN rows, 128 KB of A in L2.
-constexpr int QC_TN = 8;
+// Tiles of A per chunk in gemm_tn: 4 × 8 columns × KC_TN rows, 200 KB of A in L2.
+constexpr int QC_TN = 4;
 static_assert(MC % 6 == 0 && MC % 8 == 0, "a row block of A is packed as whole tiles of every tiling");
 
 static inline void prefetch_l2(const float* p) {
@@ -340,8 +346,8 @@ void gemm(int M, const float* A, long sai, long sak, const PackedB& B, float* C,
   // items are (row block, panel group) pairs and a thread takes a contiguous range of them.
   const int row_blocks = (M + MC - 1) / MC;
   auto work = [&](int w0, int w1) {
-    for (int k0 = 0; k0 < K; k0 += KC) {
-      const int kc = std::min(KC, K - k0);
+    for (int k0 = 0; k0 < K; k0 += KC_FEW) {
+      const int kc = std::min(KC_FEW, K - k0);
       const bool add = accumulate || k0 > 0;
       for (int w = w0; w < w1; w++) {
         const int i0 = (w / groups) * MC, q = w % groups;
@@ -424,7 +430,7 @@ void gemm_tn(int K, const float* A, long lda, const TnB* bs, int nb, const TnPro
   const int groups = (int)grp.size(), b_panels = groups * np;
   // Per block of k: every B as [b_panels][kc][NR], contiguous in k, panels pstride floats apart.
   // Packed a row of B at a time (its reads then stream along the row); the one line of padding
-  // between panels keeps row k of every panel out of a single L1 set (a panel is 32 KB).
+  // between panels keeps row k of every panel out of a single L1 set (a panel is 100 KB).
   const long pstride = (long)KC_TN * NR + NR;
   // The calling thread's scratch; pool threads must use this pointer, not their own thread_locals.
   thread_local std::vector<float> b_scratch;
