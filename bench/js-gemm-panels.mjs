@@ -5,9 +5,10 @@
 // panels (`packedB`), and A packed too, 4 rows at a time (`packedAB`); and the asm.js copy of
 // the kernel the app now runs (src-shared/gemm-asm.js, loaded as gemm.ts loads it), on operands
 // copied into its heap (`asm`, the app's path for A's k stride 1) and with both operands packed
-// there (`asmPacked`, the app's path for the weight gradients), copies included in the time. GFLOP/s per product (the median of 5 runs) and the largest difference
-// from `cur` (the sums are the same, in the same order: 0). docs/PERFORMANCE.md, "The JavaScript
-// peers". Not part of npm test.
+// there (`asmPacked`, the app's path for the weight gradients), copies included in the time.
+// GFLOP/s per product (the median of 5 runs) and the largest difference from `cur` (the sums are
+// the same, in the same order: 0). docs/PERFORMANCE.md, "The JavaScript peers". Not part of npm
+// test.
 //
 //   node bench/js-gemm-panels.mjs
 import { readFileSync } from 'node:fs'

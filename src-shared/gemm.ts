@@ -212,8 +212,9 @@ function asmRowChunks(
   accumulate: boolean, bSpan: number,
 ): boolean {
   if (!compiledAsmGemm()) return false
-  const rowFloats = Math.max(aRow, K) + N4 // a row of A's span and its row of C
-  const rows = Math.floor((ASM_HEAP_MAX_BYTES / 4 - bSpan - K) / rowFloats / 4) * 4
+  // r rows take (r − 1)·aRow + K floats of A and r·N4 of C, at most r·rowFloats
+  const rowFloats = Math.max(aRow, K) + N4
+  const rows = Math.floor((ASM_HEAP_MAX_BYTES / 4 - bSpan) / rowFloats / 4) * 4
   if (rows < 4 || rows >= M4) return false
   for (let i = 0; i < M4; i += rows) {
     const done = blocksAsm(Math.min(rows, M4 - i), N4, K, A, aOff + i * aRow, aRow, 1, B, bOff, bCol, bK, C, cOff + i * ldc, ldc, accumulate)

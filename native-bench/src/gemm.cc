@@ -253,23 +253,24 @@ static const Tiling& pick_tiling() {
   return portable_tiling;
 }
 
-// Blocking: KC rows of k per pass in gemm()'s many-row path, so that products with K up to 512
-// (H = 512, and the input projection at I = 512) run in one pass, with C written once instead of
-// read back and added to; the B slice of one kernel call (32 KB per panel, 64 KB for the AVX-512
-// pair) then streams from L2. Against KC = 256 on a Zen 4 core (L1 32 KB, L2 1 MB), alternating
-// bench_stack runs, new/old median: LSTM H=512 B=64 T=50 0.972, H=256 B=32 0.996 (its dh and
-// dX products, K = 1024, take two passes instead of four). MC rows of A per block (a multiple of
-// every tiling's mr) keep that block in L2 while every B panel passes over it.
-// The few-rows path (one timestep's batch) reads A in place and has no packed block to fit in
-// L2: KC_FEW = 2048 runs the backward's per-step products (K = G·H, 2048 for an LSTM at H = 512)
-// in one pass instead of four.
+// Blocking: KC rows of k per pass in gemm()'s many-row path (the input projection's chunks of
+// timesteps), so that K up to 512 (I = 512) runs in one pass, with C written once instead of read
+// back and added to; the B slice of one kernel call (32 KB per panel, 64 KB for the AVX-512 pair)
+// then streams from L2. MC rows of A per block (a multiple of every tiling's mr) keep that block,
+// packed, in L2 while every B panel passes over it.
+// The few-rows path (one timestep's batch: the recurrent product, dh and dX) reads A in place and
+// has no packed block to fit in L2: KC_FEW = 2048 runs the backward's per-step products (K = G·H,
+// 2048 for an LSTM at H = 512) in one pass instead of four.
+// 512 rows against 256, when KC served both paths, on a Zen 4 core (L1 32 KB, L2 1 MB),
+// alternating bench_stack runs, new/old median: LSTM H=512 B=64 T=50 0.972, H=256 B=32 0.996
+// (its dh and dX products, K = 1024, then took two passes instead of four).
 // gemm_tn takes its long k (the T·B rows) KC_TN rows per pass: every pass reads and writes all of
 // C (the weight gradients: G·H × (I + H) floats, 8 MB for an LSTM at H = 512, past L2), so fewer
 // passes move less. 512 rather than 256, gemm_shapes dW2 at H=512 B=64 T=50, three alternating
 // runs: 98-99 -> 104-106 GFLOP/s (H=256 level). 1600 rather than 512, in chunks of 4 tiles
 // rather than 8 (A's chunk and a B slice, 200 KB each, stay in L2): dW2 108.1-108.7 -> 111.2-111.5.
 // With KC_FEW, 20 alternating rounds of bench_stack (docs/PERFORMANCE.md): LSTM H=512 B=64 T=50
-// 1.35% faster (18 rounds of 20), the other shapes of bench/compare.mjs level (0.993-1.007).
+// 1.35% faster (18 rounds of 20), eight other shapes of bench/compare.mjs level (0.993-1.007).
 constexpr int KC = 512;
 constexpr int KC_FEW = 2048;
 constexpr int KC_TN = 1600;
