@@ -86,6 +86,13 @@ void Stack::pack_forward_weights(const float* params) {
   }
 }
 
+// Whether each thread takes its own rows of the batch through whole runs of timesteps (one
+// parallel region per run) rather than every step's product and cell kernels being split across
+// the threads (two regions per step forward, three backward). The rows of a batch are independent
+// until the weight gradients, so the split changes no result. It needs a whole tile of rows per
+// thread: each thread then reads all of W_hh every step instead of its share of the columns.
+bool Stack::split_batch(int B) const { return pool_->size() > 1 && B >= 8 * pool_->size(); }
+
 double Stack::forward(const float* params, const Forward& f) {
   const int T = f.T, B = f.B, H = cfg_.hidden, L = cfg_.layers, DH = D_ * H;
   const long GH = (long)G_ * H;
@@ -109,35 +116,46 @@ double Stack::forward(const float* params, const Forward& f) {
         if (f.c0) std::memcpy(cs + (long)init_slot * B * H, f.c0 + (long)ld * B * H, sizeof(float) * B * H);
         else std::fill(cs + (long)init_slot * B * H, cs + (long)(init_slot + 1) * B * H, 0.f);
       }
-      int t_lo = 0;  // the first timestep (in time) of the chunk in w.gx
-      for (int s = 0; s < T; s++) {
-        const int t = d == 0 ? s : T - 1 - s;
-        if (s % w.chunk == 0) {
-          // gx = X·W_ihᵀ for the chunk's timesteps at once                        [steps·B, G·H]
-          const int steps = std::min(w.chunk, T - s);
-          t_lo = d == 0 ? s : T - s - steps;
-          gemm(steps * B, X + (long)t_lo * B * o.in, o.in, 1, wih_t_[ld], w.gx.data(), GH, false, pool);
+      // The steps s0 … s1−1 (in processing order) for the batch rows [b0, b1), whose gx is in
+      // w.gx from timestep t_lo on. `inner` splits each step's product and cell kernels across the
+      // pool; null runs them on this thread.
+      auto run_steps = [&](int s0, int s1, int t_lo, int b0, int b1, ThreadPool* inner) {
+        for (int s = s0; s < s1; s++) {
+          const int t = d == 0 ? s : T - 1 - s;
+          const bool first = s == 0;
+          const int tprev = d == 0 ? t - 1 : t + 1;
+          const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
+          const long ldhp = first ? H : DH;
+          // gh = h_{t-1}·W_hhᵀ                                                     [b1−b0, G·H]
+          gemm(b1 - b0, hprev + (long)b0 * ldhp, ldhp, 1, whh_t_[ld], w.gh.data() + (long)b0 * GH, GH, false, inner);
+          const float* gx = w.gx.data() + (long)(t - t_lo) * B * GH;
+          float* h = out + (long)t * B * DH + d * H;
+          const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
+          auto cells = [&](int c0, int c1) {
+            switch (cfg_.cell) {
+              case Cell::RnnTanh: case Cell::RnnRelu:
+                k_.rnn_forward(cfg_.cell == Cell::RnnRelu, c0, c1, H, gx, w.gh.data(), bih, bhh, h, DH); break;
+              case Cell::Lstm:
+                k_.lstm_forward(c0, c1, H, gx, w.gh.data(), bih, bhh, cs + (long)prv * B * H, cs + (long)cur * B * H, h, DH,
+                                w.gates[ld].data() + (long)t * B * 4 * H); break;
+              case Cell::Gru:
+                k_.gru_forward(c0, c1, H, gx, w.gh.data(), bih, bhh, hprev, ldhp, h, DH, w.gates[ld].data() + (long)t * B * 4 * H); break;
+            }
+          };
+          if (inner) inner->parallel_for(b1 - b0, [&](int c0, int c1) { cells(b0 + c0, b0 + c1); });
+          else cells(b0, b1);
         }
-        const bool first = s == 0;
-        const int tprev = d == 0 ? t - 1 : t + 1;
-        const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
-        const long ldhp = first ? H : DH;
-        // gh = h_{t-1}·W_hhᵀ                                                       [B, G·H]
-        gemm(B, hprev, ldhp, 1, whh_t_[ld], w.gh.data(), GH, false, pool);
-        const float* gx = w.gx.data() + (long)(t - t_lo) * B * GH;
-        float* h = out + (long)t * B * DH + d * H;
-        const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
-        pool->parallel_for(B, [&](int b0, int b1) {
-          switch (cfg_.cell) {
-            case Cell::RnnTanh: case Cell::RnnRelu:
-              k_.rnn_forward(cfg_.cell == Cell::RnnRelu, b0, b1, H, gx, w.gh.data(), bih, bhh, h, DH); break;
-            case Cell::Lstm:
-              k_.lstm_forward(b0, b1, H, gx, w.gh.data(), bih, bhh, cs + (long)prv * B * H, cs + (long)cur * B * H, h, DH,
-                              w.gates[ld].data() + (long)t * B * 4 * H); break;
-            case Cell::Gru:
-              k_.gru_forward(b0, b1, H, gx, w.gh.data(), bih, bhh, hprev, ldhp, h, DH, w.gates[ld].data() + (long)t * B * 4 * H); break;
-          }
-        });
+      };
+      for (int s0 = 0; s0 < T; s0 += w.chunk) {
+        // gx = X·W_ihᵀ for the chunk's timesteps at once                          [steps·B, G·H]
+        const int steps = std::min(w.chunk, T - s0);
+        const int t_lo = d == 0 ? s0 : T - s0 - steps;  // the chunk's first timestep in time
+        gemm(steps * B, X + (long)t_lo * B * o.in, o.in, 1, wih_t_[ld], w.gx.data(), GH, false, pool);
+        if (split_batch(B)) {
+          pool->parallel_for(B, [&](int b0, int b1) { run_steps(s0, s0 + steps, t_lo, b0, b1, nullptr); }, 1);
+        } else {
+          run_steps(s0, s0 + steps, t_lo, 0, B, pool);
+        }
       }
       // Final states: forward direction ends at t = T−1, reverse at t = 0.
       const int tlast = d == 0 ? T - 1 : 0;
@@ -203,45 +221,58 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
       const float* cs = cfg_.cell == Cell::Lstm ? w.cs[ld].data() : nullptr;
       pack_plain(w_plain_, params + o.whh, G_ * H, H, H, pool);         // W_hh as [K = G·H, N = H]
       pack_plain(w_plain_ih_, params + o.wih, (int)GH, In, In, pool, gru ? 2 * H : 0);  // W_ih as [K = G·H, N = In]
-      for (int s = 0; s < T; s++) {
-        const int t = d == 0 ? T - 1 - s : s;
-        const bool first = d == 0 ? t == 0 : t == T - 1;
-        const int tprev = d == 0 ? t - 1 : t + 1;
-        const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
-        const long ldhp = first ? H : DH;
-        // dh += ∂L/∂y[t, :, d·H:(d+1)·H] (in the cell kernels' parallel region below);
-        // ‖dh‖ for the gradient-flow picture when asked
-        auto add_upstream = [&](int b0, int b1) {
-          for (int b = b0; b < b1; b++) {
-            const float* src = dOut + ((long)t * B + b) * DH + d * H;
-            float* dst = dh + (long)b * H;
-            for (int j = 0; j < H; j++) dst[j] += src[j];
-          }
-        };
-        if (bw.grad_flow) {
-          add_upstream(0, B);
+      // ‖dh_t‖² of each batch row, for the gradient-flow picture when asked
+      if (bw.grad_flow) w.row_sq.assign((size_t)T * B, 0.0);
+      // The steps s0 … s1−1 (in processing order) for the batch rows [b0, b1); `inner` as in the
+      // forward.
+      auto run_steps = [&](int s0, int s1, int b0, int b1, ThreadPool* inner) {
+        for (int s = s0; s < s1; s++) {
+          const int t = d == 0 ? T - 1 - s : s;
+          const bool first = d == 0 ? t == 0 : t == T - 1;
+          const int tprev = d == 0 ? t - 1 : t + 1;
+          const float* hprev = first ? h0 : out + (long)tprev * B * DH + d * H;
+          const long ldhp = first ? H : DH;
+          const long g = (long)t * B * ldg;
+          const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
+          auto cells = [&](int c0, int c1) {
+            // dh += ∂L/∂y[t, :, d·H:(d+1)·H]
+            for (int b = c0; b < c1; b++) {
+              const float* src = dOut + ((long)t * B + b) * DH + d * H;
+              float* dst = dh + (long)b * H;
+              for (int j = 0; j < H; j++) dst[j] += src[j];
+              if (bw.grad_flow) {
+                double sq = 0;
+                for (int j = 0; j < H; j++) sq += (double)dst[j] * dst[j];
+                w.row_sq[(size_t)t * B + b] = sq;
+              }
+            }
+            switch (cfg_.cell) {
+              case Cell::RnnTanh: case Cell::RnnRelu:
+                k_.rnn_backward(cfg_.cell == Cell::RnnRelu, c0, c1, H, out + (long)t * B * DH + d * H, DH, dh, dg + g, ldg); break;
+              case Cell::Lstm:
+                k_.lstm_backward(c0, c1, H, w.gates[ld].data() + (long)t * B * 4 * H, cs + (long)cur * B * H, cs + (long)prv * B * H, dh, dc, dg + g, ldg); break;
+              case Cell::Gru:
+                k_.gru_backward(c0, c1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dg + g, ldg); break;
+            }
+          };
+          if (inner) inner->parallel_for(b1 - b0, [&](int c0, int c1) { cells(b0 + c0, b0 + c1); });
+          else cells(b0, b1);
+          const long r0 = (long)b0 * ldg;
+          // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)          [b1−b0, H]
+          gemm(b1 - b0, dgh + g + r0, ldg, 1, w_plain_, dh + (long)b0 * H, H, gru, inner);
+          // ∂L/∂x_t (+)= dgx_t·W_ih, while dgx_t is in cache: over all timesteps at once after
+          // the loop, the product read T·B·G·H floats back from memory and packed them first  [b1−b0, In]
+          gemm(b1 - b0, dgx + g + r0, ldg, 1, w_plain_ih_, dIn + ((long)t * B + b0) * In, In, d > 0, inner);
+        }
+      };
+      if (split_batch(B)) pool->parallel_for(B, [&](int b0, int b1) { run_steps(0, T, b0, b1, nullptr); }, 1);
+      else run_steps(0, T, 0, B, pool);
+      if (bw.grad_flow) {
+        for (int t = 0; t < T; t++) {
           double sq = 0;
-          for (long k = 0; k < (long)B * H; k++) sq += (double)dh[k] * dh[k];
+          for (int b = 0; b < B; b++) sq += w.row_sq[(size_t)t * B + b];
           bw.grad_flow[(long)ld * T + t] = (float)std::sqrt(sq);
         }
-        const long g = (long)t * B * ldg;
-        const int cur = d == 0 ? t + 1 : t, prv = d == 0 ? t : t + 1;
-        pool->parallel_for(B, [&](int b0, int b1) {
-          if (!bw.grad_flow) add_upstream(b0, b1);
-          switch (cfg_.cell) {
-            case Cell::RnnTanh: case Cell::RnnRelu:
-              k_.rnn_backward(cfg_.cell == Cell::RnnRelu, b0, b1, H, out + (long)t * B * DH + d * H, DH, dh, dg + g, ldg); break;
-            case Cell::Lstm:
-              k_.lstm_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, cs + (long)cur * B * H, cs + (long)prv * B * H, dh, dc, dg + g, ldg); break;
-            case Cell::Gru:
-              k_.gru_backward(b0, b1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dg + g, ldg); break;
-          }
-        });
-        // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)            [B, H]
-        gemm(B, dgh + g, ldg, 1, w_plain_, dh, H, gru, pool);
-        // ∂L/∂x_t (+)= dgx_t·W_ih, while dgx_t is in cache: over all timesteps at once after
-        // the loop, the product read T·B·G·H floats back from memory and packed them first  [B, In]
-        gemm(B, dgx + g, ldg, 1, w_plain_ih_, dIn + (long)t * B * In, In, d > 0, pool);
       }
       std::memcpy(bw.dh0 + (long)ld * B * H, dh, sizeof(float) * B * H);
       if (bw.dc0 && cs) std::memcpy(bw.dc0 + (long)ld * B * H, dc, sizeof(float) * B * H);

@@ -61,11 +61,13 @@ class Stack {
     Buffer gh, dh, dc, zeros, d_a, d_b;
     Buffer dg;                              // [T·B] rows of ldg floats: the gate gradients
     long ldg = 0;                           // padded_stride(G·H; 4H for the GRU, cells_impl.h)
+    std::vector<double> row_sq;             // [T, B] ‖dh‖² per row (gradient flow only)
     double saved_bytes = 0;
   };
   Workspace& workspace(int T, int B);
   const float* layer_input(int l, const float* x) const;
   void pack_forward_weights(const float* params);
+  bool split_batch(int B) const;
 
   StackConfig cfg_;
   int D_, G_, total_params_;

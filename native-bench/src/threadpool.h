@@ -35,14 +35,15 @@ class ThreadPool {
   int size() const { return n_; }
 
   // Calls f(begin, end) over contiguous chunks covering [0, count) exactly once, on whichever
-  // threads claim them, and returns when all are done.
+  // threads claim them, and returns when all are done. By default four chunks per thread: small
+  // enough that a late thread's share is taken by the others, few enough that claiming (one atomic
+  // each) costs nothing next to the chunk. Work that runs best in as few pieces as possible (a
+  // thread's rows of the batch through many timesteps) asks for one.
   template <class F>
-  void parallel_for(int count, F&& f) {
+  void parallel_for(int count, F&& f, int chunks_per_thread = 4) {
     if (n_ == 1 || count < 2) { if (count > 0) f(0, count); return; }
     const std::function<void(int, int)> job = [&](int begin, int end) { f(begin, end); };
-    // Four chunks per thread: small enough that a late thread's share is taken by the others,
-    // few enough that claiming (one atomic each) costs nothing next to the chunk.
-    const int chunks = std::min({count, 4 * n_, 0xFFFF});
+    const int chunks = std::min({count, std::max(1, chunks_per_thread) * n_, 0xFFFF});
     job_.store(&job, std::memory_order_relaxed);
     count_.store(count, std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);

@@ -132,6 +132,22 @@ describe('cpu-native', () => {
     expect(maxAbsDiff(await one.getGradients(), await two.getGradients())).toBeLessThan(1e-4)
   })
 
+  // With a tile of rows for each thread the recurrence splits the batch instead (Stack::split_batch):
+  // each thread takes its rows through every timestep, and the gradient flow's norms over the
+  // batch are summed from per-row parts. B = 20 splits; B = 7 (the test above) does not.
+  it.each(['lstm', 'gru', 'rnn_tanh'] as const)('%s: 2 threads over a split batch give the loss, gradients and gradient flow of 1', async (cell) => {
+    const [one, two] = [await backend.createModel(config(cell), { threads: 1 }), await backend.createModel(config(cell), { threads: 2 })]
+    const p = params(one.layout.total)
+    await one.setParameters(p); await two.setParameters(p)
+    const b = batch(9, 20, 5, 2)
+    const [r1, r2] = [await one.trainStep(b, { update: false, gradFlow: true }), await two.trainStep(b, { update: false, gradFlow: true })]
+    expect(Math.abs(r1.loss - r2.loss)).toBeLessThan(1e-6)
+    expect(maxAbsDiff(await one.getGradients(), await two.getGradients())).toBeLessThan(1e-5)
+    expect(r2.gradFlow).toHaveLength(4 * 9)
+    expect(Math.max(...r2.gradFlow!)).toBeGreaterThan(0)
+    expect(maxAbsDiff(r1.gradFlow!, r2.gradFlow!)).toBeLessThan(1e-5)
+  })
+
   it('applies dropout in training only, reproducibly for a seed', async () => {
     const model = await backend.createModel(config('gru', 0.5))
     const p = params(model.layout.total)
@@ -151,12 +167,13 @@ describe('cpu-native', () => {
   // still run exactly once. A deadlock here cannot be timed out inside this process (the caller
   // spins in native code), so the models run in a child. 3 threads on this 2-core machine keep
   // one of them off a core at any time, so the others must take its chunks.
-  it.each([2, 3])('a model used the moment it is created, with %i threads, never deadlocks and computes what 1 thread does', (threads) => {
+  // B = 8 splits each step's work across the threads; B = 24 gives each thread its own rows.
+  it.each([[2, 8], [3, 8], [2, 24], [3, 24]])('a model used the moment it is created, with %i threads and B=%i, never deadlocks and computes what 1 thread does', (threads, batchRows) => {
     const load = loadAddon()
     expect(load.addon, 'addon loaded').not.toBeNull()
     const script = `
       const addon = require(${JSON.stringify((load as { path: string }).path)})
-      const I = 4, H = 32, T = 3, B = 8, n = H * I + H * H + 2 * H
+      const I = 4, H = 32, T = 3, B = ${batchRows}, n = H * I + H * H + 2 * H
       const params = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1)
       const x = Float32Array.from({ length: T * B * I }, (_, i) => Math.cos(i))
       const dy = Float32Array.from({ length: T * B * H }, (_, i) => Math.sin(3 * i))
