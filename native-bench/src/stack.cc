@@ -86,12 +86,24 @@ void Stack::pack_forward_weights(const float* params) {
   }
 }
 
-// Whether each thread takes its own rows of the batch through whole runs of timesteps (one
-// parallel region per run) rather than every step's product and cell kernels being split across
-// the threads (two regions per step forward, three backward). The rows of a batch are independent
-// until the weight gradients, so the split changes no result. It needs a whole tile of rows per
-// thread: each thread then reads all of W_hh every step instead of its share of the columns.
-bool Stack::split_batch(int B) const { return pool_->size() > 1 && B >= 8 * pool_->size(); }
+// Runs steps(b0, b1, inner) over the whole batch. With a tile of rows per thread (8 or more), each
+// thread takes its own rows through all of the steps (one parallel region) and inner is null;
+// otherwise one call takes every row, and inner = pool splits each step's product and cell kernels
+// across the threads (two regions per step forward, three backward). The rows of a batch are
+// independent until the weight gradients, so the split changes no result; its cost is that each
+// thread reads all of W_hh every step instead of its share of the columns.
+template <class F>
+static void over_batch(ThreadPool* pool, int B, F&& steps) {
+  if (pool->size() > 1 && B >= 8 * pool->size()) pool->parallel_for(B, [&](int b0, int b1) { steps(b0, b1, nullptr); }, 1);
+  else steps(0, B, pool);
+}
+
+// f(c0, c1) over the rows [b0, b1): split across `inner`, or all on this thread where it is null.
+template <class F>
+static void over_rows(ThreadPool* inner, int b0, int b1, F&& f) {
+  if (inner) inner->parallel_for(b1 - b0, [&](int c0, int c1) { f(b0 + c0, b0 + c1); });
+  else f(b0, b1);
+}
 
 double Stack::forward(const float* params, const Forward& f) {
   const int T = f.T, B = f.B, H = cfg_.hidden, L = cfg_.layers, DH = D_ * H;
@@ -118,7 +130,7 @@ double Stack::forward(const float* params, const Forward& f) {
       }
       // The steps s0 … s1−1 (in processing order) for the batch rows [b0, b1), whose gx is in
       // w.gx from timestep t_lo on. `inner` splits each step's product and cell kernels across the
-      // pool; null runs them on this thread.
+      // pool; null runs them on this thread (over_batch says which).
       auto run_steps = [&](int s0, int s1, int t_lo, int b0, int b1, ThreadPool* inner) {
         for (int s = s0; s < s1; s++) {
           const int t = d == 0 ? s : T - 1 - s;
@@ -142,8 +154,7 @@ double Stack::forward(const float* params, const Forward& f) {
                 k_.gru_forward(c0, c1, H, gx, w.gh.data(), bih, bhh, hprev, ldhp, h, DH, w.gates[ld].data() + (long)t * B * 4 * H); break;
             }
           };
-          if (inner) inner->parallel_for(b1 - b0, [&](int c0, int c1) { cells(b0 + c0, b0 + c1); });
-          else cells(b0, b1);
+          over_rows(inner, b0, b1, cells);
         }
       };
       for (int s0 = 0; s0 < T; s0 += w.chunk) {
@@ -151,11 +162,7 @@ double Stack::forward(const float* params, const Forward& f) {
         const int steps = std::min(w.chunk, T - s0);
         const int t_lo = d == 0 ? s0 : T - s0 - steps;  // the chunk's first timestep in time
         gemm(steps * B, X + (long)t_lo * B * o.in, o.in, 1, wih_t_[ld], w.gx.data(), GH, false, pool);
-        if (split_batch(B)) {
-          pool->parallel_for(B, [&](int b0, int b1) { run_steps(s0, s0 + steps, t_lo, b0, b1, nullptr); }, 1);
-        } else {
-          run_steps(s0, s0 + steps, t_lo, 0, B, pool);
-        }
+        over_batch(pool, B, [&](int b0, int b1, ThreadPool* inner) { run_steps(s0, s0 + steps, t_lo, b0, b1, inner); });
       }
       // Final states: forward direction ends at t = T−1, reverse at t = 0.
       const int tlast = d == 0 ? T - 1 : 0;
@@ -255,8 +262,7 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
                 k_.gru_backward(c0, c1, H, w.gates[ld].data() + (long)t * B * 4 * H, hprev, ldhp, dh, dg + g, ldg); break;
             }
           };
-          if (inner) inner->parallel_for(b1 - b0, [&](int c0, int c1) { cells(b0 + c0, b0 + c1); });
-          else cells(b0, b1);
+          over_rows(inner, b0, b1, cells);
           const long r0 = (long)b0 * ldg;
           // ∂L/∂h_{t-1} = dgh_t·W_hh (+ z·dh, left in dh by the GRU kernel)          [b1−b0, H]
           gemm(b1 - b0, dgh + g + r0, ldg, 1, w_plain_, dh + (long)b0 * H, H, gru, inner);
@@ -265,8 +271,7 @@ void Stack::backward(const float* params, float* grads, const Backward& bw) {
           gemm(b1 - b0, dgx + g + r0, ldg, 1, w_plain_ih_, dIn + ((long)t * B + b0) * In, In, d > 0, inner);
         }
       };
-      if (split_batch(B)) pool->parallel_for(B, [&](int b0, int b1) { run_steps(0, T, b0, b1, nullptr); }, 1);
-      else run_steps(0, T, 0, B, pool);
+      over_batch(pool, B, [&](int b0, int b1, ThreadPool* inner) { run_steps(0, T, b0, b1, inner); });
       if (bw.grad_flow) {
         for (int t = 0; t < T; t++) {
           double sq = 0;

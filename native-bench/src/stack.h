@@ -67,7 +67,6 @@ class Stack {
   Workspace& workspace(int T, int B);
   const float* layer_input(int l, const float* x) const;
   void pack_forward_weights(const float* params);
-  bool split_batch(int B) const;
 
   StackConfig cfg_;
   int D_, G_, total_params_;

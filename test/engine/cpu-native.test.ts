@@ -132,7 +132,7 @@ describe('cpu-native', () => {
     expect(maxAbsDiff(await one.getGradients(), await two.getGradients())).toBeLessThan(1e-4)
   })
 
-  // With a tile of rows for each thread the recurrence splits the batch instead (Stack::split_batch):
+  // With a tile of rows for each thread the recurrence splits the batch instead (over_batch in stack.cc):
   // each thread takes its rows through every timestep, and the gradient flow's norms over the
   // batch are summed from per-row parts. B = 20 splits; B = 7 (the test above) does not.
   it.each(['lstm', 'gru', 'rnn_tanh'] as const)('%s: 2 threads over a split batch give the loss, gradients and gradient flow of 1', async (cell) => {
