@@ -11,6 +11,7 @@
 set -euo pipefail
 if [ $# -lt 8 ]; then echo "usage: bench/ab.sh OLD NEW ROUNDS CELL H I B T [THREADS] [REPEATS]" >&2; exit 2; fi
 old=$1; new=$2; rounds=$3; shift 3
+for b in "$old" "$new"; do [ -x "$b" ] || { echo "bench/ab.sh: $b is not an executable (make -C native-bench bench builds bench_stack; npm run build:native removes it)" >&2; exit 2; }; done
 total() { "$1" "${@:2}" | sed 's/.*total \([0-9.]*\) ms.*/\1/'; }
 for r in $(seq "$rounds"); do
   if [ $((r % 2)) = 1 ]; then o=$(total "$old" "$@"); n=$(total "$new" "$@"); else n=$(total "$new" "$@"); o=$(total "$old" "$@"); fi
