@@ -1,6 +1,8 @@
-// The values each numeric field of a sweep spec accepts, in one table: spec.ts builds its zod
-// validators from it, and the builder checks what is typed against it and says the range in the
-// UI's words ("Layers: 1 to 16") without asking the main process.
+// Numeric ranges: how one is stated, checked and said in words. The settings' own ranges live in
+// the settings registry (settings.ts); the spec's own numeric fields (how many runs, each run's
+// budget) are here. spec.ts builds its zod validators from both, and the builder checks what is
+// typed against them and says the range in the UI's words ("Layers: 1 to 16") without asking the
+// main process.
 
 export interface NumericRange {
   min: number
@@ -12,22 +14,6 @@ export interface NumericRange {
 }
 
 const whole = (min: number, max: number): NumericRange => ({ min, max, integer: true })
-
-/** The numeric settings a run takes, as a sweep may fix or vary them. */
-export const SETTING_RANGES = {
-  seqLen: whole(1, 100_000),
-  hiddenSize: whole(1, 8192),
-  numLayers: whole(1, 16),
-  dropout: { min: 0, max: 1, maxExclusive: true, integer: false },
-  batchSize: whole(1, 65_536),
-  lr: { min: 0, max: 10, minExclusive: true, integer: false },
-  momentum: { min: 0, max: 1, maxExclusive: true, integer: false },
-  weightDecay: { min: 0, max: Infinity, integer: false },
-  clipNorm: { min: 0, max: Infinity, integer: false },
-  horizon: whole(1, 10_000),
-  testFraction: { min: 0, max: 1, minExclusive: true, maxExclusive: true, integer: false },
-  seasonality: whole(1, 10_000),
-} satisfies Record<string, NumericRange>
 
 /** The spec's own numeric fields: how many runs, and each run's budget. */
 export const SPEC_RANGES = {

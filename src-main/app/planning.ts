@@ -14,19 +14,19 @@ import { checkSweepSize, type SweepSpec } from '../engine/sweep/spec'
 import { DATA_FILE_TASKS, taskOptions, taskShape, type TaskShape } from '../engine/tasks'
 import { readDataFile } from '../engine/data-file'
 import type { Store } from '../store/store'
+import { BACKENDS, presetSchedules } from '../../src-shared/names'
 
 /** Reads a charlm text file; the CLI reads the file system, with errors naming the field. */
 export type ReadText = (path: string, field: string) => Promise<string>
 
 /** The backends a preset schedules here: rnnbench's own that are available, webgpu only on a real GPU. */
 export async function presetBackends(): Promise<BackendName[]> {
-  // A software WebGPU adapter's runs would take most of a preset's time and say nothing about
-  // GPUs: name webgpu in a spec to run it anyway. PyTorch's backends run when named, beside these.
+  // The rule is the backend registry's (src-shared/names.ts): name webgpu in a spec to run a
+  // software adapter anyway; PyTorch's backends run when named, beside these.
   const backends: BackendName[] = []
   for (const b of BACKEND_NAMES) {
-    if (b.startsWith('torch-')) continue
-    const probe = await probeBackend(b)
-    if (probe.available && !(b === 'webgpu' && probe.details?.software)) backends.push(b)
+    if (BACKENDS[b].presets === 'never') continue
+    if (presetSchedules(b, await probeBackend(b))) backends.push(b)
   }
   return backends
 }

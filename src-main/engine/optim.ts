@@ -4,6 +4,7 @@
 
 import type { FloatArray } from '../../src-shared/gemm'
 import type { OptimizerConfig } from './types'
+import { momentBuffers } from '../../src-shared/names'
 
 /** torch.nn.utils.clip_grad_norm_: scales every gradient by min(1, max/(‖g‖ + 1e-6)); returns ‖g‖. */
 export function clipGradNorm(grads: FloatArray, maxNorm: number): number {
@@ -29,8 +30,7 @@ export class Optimizer {
 
   /** Bytes of optimizer state, as a float32 backend would hold it. */
   get stateBytes(): number {
-    const perParam = this.config.kind === 'adam' ? 2 : (this.config.momentum ?? 0) > 0 ? 1 : 0
-    return perParam * this.m.length * 4
+    return momentBuffers(this.config) * this.m.length * 4
   }
 
   step(params: FloatArray, grads: FloatArray): void {

@@ -1,33 +1,15 @@
 // One training run, fully described: what a sweep expands into, what a worker receives, and what
 // is stored with every result. Plain data (crosses worker boundaries by structured clone).
 
-import type { BackendName } from './backend'
-import type { TaskName } from './tasks'
-import type { DataSettings } from './tasks/task'
-import { gateCount, type CellKind, type NetworkConfig } from './types'
+import type { RunSettings } from '../../src-shared/settings'
+import { gateCount, type NetworkConfig } from './types'
 import { directions, layerInputSize } from './layout'
 
-/** One run; the data settings (series, classify) are DataSettings, src-main/engine/tasks/task.ts. */
-export interface RunConfig extends DataSettings {
-  task: TaskName
-  /** Task sequence length (adding T, copy delay, airline window, text chunk); task default if absent. */
-  seqLen?: number
-  /** charlm: path of the text to learn; the built-in corpus when absent. */
-  textFile?: string
-  cell: CellKind
-  backend: BackendName
-  hiddenSize: number
-  numLayers: number
-  bidirectional: boolean
-  dropout: number
-  batchSize: number
-  optimizer: 'adam' | 'sgd'
-  lr: number
-  momentum: number
-  weightDecay: number
-  /** Global gradient-norm clipping; 0: off. */
-  clipNorm: number
-  forgetBias1: boolean
+/**
+ * One run: its settings, typed from the settings registry (src-shared/settings.ts), and how it is
+ * run, which a sweep sets for all its runs at once.
+ */
+export interface RunConfig extends RunSettings {
   /** Initialization, training batches and dropout. */
   seed: number
   /** The task's validation data: the same for every run of a sweep. */

@@ -1,13 +1,8 @@
 // The vocabulary shared by every backend and every process. Plain data only: these objects cross
 // worker and IPC boundaries by structured clone.
 
-import type { CellKind } from '../../src-shared/names'
-export { CELL_KINDS, type CellKind } from '../../src-shared/names'
-
-/** Rows of W_ih / W_hh per hidden unit: PyTorch stacks the gates (LSTM i,f,g,o; GRU r,z,n). */
-export function gateCount(cell: CellKind): number {
-  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1
-}
+import type { CellKind, OptimizerName } from '../../src-shared/names'
+export { CELL_KINDS, gateCount, type CellKind } from '../../src-shared/names'
 
 /** The recurrent stack, exactly torch.nn.RNN/LSTM/GRU's constructor arguments. */
 export interface NetworkConfig {
@@ -41,7 +36,7 @@ export interface ModelConfig {
 }
 
 export interface OptimizerConfig {
-  kind: 'sgd' | 'adam'
+  kind: OptimizerName
   lr: number
   /** SGD only. */
   momentum?: number

@@ -6,6 +6,7 @@
 // listed in. docs/REPORTS.md explains why.
 
 import { groupBy } from '../../src-shared/collections'
+import { COMPARED_SETTING, DATA_SETTINGS, MATCHED_SETTINGS, SPEED_ONLY_SETTINGS, type DataSettingName, type SettingName } from '../../src-shared/settings'
 import { machineId } from '../engine/environment'
 import type { RunConfig } from '../engine/run-config'
 import type { RunFigures } from '../engine/training'
@@ -33,8 +34,16 @@ export type FinishedRun = VerdictRun & { figures: RunFigures }
 export const isFinishedRun = (r: VerdictRun): r is FinishedRun => r.status === 'done' && r.figures !== null
 
 /** Settings a pair's configuration is described by, and that a verdict may be split by. */
-export const PAIR_SETTINGS = ['task', 'backend', 'machine', 'seqLen', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'batchSize', 'optimizer', 'lr', 'momentum', 'weightDecay', 'clipNorm', 'forgetBias1', 'textFile', 'threads'] as const
-export type PairSetting = (typeof PAIR_SETTINGS)[number]
+export type PairSetting = Exclude<SettingName, 'cell' | DataSettingName> | 'machine' | 'threads'
+/**
+ * The registry's settings that pairs share (all but the compared cell, and but the data file's
+ * reading, which the task already names), then the machine and the threads, which decide only how fast.
+ */
+export const PAIR_SETTINGS: readonly PairSetting[] = [
+  ...(MATCHED_SETTINGS.filter((k) => !DATA_SETTINGS.includes(k)) as PairSetting[]), 'machine', 'threads',
+]
+/** What changes only how fast a pair runs, not what it computes: the registry's `speed` settings, the threads and the machine. */
+const SPEED_ONLY: readonly string[] = [...SPEED_ONLY_SETTINGS, 'threads']
 
 export interface MatchedPair {
   a: FinishedRun
@@ -58,21 +67,22 @@ function pairSettings(a: FinishedRun, b: FinishedRun): Record<PairSetting, strin
     if (k === 'machine') out[k] = machineId(a.environment)
     else if (k === 'seqLen') out[k] = String(a.figures.task.seqLen)
     else if (k === 'hiddenSize') out[k] = a.config.hiddenSize === b.config.hiddenSize ? String(a.config.hiddenSize) : `${a.config.hiddenSize}~${b.config.hiddenSize}`
-    else out[k] = String(a.config[k] ?? '')
+    else out[k] = String(a.config[k as keyof RunConfig] ?? '')
   }
   return out
 }
 
 /** Everything about a run that its partner must share, but the cell, the seed and (by parameters) the hidden size. */
 function sharedKey(r: FinishedRun, matching: Matching): string {
-  const { cell: _cell, seed: _seed, hiddenSize, ...rest } = r.config
+  const { [COMPARED_SETTING]: _cell, seed: _seed, hiddenSize, ...rest } = r.config
   return JSON.stringify([sortedSettings(rest), machineId(r.environment), matching === 'hidden' ? hiddenSize : null])
 }
 
 /** The settings that decide what a run computes (the engine, its threads and the machine decide only how fast). */
 function computationKey(r: FinishedRun, ha: number, hb: number): string {
-  const { cell: _cell, seed: _seed, hiddenSize: _h, backend: _b, threads: _t, ...rest } = r.config
-  return JSON.stringify([sortedSettings(rest), ha, hb])
+  const { [COMPARED_SETTING]: _cell, seed: _seed, hiddenSize: _h, ...rest } = r.config
+  const computed = Object.fromEntries(Object.entries(rest).filter(([k]) => !SPEED_ONLY.includes(k)))
+  return JSON.stringify([sortedSettings(computed), ha, hb])
 }
 
 function sortedSettings(settings: object): Record<string, unknown> {

@@ -9,9 +9,9 @@ import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
 import { smallestSignedRankP } from './stats'
 import { ALPHA, type BaselineCheck, type Verdict } from './verdicts'
+import { CELLS } from '../../src-shared/names'
 
-const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (ReLU)' }
-export const cellName = (c: CellKind) => CELL_NAMES[c]
+export const cellName = (c: CellKind): string => CELLS[c].label
 
 /** "on cpu-native", "at T=100", "at H=64": where a split verdict holds. */
 export function levelText(setting: PairSetting, value: string): string {

@@ -16,6 +16,7 @@ import { questionsFor, type PairValues, type Question, type SeriesLookup } from 
 import { bootstrapClustersCi, holm, smallestSignedRankP, wilcoxonSignedRank } from './stats'
 import { Rng } from '../engine/rng'
 import { writeSentence } from './verdict-text'
+import { gateCount } from '../../src-shared/names'
 
 export const ALPHA = 0.05
 /** A setting splits or qualifies a verdict when it explains at least this share of the spread of the configurations' ratios… */
@@ -418,9 +419,9 @@ function activationReason(xs: Analyzed[], aBetter: boolean): string | null {
   return `BPTT keeps ${exact ? '' : 'about '}${text(better)} against ${text(worse)} floats per timestep, batch row and hidden unit (at H=${largest.pair.a.config.hiddenSize})`
 }
 
-const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 }
 function gateReason(cells: [CellKind, CellKind]): string {
-  return `${GATES[cells[0]]} against ${GATES[cells[1]]} gate block${GATES[cells[1]] === 1 ? '' : 's'} of weights per layer`
+  const [a, b] = cells.map(gateCount)
+  return `${a} against ${b} gate block${b === 1 ? '' : 's'} of weights per layer`
 }
 
 

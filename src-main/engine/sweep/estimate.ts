@@ -7,6 +7,7 @@ import { directions, parameterCount } from '../layout'
 import { networkOf, stackFlops, type RunConfig } from '../run-config'
 import type { TaskShape } from '../tasks'
 import type { CellKind } from '../types'
+import { BACKENDS, CELLS, momentBuffers } from '../../../src-shared/names'
 
 /** The task facts an estimate needs, per (task, seqLen): from taskShape, which the caller runs. */
 export type { TaskShape }
@@ -14,25 +15,20 @@ export type { TaskShape }
 /** GFLOP/s measured here, by backend and cell (medians of finished runs). */
 export type MeasuredSpeeds = Partial<Record<BackendName, Partial<Record<CellKind, number>>>>
 
-/** Used when this machine has measured nothing yet for a backend; cautious, so estimates run long. */
-const DEFAULT_GFLOPS: Record<BackendName, number> = { 'cpu-js': 0.5, 'cpu-native': 5, webgpu: 0.2, 'torch-cpu': 3, 'torch-cuda': 50, 'torch-mps': 10 }
 /** Per-run cost that does not scale with FLOPs: worker start, task data, evaluation overhead. */
 const RUN_OVERHEAD_S = 0.5
-
-/** Floats kept for BPTT per timestep, batch row and hidden unit: the backends' own counts. */
-const SAVED_PER_STEP: Record<CellKind, number> = { rnn_tanh: 1, rnn_relu: 1, gru: 5, lstm: 6 }
 
 export interface RunEstimate { seconds: number; bytes: number; measured: boolean }
 
 export function estimateRun(config: RunConfig, shape: TaskShape, speeds: MeasuredSpeeds): RunEstimate {
   const network = networkOf(config, shape.inputSize)
   const params = parameterCount({ network, head: { kind: shape.head, outputSize: shape.outputSize, loss: shape.loss } })
-  const optimizerCopies = config.optimizer === 'adam' ? 2 : config.momentum > 0 ? 1 : 0
-  const activations = SAVED_PER_STEP[config.cell] * shape.seqLen * config.batchSize * config.hiddenSize * config.numLayers * directions(network)
+  const optimizerCopies = momentBuffers({ kind: config.optimizer, momentum: config.momentum })
+  const activations = CELLS[config.cell].savedPerStep * shape.seqLen * config.batchSize * config.hiddenSize * config.numLayers * directions(network)
   const bytes = 4 * (params * (2 + optimizerCopies) + activations + shape.seqLen * config.batchSize * shape.inputSize)
 
   const measured = speeds[config.backend]?.[config.cell]
-  const gflops = measured ?? DEFAULT_GFLOPS[config.backend]
+  const gflops = measured ?? BACKENDS[config.backend].defaultGflops
   const stepSeconds = stackFlops(network, config.batchSize, shape.seqLen) / (gflops * 1e9)
   // Evaluations run the forward (a third of a step's FLOPs) over the validation and training samples.
   const evaluations = config.steps > 0 ? Math.ceil(config.steps / config.evalEvery) + 1 : 10

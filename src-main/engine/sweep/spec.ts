@@ -2,16 +2,16 @@
 // every error names the field and what would be valid. Documented in docs/SWEEP-SPEC.md.
 
 import { z } from 'zod'
-import { BACKEND_NAMES } from '../backend'
 import { InputError } from '../errors'
-import { TASK_NAMES } from '../tasks'
-import { CELL_KINDS } from '../types'
-import { SETTING_NAMES, type SettingName } from '../../../src-shared/settings'
-import { SETTING_RANGES, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
+import {
+  DEFAULT_SETTINGS, INTEGER_SETTINGS, RANGE_SETTINGS, SETTING_NAMES, SETTINGS,
+  type SettingDef, type SettingName, type SettingValues,
+} from '../../../src-shared/settings'
+import { SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max)
 
-/** A validator for a field of src-shared/ranges.ts, the table the builder checks against too. */
+/** A validator for a numeric range of the registry or of src-shared/ranges.ts, the tables the builder checks against too. */
 function ranged(r: NumericRange) {
   let v = r.integer ? z.number().int() : z.number()
   v = r.minExclusive ? v.gt(r.min) : v.min(r.min)
@@ -19,55 +19,28 @@ function ranged(r: NumericRange) {
   return v
 }
 
-/** Every setting of a run that a sweep may fix or vary, and the values each accepts. */
-export const SETTING_SCHEMAS = {
-  task: z.enum(TASK_NAMES),
-  seqLen: ranged(SETTING_RANGES.seqLen),
-  textFile: z.string().min(1),
-  cell: z.enum(CELL_KINDS),
-  backend: z.enum(BACKEND_NAMES),
-  hiddenSize: ranged(SETTING_RANGES.hiddenSize),
-  numLayers: ranged(SETTING_RANGES.numLayers),
-  bidirectional: z.boolean(),
-  dropout: ranged(SETTING_RANGES.dropout),
-  batchSize: ranged(SETTING_RANGES.batchSize),
-  optimizer: z.enum(['adam', 'sgd']),
-  lr: ranged(SETTING_RANGES.lr),
-  momentum: ranged(SETTING_RANGES.momentum),
-  weightDecay: ranged(SETTING_RANGES.weightDecay),
-  clipNorm: ranged(SETTING_RANGES.clipNorm),
-  forgetBias1: z.boolean(),
-  dataFile: z.string().min(1).max(4096),
-  column: z.string().min(1).max(200),
-  covariates: z.array(z.string().min(1).max(200)).min(1).max(32),
-  horizon: ranged(SETTING_RANGES.horizon),
-  testFraction: ranged(SETTING_RANGES.testFraction),
-  seasonality: ranged(SETTING_RANGES.seasonality),
-  textColumn: z.string().min(1).max(200),
-  labelColumn: z.string().min(1).max(200),
-  tokens: z.enum(['chars', 'words']),
-} as const
+/** The validator of one setting, read from its entry in the settings registry. */
+function schemaOf(d: SettingDef): z.ZodType {
+  switch (d.kind) {
+    case 'choice': return z.enum(d.choices as [string, ...string[]])
+    case 'integer': case 'number': return ranged(d.range)
+    case 'boolean': return z.boolean()
+    case 'text': return z.string().min(1).max(d.maxLength)
+    case 'text-list': return z.array(z.string().min(1).max(d.maxLength)).min(1).max(d.maxItems)
+  }
+}
 
-export { SETTING_NAMES, type SettingName }
+/** Every setting of a run that a sweep may fix or vary, and the values each accepts (typed by the registry's value types). */
+export const SETTING_SCHEMAS = Object.fromEntries(SETTING_NAMES.map((k) => [k, schemaOf(SETTINGS[k])])) as { [K in SettingName]: z.ZodType<SettingValues[K]> }
 
-/** Settings a range {min, max} may be drawn for (random strategy), and which of them are whole numbers. */
-export const NUMERIC_SETTINGS: readonly SettingName[] = ['seqLen', 'hiddenSize', 'numLayers', 'dropout', 'batchSize', 'lr', 'momentum', 'weightDecay', 'clipNorm']
-export const INTEGER_SETTINGS: readonly SettingName[] = ['seqLen', 'hiddenSize', 'numLayers', 'batchSize']
+export { DEFAULT_SETTINGS, INTEGER_SETTINGS, SETTING_NAMES, type SettingName }
+
+/** Settings a range {min, max} may be drawn for (random strategy). */
+export const NUMERIC_SETTINGS = RANGE_SETTINGS
 
 /** Runs one sweep may hold unless the user raises the limit (`--max-runs`). */
 export const DEFAULT_MAX_RUNS = 100_000
-// The validators and the list of names must name the same settings, both ways.
-type SameKeys<A, B> = [keyof A] extends [B] ? ([B] extends [keyof A] ? true : never) : never
-const sameSettings: SameKeys<typeof SETTING_SCHEMAS, SettingName> = true
-void sameSettings
-export type Settings = { [K in SettingName]: z.infer<(typeof SETTING_SCHEMAS)[K]> }
-
-/** Settings a run may leave out: the task's own default applies (or the data decide). */
-type Optional = 'seqLen' | 'textFile' | 'dataFile' | 'column' | 'covariates' | 'horizon' | 'testFraction' | 'seasonality' | 'textColumn' | 'labelColumn' | 'tokens'
-export const DEFAULT_SETTINGS: Omit<Settings, Optional> = {
-  task: 'adding', cell: 'lstm', backend: 'cpu-js', hiddenSize: 32, numLayers: 1, bidirectional: false, dropout: 0,
-  batchSize: 32, optimizer: 'adam', lr: 0.01, momentum: 0, weightDecay: 0, clipNorm: 1, forgetBias1: false,
-}
+export type Settings = SettingValues
 
 /** A numeric range to sample from (random strategy only). */
 const rangeSchema = z.strictObject({ min: z.number(), max: z.number(), log: z.boolean().optional(), integer: z.boolean().optional() })
@@ -76,11 +49,11 @@ const rangeSchema = z.strictObject({ min: z.number(), max: z.number(), log: z.bo
 export type Range = z.infer<typeof rangeSchema>
 
 const settingsSchema = z.strictObject(
-  Object.fromEntries(SETTING_NAMES.map((k) => [k, SETTING_SCHEMAS[k].optional()])) as { [K in SettingName]: z.ZodOptional<(typeof SETTING_SCHEMAS)[K]> },
+  Object.fromEntries(SETTING_NAMES.map((k) => [k, SETTING_SCHEMAS[k].optional()])) as { [K in SettingName]: z.ZodOptional<z.ZodType<SettingValues[K]>> },
 )
 const axesSchema = z.strictObject(
   Object.fromEntries(SETTING_NAMES.map((k) => [k, z.union([z.array(SETTING_SCHEMAS[k]).min(1), rangeSchema]).optional()])) as {
-    [K in SettingName]: z.ZodOptional<z.ZodUnion<[z.ZodArray<(typeof SETTING_SCHEMAS)[K]>, typeof rangeSchema]>>
+    [K in SettingName]: z.ZodOptional<z.ZodUnion<[z.ZodArray<z.ZodType<SettingValues[K]>>, typeof rangeSchema]>>
   },
 )
 

@@ -6,6 +6,7 @@ import type { Batch } from '../backend'
 import type { FloatArray } from '../../../src-shared/gemm'
 import { crossEntropyLoss, mseLoss } from '../../../src-shared/head'
 import type { HeadConfig } from '../types'
+import type { DataSettingValues } from '../../../src-shared/settings'
 
 import type { TaskName } from '../../../src-shared/names'
 export { TASK_NAMES, type TaskName } from '../../../src-shared/names'
@@ -43,22 +44,8 @@ export function meanWithError(losses: ArrayLike<number>): { mean: number; standa
   return { mean, standardError: n > 1 ? Math.sqrt(ss / (n - 1) / n) : NaN, items: n }
 }
 
-/** How a task over the user's file reads it (series, classify): settings of a run, so also of RunConfig. */
-export interface DataSettings {
-  /** series, classify: the data file's path. */
-  dataFile?: string
-  /** series: the column to forecast (default: the last numeric one), steps ahead, the test share, the season's length. */
-  column?: string
-  /** series: further columns fed beside the series at every step of the window (known up to the forecast origin). */
-  covariates?: string[]
-  horizon?: number
-  testFraction?: number
-  seasonality?: number
-  /** classify: the text and label columns, and how the text becomes tokens. */
-  textColumn?: string
-  labelColumn?: string
-  tokens?: 'chars' | 'words'
-}
+/** How a task over the user's file reads it (series, classify): settings of a run, stated in the settings registry. */
+export type DataSettings = DataSettingValues
 
 export interface TaskOptions extends DataSettings {
   /** Sequence length: the adding problem's T, the copy task's delay, the airline window, text chunk. */

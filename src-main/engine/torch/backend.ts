@@ -12,6 +12,7 @@ import { modelLayout, type ParamLayout } from '../layout'
 import type { ModelConfig, OptimizerConfig } from '../types'
 import type { DecodedFrame, OutgoingArray } from './frames'
 import { sharedProcess, torchPython, type TorchInfo, type TorchProcess } from './process'
+import { momentBuffers } from '../../../src-shared/names'
 
 type TorchDevice = 'cpu' | 'cuda' | 'mps'
 
@@ -172,7 +173,7 @@ class TorchModel implements ModelRunner {
   memory(): MemoryReport {
     const n = this.layout.total
     const o = this.optimizer
-    const moments = !o ? 0 : o.kind === 'adam' ? 2 : (o.momentum ?? 0) > 0 ? 1 : 0
+    const moments = o ? momentBuffers(o) : 0
     return {
       parameterBytes: 4 * n, gradientBytes: 4 * n, optimizerBytes: 4 * moments * n,
       activationBytes: this.activationBytes,

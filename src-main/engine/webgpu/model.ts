@@ -14,6 +14,7 @@ import type { GpuDevice, TrackedBuffer } from './device'
 import { buildPlan, kernelsFor, type PersistentLayout, type PlanKind, type PlanRegions } from './model-plan'
 import { OPT_ADAM, OPT_SGD } from './kernels/optim'
 import { Plan } from './plan'
+import { momentBuffers } from '../../../src-shared/names'
 
 const MAX_PLANS = 6
 /** Steps a caller may leave unawaited: enough to keep the GPU busy while the CPU prepares batches. */
@@ -392,9 +393,6 @@ function snapshot(input: SequenceInput): SequenceInput {
   const copy = (a: FloatArray | null | undefined) => (a ? Float32Array.from(a) : null)
   return { T: input.T, B: input.B, x: copy(input.x)!, h0: copy(input.h0), c0: copy(input.c0) }
 }
-
-/** Per-parameter state of the optimizer: Adam's two moments, SGD's momentum buffer, or none. */
-const momentBuffers = (o: OptimizerConfig) => (o.kind === 'adam' ? 2 : (o.momentum ?? 0) > 0 ? 1 : 0)
 
 const align = (floats: number) => Math.ceil(floats / 64) * 64
 

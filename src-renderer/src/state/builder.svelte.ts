@@ -3,33 +3,36 @@
 // asked again a moment after every change.
 
 import type { DataPreview, SweepPlanView } from '../../../src-main/ipc/contract'
-import type { SettingName, SweepSpec } from '../../../src-main/engine/sweep/spec'
+import type { SweepSpec } from '../../../src-main/engine/sweep/spec'
 import { api, ApiError } from '../api'
-import { inRange, rangeText, SETTING_RANGES, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
+import { inRange, rangeText, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
+import { DATA_SETTINGS, DEFAULT_SETTINGS, LIST_SETTINGS, SETTING_RANGES, SETTINGS, settingsOf, type SettingName } from '../../../src-shared/settings'
+import type { OptimizerName } from '../../../src-shared/names'
+import { DATA_FILE_TASKS, type DataFileTask } from '../../../src-shared/tasks'
 
-/** The settings the form shows as lists of values; one value fixes it, several make it an axis. */
-export const LIST_FIELDS = ['seqLen', 'hiddenSize', 'numLayers', 'batchSize', 'lr', 'dropout'] as const satisfies readonly SettingName[]
+/** The settings the form shows as lists of values (the registry's `form: 'list'`); one value fixes it, several make it an axis. */
+export const LIST_FIELDS = LIST_SETTINGS
 type ListField = (typeof LIST_FIELDS)[number]
-export const LIST_LABELS: Record<ListField, string> = {
-  seqLen: 'Sequence length', hiddenSize: 'Hidden size', numLayers: 'Layers', batchSize: 'Batch size', lr: 'Learning rate', dropout: 'Dropout',
-}
+export const LIST_LABELS = Object.fromEntries(LIST_FIELDS.map((k) => [k, SETTINGS[k].label])) as Record<ListField, string>
 /** The data settings of the tasks over a user's file (series, classify): one value each, strings as typed. */
-export const DATA_FIELDS = ['dataFile', 'column', 'covariates', 'horizon', 'testFraction', 'seasonality', 'textColumn', 'labelColumn', 'tokens'] as const satisfies readonly SettingName[]
+export const DATA_FIELDS = DATA_SETTINGS as ReadonlyArray<'dataFile' | 'column' | 'covariates' | 'horizon' | 'testFraction' | 'seasonality' | 'textColumn' | 'labelColumn' | 'tokens'>
 type DataField = (typeof DATA_FIELDS)[number]
-/** Which of them each task reads. */
-export const DATA_FIELDS_OF: Record<'series' | 'classify', readonly DataField[]> = {
-  series: ['dataFile', 'column', 'covariates', 'horizon', 'testFraction', 'seasonality'],
-  classify: ['dataFile', 'textColumn', 'labelColumn', 'tokens', 'testFraction'],
-}
-const NUMERIC_DATA_FIELDS = new Set<DataField>(['horizon', 'testFraction', 'seasonality'])
-export const DATA_TASKS = ['series', 'classify'] as const
+export const DATA_TASKS = DATA_FILE_TASKS as readonly DataFileTask[]
+/** Which of them each data task reads (the registry's `tasks`). */
+export const DATA_FIELDS_OF = Object.fromEntries(DATA_TASKS.map((t) => [t, settingsOf(t).filter((k) => (DATA_FIELDS as readonly SettingName[]).includes(k))])) as unknown as Record<DataFileTask, readonly DataField[]>
+const NUMERIC_DATA_FIELDS = new Set<DataField>(DATA_FIELDS.filter((k) => SETTINGS[k].kind !== 'text' && SETTINGS[k].kind !== 'text-list' && SETTINGS[k].kind !== 'choice'))
 
-/** Every field of the form by its name in errors, with the label the form shows. */
+/** Every field of the form by its name in errors, with the label the form shows: the settings' from the registry, the spec's own here. */
 export const FIELD_LABELS: Record<string, string> = {
-  dataFile: 'Data file', column: 'Column to forecast', covariates: 'Covariates (columns beside it)', horizon: 'Horizon (steps ahead)', testFraction: 'Test fraction', seasonality: 'Season length',
-  textColumn: 'Text column', labelColumn: 'Label column', tokens: 'Tokens',
-  name: 'Name', task: 'Tasks', cell: 'Cells', backend: 'Backends', ...LIST_LABELS, bidirectional: 'Bidirectional', optimizer: 'Optimizer',
-  strategy: 'Strategy', samples: 'Samples', repeats: 'Repeats', steps: 'Steps per run', seconds: 'Seconds per run', budget: 'Budget',
+  ...Object.fromEntries(Object.entries(SETTINGS).map(([k, d]) => [k, d.label])),
+  name: 'Name', strategy: 'Strategy', samples: 'Samples', repeats: 'Repeats', steps: 'Steps per run', seconds: 'Seconds per run', budget: 'Budget',
+}
+
+/** A setting's one line of help, with what it accepts: the builder's hints. */
+export function hintFor(k: SettingName): string {
+  const d = SETTINGS[k]
+  const range = d.kind === 'integer' || d.kind === 'number' ? ` (${rangeText(d.range)})` : ''
+  return `${d.help}${range}`
 }
 
 export interface FieldError { field: string; message: string }
@@ -64,7 +67,7 @@ export class SweepBuilder {
   backends = $state<string[]>(['cpu-js'])
   lists = $state<Record<ListField, string>>({ seqLen: '', hiddenSize: '16, 64', numLayers: '1', batchSize: '32', lr: '0.01', dropout: '0' })
   bidirectional = $state<'no' | 'yes' | 'both'>('no')
-  optimizer = $state<'adam' | 'sgd'>('adam')
+  optimizer = $state<OptimizerName>(DEFAULT_SETTINGS.optimizer)
   strategy = $state<'grid' | 'random'>('grid')
   samples = $state('20')
   repeats = $state('1')
@@ -232,14 +235,14 @@ export class SweepBuilder {
       this.data[k] = v === undefined ? (k === 'tokens' ? 'words' : '') : Array.isArray(v) ? v.join(', ') : String(v)
     }
     this.name = name ?? spec.name ?? 'my sweep'
-    this.tasks = value('task').length ? value('task').map(String) : ['adding']
-    this.cells = value('cell').length ? value('cell').map(String) : ['lstm']
-    this.backends = value('backend').length ? value('backend').map(String) : ['cpu-js']
-    const defaults: Record<ListField, string> = { seqLen: '', hiddenSize: '32', numLayers: '1', batchSize: '32', lr: '0.01', dropout: '0' }
-    for (const k of LIST_FIELDS) this.lists[k] = value(k).length ? value(k).join(', ') : defaults[k]
+    this.tasks = value('task').length ? value('task').map(String) : [DEFAULT_SETTINGS.task]
+    this.cells = value('cell').length ? value('cell').map(String) : [DEFAULT_SETTINGS.cell]
+    this.backends = value('backend').length ? value('backend').map(String) : [DEFAULT_SETTINGS.backend]
+    const defaultOf = (k: ListField) => { const d = SETTINGS[k] as { default?: number }; return d.default === undefined ? '' : String(d.default) }
+    for (const k of LIST_FIELDS) this.lists[k] = value(k).length ? value(k).join(', ') : defaultOf(k)
     const bidir = value('bidirectional')
     this.bidirectional = bidir.length > 1 ? 'both' : bidir[0] === true ? 'yes' : 'no'
-    this.optimizer = value('optimizer')[0] === 'sgd' ? 'sgd' : 'adam'
+    this.optimizer = (value('optimizer')[0] as OptimizerName | undefined) ?? DEFAULT_SETTINGS.optimizer
     this.strategy = spec.strategy
     this.samples = String(spec.samples ?? 20)
     this.repeats = String(spec.repeats)

@@ -20,6 +20,7 @@
 
 import type { CellKind } from '../../types'
 import { defineKernel, type KernelDef } from '../kernel'
+import { gateCount } from '../../../../src-shared/names'
 
 export const UNITS_PER_WORKGROUP = 64
 
@@ -60,7 +61,7 @@ const STATE_GRAD_ARGS = [
   ['dc0', 'u32'],    // out [B, H] (LSTM)
 ] as const
 
-const gates = (cell: CellKind) => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1)
+const gates = gateCount
 
 /**
  * Σ_k v[k]·W[k·w_k + g·w_g] for every gate g. Every unit of a workgroup reads the same v[k] in
