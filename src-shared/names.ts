@@ -1,4 +1,4 @@
-// The vocabulary everything shares: the cells, the backends, the optimizers and the tasks' names,
+// The vocabulary everything shares: the cells, the backends and the tasks' names,
 // each with the facts about it that more than one place needs. The UI lists them, the validator
 // checks against them, the engine switches on them, the estimator and the reports count with them;
 // each fact is stated here once. The settings (settings.ts) and the tasks (tasks.ts) build on it.
@@ -40,20 +40,6 @@ export function presetSchedules(name: BackendName, probe: { available: boolean; 
   const rule = BACKENDS[name].presets
   return probe.available && (rule === 'when available' || (rule === 'on a hardware adapter' && !probe.details?.software))
 }
-
-/**
- * The optimizers, as torch.optim defines them. `moments`: the buffers of optimizer state kept per
- * parameter (Adam's two moments; SGD's velocity only with momentum), which memory counts need.
- */
-export const OPTIMIZER_NAMES = ['adam', 'sgd'] as const
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number]
-export const OPTIMIZERS = {
-  adam: { label: 'Adam', moments: (_momentum: number) => 2 },
-  sgd: { label: 'SGD', moments: (momentum: number) => (momentum > 0 ? 1 : 0) },
-} as const satisfies Record<OptimizerName, { label: string; moments: (momentum: number) => number }>
-
-/** Per-parameter buffers of optimizer state. */
-export const momentBuffers = (o: { kind: OptimizerName; momentum?: number }): number => OPTIMIZERS[o.kind].moments(o.momentum ?? 0)
 
 export const TASK_NAMES = ['adding', 'copy', 'airline', 'charlm', 'sentiment', 'digits', 'co2', 'series', 'classify'] as const
 export type TaskName = (typeof TASK_NAMES)[number]

@@ -9,8 +9,22 @@
 //   by test/docs/settings-table.test.ts).
 // No validator library here: the renderer and the report script import this file.
 
-import { BACKEND_NAMES, CELL_KINDS, OPTIMIZER_NAMES, TASK_NAMES, type TaskName } from './names'
+import { BACKEND_NAMES, CELL_KINDS, TASK_NAMES, type TaskName } from './names'
 import { rangeText, type NumericRange } from './ranges'
+
+/**
+ * The optimizers, as torch.optim defines them. `moments`: the buffers of optimizer state kept per
+ * parameter (Adam's two moments; SGD's velocity only with momentum), which memory counts need.
+ */
+export const OPTIMIZER_NAMES = ['adam', 'sgd'] as const
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number]
+export const OPTIMIZERS = {
+  adam: { label: 'Adam', moments: (_momentum: number) => 2 },
+  sgd: { label: 'SGD', moments: (momentum: number) => (momentum > 0 ? 1 : 0) },
+} as const satisfies Record<OptimizerName, { label: string; moments: (momentum: number) => number }>
+
+/** Per-parameter buffers of optimizer state. */
+export const momentBuffers = (o: { kind: OptimizerName; momentum?: number }): number => OPTIMIZERS[o.kind].moments(o.momentum ?? 0)
 
 const whole = (min: number, max: number): NumericRange => ({ min, max, integer: true })
 

@@ -4,7 +4,7 @@
 
 import type { FloatArray } from '../../src-shared/gemm'
 import type { OptimizerConfig } from './types'
-import { momentBuffers } from '../../src-shared/names'
+import { momentBuffers } from '../../src-shared/settings'
 
 /** torch.nn.utils.clip_grad_norm_: scales every gradient by min(1, max/(‖g‖ + 1e-6)); returns ‖g‖. */
 export function clipGradNorm(grads: FloatArray, maxNorm: number): number {

@@ -1,7 +1,8 @@
 // The vocabulary shared by every backend and every process. Plain data only: these objects cross
 // worker and IPC boundaries by structured clone.
 
-import type { CellKind, OptimizerName } from '../../src-shared/names'
+import type { CellKind } from '../../src-shared/names'
+import type { OptimizerName } from '../../src-shared/settings'
 export { CELL_KINDS, gateCount, type CellKind } from '../../src-shared/names'
 
 /** The recurrent stack, exactly torch.nn.RNN/LSTM/GRU's constructor arguments. */

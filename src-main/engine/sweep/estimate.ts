@@ -7,7 +7,8 @@ import { directions, parameterCount } from '../layout'
 import { networkOf, stackFlops, type RunConfig } from '../run-config'
 import type { TaskShape } from '../tasks'
 import type { CellKind } from '../types'
-import { BACKENDS, CELLS, momentBuffers } from '../../../src-shared/names'
+import { BACKENDS, CELLS } from '../../../src-shared/names'
+import { momentBuffers } from '../../../src-shared/settings'
 
 /** The task facts an estimate needs, per (task, seqLen): from taskShape, which the caller runs. */
 export type { TaskShape }

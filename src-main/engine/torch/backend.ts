@@ -12,7 +12,7 @@ import { modelLayout, type ParamLayout } from '../layout'
 import type { ModelConfig, OptimizerConfig } from '../types'
 import type { DecodedFrame, OutgoingArray } from './frames'
 import { sharedProcess, torchPython, type TorchInfo, type TorchProcess } from './process'
-import { momentBuffers } from '../../../src-shared/names'
+import { momentBuffers } from '../../../src-shared/settings'
 
 type TorchDevice = 'cpu' | 'cuda' | 'mps'
 

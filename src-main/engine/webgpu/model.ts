@@ -14,7 +14,7 @@ import type { GpuDevice, TrackedBuffer } from './device'
 import { buildPlan, kernelsFor, type PersistentLayout, type PlanKind, type PlanRegions } from './model-plan'
 import { OPT_ADAM, OPT_SGD } from './kernels/optim'
 import { Plan } from './plan'
-import { momentBuffers } from '../../../src-shared/names'
+import { momentBuffers } from '../../../src-shared/settings'
 
 const MAX_PLANS = 6
 /** Steps a caller may leave unawaited: enough to keep the GPU busy while the CPU prepares batches. */

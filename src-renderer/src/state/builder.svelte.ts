@@ -7,7 +7,7 @@ import type { SweepSpec } from '../../../src-main/engine/sweep/spec'
 import { api, ApiError } from '../api'
 import { inRange, rangeText, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
 import { DATA_SETTINGS, DEFAULT_SETTINGS, LIST_SETTINGS, SETTING_RANGES, SETTINGS, settingsOf, type SettingName } from '../../../src-shared/settings'
-import type { OptimizerName } from '../../../src-shared/names'
+import type { OptimizerName } from '../../../src-shared/settings'
 import { DATA_FILE_TASKS, type DataFileTask } from '../../../src-shared/tasks'
 
 /** The settings the form shows as lists of values (the registry's `form: 'list'`); one value fixes it, several make it an axis. */
