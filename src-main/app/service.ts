@@ -10,7 +10,8 @@ import { parseSweepSpec, workersFor, type SweepSpec } from '../engine/sweep/spec
 import type { SeriesName } from '../engine/training'
 import type { AppEvent, Handlers, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { ChromiumMissing } from '../reports/chromium'
-import { exportSweepFiles } from '../reports/export'
+import { exportSweepFiles, loadNeedsOf } from '../reports/export'
+import { loadSweep } from '../store/load'
 import { sweepVerdicts } from '../reports/sweep-verdicts'
 import type { VerdictReport } from '../reports/verdicts'
 import { describeOwner } from '../store/lease'
@@ -182,7 +183,7 @@ export class AppService {
       const sweep = this.sweepOrThrow(id)
       // A sweep's verdicts change only when a run ends: one computed answer serves every window until then.
       const key = JSON.stringify([id, matching, sweep.counts, sweep.total])
-      if (this.verdictCache?.key !== key) this.verdictCache = { key, report: sweepVerdicts(this.store, id, matching) }
+      if (this.verdictCache?.key !== key) this.verdictCache = { key, report: sweepVerdicts(loadSweep(this.store, id, 'verdicts'), matching) }
       return this.verdictCache.report
     },
 
@@ -191,7 +192,7 @@ export class AppService {
       const base = `rnnbench-sweep-${sweep.id}-${sweep.name.replace(/[^\w.-]+/g, '_').slice(0, 60)}`
       let files
       try {
-        files = await exportSweepFiles(this.store, id, format, { matching, appVersion: this.options.appVersion, base, toPdf: this.options.toPdf })
+        files = await exportSweepFiles(loadSweep(this.store, id, loadNeedsOf(format)), format, { matching, appVersion: this.options.appVersion, base, toPdf: this.options.toPdf })
       } catch (err) {
         if (err instanceof ChromiumMissing) throw new ChromiumMissing(`${format.toUpperCase()} export`)
         throw err

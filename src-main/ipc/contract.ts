@@ -7,47 +7,17 @@
 import { APP_EXPORT_FORMATS } from '../../src-shared/formats'
 import type { BackendProbe } from '../engine/backend'
 import type { EnvironmentInfo } from '../engine/environment'
-import type { RunConfig } from '../engine/run-config'
 import type { SweepEstimate } from '../engine/sweep/estimate'
 import type { SweepSpec } from '../engine/sweep/spec'
-import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/training'
-import type { VerdictReport } from '../reports/verdicts'
-import type { RunStatus } from '../store/store'
+import type { GradFlowSnapshot, Point, SeriesName } from '../engine/training'
+import type { RunStatus, RunView, SeriesByRun, SeriesColumns, SweepSummary } from '../model/runs'
+import type { VerdictReport } from '../model/verdicts'
+
+export type { RunView, SeriesByRun, SeriesColumns, SweepSummary }
 
 export interface DoctorReport { environment: EnvironmentInfo; backends: BackendProbe[]; workers: number; database: string }
 
 export interface PresetInfo { name: string; description: string; spec: SweepSpec }
-
-export interface SweepSummary {
-  id: number
-  name: string
-  createdAt: string
-  spec: SweepSpec
-  counts: Record<RunStatus, number>
-  total: number
-  /** Being run by this process now. */
-  active: boolean
-  /** Another live process runs it ("running in pid 1234 on host h"): resume and delete are refused until it stops. */
-  runningElsewhere: string | null
-}
-
-export interface RunView {
-  id: number
-  sweepId: number
-  idx: number
-  status: RunStatus
-  error: string | null
-  startedAt: string | null
-  finishedAt: string | null
-  config: RunConfig
-  figures: RunFigures | null
-  environment: Record<string, unknown> | null
-}
-
-/** One series of one run, as columns; null where the value was not finite. */
-export interface SeriesColumns { step: number[]; wallMs: number[]; value: Array<number | null> }
-
-export type SeriesByRun = Record<number, Partial<Record<SeriesName, SeriesColumns>>>
 
 /** What a data file gives a task, shown in the builder before a sweep starts. */
 export interface DataPreview {

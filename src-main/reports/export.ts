@@ -6,13 +6,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ExportFormatName } from '../../src-shared/formats'
-import type { Store } from '../store/store'
+import type { LoadedSweep, LoadNeeds } from '../model/runs'
 import { chartsToPng, ChromiumMissing, htmlToPdf, PlaywrightMissing } from './chromium'
 import { chartSlots, renderHtml } from './html'
 import { chartFileName, renderMarkdown } from './markdown'
 import { buildReportData, type ReportData } from './report-data'
 import { flattenRun, sweepExport, toCsv } from './run-record'
-import type { Matching } from './matching'
+import type { Matching } from '../model/verdicts'
 
 export type ReportFormat = ExportFormatName
 
@@ -60,15 +60,20 @@ async function chartsWithoutBrowser(data: ReportData): Promise<Array<{ chart: st
   return drawChartPngs(data, chartSlots(data), canvas)
 }
 
-export async function exportSweepFiles(store: Store, sweepId: number, format: ReportFormat, options: ExportOptions): Promise<ExportFile[]> {
-  const sweep = store.getSweep(sweepId)!
+/** What each format reads of a stored sweep: the loader's `needs` (store/load.ts). */
+export function loadNeedsOf(format: ReportFormat): LoadNeeds {
+  return format === 'json' ? 'all' : format === 'csv' || format === 'spec' ? 'verdicts' : 'report'
+}
+
+/** The files of one export, from a sweep loaded with `loadNeedsOf(format)`: never reads the store. */
+export async function exportSweepFiles(loaded: LoadedSweep, format: ReportFormat, options: ExportOptions): Promise<ExportFile[]> {
   switch (format) {
-    case 'csv': return [{ name: `${options.base}.csv`, mime: 'text/csv', data: toCsv(store.listRuns(sweepId).map(flattenRun)) }]
-    case 'json': return [{ name: `${options.base}.json`, mime: 'application/json', data: JSON.stringify(sweepExport(store, sweepId), null, 1) + '\n' }]
-    case 'spec': return [{ name: `${options.base}.spec.json`, mime: 'application/json', data: JSON.stringify(sweep.spec, null, 2) + '\n' }]
+    case 'csv': return [{ name: `${options.base}.csv`, mime: 'text/csv', data: toCsv(loaded.runs.map(flattenRun)) }]
+    case 'json': return [{ name: `${options.base}.json`, mime: 'application/json', data: JSON.stringify(sweepExport(loaded), null, 1) + '\n' }]
+    case 'spec': return [{ name: `${options.base}.spec.json`, mime: 'application/json', data: JSON.stringify(loaded.sweep.spec, null, 2) + '\n' }]
     default: break
   }
-  const data = buildReportData(store, sweepId, { matching: options.matching, appVersion: options.appVersion })
+  const data = buildReportData(loaded, { matching: options.matching, appVersion: options.appVersion })
   const html = renderHtml(data, reportScript())
   if (format === 'html') return [{ name: `${options.base}.html`, mime: 'text/html', data: html }]
   if (format === 'pdf') return [{ name: `${options.base}.pdf`, mime: 'application/pdf', data: await (options.toPdf ?? htmlToPdf)(html) }]

@@ -6,35 +6,23 @@
 // listed in. docs/REPORTS.md explains why.
 
 import { groupBy } from '../../src-shared/collections'
-import { COMPARED_SETTING, DATA_SETTINGS, MATCHED_SETTINGS, SPEED_ONLY_SETTINGS, type DataSettingName, type SettingName } from '../../src-shared/settings'
+import { COMPARED_SETTING, DATA_SETTINGS, MATCHED_SETTINGS, SPEED_ONLY_SETTINGS } from '../../src-shared/settings'
 import { machineId } from '../engine/environment'
 import type { RunConfig } from '../engine/run-config'
-import type { RunFigures } from '../engine/training'
 import type { CellKind } from '../engine/types'
+import type { FinishedRun, VerdictRun } from '../model/runs'
+import type { MatchedPair, Matching, PairSetting } from '../model/verdicts'
 
-/** Compare cells at the same hidden size, or at about the same parameter count. */
-export type Matching = 'hidden' | 'params'
+export type { FinishedRun, MatchedPair, Matching, PairSetting, VerdictRun }
+
 export const MATCHINGS: readonly Matching[] = ['hidden', 'params']
 
 /** Parameter matching pairs hidden sizes whose parameter counts differ by at most this ratio (max / min). */
 export const PARAMS_RATIO_LIMIT = 1.25
 
-/** What a verdict needs of a run: the database's rows and the UI's run views both have it. */
-export interface VerdictRun {
-  id: number
-  idx: number
-  status: string
-  config: RunConfig
-  figures: RunFigures | null
-  environment: Record<string, unknown> | null
-}
-
-export type FinishedRun = VerdictRun & { figures: RunFigures }
-
 export const isFinishedRun = (r: VerdictRun): r is FinishedRun => r.status === 'done' && r.figures !== null
 
 /** Settings a pair's configuration is described by, and that a verdict may be split by. */
-export type PairSetting = Exclude<SettingName, 'cell' | DataSettingName> | 'machine' | 'threads'
 /**
  * The registry's settings that pairs share (all but the compared cell, and but the data file's
  * reading, which the task already names), then the machine and the threads, which decide only how fast.
@@ -44,21 +32,6 @@ export const PAIR_SETTINGS: readonly PairSetting[] = [
 ]
 /** What changes only how fast a pair runs, not what it computes: the registry's `speed` settings, the threads and the machine. */
 const SPEED_ONLY: readonly string[] = [...SPEED_ONLY_SETTINGS, 'threads']
-
-export interface MatchedPair {
-  a: FinishedRun
-  b: FinishedRun
-  /** The configuration the pair belongs to (everything but the seed): pairs of one configuration are its repeats. */
-  configuration: string
-  /**
-   * What the pair computes: its configuration without the settings that change only how fast
-   * (backend, threads, machine). Pairs that share it and the seed train the same networks on the
-   * same batches from the same weights: for what they learn, one observation, not several.
-   */
-  computation: string
-  /** Each setting's value, as text: what strata are cut by. */
-  settings: Record<PairSetting, string>
-}
 
 /** The setting values that describe a pair; the hidden size as "64" or, matched by parameters, "64~56". */
 function pairSettings(a: FinishedRun, b: FinishedRun): Record<PairSetting, string> {

@@ -2,51 +2,11 @@
 // measurement, tested), memory, parameter count (exact quantities, stated as exact ratios), and per
 // task the validation metric at equal training steps and, separately, at equal wall time.
 
-import type { SeriesColumns } from '../ipc/contract'
-import type { FinishedRun, MatchedPair, VerdictRun } from './matching'
+import type { FinishedRun, VerdictRun } from '../model/runs'
+import type { MatchedPair, PairValues, Question, SeriesLookup } from '../model/verdicts'
+
+export type { PairValues, Question, SeriesLookup }
 import { isFinishedRun } from './matching'
-
-/** The val_metric series of a run (every evaluation), when the caller has it. */
-export type SeriesLookup = (runId: number) => SeriesColumns | undefined
-
-/**
- * A pair's two values, and how they were taken: the runs' final figures, the metric at the last
- * evaluation step both runs reached (their step counts differed by more than 10%), or at the last
- * evaluation both reached in wall time.
- */
-export interface PairValues {
-  a: number
-  b: number
-  basis: 'final' | 'common-step' | 'equal-time'
-  /** Training steps behind each value (metric questions). */
-  steps?: [number, number]
-  /** Wall-clock seconds behind each value (equal-time questions). */
-  seconds?: [number, number]
-}
-
-export interface Question {
-  id: string
-  title: string
-  /** What is compared, in words: "step time", "adding MSE (final validation)". */
-  measure: string
-  /** measured: varies from seed to seed, so it is tested; exact: the same for every seed, so it is stated. */
-  kind: 'measured' | 'exact'
-  lowerIsBetter: boolean
-  task: string | null
-  unit: 'ms' | 'bytes' | 'metric' | 'count'
-  /** Metric questions: each cell is first checked against the task's baseline. */
-  checksBaseline: boolean
-  /**
-   * Whether the answer depends on the engine that ran it (step time, memory, what is learned in
-   * equal wall time): then it is given per backend. Otherwise (parameters, what is learned in equal
-   * steps) every backend computes the same thing, and its runs on several backends count once.
-   */
-  engineBound: boolean
-  /** The value of one run on its own, for the descriptive tables (NaN where the question has none). */
-  runValue(r: FinishedRun): number
-  /** The two runs' values within a pair, or null when they cannot be compared. */
-  pairValues(pair: MatchedPair, series: SeriesLookup): PairValues | null
-}
 
 /** Step counts that differ by more than this ratio are not "equal training": compare at a common step. */
 export const EQUAL_STEPS_TOLERANCE = 1.1

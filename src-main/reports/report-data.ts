@@ -3,59 +3,23 @@
 // runs ran on, and what reproducing the sweep takes. The HTML and Markdown renderers and the
 // report's chart script all read this one object.
 
-import { SETTING_NAMES, type SettingName } from '../../src-shared/settings'
+import { SETTING_NAMES } from '../../src-shared/settings'
 import type { SweepSpec } from '../engine/sweep/spec'
-import type { GradFlowSnapshot } from '../engine/training'
-import type { RunView, SeriesByRun } from '../ipc/contract'
-import type { RunStatus, Store } from '../store/store'
-import { gradFlowRunPerCell } from '../../src-shared/selection'
-import type { Matching } from './matching'
+import type { LoadedSweep, RunView } from '../model/runs'
+import type { AnsweredQuestion, ReportData } from '../model/reports'
+import type { Matching } from '../model/verdicts'
 import { questionsFor } from './questions'
 import { sweepVerdicts } from './sweep-verdicts'
-import { questionTables, type Table } from './tables'
-import type { QuestionVerdicts, Verdict } from './verdicts'
+import { questionTables } from './tables'
 
-export interface AnsweredQuestion {
-  id: string
-  title: string
-  measure: string
-  kind: QuestionVerdicts['kind']
-  /** Units of the tables' values: ms, bytes, a count, or the metric's own. */
-  unit: 'ms' | 'bytes' | 'metric' | 'count'
-  verdicts: Verdict[]
-  note: string | null
-  /** Per cell (and backend), by each setting that varies, per configuration. */
-  tables: Table[]
-  excluded: number
-}
+export type { AnsweredQuestion, ReportData }
 
-export interface ReportData {
-  format: 'rnnbench-report'
-  version: 1
-  generatedAt: string
-  appVersion: string
-  matching: Matching
-  sweep: { id: number; name: string; createdAt: string; spec: SweepSpec; counts: Record<RunStatus, number>; total: number }
-  varying: SettingName[]
-  runs: RunView[]
-  series: SeriesByRun
-  gradFlow: Record<number, GradFlowSnapshot[]>
-  questions: AnsweredQuestion[]
-  environments: Array<Record<string, unknown>>
-  reproduce: { command: string; seeds: number[]; appVersions: string[]; gitCommits: string[] }
-  /** The machines the finished runs ran on: more than one after a sharded sweep is merged. */
-  machines: number
-}
-
-/** Points a series keeps in a report: its charts are read, not zoomed. */
-const REPORT_POINTS = 120
-
-export function buildReportData(store: Store, sweepId: number, options: { matching: Matching; appVersion: string; now?: Date }): ReportData {
-  const sweep = store.getSweep(sweepId)
-  if (!sweep) throw new Error(`no sweep ${sweepId}`)
-  const rows = store.listRuns(sweepId)
+/** The report's data, from a sweep loaded for a report (store/load.ts, `report`): a pure function. */
+export function buildReportData(data: LoadedSweep, options: { matching: Matching; appVersion: string; now?: Date }): ReportData {
+  const { sweep, runs: rows } = data
+  if (!data.chartSeries || !data.gradFlow) throw new Error('buildReportData needs a sweep loaded for a report (its chart series and gradient flow)')
   const varying = SETTING_NAMES.filter((k) => new Set(rows.map((r) => JSON.stringify(r.config[k]))).size > 1)
-  const report = sweepVerdicts(store, sweepId, options.matching)
+  const report = sweepVerdicts(data, options.matching)
   const verdicts = new Map(report.questions.map((q) => [q.id, q]))
   const questions = questionsFor(rows).map((q): AnsweredQuestion => {
     const v = verdicts.get(q.id)!
@@ -66,12 +30,7 @@ export function buildReportData(store: Store, sweepId: number, options: { matchi
     id: r.id, sweepId: r.sweepId, idx: r.idx, status: r.status, error: r.error, startedAt: r.startedAt, finishedAt: r.finishedAt,
     config: r.config, figures: r.figures, environment: r.environment,
   }))
-  const series: SeriesByRun = {}
-  for (const [runId, byName] of store.sweepSeries(sweepId, ['val_metric', 'train_loss'], REPORT_POINTS)) series[runId] = Object.fromEntries(byName)
-  const gradFlow: Record<number, GradFlowSnapshot[]> = {}
-  for (const task of new Set(rows.map((r) => r.config.task))) {
-    for (const r of gradFlowRunPerCell(rows.filter((x) => x.config.task === task && x.status === 'done'))) gradFlow[r.id] = store.gradFlow(r.id)
-  }
+  const series = data.chartSeries, gradFlow = data.gradFlow
   // The machines, once each: what differs between runs of one machine (backend, device, threads,
   // the load it was timed under) is kept per run.
   const environments = unique(rows.map((r) => r.environment).filter((e): e is Record<string, unknown> => e !== null)

@@ -1,8 +1,7 @@
 // The public shape of a run, as `rnnbench runs --json` and the JSON/CSV exports give it
 // (snake_case, stable): id, sweep_id, status, config (every setting), figures, environment.
 
-import { SERIES_NAMES } from '../engine/training'
-import type { RunRow, Store, SweepRow } from '../store/store'
+import type { LoadedSweep, RunRow, SweepRow } from '../model/runs'
 
 export function runRecord(r: RunRow) {
   return {
@@ -49,15 +48,17 @@ export function toCsv(rows: Array<Record<string, string | number | boolean | nul
   return [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n'
 }
 
-/** The JSON export: the sweep, its spec, and every run with its config, figures, series and gradient flow. */
-export function sweepExport(store: Store, sweepId: number) {
+/** The JSON export: the sweep, its spec, and every run with its config, figures, series and gradient flow (a sweep loaded with `all`). */
+export function sweepExport(data: LoadedSweep) {
+  if (!data.allSeries || !data.gradFlow) throw new Error('the JSON export needs a sweep loaded with every series (`all`)')
+  const { allSeries, gradFlow } = data
   return {
     format: 'rnnbench-sweep-export', version: 1,
-    sweep: sweepRecord(store.getSweep(sweepId)!),
-    runs: store.listRuns(sweepId).map((r) => ({
+    sweep: sweepRecord(data.sweep),
+    runs: data.runs.map((r) => ({
       ...runRecord(r),
-      series: Object.fromEntries(SERIES_NAMES.map((s) => [s, store.series(r.id, s)])),
-      grad_flow: store.gradFlow(r.id),
+      series: allSeries[r.id],
+      grad_flow: gradFlow[r.id] ?? [],
     })),
   }
 }

@@ -7,18 +7,9 @@
 
 import { errorFunction, interquartileRange, mean, median, quantile, sampleStandardDeviation } from 'simple-statistics'
 import { Rng } from '../engine/rng'
+import type { Describe } from '../model/reports'
 
-export interface Describe {
-  n: number
-  median: number
-  /** Interquartile range: q75 − q25. */
-  iqr: number
-  mean: number
-  /** Sample standard deviation (n − 1); NaN for one value. */
-  std: number
-  /** 95% bootstrap percentile interval of the median. */
-  ci95: [number, number]
-}
+export type { Describe }
 
 const finite = (xs: number[]) => xs.filter(Number.isFinite)
 

@@ -1,12 +1,11 @@
-// A stored sweep's verdicts: its runs and their validation-metric series, read once, through the
-// verdict module. What `rnnbench verdicts`, the app's verdict panel and the reports all call.
+// A stored sweep's verdicts, from its runs and their validation-metric series as the loader read
+// them (store/load.ts), through the verdict module. What `rnnbench verdicts`, the app's verdict
+// panel and the reports all call; a pure function of the loaded data.
 
-import type { Store } from '../store/store'
-import type { Matching } from './matching'
+import type { LoadedSweep } from '../model/runs'
+import type { Matching } from '../model/verdicts'
 import { verdictReport, type VerdictReport } from './verdicts'
 
-export function sweepVerdicts(store: Store, sweepId: number, matching: Matching): VerdictReport {
-  const runs = store.listRuns(sweepId)
-  const valMetric = store.sweepSeriesFull(sweepId, 'val_metric')
-  return verdictReport(runs, (id) => valMetric.get(id), matching)
+export function sweepVerdicts(data: Pick<LoadedSweep, 'runs' | 'valMetric'>, matching: Matching): VerdictReport {
+  return verdictReport(data.runs, (id) => data.valMetric.get(id), matching)
 }

@@ -4,15 +4,14 @@
 // that varies, then per configuration over its seeds. Each table's caption says what it groups by.
 
 import type { SettingName } from '../engine/sweep/spec'
-import type { CellKind } from '../engine/types'
 import { groupBy } from '../../src-shared/collections'
 import { SETTING_LABELS } from '../../src-shared/settings'
 import { isFinishedRun, type FinishedRun, type VerdictRun } from './matching'
 import type { Question } from './questions'
-import { describe, type Describe } from './stats'
+import { describe } from './stats'
+import type { Table, TableRow } from '../model/reports'
 
-export interface TableRow { cell: CellKind; backend: string; value?: string; config?: string; stats: Describe }
-export interface Table { caption: string; rows: TableRow[]; column: string | null }
+export type { Table, TableRow }
 
 /** A short description of a configuration by the settings that vary in the sweep. */
 export function describeConfig(c: VerdictRun['config'], varying: SettingName[]): string {

@@ -8,7 +8,8 @@ import { formatBytes, formatValue } from '../../src-shared/format'
 import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
 import { smallestSignedRankP } from './stats'
-import { ALPHA, type BaselineCheck, type Verdict } from './verdicts'
+import { ALPHA } from './verdict-rules'
+import type { BaselineCheck, Verdict } from '../model/verdicts'
 import { CELLS } from '../../src-shared/names'
 
 export const cellName = (c: CellKind): string => CELLS[c].label

@@ -11,115 +11,22 @@
 import { machineId } from '../engine/environment'
 import { CELL_KINDS, type CellKind } from '../engine/types'
 import { groupBy, median } from '../../src-shared/collections'
-import { isFinishedRun, matchPairs, PAIR_SETTINGS, type FinishedRun, type MatchedPair, type Matching, type PairSetting, type VerdictRun } from './matching'
-import { questionsFor, type PairValues, type Question, type SeriesLookup } from './questions'
+import { isFinishedRun, matchPairs, PAIR_SETTINGS } from './matching'
+import { questionsFor } from './questions'
+import type { FinishedRun, VerdictRun } from '../model/runs'
+import type {
+  BaselineCheck, Breakdown, MatchedPair, Matching, PairSetting, PairValues, Question, QuestionVerdicts, SeriesLookup, Verdict, VerdictOutcome, VerdictReport,
+} from '../model/verdicts'
+
+export type { BaselineCheck, Breakdown, QuestionVerdicts, Verdict, VerdictOutcome, VerdictReport }
 import { bootstrapClustersCi, holm, smallestSignedRankP, wilcoxonSignedRank } from './stats'
 import { Rng } from '../engine/rng'
 import { writeSentence } from './verdict-text'
+import { ALPHA, BASELINE_FALLBACK_SHARE, BASELINE_Z, SPLIT_ALPHA, SPLIT_SHARE } from './verdict-rules'
 import { gateCount } from '../../src-shared/names'
 
-export const ALPHA = 0.05
-/** A setting splits or qualifies a verdict when it explains at least this share of the spread of the configurations' ratios… */
-export const SPLIT_SHARE = 0.5
-/** …and a permutation test says that share is more than chance at this level. */
-export const SPLIT_ALPHA = 0.01
-/** A cell beats the baseline when its median run does by more than this many standard errors of the baseline. */
-export const BASELINE_Z = 1.96
-/** Runs recorded before baselines kept their standard error: a margin of this share of the baseline instead. */
-const BASELINE_FALLBACK_SHARE = 0.01
+export { ALPHA, BASELINE_Z, SPLIT_ALPHA, SPLIT_SHARE }
 const PERMUTATIONS = 999
-
-export type VerdictOutcome = 'better' | 'no-difference' | 'too-few' | 'not-learned' | 'exact'
-
-/** A cell's standing against the task's baseline, over its runs in a verdict's pairs. */
-export interface BaselineCheck {
-  learned: boolean
-  /** Runs that beat their baseline, of `runs`. */
-  beat: number
-  runs: number
-  /** Median of the compared values, and the baselines (one value, or a range over settings). */
-  median: number
-  baseline: [number, number]
-  baselineDescription: string
-  /**
-   * The same test against the task's classical baseline (a linear autoregression, naive Bayes, a
-   * bigram model): whether a recurrent network was worth it. Null where the runs recorded none.
-   */
-  classical: { beat: boolean; value: [number, number]; description: string } | null
-}
-
-/** A setting that explains most of the spread of the ratios: the factor at each of its values. */
-export interface Breakdown {
-  setting: PairSetting
-  /** Share of the spread of the configurations' log ratios between the setting's values (η²). */
-  share: number
-  p: number
-  levels: Array<{ value: string; factor: number; configurations: number }>
-}
-
-export interface Verdict {
-  questionId: string
-  /** The two cells; for "better" and "exact", the better one first. */
-  cells: [CellKind, CellKind]
-  /** The setting and value this verdict is restricted to, when the comparison was split. */
-  stratum: { setting: PairSetting; value: string } | null
-  outcome: VerdictOutcome
-  sentence: string
-  /**
-   * How many times better the first cell is (≥ 1): the geometric mean of the pairs' ratios.
-   * Exact questions: the ratio, or its smallest value over configurations when it varies.
-   */
-  factor: number | null
-  /** Bootstrap 95% interval of the factor; exact questions: the range over configurations. */
-  ci95: [number, number] | null
-  p: number | null
-  /** Holm-adjusted over the tests of the question. */
-  pAdjusted: number | null
-  /** How many tests the question's Holm correction covered. */
-  family: number
-  /** Matched pairs compared, and the configurations they fall in (a configuration's pairs are its seeds). */
-  pairs: number
-  configurations: number
-  /** Pairs whose two values were equal: left out of the test. */
-  ties: number
-  /** The runs compared, for the UI to highlight. */
-  runIds: number[]
-  /** Metric questions: each cell against the baseline, in the order of `cells`. */
-  baseline: [BaselineCheck, BaselineCheck] | null
-  /** How the metric values were taken, and after how many steps or seconds. */
-  basis: { kind: PairValues['basis'] | 'mixed'; steps: [number, number] | null; seconds: [number, number] | null } | null
-  breakdown: Breakdown | null
-  /** Exact questions: a fact behind the ratio ("6 against 5 floats per step and row"). */
-  reason: string | null
-  /** Step-time verdicts: what shared the machine while the steps were timed, when it matters. */
-  caveat: string | null
-  /**
-   * Questions every engine answers alike (what is learned in equal steps, parameters): the backends
-   * whose runs of one network and seed were averaged into one pair; null when there was one.
-   */
-  pooledBackends: string[] | null
-}
-
-export interface QuestionVerdicts {
-  id: string
-  title: string
-  measure: string
-  kind: Question['kind']
-  task: string | null
-  verdicts: Verdict[]
-  /** Said when there is nothing to compare. */
-  note: string | null
-}
-
-export interface VerdictReport {
-  matching: Matching
-  questions: QuestionVerdicts[]
-  finishedRuns: number
-  /** Runs that did not finish (failed, diverged, cancelled, pending): in no pair. */
-  unfinishedRuns: number
-  /** The machines the finished runs ran on (host, CPU, cores): a pair is never split across two. */
-  machines: number
-}
 
 /** When a sweep's runs come from several machines: what that means for the verdicts, in one sentence. */
 export function machinesNote(report: Pick<VerdictReport, 'machines'>): string {

@@ -8,8 +8,11 @@ import Database from 'better-sqlite3'
 import { existsSync, realpathSync } from 'node:fs'
 import { InputError } from '../engine/errors'
 import { SCHEMA_VERSION } from './migrations'
-import { describeOwner } from './lease'
-import type { RunStatus, Store } from './store'
+import { describeOwner, type LeaseOwner } from './lease'
+import type { RunStatus } from '../model/runs'
+
+/** What the merge needs of the store that runs it (store.ts passes itself). */
+export interface ImportTarget { path: string; liveOwner(sweepId: number): LeaseOwner | null }
 
 export interface ImportSummary {
   sweeps: number; createdSweeps: number; added: number; replaced: number; unchanged: number
@@ -28,7 +31,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** What Store.importDatabase does, on the store's own connection (the store owns its SQL; this file holds the merge). */
-export function importInto(store: Pick<Store, 'path' | 'liveOwner'>, db: Database.Database, otherPath: string, field: string): ImportSummary {
+export function importInto(store: ImportTarget, db: Database.Database, otherPath: string, field: string): ImportSummary {
   if (!existsSync(otherPath)) throw new InputError(field, `no such file: ${otherPath}`)
   let other: Database.Database
   try {

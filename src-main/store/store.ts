@@ -9,32 +9,13 @@ import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/
 import { importInto, type ImportSummary } from './import'
 import { describeOwner, leaseState, parseOwner, thisOwner, type LeaseOwner } from './lease'
 import { openDatabase, type OpenOptions } from './open'
+import type { RunRow, RunStatus, SweepRow } from '../model/runs'
 
-export const RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'diverged', 'cancelled'] as const
-export type RunStatus = (typeof RUN_STATUSES)[number]
-
-export interface SweepRow {
-  id: number
-  name: string
-  spec: unknown
-  createdAt: string
-  counts: Record<RunStatus, number>
-  total: number
-}
-
-export interface RunRow {
-  id: number
-  sweepId: number
-  idx: number
-  status: RunStatus
-  attempts: number
-  startedAt: string | null
-  finishedAt: string | null
-  error: string | null
-  config: RunConfig
-  figures: RunFigures | null
-  environment: Record<string, unknown> | null
-}
+export type { RunRow, RunStatus, SweepRow }
+export const RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'diverged', 'cancelled'] as const satisfies readonly RunStatus[]
+// The list names every status of the model's type, both ways.
+const everyStatus: Exclude<RunStatus, (typeof RUN_STATUSES)[number]> extends never ? true : never = true
+void everyStatus
 
 interface RawSweep { id: number; name: string; spec: string; created_at: string }
 

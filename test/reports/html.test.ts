@@ -9,6 +9,7 @@ import { escapeHtml, jsonForScript, renderHtml } from '../../src-main/reports/ht
 import { escapeMarkdown, renderMarkdown } from '../../src-main/reports/markdown'
 import { buildReportData } from '../../src-main/reports/report-data'
 import { Store } from '../../src-main/store/store'
+import { loadSweep } from '../../src-main/store/load'
 
 const EVIL = '</script><img src=x onerror=alert(1)>&"\''
 
@@ -16,7 +17,7 @@ function reportOf(name: string) {
   const store = new Store(':memory:')
   const spec = parseSweepSpec({ name: EVIL, settings: { task: 'adding' }, axes: { cell: ['lstm', 'gru'] }, budget: { steps: 5 } })
   const id = store.createSweep(name, spec, expandSweep(spec))
-  return buildReportData(store, id, { matching: 'hidden', appVersion: 'test', now: new Date(0) })
+  return buildReportData(loadSweep(store, id, 'report'), { matching: 'hidden', appVersion: 'test', now: new Date(0) })
 }
 
 describe('the HTML report', () => {

@@ -4,7 +4,8 @@ import { basename, dirname, extname, join } from 'node:path'
 import { APP_VERSION } from '../../engine/build-info'
 import { InputError } from '../../engine/errors'
 import { ChromiumMissing } from '../../reports/chromium'
-import { exportSweepFiles } from '../../reports/export'
+import { exportSweepFiles, loadNeedsOf } from '../../reports/export'
+import { loadSweep } from '../../store/load'
 import { MATCHINGS, type Matching } from '../../reports/matching'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
@@ -51,7 +52,7 @@ Options:
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
       try {
-        files = await exportSweepFiles(store, sweepId, format, { matching, appVersion: APP_VERSION, base })
+        files = await exportSweepFiles(loadSweep(store, sweepId, loadNeedsOf(format), '--sweep'), format, { matching, appVersion: APP_VERSION, base })
       } catch (err) {
         if (err instanceof ChromiumMissing) throw new ChromiumMissing(`${format.toUpperCase()} export`, '--format')
         throw err

@@ -1,6 +1,7 @@
 import { InputError } from '../../engine/errors'
 import { MATCHINGS, type Matching } from '../../reports/matching'
 import { sweepVerdicts } from '../../reports/sweep-verdicts'
+import { loadSweep } from '../../store/load'
 import { machinesNote } from '../../reports/verdicts'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
@@ -33,7 +34,7 @@ Options:
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
       const sweep = store.getSweep(sweepId)!
-      const report = sweepVerdicts(store, sweepId, matching)
+      const report = sweepVerdicts(loadSweep(store, sweepId, 'verdicts', '--sweep'), matching)
       if (values.json) {
         io.out(JSON.stringify({ sweep_id: sweepId, name: sweep.name, ...report }, null, 2) + '\n')
         return 0
