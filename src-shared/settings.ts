@@ -169,8 +169,8 @@ export const SETTINGS = {
     help: 'the column of labels (2–100 distinct values)', defaultText: 'the last column',
   },
   tokens: {
-    kind: 'choice', choices: ['words', 'chars'], label: 'Tokens', group: 'data', pairing: 'matched', tasks: ['classify'],
-    help: 'words: lower-cased runs of letters and digits, and each punctuation mark; chars: one token per character', defaultText: '`words`',
+    kind: 'choice', choices: ['chars', 'words'], label: 'Tokens', group: 'data', pairing: 'matched', tasks: ['classify'],
+    help: 'chars: one token per character; words: lower-cased runs of letters and digits, and each punctuation mark', defaultText: '`words`',
   },
 } as const satisfies Record<string, SettingDef>
 

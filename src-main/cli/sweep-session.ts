@@ -9,7 +9,7 @@ import { ProgressReporter } from './progress'
 
 export const WORKER_SCRIPT = new URL('./worker.js', import.meta.url)
 
-export async function runSweepSession(store: Store, sweepId: number, io: Io, options: { workers: number; retryFailed?: boolean; dbFlag: string }): Promise<{ code: number; counts: Record<string, number> }> {
+export async function runSweepSession(store: Store, sweepId: number, io: Io, options: { workers: number; retryFailed?: boolean; dbFlag: string; shard?: Record<string, unknown> | null }): Promise<{ code: number; counts: Record<string, number> }> {
   const runs = store.listRuns(sweepId)
   const columns = varyingSettings(runs.map((r) => r.config))
   const describe = (c: (typeof runs)[number]['config']) =>
@@ -17,7 +17,7 @@ export async function runSweepSession(store: Store, sweepId: number, io: Io, opt
     (new Set(runs.map((r) => r.config.seed)).size > 1 ? ` seed ${c.seed}` : '')
   const todo = runs.filter((r) => r.status === 'pending' || r.status === 'running' || r.status === 'cancelled' || (options.retryFailed && r.status === 'failed')).length
   const progress = new ProgressReporter(io, todo, describe)
-  const runner = new SweepRunner(store, { workers: options.workers, workerScript: WORKER_SCRIPT, events: progress })
+  const runner = new SweepRunner(store, { workers: options.workers, workerScript: WORKER_SCRIPT, events: progress, shard: options.shard })
 
   // Ctrl-C is the user cancelling (exit 130); SIGTERM is the process being told to stop, by a
   // scheduler or a service manager (exit 143, runs recorded as interrupted). Both leave the sweep resumable.

@@ -9,6 +9,7 @@ import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/
 import { importInto, type ImportSummary } from './import'
 import { describeOwner, leaseState, parseOwner, thisOwner, type LeaseOwner } from './lease'
 import { openDatabase, type OpenOptions } from './open'
+import { readRunConfig, readRunEnvironment, readRunFigures, StoredRowError } from './rows'
 import type { RunRow, RunStatus, SweepRow } from '../model/runs'
 
 export type { RunRow, RunStatus, SweepRow }
@@ -25,7 +26,6 @@ interface RawRun {
 }
 
 const now = () => new Date().toISOString()
-const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T))
 
 export class Store {
   private readonly db: Database.Database
@@ -50,7 +50,7 @@ export class Store {
     try {
       return toRunRow(r)
     } catch (err) {
-      return this.skipRow(`run ${r.id} (sweep ${r.sweep_id}, position ${r.idx + 1}): its stored JSON is damaged`, err)
+      return this.skipRow(`run ${r.id} (sweep ${r.sweep_id}, position ${r.idx + 1}): ${err instanceof StoredRowError ? 'its stored row does not read' : 'its stored JSON is damaged'}`, err)
     }
   }
 
@@ -309,6 +309,6 @@ function toRunRow(r: RawRun): RunRow {
   return {
     id: r.id, sweepId: r.sweep_id, idx: r.idx, status: r.status, attempts: r.attempts,
     startedAt: r.started_at, finishedAt: r.finished_at, error: r.error,
-    config: JSON.parse(r.config) as RunConfig, figures: parse<RunFigures>(r.figures), environment: parse(r.environment),
+    config: readRunConfig(r.id, r.config), figures: readRunFigures(r.id, r.figures), environment: readRunEnvironment(r.id, r.environment),
   }
 }

@@ -24,8 +24,10 @@ export interface RunnerOptions {
   workers: number
   /** The built worker entry (out/main/worker.js). */
   workerScript: URL
-  /** Fault injection for the runner's own tests (see run-worker.ts); unset in normal use. */
-  fault?: string
+  /** The part of a sharded sweep these runs are (recorded with each run); absent for a whole sweep. */
+  shard?: Record<string, unknown> | null
+  /** Passed to each worker's workerData beside the stop flag: what a test's own worker script reads (test/helpers/fault-worker.mjs). */
+  workerData?: Record<string, unknown>
   events?: RunnerEvents
 }
 
@@ -114,7 +116,7 @@ export class SweepRunner {
     // SwiftShader by setting VK_ICD_FILENAMES, which a worker's private copy of process.env would
     // never pass on to the loader.
     const stop = new SharedArrayBuffer(4)
-    const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { fault: this.options.fault ?? null, stop } })
+    const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { ...this.options.workerData, stop } })
     const slot: Slot = { worker, runId: null, config: null, idx: -1, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
     this.slots.add(slot)
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m))
@@ -144,7 +146,7 @@ export class SweepRunner {
       this.options.events?.runStarted?.({ id: runId, idx: run.idx, config: run.config })
       // Recorded with the run: a verdict on step times taken beside other runs says so.
       const concurrentRuns = [...this.slots].filter((s) => s.runId !== null).length
-      slot.worker.postMessage({ type: 'run', runId, config: run.config, timing: { workers: this.poolSize, concurrentRuns } } satisfies ToWorker)
+      slot.worker.postMessage({ type: 'run', runId, config: run.config, context: { timing: { workers: this.poolSize, concurrentRuns }, shard: this.options.shard ?? null } } satisfies ToWorker)
       return
     }
     void slot.worker.terminate() // nothing left for this worker

@@ -6,7 +6,14 @@ import type { RunConfig } from '../engine/run-config'
 import type { GradFlowSnapshot, Point, RunFigures } from '../engine/training'
 
 export type ToWorker =
-  | { type: 'run'; runId: number; config: RunConfig; timing: TimingConditions }
+  | { type: 'run'; runId: number; config: RunConfig; context: RunContext }
+
+/** What a worker records with a run besides its configuration: what shared the machine, and which shard of a sweep it was in. */
+export interface RunContext {
+  timing: TimingConditions
+  /** The part of a sharded sweep, and the scheduler that chose it (Slurm, Kubernetes, or --shard); null for a whole sweep. */
+  shard: Record<string, unknown> | null
+}
 
 /** What else ran while a run was timed: the pool's size and how many of its runs were in flight. */
 export interface TimingConditions {

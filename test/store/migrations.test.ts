@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src-main/store/migrations'
 import { migrate, openDatabase } from '../../src-main/store/open'
 import { Store } from '../../src-main/store/store'
+import { fakeRun } from '../helpers/verdict-runs'
+import { expandSweep } from '../../src-main/engine/sweep/expand'
+import { parseSweepSpec } from '../../src-main/engine/sweep/spec'
 
 const tmp = mkdtempSync(join(tmpdir(), 'rnnbench-store-'))
 
@@ -93,7 +96,8 @@ describe('opening a database file', () => {
 })
 
 describe('Store', () => {
-  const config = { task: 'adding', cell: 'gru' } as never
+  // A whole run's config: stored rows are checked when read (store/rows.ts), so a stub would not read back.
+  const [config] = expandSweep(parseSweepSpec({ settings: { task: 'adding', cell: 'gru' } }))
   it('claims a run once, finishes it once, and resets only interrupted runs', () => {
     const store = new Store(':memory:')
     const id = store.createSweep('s', { any: 1 }, [config, config, config])
@@ -102,7 +106,8 @@ describe('Store', () => {
     expect(store.claimRun(a)).toBe(false)
     store.appendPoints(a, [{ series: 'train_loss', step: 1, wallMs: 1, value: 0.5 }, { series: 'train_loss', step: 2, wallMs: 2, value: NaN }])
     expect(store.series(a, 'train_loss').map((p) => p.value)).toEqual([0.5, NaN])
-    expect(store.finishRun(a, { status: 'done', figures: { steps: 2 } as never })).toBe(true)
+    // Figures are checked when read back (store/rows.ts): a whole run's figures, not a stub.
+    expect(store.finishRun(a, { status: 'done', figures: fakeRun({}, { steps: 2 }).figures })).toBe(true)
     expect(store.finishRun(a, { status: 'failed', error: 'late' })).toBe(false)
     expect(store.claimRun(b)).toBe(true)
     store.appendPoints(b, [{ series: 'train_loss', step: 1, wallMs: 1, value: 1 }])

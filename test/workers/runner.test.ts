@@ -12,6 +12,8 @@ import { repoRoot } from '../helpers/cli'
 import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
 
 const workerScript = pathToFileURL(join(repoRoot, 'out', 'main', 'worker.js'))
+/** The production worker behind injected faults (test/helpers/fault-worker.mjs): the shipped one has no fault path. */
+const faultWorker = pathToFileURL(join(repoRoot, 'test', 'helpers', 'fault-worker.mjs'))
 if (!existsSync(workerScript)) throw new Error('out/main/worker.js is missing: run `npm run build` (npm test does it first)')
 
 function tinySweep(store: Store, repeats: number, steps = 15) {
@@ -41,10 +43,17 @@ describe('SweepRunner', () => {
     store.close()
   })
 
+  it('ships no fault path: the production worker ignores a fault it is handed', async () => {
+    const store = new Store(':memory:')
+    const id = tinySweep(store, 1) // seed 100
+    expect((await new SweepRunner(store, { workers: 2, workerScript, workerData: { fault: 'crash:100' } }).run(id)).counts).toEqual({ done: 3 })
+    store.close()
+  })
+
   it('marks a run whose worker crashes or throws as failed, and the sweep goes on', async () => {
     const store = new Store(':memory:')
     const id = tinySweep(store, 3) // seeds 100, 101, 102
-    const crash = await new SweepRunner(store, { workers: 2, workerScript, fault: 'crash:101' }).run(id)
+    const crash = await new SweepRunner(store, { workers: 2, workerScript: faultWorker, workerData: { fault: 'crash:101' } }).run(id)
     expect(crash.counts).toEqual({ done: 6, failed: 3 })
     const runs = store.listRuns(id)
     for (const r of runs) {
@@ -52,7 +61,7 @@ describe('SweepRunner', () => {
       else expect(r.status).toBe('done')
     }
     const id2 = tinySweep(store, 2)
-    const thrown = await new SweepRunner(store, { workers: 2, workerScript, fault: 'throw:100' }).run(id2)
+    const thrown = await new SweepRunner(store, { workers: 2, workerScript: faultWorker, workerData: { fault: 'throw:100' } }).run(id2)
     expect(thrown.counts).toEqual({ done: 3, failed: 3 })
     expect(store.listRuns(id2).filter((r) => r.status === 'failed').every((r) => r.error === 'injected fault for seed 100')).toBe(true)
     // resume leaves failed runs alone unless asked, then retries them

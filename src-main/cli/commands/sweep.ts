@@ -76,11 +76,10 @@ Options:
       // Two processes on one shard would time each other's steps: the second waits, as resume does.
       if (existing) store.refuseIfRunningElsewhere(existing, '--shard', 'run this shard of')
       const sweepId = existing ?? store.createSweep(name, spec, configs, shard ? positions : undefined)
-      if (shard) process.env.RNNBENCH_SHARD = JSON.stringify({ index: shard.index, count: shard.count, ...shard.source }) // recorded with each run by the workers
       if (existing) io.err(`sweep #${sweepId} "${name}" shard ${shardText(shard!)} is already here: finishing what is missing -> ${store.path}\n`)
       else io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shardText(shard)}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
       io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ' (speeds not yet measured here are guessed cautiously)' : ''}\n`)
-      const { code, counts } = await runSweepSession(store, sweepId, io, { workers, dbFlag: values.db ?? '' })
+      const { code, counts } = await runSweepSession(store, sweepId, io, { workers, dbFlag: values.db ?? '', shard: shard ? { index: shard.index, count: shard.count, ...shard.source } : null })
       if (values.json) io.out(JSON.stringify({ sweep_id: sweepId, name, db: store.path, counts }) + '\n')
       return code
     } finally {

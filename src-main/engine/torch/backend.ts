@@ -13,6 +13,7 @@ import type { ModelConfig, OptimizerConfig } from '../types'
 import type { DecodedFrame, OutgoingArray } from './frames'
 import { sharedProcess, torchPython, type TorchInfo, type TorchProcess } from './process'
 import { momentBuffers } from '../../../src-shared/settings'
+import type { TorchOp, TorchRequest, TorchRequestArray } from './protocol'
 
 type TorchDevice = 'cpu' | 'cuda' | 'mps'
 
@@ -85,10 +86,10 @@ export const torchMpsBackend = torchBackend('torch-mps', 'mps')
 
 let modelCount = 0
 
-const f32 = (name: string, values: ArrayLike<number>): OutgoingArray => ({ name, dtype: 'f32', values })
+const f32 = <N extends string>(name: N, values: ArrayLike<number>): OutgoingArray & { name: N } => ({ name, dtype: 'f32', values })
 
 /** The state arrays a batch carries, where it carries them (absent: zeros, as in torch). */
-function stateArrays(input: SequenceInput): OutgoingArray[] {
+function stateArrays(input: SequenceInput): Array<OutgoingArray & { name: 'h0' | 'c0' }> {
   return [...(input.h0 ? [f32('h0', input.h0)] : []), ...(input.c0 ? [f32('c0', input.c0)] : [])]
 }
 
@@ -112,10 +113,10 @@ class TorchModel implements ModelRunner {
 
   constructor(private readonly proc: TorchProcess, readonly backend: BackendName, readonly config: ModelConfig, readonly layout: ParamLayout) {}
 
-  private async ask(op: string, fields: Record<string, unknown> = {}, arrays: OutgoingArray[] = []): Promise<DecodedFrame> {
+  private async ask<Op extends Exclude<TorchOp, 'hello' | 'create'>>(op: Op, fields: Omit<TorchRequest<Op>, 'model'>, arrays: Array<OutgoingArray & { name: TorchRequestArray<Op> }> = []): Promise<DecodedFrame> {
     if (this.failure) throw this.failure
     // The frame is written before the first await: the caller may refill its arrays at once.
-    const answer = this.proc.request(op, { model: this.id, ...fields }, arrays)
+    const answer = this.proc.request(op, { model: this.id, ...fields } as TorchRequest<Op>, arrays)
     try {
       const frame = await answer
       if (typeof frame.header.activationBytes === 'number') this.activationBytes = frame.header.activationBytes
@@ -131,8 +132,8 @@ class TorchModel implements ModelRunner {
     await this.ask('setParameters', {}, [f32('values', values)])
   }
 
-  async getParameters(): Promise<FloatArray> { return array(await this.ask('getParameters'), 'values') }
-  async getGradients(): Promise<FloatArray> { return array(await this.ask('getGradients'), 'values') }
+  async getParameters(): Promise<FloatArray> { return array(await this.ask('getParameters', {}), 'values') }
+  async getGradients(): Promise<FloatArray> { return array(await this.ask('getGradients', {}), 'values') }
 
   async runStack(input: StackInput): Promise<StackResult> {
     const lstm = this.config.network.cell === 'lstm', back = Boolean(input.dy)
@@ -154,7 +155,7 @@ class TorchModel implements ModelRunner {
   async trainStep(batch: Batch, options: TrainStepOptions = {}): Promise<TrainStepResult> {
     const head = this.requireHead()
     if (options.update !== false && !this.optimizer) throw new Error('trainStep needs setOptimizer() first')
-    const targets: OutgoingArray = { name: 'targets', dtype: head.loss === 'mse' ? 'f32' : 'i32', values: batch.targets }
+    const targets: OutgoingArray & { name: 'targets' } = { name: 'targets', dtype: head.loss === 'mse' ? 'f32' : 'i32', values: batch.targets }
     const frame = await this.ask('trainStep', {
       T: batch.T, B: batch.B, gradFlow: Boolean(options.gradFlow), dropoutSeed: options.dropoutSeed ?? 0, update: options.update !== false,
     }, [f32('x', batch.x), targets, ...stateArrays(batch)])

@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import PROGRAM from './rnnbench_torch.py?raw'
 import { encodeFrame, FrameReader, type DecodedFrame, type OutgoingArray } from './frames'
+import { protocolBreach, type TorchOp, type TorchRequest, type TorchRequestArray } from './protocol'
 
 /** What `hello` answers: the Python, and what its torch can run on (rnnbench_torch.py's probe()). */
 export interface TorchInfo {
@@ -94,8 +95,11 @@ export class TorchProcess {
   get pid(): number | undefined { return this.child.pid }
 
   /** One request; its answer, or an error saying why there is none. Frames are written at once, in call order. */
-  request(op: string, fields: Record<string, unknown> = {}, arrays: OutgoingArray[] = []): Promise<DecodedFrame> {
+  request<Op extends TorchOp>(op: Op, fields: TorchRequest<Op>, arrays: Array<OutgoingArray & { name: TorchRequestArray<Op> }> = []): Promise<DecodedFrame> {
     if (this.ended) return Promise.reject(new Error(this.ended))
+    // Checked against the protocol's table before it is sent: a breach is rnnbench's bug, said at once.
+    const breach = protocolBreach(op, 'request', fields as Record<string, unknown>, arrays.map((a) => a.name))
+    if (breach) return Promise.reject(new Error(`rnnbench broke its own PyTorch protocol: ${breach}`))
     const id = this.nextId++
     const frame = encodeFrame({ ...fields, id, op }, arrays)
     return new Promise<DecodedFrame>((resolve, reject) => {
@@ -141,7 +145,9 @@ export class TorchProcess {
         this.kill()
         return
       }
-      if (frame.header.ok) waiting.resolve(frame)
+      const breach = frame.header.ok ? protocolBreach(waiting.op, 'reply', frame.header, [...frame.arrays.keys()]) : null
+      if (breach) waiting.reject(new Error(`the PyTorch process broke the protocol: ${breach}`))
+      else if (frame.header.ok) waiting.resolve(frame)
       else waiting.reject(new TorchRequestError(String(frame.header.error), String(frame.header.traceback ?? '')))
     }
     if (this.pending.length === 0) this.idle()
@@ -200,7 +206,7 @@ async function hello(command: string): Promise<{ info: TorchInfo; process: Torch
     timer = setTimeout(() => { late = true; reject(new Error(`${command} did not answer within ${HELLO_TIMEOUT_MS / 1000} s`)) }, HELLO_TIMEOUT_MS)
   })
   try {
-    const frame = await Promise.race([proc.request('hello'), timeout])
+    const frame = await Promise.race([proc.request('hello', {}), timeout])
     return { info: frame.header as unknown as TorchInfo, process: proc }
   } catch (err) {
     proc.kill()

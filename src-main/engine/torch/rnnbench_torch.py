@@ -410,6 +410,46 @@ def tensor(arrays, name, device):
 
 # ---------------------------------------------------------------------------------------------
 
+# The pipe's protocol: every op, the header fields and arrays of its request and of its answer; a
+# name ending in '?' may be absent. The same table as src-main/engine/torch/protocol.ts, which a
+# test compares with this one (written as JSON between the markers for that reason).
+# protocol table begins
+OPS = json.loads('''{
+  "hello": {"fields": [], "arrays": [], "reply": ["protocol", "pid", "python", "executable", "platform"], "replyArrays": []},
+  "create": {"fields": ["model", "device", "threads", "network", "head", "layout"], "arrays": [], "reply": [], "replyArrays": []},
+  "dispose": {"fields": ["model"], "arrays": [], "reply": [], "replyArrays": []},
+  "setParameters": {"fields": ["model"], "arrays": ["values"], "reply": [], "replyArrays": []},
+  "getParameters": {"fields": ["model"], "arrays": [], "reply": [], "replyArrays": ["values"]},
+  "getGradients": {"fields": ["model"], "arrays": [], "reply": [], "replyArrays": ["values"]},
+  "setOptimizer": {"fields": ["model", "optimizer"], "arrays": [], "reply": [], "replyArrays": []},
+  "trainStep": {"fields": ["model", "T", "B", "gradFlow", "dropoutSeed", "update"], "arrays": ["x", "targets", "h0?", "c0?"],
+                "reply": ["loss", "gradNorm", "forwardMs", "backwardMs", "stepMs", "activationBytes", "deviceBytes?"], "replyArrays": ["gradFlow?"]},
+  "runStack": {"fields": ["model", "T", "B"], "arrays": ["x", "h0?", "c0?", "dy?"],
+               "reply": ["forwardMs", "backwardMs", "totalMs", "deviceBytes?"], "replyArrays": ["y", "hn", "cn?", "dx?", "dh0?", "dc0?"]},
+  "predict": {"fields": ["model", "T", "B"], "arrays": ["x", "h0?", "c0?"], "reply": [], "replyArrays": ["out"]}
+}''')
+# protocol table ends
+
+
+def breach(op, side, header, arrays):
+    """What a frame breaks of the table, in words; None when it keeps it."""
+    spec = OPS.get(op)
+    if spec is None:
+        return 'unknown op %r; the protocol has %s' % (op, ', '.join(OPS))
+    fields, names = (spec['fields'], spec['arrays']) if side == 'request' else (spec['reply'], spec['replyArrays'])
+    for f in fields:
+        if not f.endswith('?') and f not in header:
+            return 'the %s %s lacks its %s field' % (op, side, f)
+    for a in names:
+        if not a.endswith('?') and a not in arrays:
+            return 'the %s %s lacks its %s array' % (op, side, a)
+    allowed = {a.rstrip('?') for a in names}
+    for a in arrays:
+        if a not in allowed:
+            return 'the %s %s carries an array %r the protocol does not name' % (op, side, a)
+    return None
+
+
 def serve():
     models = {}
     while True:
@@ -420,6 +460,9 @@ def serve():
         rid, op = req.get('id'), req.get('op')
         try:
             answer, out = {}, []
+            wrong = breach(op, 'request', req, arrays)
+            if wrong:
+                raise ValueError(wrong)
             if op == 'hello':
                 answer = dict(probe(), protocol=PROTOCOL_VERSION, pid=os.getpid())
             elif op == 'create':
@@ -447,10 +490,9 @@ def serve():
                     answer, out = m.run_stack(req, arrays)
                 elif op == 'predict':
                     answer, out = m.predict(req, arrays)
-                elif op == 'ping':
-                    pass
-                else:
-                    raise ValueError('unknown request %r' % op)
+            wrong = breach(op, 'reply', answer, [name for name, _ in out])
+            if wrong:
+                raise RuntimeError(wrong)
             write_frame(dict(answer, id=rid, ok=True), out)
         except Exception as err:
             write_frame({'id': rid, 'ok': False, 'error': '%s: %s' % (type(err).__name__, err), 'traceback': traceback.format_exc()})
