@@ -18,7 +18,7 @@ import { describeOwner } from '../store/lease'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
 import { keepUpload, previewDataFile } from './data-files'
-import { planSweep, presetBackends, type ReadText } from './planning'
+import { planSweep, presetBackends, type ReadText, type SweepPlan } from './planning'
 
 export interface AppServiceOptions {
   workers: number
@@ -87,6 +87,24 @@ export class AppService {
     }
   }
 
+  /** The last plan computed, and what it was computed from: Start takes the one the builder just showed. */
+  private lastPlan: { key: string; plan: SweepPlan } | null = null
+  plansComputed = 0
+
+  /**
+   * Expand, check and estimate a spec. `reuse`: take the plan last computed for the same spec and
+   * workers while the database has not changed since (the builder's preview just before Start),
+   * instead of expanding and estimating the sweep a second time.
+   */
+  private async plan(spec: SweepSpec, workers: number, options: { reuse?: boolean } = {}): Promise<SweepPlan> {
+    const key = JSON.stringify([spec, workers, this.store.dataVersion(), this.store.latestSweepId()])
+    if (options.reuse && this.lastPlan?.key === key) return this.lastPlan.plan
+    const plan = await planSweep(spec, { store: this.store, workers, readText: this.options.readText })
+    this.plansComputed++
+    this.lastPlan = { key, plan }
+    return plan
+  }
+
   readonly handlers: Handlers = {
     doctor: async () => ({
       environment: environmentInfo(this.options.appVersion),
@@ -110,7 +128,7 @@ export class AppService {
     planSweep: async (value) => {
       const spec = parseSweepSpec(value)
       const workers = workersFor(spec, undefined, this.options.workers, this.options.maxWorkers)
-      const plan = await planSweep(spec, { store: this.store, workers, readText: this.options.readText })
+      const plan = await this.plan(spec, workers)
       return { runs: plan.configs.length, estimate: plan.estimate, spec: plan.spec, workers }
     },
 
@@ -120,8 +138,10 @@ export class AppService {
       // The slot is taken before the first await: a second start arriving while this one plans is refused.
       this.starting = true
       try {
-        const plan = await planSweep(spec, { store: this.store, workers: workersFor(spec, undefined, this.options.workers, this.options.maxWorkers), readText: this.options.readText })
+        const plan = await this.plan(spec, workersFor(spec, undefined, this.options.workers, this.options.maxWorkers), { reuse: true })
         const sweepId = this.store.createSweep(name ?? spec.name ?? 'sweep', spec, plan.configs)
+        // Its runs will be measured: the next plan's estimate may differ, so none is reused across sweeps.
+        this.lastPlan = null
         this.launch(sweepId, false)
         return { sweepId }
       } finally {

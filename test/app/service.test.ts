@@ -42,6 +42,22 @@ describe('AppService', () => {
     }
   })
 
+  it('computes the plan once per Start: the one the builder just showed, unless the spec or the database changed', async () => {
+    const store = new Store(':memory:')
+    const app = service(store)
+    const spec = { settings: { task: 'adding', seqLen: 5, hiddenSize: 4, batchSize: 4 }, axes: { cell: ['lstm', 'gru'] }, budget: { steps: 2 } }
+    await app.handlers.planSweep(spec)
+    await app.handlers.planSweep(spec) // the builder asks again: a preview is computed each time
+    expect(app.plansComputed).toBe(2)
+    const { sweepId } = await app.handlers.startSweep(spec, 'once')
+    expect(app.plansComputed).toBe(2) // Start took the preview's plan
+    expect(store.listRuns(sweepId)).toHaveLength(2)
+    // After a sweep was created, the same spec is planned afresh (its runs change what the estimate knows).
+    await app.handlers.planSweep(spec)
+    expect(app.plansComputed).toBe(3)
+    await app.close()
+  })
+
   it('tells its windows when another process writes to the database, and not for its own writes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnnbench-watch-'))
     const path = join(dir, 'db.sqlite')

@@ -160,6 +160,11 @@ export class SweepBuilder {
     return errors.length ? { errors } : { spec }
   })
 
+  /** The draft as text: the builder's preview asks for a plan only when this changes (an edit that leaves the spec as it was asks nothing). */
+  readonly draftKey = $derived(JSON.stringify(this.draft))
+  /** The draftKey of the plan (or objection) shown. */
+  checkedKey = $state('')
+
   /** What is wrong now: the fields the form cannot read, else the main process's objection. */
   readonly problems = $derived.by((): FieldError[] => {
     const draft = this.draft
@@ -170,6 +175,8 @@ export class SweepBuilder {
   /** Ask the main process for the plan (debounced by the caller's effect). */
   async check(): Promise<void> {
     const draft = this.draft
+    const key = this.draftKey
+    if (key === this.checkedKey && !this.checking) { this.stale = false; return }
     const generation = ++this.generation
     if ('errors' in draft) {
       this.error = null
@@ -187,9 +194,13 @@ export class SweepBuilder {
       if (generation !== this.generation) return
       this.plan = null
       this.error = inFormWords({ field: err instanceof ApiError ? err.field : '', message: (err as Error).message })
+      // An objection is asked again after the next edit, even back to this spec: the file it names may have been fixed since.
+      this.checkedKey = ''
+      return
     } finally {
       if (generation === this.generation) { this.checking = false; this.stale = false }
     }
+    if (generation === this.generation) this.checkedKey = key
   }
 
   private previewGeneration = 0
