@@ -31,11 +31,14 @@ const RUN_FIELDS = {
   threads: { schema: whole(1), old: 1 },
 } satisfies Record<Exclude<keyof RunConfig, (typeof SETTING_NAMES)[number]>, { schema: z.ZodType; old: unknown }>
 
+/** A stored value that is not JSON at all: damaged, not merely of another shape. */
+export class StoredJsonError extends StoredRowError {}
+
 const parseJson = (runId: number, field: string, text: string): unknown => {
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw new StoredRowError(runId, field, `not JSON (${(err as Error).message})`)
+    throw new StoredJsonError(runId, field, `not JSON (${(err as Error).message})`)
   }
 }
 

@@ -9,7 +9,7 @@ import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/
 import { importInto, type ImportSummary } from './import'
 import { describeOwner, leaseState, parseOwner, thisOwner, type LeaseOwner } from './lease'
 import { openDatabase, type OpenOptions } from './open'
-import { readRunConfig, readRunEnvironment, readRunFigures, StoredRowError } from './rows'
+import { readRunConfig, readRunEnvironment, readRunFigures, StoredJsonError, StoredRowError } from './rows'
 import type { RunRow, RunStatus, SweepRow } from '../model/runs'
 
 export type { RunRow, RunStatus, SweepRow }
@@ -50,7 +50,7 @@ export class Store {
     try {
       return toRunRow(r)
     } catch (err) {
-      return this.skipRow(`run ${r.id} (sweep ${r.sweep_id}, position ${r.idx + 1}): ${err instanceof StoredRowError ? 'its stored row does not read' : 'its stored JSON is damaged'}`, err)
+      return this.skipRow(`run ${r.id} (sweep ${r.sweep_id}, position ${r.idx + 1}): ${err instanceof StoredRowError && !(err instanceof StoredJsonError) ? 'its stored row does not read' : 'its stored JSON is damaged'}`, err)
     }
   }
 
