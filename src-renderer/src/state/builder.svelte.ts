@@ -85,6 +85,8 @@ export class SweepBuilder {
   plan = $state<SweepPlanView | null>(null)
   /** The main process's objection to the last spec sent, in the form's words. */
   error = $state<FieldError | null>(null)
+  /** Why the last upload was refused: kept apart from the plan's objection, which a check still in flight would overwrite, until the next upload or an edit of the path. */
+  uploadError = $state<FieldError | null>(null)
   checking = $state(false)
   /** The form changed since the plan shown was computed: the view marks the estimate as updating. */
   stale = $state(false)
@@ -168,8 +170,9 @@ export class SweepBuilder {
   /** What is wrong now: the fields the form cannot read, else the main process's objection. */
   readonly problems = $derived.by((): FieldError[] => {
     const draft = this.draft
-    if ('errors' in draft) return draft.errors
-    return this.error ? [this.error] : []
+    const upload = this.uploadError ? [this.uploadError] : []
+    if ('errors' in draft) return [...upload, ...draft.errors]
+    return this.error ? [...upload, this.error] : upload
   })
 
   /** Ask the main process for the plan (debounced by the caller's effect). */
