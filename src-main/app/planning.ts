@@ -15,6 +15,9 @@ import { DATA_FILE_TASKS, taskOptions, taskShape, type TaskShape } from '../engi
 import { readDataFile } from '../engine/data-file'
 import type { Store } from '../store/store'
 import { BACKENDS, presetSchedules } from '../../src-shared/names'
+import { formatBytes } from '../../src-shared/format'
+import { MAX_NETWORK_BYTES } from '../engine/layout'
+import { totalmem } from 'node:os'
 
 /** Reads a charlm text file; the CLI reads the file system, with errors naming the field. */
 export type ReadText = (path: string, field: string) => Promise<string>
@@ -92,14 +95,45 @@ export function measuredSpeeds(store: Store): MeasuredSpeeds {
 /** The runs to store (a shard's share, or all), their places in the expanded sweep, and the estimate. */
 export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; positions: number[]; total: number; estimate: SweepEstimate }
 
+/**
+ * The most model memory one run may need before a sweep refuses it, as `bench` refuses a network:
+ * past this its typed arrays fail to allocate, after the sweep has started ("Array buffer
+ * allocation failed"), where a refusal before it costs nothing.
+ */
+export const MAX_RUN_BYTES = MAX_NETWORK_BYTES
+
+export interface PlanOptions {
+  store: Store | null; workers: number; readText: ReadText; shard?: Shard | null; maxRuns?: number
+  /** Plan runs over the memory bound anyway (--allow-large). */
+  allowLarge?: boolean
+  /** How the caller's user lifts the bound, for the refusal (the CLI: "add --allow-large"). */
+  allowLargeHint?: string
+}
+
 /** Expand, check and estimate a validated spec: what the builder shows and `sweep` stores. */
-export async function planSweep(spec: SweepSpec, options: { store: Store | null; workers: number; readText: ReadText; shard?: Shard | null; maxRuns?: number }): Promise<SweepPlan> {
+export async function planSweep(spec: SweepSpec, options: PlanOptions): Promise<SweepPlan> {
   checkSweepSize(spec, options.maxRuns)
   const all = expandSweep(spec)
   const positions = options.shard ? shardPositions(all, options.shard) : all.map((_, i) => i)
   const configs = positions.map((i) => all[i])
   const shapes = await checkRunnable(configs, options.readText)
   const speeds = options.store ? measuredSpeeds(options.store) : {}
-  const estimate = estimateSweep(configs.map((c) => estimateRun(c, shapes.get(taskKey(c))!, speeds)), options.workers)
+  const perRun = configs.map((c) => estimateRun(c, shapes.get(taskKey(c))!, speeds))
+  const estimate = estimateSweep(perRun, options.workers)
+  if (!options.allowLarge) checkMemory(configs, positions, perRun.map((r) => r.bytes), estimate, options.allowLargeHint)
   return { spec, configs, positions, total: all.length, estimate }
+}
+
+/** An InputError when one run needs more than MAX_RUN_BYTES, or the runs at once more than this machine's memory. */
+function checkMemory(configs: RunConfig[], positions: number[], bytes: number[], estimate: SweepEstimate, hint = ''): void {
+  const worst = bytes.reduce((w, b, i) => (b > bytes[w] ? i : w), 0)
+  const lift = hint ? `, or ${hint}` : ''
+  if (bytes[worst] > MAX_RUN_BYTES) {
+    const c = configs[worst]
+    throw new InputError('hiddenSize', `run ${positions[worst] + 1} (${c.cell}, hidden size ${c.hiddenSize}, ${c.numLayers} layer${c.numLayers === 1 ? '' : 's'}, batch ${c.batchSize}, sequence length ${c.seqLen ?? 'the task\'s'}) needs about ${formatBytes(bytes[worst])} of model memory, over the ${formatBytes(MAX_RUN_BYTES)} one run may use; use a smaller hiddenSize, batchSize or seqLen${lift}`)
+  }
+  const machine = totalmem()
+  if (estimate.peakBytes > machine) {
+    throw new InputError('workers', `the runs in flight at once need about ${formatBytes(estimate.peakBytes)} of model memory, more than this machine's ${formatBytes(machine)}; use fewer workers or smaller runs${lift}`)
+  }
 }

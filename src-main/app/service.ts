@@ -14,6 +14,7 @@ import { exportSweepFiles, loadNeedsOf } from '../reports/export'
 import { loadSweep } from '../store/load'
 import { sweepVerdicts } from '../reports/sweep-verdicts'
 import type { VerdictReport } from '../reports/verdicts'
+import { sweepCompleteness } from '../store/completeness'
 import { describeOwner } from '../store/lease'
 import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
@@ -78,11 +79,12 @@ export class AppService {
   }
 
   /** Stops the sweep in progress (its runs marked cancelled, resumable) and waits for it. */
-  async close(): Promise<void> {
+  /** Stop: a sweep in progress is cancelled, its runs marked with `reason` (resumable). */
+  async close(reason = 'cancelled by the user'): Promise<void> {
     clearInterval(this.watcher)
     if (this.active) {
       const { runner, done } = this.active
-      await runner.cancel()
+      await runner.cancel(reason)
       await done
     }
   }
@@ -149,10 +151,16 @@ export class AppService {
       }
     },
 
-    resumeSweep: (id, retryFailed) => {
-      this.sweepOrThrow(id)
+    resumeSweep: async (id, retryFailed) => {
+      const sweep = this.sweepOrThrow(id)
       this.refuseWhileActive()
       this.store.refuseIfRunningElsewhere(id, 'id', 'resume')
+      // Runs the sweep planned that are in no database here (a shard never imported) run too.
+      if (sweep.planned > sweep.total) {
+        const plan = await planSweep(parseSweepSpec(sweep.spec, 'id'), { store: this.store, workers: 1, readText: this.options.readText, maxRuns: Number.MAX_SAFE_INTEGER, allowLarge: true })
+        this.refuseWhileActive()
+        this.store.addMissingRuns(id, plan.configs, plan.positions)
+      }
       this.launch(id, retryFailed)
       return { sweepId: id }
     },
@@ -258,6 +266,7 @@ export class AppService {
     const elsewhere = this.active?.sweepId === s.id || s.counts.running === 0 ? null : this.store.liveOwner(s.id)
     return {
       id: s.id, name: s.name, createdAt: s.createdAt, spec: s.spec as SweepSpec, counts: s.counts, total: s.total, active: this.active?.sweepId === s.id,
+      planned: s.planned, incomplete: sweepCompleteness(this.store, s).text,
       runningElsewhere: elsewhere ? `running in ${describeOwner(elsewhere)}` : null,
     }
   }

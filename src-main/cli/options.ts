@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 // Option values shared by several commands, validated into one-line InputErrors.
 
-import { InputError } from '../engine/errors'
+import { InputError, listed, quoted } from '../engine/errors'
 import { DB_ENV_VAR, resolveDbPath } from '../store/paths'
 import { Store } from '../store/store'
 
@@ -14,14 +15,26 @@ export function positiveInt(value: string | undefined, field: string, fallback: 
 }
 
 /**
- * The database named by --db, $RNNBENCH_DB, or the default in the app-data folder. Commands that
- * only read pass `readonly`: they never create a file (a typo in --db leaves nothing behind).
+ * How a command uses its database: `read` never writes and never creates it (a typo in --db leaves
+ * nothing behind, a read-only archive still reads); `update` writes one that exists (resume);
+ * `create` may make it (sweep, import, serve), and is opened only once the input is known good.
  */
-export function openStore(dbFlag: string | undefined, options: { readonly?: boolean } = {}): Store {
-  const fromEnv = dbFlag === undefined && process.env[DB_ENV_VAR] !== undefined
-  const path = resolveDbPath(dbFlag)
-  lastDatabase = { path, field: fromEnv ? DB_ENV_VAR : '--db' }
-  return new Store(path, { createFolder: dbFlag === undefined && !fromEnv && !options.readonly, field: lastDatabase.field, readonly: options.readonly })
+export type DatabaseUse = 'read' | 'update' | 'create'
+
+/** The database path the command will use, checked: --db, $RNNBENCH_DB, or the app-data folder's. */
+export function databasePath(dbFlag: string | undefined): { path: string; field: string } {
+  if (dbFlag !== undefined && dbFlag.trim() === '') throw new InputError('--db', 'is empty; give the database file, e.g. --db results.sqlite (an empty name would be a temporary database, deleted at exit with every result in it)')
+  if (dbFlag === ':memory:') throw new InputError('--db', ':memory: is a database that is deleted at exit with every result in it; give a file, e.g. --db results.sqlite')
+  const fromEnv = dbFlag === undefined && process.env[DB_ENV_VAR] !== undefined && process.env[DB_ENV_VAR] !== ''
+  return { path: resolveDbPath(dbFlag), field: fromEnv ? DB_ENV_VAR : '--db' }
+}
+
+/** The database named by --db, $RNNBENCH_DB, or the default in the app-data folder, opened for `use`. */
+export function openStore(dbFlag: string | undefined, use: DatabaseUse): Store {
+  const { path, field } = databasePath(dbFlag)
+  lastDatabase = { path, field }
+  if (use === 'update' && !existsSync(path)) throw new InputError(field, `no database at ${path}; give an existing one with ${field === '--db' ? '--db FILE' : field}, or run a sweep first`)
+  return new Store(path, { createFolder: use === 'create' && field === '--db' && dbFlag === undefined, field, readonly: use === 'read' })
 }
 
 /**
@@ -44,13 +57,16 @@ export let lastDatabase: { path: string; field: string } | null = null
 export function sweepIdOrLatest(store: Store, value: string | undefined, field: string): number {
   if (value !== undefined) {
     const id = Number(value)
-    if (!Number.isInteger(id) || !store.getSweep(id)) {
+    if (!Number.isInteger(id) || !store.sweepExists(id)) {
       const ids = store.listSweeps().map((s) => s.id)
-      throw new InputError(field, `no sweep ${JSON.stringify(value)} in ${store.path}; ${ids.length ? `sweeps there: ${ids.join(', ')}` : 'it holds no sweep yet'}`)
+      throw new InputError(field, `no sweep ${quoted(value)} in ${store.path}; ${ids.length ? `sweeps there: ${listed(ids.map(String), 20)}` : 'it holds no sweep yet'}`)
     }
+    // A sweep whose stored row is damaged cannot be read: one line, not a crash further on.
+    if (!store.getSweep(id)) throw new InputError(field, `sweep ${id} in ${store.path} cannot be read: its stored spec is damaged (said above); give another sweep`)
     return id
   }
-  const latest = store.latestSweepId()
-  if (latest === null) throw new InputError(field, `${store.path} holds no sweep yet; start one with \`rnnbench sweep --preset quick\``)
+  // The latest sweep that reads: a damaged one is skipped, with the warning listSweeps gives.
+  const latest = store.listSweeps().at(-1)?.id ?? null
+  if (latest === null) throw new InputError(field, `${store.path} holds no ${store.latestSweepId() === null ? '' : 'readable '}sweep yet; start one with \`rnnbench sweep --preset quick\``)
   return latest
 }

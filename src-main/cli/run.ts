@@ -96,7 +96,7 @@ export function databaseProblem(err: unknown): string | null {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return `${where} is damaged (${detail}); restore it from a copy, or give another file with --db`
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return `${where} cannot be written (${detail}); check the permissions of the file and its folder, or give another file with --db`
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `${where} stayed locked by another process (${detail}); try again when it is done`
-  if (code === 'SQLITE_FULL') return `${where}: the disk is full (${detail}); free some space and resume`
+  if (code === 'SQLITE_FULL') return `${where}: the disk is full (${detail}); nothing was lost: free some space, then run the command again (a sweep that had started: rnnbench resume)`
   if (code.startsWith('SQLITE_IOERR')) return `${where} could not be read or written (${detail}); check the disk, or give another file with --db`
   return `${where}: ${detail}`
 }

@@ -3,13 +3,14 @@
 
 import { SETTING_LABELS, varyingSettings } from '../../src-shared/settings'
 import type { Store } from '../store/store'
-import { SweepRunner } from '../workers/pool'
+import { isStorageFailure, SweepRunner } from '../workers/pool'
+import { InputError } from '../engine/errors'
 import type { Io } from './command'
 import { ProgressReporter } from './progress'
 
 export const WORKER_SCRIPT = new URL('./worker.js', import.meta.url)
 
-export async function runSweepSession(store: Store, sweepId: number, io: Io, options: { workers: number; retryFailed?: boolean; dbFlag: string; shard?: Record<string, unknown> | null }): Promise<{ code: number; counts: Record<string, number> }> {
+export async function runSweepSession(store: Store, sweepId: number, io: Io, options: { workers: number; retryFailed?: boolean; dbFlag: string; dbField?: string; shard?: Record<string, unknown> | null }): Promise<{ code: number; counts: Record<string, number> }> {
   const runs = store.listRuns(sweepId)
   const columns = varyingSettings(runs.map((r) => r.config))
   const describe = (c: (typeof runs)[number]['config']) =>
@@ -32,8 +33,14 @@ export async function runSweepSession(store: Store, sweepId: number, io: Io, opt
   const onInt = () => onSignal('SIGINT'), onTerm = () => onSignal('SIGTERM')
   process.once('SIGINT', onInt)
   process.once('SIGTERM', onTerm)
+  const dbHint = options.dbFlag ? ` --db ${options.dbFlag}` : ''
   try {
     await runner.run(sweepId, { retryFailed: options.retryFailed })
+  } catch (err) {
+    if (!isStorageFailure(err)) throw err
+    // Nothing is lost: every finished run is committed, and the runs in progress are resumable.
+    const full = (err as { code?: string }).code === 'SQLITE_FULL'
+    throw new InputError(options.dbField ?? '--db', `${store.path}: ${full ? 'the disk is full' : 'the disk could not be written'} (${(err as Error).message}); the sweep stopped, its finished runs are kept. ${full ? 'Free some space' : 'Check the disk'}, then finish it with: rnnbench resume ${sweepId}${dbHint}`)
   } finally {
     progress.stop()
     process.removeListener('SIGINT', onInt)
@@ -41,8 +48,7 @@ export async function runSweepSession(store: Store, sweepId: number, io: Io, opt
   }
   const sweep = store.getSweep(sweepId)!
   const c = sweep.counts
-  const dbHint = options.dbFlag ? ` --db ${options.dbFlag}` : ''
-  io.err(`sweep #${sweepId} "${sweep.name}": ${c.done} done, ${c.diverged} diverged, ${c.failed} failed, ${c.cancelled} cancelled, ${c.pending + c.running} pending, of ${sweep.total}\n`)
+  io.err(`sweep #${sweepId} "${sweep.name}": ${c.done} done, ${c.diverged} diverged, ${c.failed} failed, ${c.cancelled} cancelled, ${c.pending + c.running} pending, of ${sweep.total}${sweep.planned > sweep.total ? ` here (${sweep.planned} planned: the other shards' runs are in their databases)` : ''}\n`)
   if (interrupted || c.cancelled + c.pending + c.running > 0) io.err(`resume with: rnnbench resume ${sweepId}${dbHint}\n`)
   else io.err(`see the results with: rnnbench runs --sweep ${sweepId}${dbHint}\n`)
   return { code: interrupted === 'SIGINT' ? 130 : interrupted === 'SIGTERM' ? 143 : c.failed > 0 ? 1 : 0, counts: c }

@@ -3,9 +3,10 @@
 
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readDataFile } from '../engine/data-file'
 import { AppService } from '../app/service'
 import { EVENT_CHANNEL } from '../ipc/contract'
 import { resolveDbPath } from '../store/paths'
@@ -65,7 +66,7 @@ app.whenReady().then(() => {
     maxWorkers: availableParallelism(),
     workerScript: new URL('./worker.js', import.meta.url),
     appVersion: app.getVersion(),
-    readText: (path) => readFile(path, 'utf8'),
+    readText: readDataFile,
     toPdf: printReportToPdf,
     chooseFile: async () => {
       const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]

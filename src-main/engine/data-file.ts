@@ -31,9 +31,9 @@ export async function readDataFile(path: string, field: string): Promise<string>
 }
 
 /** The bytes as UTF-8 text (a byte-order mark dropped), or one line saying why they are not. */
-export function decodeDataText(bytes: Uint8Array, path: string, field: string): string {
+export function decodeDataText(bytes: Uint8Array, path: string, field: string, wanted = 'a CSV, TSV or text file'): string {
   const nul = bytes.subarray(0, 65_536).indexOf(0)
-  if (nul >= 0) throw new InputError(field, `${path} is not a text file (a zero byte at offset ${nul}); give a CSV, TSV or text file`)
+  if (nul >= 0) throw new InputError(field, `${path} is not a text file (a zero byte at offset ${nul}); give ${wanted}`)
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {

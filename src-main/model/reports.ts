@@ -44,7 +44,7 @@ export interface ReportData {
   generatedAt: string
   appVersion: string
   matching: Matching
-  sweep: { id: number; name: string; createdAt: string; spec: SweepSpec; counts: Record<RunStatus, number>; total: number }
+  sweep: { id: number; name: string; createdAt: string; spec: SweepSpec; counts: Record<RunStatus, number>; total: number; planned: number; incomplete: string | null }
   varying: SettingName[]
   runs: RunView[]
   series: SeriesByRun

@@ -15,7 +15,12 @@ export interface SweepRow {
   spec: unknown
   createdAt: string
   counts: Record<RunStatus, number>
+  /** Runs stored: every status. */
   total: number
+  /** Runs the whole sweep has; more than `total` when a part never ran here (a shard not merged). */
+  planned: number
+  /** The parts it was run in (--shard i/N), null when run whole. */
+  shards: number | null
 }
 
 export interface RunRow {
@@ -39,6 +44,9 @@ export interface SweepSummary {
   spec: SweepSpec
   counts: Record<RunStatus, number>
   total: number
+  /** Runs the whole sweep has; `incomplete` says what is missing when that is more than `total`. */
+  planned: number
+  incomplete: string | null
   /** Being run by this process now. */
   active: boolean
   /** Another live process runs it ("running in pid 1234 on host h"): resume and delete are refused until it stops. */
@@ -83,6 +91,8 @@ export type FinishedRun = VerdictRun & { figures: RunFigures }
 export interface LoadedSweep {
   sweep: SweepRow
   runs: RunRow[]
+  /** "12 of 16 runs present; 4 never ran (shard 4 of 4 missing)", or null when every planned run is here. */
+  incomplete: string | null
   /** Every run's validation metric at every evaluation: what the verdicts compare at equal steps or time. */
   valMetric: Map<number, SeriesColumns>
   /** Series thinned for a report's charts (`report` and `all`). */

@@ -123,6 +123,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   <h1>rnnbench report: <span class="name">${escapeHtml(s.name)}</span></h1>
   <p class="muted">Sweep #${s.id}, created ${escapeHtml(s.createdAt)}; ${s.counts.done} of ${s.total} runs done${s.counts.diverged ? `, ${s.counts.diverged} diverged` : ''}${s.counts.failed ? `, ${s.counts.failed} failed` : ''}.
   Report generated ${escapeHtml(data.generatedAt)} by rnnbench ${escapeHtml(data.appVersion)}. Cells compared ${data.matching === 'hidden' ? 'at equal hidden size' : 'at about equal parameter count'}.</p>
+  ${s.incomplete ? `<p class="note" data-testid="incomplete">Incomplete: ${escapeHtml(s.incomplete)}. The verdicts below use only the runs present.</p>` : ''}
 </header>
 <section>
   <h2>Verdicts</h2>

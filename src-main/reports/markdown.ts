@@ -22,6 +22,7 @@ export function renderMarkdown(data: ReportData, charts: { base: string } | { un
     `# rnnbench report: ${escapeMarkdown(s.name)}`,
     '',
     `Sweep #${s.id}, created ${s.createdAt}; ${s.counts.done} of ${s.total} runs done. Generated ${data.generatedAt} by rnnbench ${data.appVersion}; cells compared ${data.matching === 'hidden' ? 'at equal hidden size' : 'at about equal parameter count'}.`,
+    ...(s.incomplete ? ['', `**Incomplete: ${escapeMarkdown(s.incomplete)}.** The verdicts below use only the runs present.`] : []),
     '',
     '## Verdicts',
     '',

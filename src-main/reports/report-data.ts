@@ -38,7 +38,7 @@ export function buildReportData(data: LoadedSweep, options: { matching: Matching
   const strings = (k: string) => unique(rows.map((r) => r.environment?.[k]).filter((v): v is string => typeof v === 'string'))
   return {
     format: 'rnnbench-report', version: 1, generatedAt: (options.now ?? new Date()).toISOString(), appVersion: options.appVersion, matching: options.matching,
-    sweep: { id: sweep.id, name: sweep.name, createdAt: sweep.createdAt, spec: sweep.spec as SweepSpec, counts: sweep.counts, total: sweep.total },
+    sweep: { id: sweep.id, name: sweep.name, createdAt: sweep.createdAt, spec: sweep.spec as SweepSpec, counts: sweep.counts, total: sweep.total, planned: sweep.planned, incomplete: data.incomplete },
     varying, runs, series, gradFlow, questions, environments, machines: report.machines,
     reproduce: {
       command: 'rnnbench sweep spec.json   # spec.json: the spec below',

@@ -12,7 +12,7 @@ export function runRecord(r: RunRow) {
 }
 
 export function sweepRecord(s: SweepRow) {
-  return { id: s.id, name: s.name, created_at: s.createdAt, runs: s.total, counts: s.counts, spec: s.spec }
+  return { id: s.id, name: s.name, created_at: s.createdAt, runs: s.total, planned_runs: s.planned, shards: s.shards, counts: s.counts, spec: s.spec }
 }
 
 /** One flat row per run: config.* and figures.* as dotted columns, the series left out. */
@@ -42,7 +42,9 @@ export function toCsv(rows: Array<Record<string, string | number | boolean | nul
   for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) { seen.add(k); columns.push(k) }
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return ''
-    const s = String(v)
+    // Text a spreadsheet would run as a formula (=HYPERLINK(…), +, -, @, or a tab or CR first) is
+    // prefixed with ' (OWASP's CSV injection advice); numbers stay numbers, negative ones too.
+    const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v)
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
   }
   return [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n'

@@ -89,6 +89,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   /** Null when the request may go on; else why not (and the status to answer). */
   const refusal = (req: IncomingMessage, url: URL): [number, string] | null => {
+    // Two Host headers: RFC 9112 §3.2 asks 400, and which one a check reads must not decide it.
+    if (req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i].toLowerCase() === 'host').length > 1) return [400, 'refused: more than one Host header']
     if (!hostAllowed(req)) return [403, `refused: Host ${JSON.stringify(req.headers.host ?? '')} is not this server's`]
     if (!originAllowed(req)) return [403, `refused: requests from ${req.headers.origin} are not allowed`]
     if (!tokenValid(tokenOf(req, url))) return [401, 'refused: no valid access token; open the URL that `rnnbench serve` printed (it carries the token)']

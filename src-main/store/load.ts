@@ -7,6 +7,7 @@ import { InputError } from '../engine/errors'
 import { SERIES_NAMES } from '../engine/training'
 import type { LoadedSweep, LoadNeeds, SeriesByRun } from '../model/runs'
 import type { Store } from './store'
+import { sweepCompleteness } from './completeness'
 
 /** Points a series keeps in a report's charts: they are read, not zoomed. */
 export const REPORT_POINTS = 120
@@ -20,7 +21,7 @@ export function loadSweep(store: Store, sweepId: number, needs: LoadNeeds, field
   const sweep = store.getSweep(sweepId)
   if (!sweep) throw new InputError(field, `no sweep ${sweepId} in ${store.path}; \`rnnbench sweeps\` lists them`)
   const runs = store.listRuns(sweepId)
-  const loaded: LoadedSweep = { sweep, runs, valMetric: store.sweepSeriesFull(sweepId, 'val_metric') }
+  const loaded: LoadedSweep = { sweep, runs, incomplete: sweepCompleteness(store, sweep).text, valMetric: store.sweepSeriesFull(sweepId, 'val_metric') }
   if (needs === 'report') {
     const chartSeries: SeriesByRun = {}
     for (const [runId, byName] of store.sweepSeries(sweepId, ['val_metric', 'train_loss'], REPORT_POINTS)) chartSeries[runId] = Object.fromEntries(byName)

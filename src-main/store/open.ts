@@ -2,10 +2,14 @@
 // migrate in one transaction.
 
 import Database from 'better-sqlite3'
-import { existsSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { InputError } from '../engine/errors'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations'
+
+// SQLite reads `file:` URIs only when told so before its first open, and a read-only archive needs
+// one (`?immutable=1`, below). A path that does not start with `file:` is read as it always was.
+process.env.SQLITE_USE_URI ??= '1'
 
 export interface OpenOptions {
   /** Create the file's folder when missing (the default location); false for a path the user gave. */
@@ -32,9 +36,20 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
       mkdirSync(folder, { recursive: true })
     }
   }
+  if (options.readonly && !memory) {
+    try {
+      return openForReading(path, options, field, false)
+    } catch (err) {
+      // A folder or a filesystem that cannot be written: SQLite cannot make the shared-memory file
+      // that a WAL database's readers need. Such a medium cannot change either, so the file is
+      // read as immutable: no lock, no WAL, nothing created beside it.
+      if (!cannotWriteBeside(err)) throw err
+      return openForReading(path, options, field, true)
+    }
+  }
   let db: Database.Database
   try {
-    db = new Database(path, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(options.readonly && !memory ? { readonly: true, fileMustExist: true } : {}) })
+    db = new Database(path, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) })
   } catch (err) {
     throw new InputError(field, `cannot open ${path}: ${(err as Error).message}`)
   }
@@ -44,12 +59,6 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     // In one read transaction: the version and the tables from one snapshot, so that another
     // process committing its migration between the two reads is not mistaken for a foreign file.
     retryWhileBusy(() => db.transaction(() => checkIdentity(db, path, field))())
-    if (options.readonly && !memory) {
-      if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return db
-      // An older schema: upgraded once, in place, as any open for writing would.
-      db.close()
-      return openDatabase(path, { ...options, readonly: false })
-    }
     // Switching a new file to WAL takes an exclusive lock that SQLite will not wait for while
     // another process opens the same new file: retry for up to the busy timeout.
     retryWhileBusy(() => db.pragma('journal_mode = WAL'))
@@ -65,6 +74,51 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') throw new InputError(field, `cannot write ${path} (${(err as Error).message})`)
     throw err
   }
+}
+
+/** Whether an error says SQLite could not create or write a file beside the database (a read-only folder or medium). */
+function cannotWriteBeside(err: unknown): boolean {
+  const code = String((err as { code?: unknown })?.code ?? '')
+  return code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR_SHMOPEN'
+    || (err instanceof InputError && /unable to open|readonly/.test(err.message))
+}
+
+/** An existing database opened to read: never created, never written (`immutable` where the medium cannot be written). */
+function openForReading(path: string, options: OpenOptions, field: string, immutable: boolean): Database.Database {
+  const name = immutable ? `file:${resolve(path).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1` : path
+  let db: Database.Database
+  try {
+    db = new Database(name, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), readonly: true, ...(immutable ? {} : { fileMustExist: true }) })
+  } catch (err) {
+    if (!immutable && cannotWriteBeside(err)) throw err
+    throw new InputError(field, `cannot open ${path}: ${(err as Error).message}`)
+  }
+  try {
+    if (!immutable) db.pragma('busy_timeout = 5000')
+    retryWhileBusy(() => db.transaction(() => checkIdentity(db, path, field))())
+    if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) {
+      if (immutable) warnUncheckpointed(path)
+      return db
+    }
+  } catch (err) {
+    db.close()
+    if (err instanceof InputError) throw err
+    const code = (err as { code?: string }).code ?? ''
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new InputError(field, `${path} is not a usable SQLite database (${(err as Error).message}); give another file with ${field}`)
+    throw err
+  }
+  // An older schema: upgraded once, in place, as any open for writing would; not on a medium that cannot be written.
+  const version = db.pragma('user_version', { simple: true }) as number
+  db.close()
+  if (immutable) throw new InputError(field, `${path} was written by an older rnnbench (schema ${version}; this one reads ${SCHEMA_VERSION}) and sits where it cannot be upgraded (a read-only folder or medium); copy it somewhere writable and give that copy with ${field}`)
+  return openDatabase(path, { ...options, readonly: false })
+}
+
+/** Read as immutable, a database whose WAL still holds commits is read as of its last checkpoint: said, not hidden. */
+function warnUncheckpointed(path: string): void {
+  let walBytes = 0
+  try { walBytes = statSync(`${path}-wal`).size } catch { /* no WAL file: nothing left out */ }
+  if (walBytes > 0) process.stderr.write(`rnnbench: ${path} is read-only here and its ${path}-wal (${walBytes} bytes) cannot be applied: reading it as of its last checkpoint; copy both files somewhere writable to read the rest\n`)
 }
 
 /** Before anything writes: a newer schema or someone else's database is refused, unaltered. */

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3'
 import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
 import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/training'
-import { importInto, type ImportSummary } from './import'
+import { importInto, readImportSource, type ImportSource, type ImportSummary } from './import'
 import { describeOwner, leaseState, parseOwner, thisOwner, type LeaseOwner } from './lease'
 import { openDatabase, type OpenOptions } from './open'
 import { readRunConfig, readRunEnvironment, readRunFigures, StoredJsonError, StoredRowError } from './rows'
@@ -18,7 +18,7 @@ export const RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'diverged',
 const everyStatus: Exclude<RunStatus, (typeof RUN_STATUSES)[number]> extends never ? true : never = true
 void everyStatus
 
-interface RawSweep { id: number; name: string; spec: string; created_at: string }
+interface RawSweep { id: number; name: string; spec: string; created_at: string; planned: number | null; shards: number | null }
 
 interface RawRun {
   id: number; sweep_id: number; idx: number; status: RunStatus; attempts: number; started_at: string | null
@@ -60,27 +60,48 @@ export class Store {
 
   /**
    * A sweep with its runs, all pending. `positions` are the runs' places in the expanded sweep
-   * (default 0, 1, 2, …); a shard stores only its own, so that merged shards line up.
+   * (default 0, 1, 2, …); a shard stores only its own, so that merged shards line up. `planned` is
+   * how many runs the whole sweep has (default: these), `shards` how many parts it is run in.
    */
-  createSweep(name: string, spec: unknown, configs: RunConfig[], positions?: number[]): number {
+  createSweep(name: string, spec: unknown, configs: RunConfig[], placement: { positions?: number[]; planned?: number; shards?: number } = {}): number {
     return this.db.transaction(() => {
-      const { lastInsertRowid } = this.db.prepare('INSERT INTO sweeps (name, spec, created_at) VALUES (?, ?, ?)').run(name, JSON.stringify(spec), now())
+      const { lastInsertRowid } = this.db.prepare('INSERT INTO sweeps (name, spec, created_at, planned, shards) VALUES (?, ?, ?, ?, ?)')
+        .run(name, JSON.stringify(spec), now(), placement.planned ?? configs.length, placement.shards ?? null)
       const sweepId = Number(lastInsertRowid)
-      const insert = this.db.prepare(`INSERT INTO runs (sweep_id, idx, config, status) VALUES (?, ?, ?, 'pending')`)
-      configs.forEach((c, i) => insert.run(sweepId, positions?.[i] ?? i, JSON.stringify(c)))
+      this.insertPending(sweepId, configs, placement.positions)
       return sweepId
     })()
   }
 
+  private insertPending(sweepId: number, configs: RunConfig[], positions?: number[]): void {
+    const insert = this.db.prepare(`INSERT INTO runs (sweep_id, idx, config, status) VALUES (?, ?, ?, 'pending')`)
+    configs.forEach((c, i) => insert.run(sweepId, positions?.[i] ?? i, JSON.stringify(c)))
+  }
+
+  /** The places in the expanded sweep that hold a run: what a merge of some shards lacks is the rest. */
+  presentPositions(sweepId: number): number[] {
+    return (this.db.prepare('SELECT idx FROM runs WHERE sweep_id = ? ORDER BY idx').all(sweepId) as Array<{ idx: number }>).map((r) => r.idx)
+  }
+
+  /** Runs that never ran anywhere (a shard that was never merged), added pending at their places; returns how many. */
+  addMissingRuns(sweepId: number, configs: RunConfig[], positions: number[]): number {
+    return this.db.transaction(() => {
+      const present = new Set(this.presentPositions(sweepId))
+      const missing = positions.flatMap((p, i) => (present.has(p) ? [] : [{ p, c: configs[i] }]))
+      this.insertPending(sweepId, missing.map((m) => m.c), missing.map((m) => m.p))
+      return missing.length
+    }).immediate()
+  }
+
   listSweeps(): SweepRow[] {
-    const sweeps = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps ORDER BY id').all() as RawSweep[]
+    const sweeps = this.db.prepare('SELECT id, name, spec, created_at, planned, shards FROM sweeps ORDER BY id').all() as RawSweep[]
     const counts = this.db.prepare('SELECT sweep_id, status, count(*) AS n FROM runs GROUP BY sweep_id, status').all() as Array<{ sweep_id: number; status: RunStatus; n: number }>
     return sweeps.flatMap((s) => this.toSweep(s, counts.filter((row) => row.sweep_id === s.id)) ?? [])
   }
 
   /** One sweep by its id: one row and its run counts, not every sweep's. */
   getSweep(id: number): SweepRow | null {
-    const s = this.db.prepare('SELECT id, name, spec, created_at FROM sweeps WHERE id = ?').get(id) as RawSweep | undefined
+    const s = this.db.prepare('SELECT id, name, spec, created_at, planned, shards FROM sweeps WHERE id = ?').get(id) as RawSweep | undefined
     return s ? this.toSweep(s, this.db.prepare('SELECT status, count(*) AS n FROM runs WHERE sweep_id = ? GROUP BY status').all(id) as Array<{ status: RunStatus; n: number }>) : null
   }
 
@@ -94,7 +115,9 @@ export class Store {
     } catch (err) {
       return this.skipRow(`sweep ${s.id} ("${s.name}"): its stored spec is damaged`, err)
     }
-    return { id: s.id, name: s.name, spec, createdAt: s.created_at, counts: c, total: Object.values(c).reduce((a, b) => a + b, 0) }
+    const total = Object.values(c).reduce((a, b) => a + b, 0)
+    // Rows from before the planned count was kept: what is there is all that is known.
+    return { id: s.id, name: s.name, spec, createdAt: s.created_at, counts: c, total, planned: Math.max(s.planned ?? total, total), shards: s.shards }
   }
 
   /**
@@ -113,8 +136,20 @@ export class Store {
     return null
   }
 
-  importDatabase(otherPath: string, field = 'OTHER'): ImportSummary {
-    return importInto(this, this.db, otherPath, field)
+  /** Merge `other` (a path, or a source already read: readImportSource) into this database. */
+  importDatabase(other: string | ImportSource, field = 'OTHER'): ImportSummary {
+    const source = typeof other === 'string' ? readImportSource(other, field) : other
+    try {
+      for (const line of source.skipped) this.warn(line)
+      return importInto(this, this.db, source, field)
+    } finally {
+      if (typeof other === 'string') source.close()
+    }
+  }
+
+  /** Whether a sweep row with this id exists, readable or not. */
+  sweepExists(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(id) !== undefined
   }
 
   latestSweepId(): number | null {

@@ -63,6 +63,8 @@ export class SweepRunner {
   private poolSize = 0
   /** Set when the sweep's rows vanished under the runner (deleted elsewhere). */
   private lostSweep = false
+  /** Set when the database can no longer be written (a full disk, an I/O error): the runner stops. */
+  private storageFailure: Error | null = null
 
   constructor(private readonly store: Store, private readonly options: RunnerOptions) {}
 
@@ -84,6 +86,7 @@ export class SweepRunner {
     } finally {
       clearInterval(heartbeat)
     }
+    if (this.storageFailure) throw this.storageFailure
     if (this.lostSweep) throw new Error(`sweep #${sweepId} was deleted by another process while it ran; its runs are gone`)
     return this.summary
   }
@@ -119,18 +122,45 @@ export class SweepRunner {
     const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { ...this.options.workerData, stop } })
     const slot: Slot = { worker, runId: null, config: null, idx: -1, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
     this.slots.add(slot)
-    worker.on('message', (m: FromWorker) => this.onMessage(slot, m))
-    worker.on('error', (err) => {
+    worker.on('message', (m: FromWorker) => this.guarded(() => this.onMessage(slot, m)))
+    worker.on('error', (err) => this.guarded(() => {
       // An uncaught exception inside the worker: its run fails, the thread exits.
       if (slot.runId !== null) this.end(slot, 'failed', null, `worker crashed: ${err.message}`)
-    })
+    }))
     worker.on('exit', (code) => {
       this.slots.delete(slot)
-      if (slot.runId !== null) this.end(slot, 'failed', null, `worker exited with code ${code} during the run`)
-      if (!this.cancelling && this.queue.length > 0) this.spawn()
-      else if (this.slots.size === 0) this.finish?.()
+      this.guarded(() => {
+        if (slot.runId !== null) this.end(slot, 'failed', null, `worker exited with code ${code} during the run`)
+        if (!this.cancelling && this.queue.length > 0) this.spawn()
+      })
+      if (this.slots.size === 0 && (this.cancelling || this.queue.length === 0)) this.finish?.()
     })
-    this.dispatch(slot)
+    this.guarded(() => this.dispatch(slot))
+  }
+
+  /**
+   * Every store write the runner makes happens in here. When the database cannot be written any
+   * more (SQLITE_FULL: the disk is full; SQLITE_IOERR: the disk failed), the runner stops at
+   * once without writing again: the threads are stopped, runs in progress stay `running` under
+   * this process's lease, and once it has exited `resume` takes them back (store/lease.ts). run()
+   * then rejects with that error, for the caller to say in one line.
+   */
+  private guarded(step: () => void): void {
+    try {
+      step()
+    } catch (err) {
+      if (!isStorageFailure(err)) throw err
+      if (this.storageFailure) return
+      this.storageFailure = err as Error
+      this.cancelling = true
+      this.queue = []
+      for (const slot of this.slots) {
+        slot.runId = null
+        Atomics.store(slot.stop, 0, 1)
+        void slot.worker.terminate()
+      }
+      if (this.slots.size === 0) this.finish?.()
+    }
   }
 
   private dispatch(slot: Slot): void {
@@ -158,6 +188,7 @@ export class SweepRunner {
     try {
       this.handle(slot, m)
     } catch (err) {
+      if (isStorageFailure(err)) throw err
       // The run's rows are gone (another process deleted the sweep): stop, and say so once, rather
       // than crash on a foreign-key error.
       if (this.store.getRun(m.runId) === null) {
@@ -197,4 +228,10 @@ export class SweepRunner {
     this.summary.counts[status] = (this.summary.counts[status] ?? 0) + 1
     this.options.events?.runEnded?.({ id, idx, config, status, figures, error })
   }
+}
+
+/** A database that can no longer be written: the disk is full, or failed under it. */
+export function isStorageFailure(err: unknown): boolean {
+  const code = String((err as { code?: unknown })?.code ?? '')
+  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')
 }

@@ -1,7 +1,6 @@
 // Worker thread entry: runs one training run per message and reports back. Owns no database: the
 // main thread writes everything, so a crash here can lose at most the run in progress.
 
-import { readFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { probeBackend } from '../engine/backends'
@@ -42,7 +41,7 @@ port.on('message', async (message: ToWorker) => {
   let environment: RunEnvironment | null = null
   try {
     environment = await environmentFor(config, context)
-    const text = config.task === 'charlm' && config.textFile ? await readFile(config.textFile, 'utf8')
+    const text = config.task === 'charlm' && config.textFile ? await readDataFile(config.textFile, 'textFile')
       : config.dataFile && DATA_FILE_TASKS.includes(config.task) ? await readDataFile(config.dataFile, 'dataFile') : undefined
     const figures = await runTraining(config, {
       onPoints: (points) => post({ type: 'points', runId, points }),

@@ -6,7 +6,7 @@ import type { SweepSummary } from '../../src-main/ipc/contract'
 import { installFakeApi, settle } from './fake-api'
 
 const sweep: SweepSummary = {
-  id: 7, name: 'big', createdAt: '2026-12-01T00:00:00.000Z', spec: {} as never, total: 1000, active: true, runningElsewhere: null,
+  id: 7, name: 'big', createdAt: '2026-12-01T00:00:00.000Z', spec: {} as never, total: 1000, planned: 1000, incomplete: null, active: true, runningElsewhere: null,
   counts: { pending: 1000, running: 0, done: 0, failed: 0, diverged: 0, cancelled: 0 },
 }
 const fake = installFakeApi({ listSweeps: () => [sweep], doctor: () => ({}) as never, presets: () => [] })

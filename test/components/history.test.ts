@@ -7,12 +7,13 @@ import type { SweepSummary } from '../../src-main/ipc/contract'
 import { installFakeApi, settle } from './fake-api'
 
 const sweep = (id: number, name: string, over: Partial<SweepSummary> = {}): SweepSummary => ({
-  id, name, createdAt: '2026-11-20T10:00:00.000Z', spec: {} as never, total: 4, active: false, runningElsewhere: null,
+  id, name, createdAt: '2026-11-20T10:00:00.000Z', spec: {} as never, total: 4, planned: 4, incomplete: null, active: false, runningElsewhere: null,
   counts: { pending: 0, running: 0, done: 3, failed: 1, diverged: 0, cancelled: 0 }, ...over,
 })
 let sweeps = [
   sweep(3, 'elsewhere', { runningElsewhere: 'running in pid 4242 on host lab', counts: { pending: 1, running: 1, done: 2, failed: 0, diverged: 0, cancelled: 0 } }),
   sweep(2, 'second', { active: true, counts: { pending: 2, running: 2, done: 0, failed: 0, diverged: 0, cancelled: 0 } }), sweep(1, 'first'),
+  sweep(4, 'merged 3 of 4', { total: 12, planned: 16, incomplete: '12 of 16 runs present; 4 never ran (shard 4 of 4 missing)', counts: { pending: 0, running: 0, done: 12, failed: 0, diverged: 0, cancelled: 0 } }),
 ]
 const fake = installFakeApi({
   listSweeps: () => sweeps,
@@ -45,6 +46,9 @@ describe('HistoryView', () => {
     expect(row(3).textContent).toContain('running in pid 4242 on host lab')
     expect(button(3, 'delete').disabled).toBe(true)
     expect(button(3, 'delete').title).toBe('running in pid 4242 on host lab')
+    // a merge of some of its shards: what is missing, and not "done"
+    expect(row(4).textContent).toContain('12 of 16')
+    expect(row(4).textContent).toContain('incomplete: 12 of 16 runs present; 4 never ran (shard 4 of 4 missing)')
   })
 
   it('renames a sweep', async () => {

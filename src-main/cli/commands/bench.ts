@@ -48,7 +48,7 @@ Options (defaults in brackets):
       input: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' }, layers: { type: 'string' },
       bidirectional: { type: 'boolean' }, threads: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean' },
       'no-check': { type: 'boolean' },
-    })
+    }, 'none') // refused below, in its own words
     if (positionals.length) throw new InputError(positionals[0], 'bench takes only options; see `rnnbench bench --help`')
     const backendName = parseBackendName(values.backend, '--backend')
     if (!(CELL_KINDS as readonly string[]).includes(values.cell!)) throw new InputError('--cell', `must be one of ${CELL_KINDS.join(', ')}; got ${JSON.stringify(values.cell)}`)

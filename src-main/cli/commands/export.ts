@@ -8,7 +8,8 @@ import { exportSweepFiles, loadNeedsOf } from '../../reports/export'
 import { loadSweep } from '../../store/load'
 import { MATCHINGS, type Matching } from '../../reports/matching'
 import { parseCommandArgs, type Command } from '../command'
-import { openStore, sweepIdOrLatest } from '../options'
+import { databasePath, openStore, sweepIdOrLatest } from '../options'
+import { refuseDatabaseAsOutput } from '../files'
 
 const FORMATS = CLI_EXPORT_FORMATS
 
@@ -47,7 +48,8 @@ Options:
     if (!MATCHINGS.includes(matching)) throw new InputError('--matching', `must be one of ${MATCHINGS.join(', ')}; got ${JSON.stringify(values.matching)}`)
     const out = values.out
     const base = out === '-' ? 'report' : basename(out, extname(out))
-    const store = openStore(values.db, { readonly: true })
+    if (out !== '-') refuseDatabaseAsOutput(out, databasePath(values.db).path, '--out')
+    const store = openStore(values.db, 'read')
     let files
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
@@ -67,6 +69,7 @@ Options:
     const folder = dirname(out)
     for (const [i, file] of files.entries()) {
       const path = i === 0 ? out : join(folder, file.name)
+      refuseDatabaseAsOutput(path, store.path, '--out') // a chart's name beside it, too
       try {
         await writeFile(path, file.data)
       } catch (err) {

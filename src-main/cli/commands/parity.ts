@@ -31,7 +31,7 @@ Options:
       backend: { type: 'string', default: 'cpu-js' },
       out: { type: 'string', short: 'o' },
       expect: { type: 'string' },
-    })
+    }, 'CASE')
     if (positionals.length !== 1) throw new InputError('CASE', `expected exactly one case file (or - for standard input); got ${positionals.length}. See \`rnnbench parity --help\``)
     const backendName = parseBackendName(values.backend, '--backend')
     const pc = parseParityCase(await readInput(positionals[0], 'CASE'))

@@ -22,7 +22,7 @@ Options:
 
   async run(argv, io) {
     const { values } = parseCommandArgs('runs', argv, { sweep: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } })
-    const store = openStore(values.db, { readonly: true })
+    const store = openStore(values.db, 'read')
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
       const runs = store.listRuns(sweepId)

@@ -5,7 +5,7 @@ import { InputError } from '../../engine/errors'
 import { startServer } from '../../serve/server'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command } from '../command'
-import { readInput } from '../files'
+import { readDataFile } from '../../engine/data-file'
 import { openStore, workersOption } from '../options'
 import { WORKER_SCRIPT } from '../sweep-session'
 
@@ -20,7 +20,7 @@ Serves the desktop app's UI to a browser, for headless machines and for tests, a
 to open. The URL carries a random access token: requests without it, or from another site's pages,
 are refused. Sweeps started in the page run in worker threads of this process; Ctrl-C stops the
 server, and a sweep in progress is marked cancelled (resume it later from the History view or with
-\`rnnbench resume\`).
+\`rnnbench resume\`). SIGTERM stops it too, the runs marked interrupted, exit 143, as for \`sweep\`.
 
 Options:
   --port N          the port (default ${DEFAULT_PORT}; 0 for any free port)
@@ -35,15 +35,15 @@ Options:
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('serve', argv, {
       port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, oversubscribe: { type: 'boolean' },
-    })
+    }, 'none') // refused below, in its own words
     if (positionals.length) throw new InputError('serve', `takes no positional arguments; got ${JSON.stringify(positionals[0])}`)
     const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError('--port', `must be an integer from 0 to 65535; got ${JSON.stringify(values.port)}`)
     const host = values.host ?? '127.0.0.1'
     const { requested, cap } = workersOption(values.workers, values.oversubscribe)
     const workers = requested ?? defaultWorkerCount()
-    const store = openStore(values.db)
-    const service = new AppService(store, { workers, maxWorkers: cap, workerScript: WORKER_SCRIPT, appVersion: APP_VERSION, readText: readInput })
+    const store = openStore(values.db, 'create')
+    const service = new AppService(store, { workers, maxWorkers: cap, workerScript: WORKER_SCRIPT, appVersion: APP_VERSION, readText: readDataFile })
     let server
     try {
       server = await startServer({ service, rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)), host, port })
@@ -59,15 +59,16 @@ Options:
     io.err(`open: ${server.url}\n`)
     io.err('Ctrl-C to stop.\n')
     io.out(`${server.url}\n`)
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+    // As in \`sweep\`: Ctrl-C is the user stopping (runs in progress cancelled, exit 130 only if one
+    // was); SIGTERM is the process being told to stop (runs marked interrupted, exit 143).
+    const signal = await new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'))
+      process.once('SIGTERM', () => resolve('SIGTERM'))
     })
-    io.err('\nrnnbench serve: stopping...\n')
-    await service.close()
+    io.err(`\nrnnbench serve: ${signal === 'SIGTERM' ? 'SIGTERM: ' : ''}stopping...\n`)
+    await service.close(signal === 'SIGTERM' ? 'interrupted by SIGTERM' : 'cancelled by the user')
     await server.close()
     store.close()
-    return 0
+    return signal === 'SIGTERM' ? 143 : 0
   },
 }

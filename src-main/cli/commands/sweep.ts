@@ -1,21 +1,23 @@
-import { planSweep, presetFor } from '../../app/planning'
+import { MAX_RUN_BYTES, planSweep, presetFor } from '../../app/planning'
 import { expandSweep } from '../../engine/sweep/expand'
 import { comparisonCount, parseShard, shardFromEnvironment, shardText, type Shard } from '../../engine/sweep/shard'
 import { InputError } from '../../engine/errors'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
-import { DEFAULT_MAX_RUNS, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
+import { checkSweepName, DEFAULT_MAX_RUNS, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
 import { formatBytes, formatDuration } from '../../../src-shared/format'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command, type Io } from '../command'
-import { readInput } from '../files'
-import { openStore, positiveInt, workersOption } from '../options'
+import { readInput, refuseDatabaseAsOutput } from '../files'
+import { existsSync } from 'node:fs'
+import { readDataFile } from '../../engine/data-file'
+import { databasePath, openStore, positiveInt, workersOption } from '../options'
 import { runSweepSession } from '../sweep-session'
 import { withLog } from '../progress'
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a sweep from a spec file or a preset, in worker threads, into the database',
-  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N|auto [--shard-base 0|1] [--shard-count N]] [--db FILE] [--workers N [--oversubscribe]] [--max-runs N] [--log FILE] [--json]
+  help: `Usage: rnnbench sweep SPEC.json | --preset NAME [--name TEXT] [--shard I/N|auto [--shard-base 0|1] [--shard-count N]] [--db FILE] [--workers N [--oversubscribe]] [--max-runs N] [--allow-large] [--log FILE] [--json]
 
 Expands the sweep (docs/SWEEP-SPEC.md), stores every run as pending, and runs them in a pool of
 worker threads. Ctrl-C stops it: runs in progress are marked cancelled, and \`rnnbench resume\`
@@ -44,6 +46,8 @@ Options:
                   ${defaultWorkerCount()} here)
   --oversubscribe allow more workers than cores (step times then include their contention)
   --max-runs N    refuse a sweep of more runs than this (default ${DEFAULT_MAX_RUNS.toLocaleString('en-US')})
+  --allow-large   run even runs whose model memory is over the bound (${MAX_RUN_BYTES / 2 ** 30} GiB a run, and the
+                  machine's memory for the runs at once); they may fail to allocate
   --log FILE      also append the progress lines and the summary to FILE (no bar, no escapes)
   --json          print the sweep's id and run counts as JSON at the end
   -h, --help      this text`,
@@ -51,31 +55,42 @@ Options:
   async run(argv, terminal) {
     const { values, positionals } = parseCommandArgs('sweep', argv, {
       preset: { type: 'string' }, name: { type: 'string' }, shard: { type: 'string' }, db: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' },
-      'max-runs': { type: 'string' }, oversubscribe: { type: 'boolean' }, log: { type: 'string' }, 'shard-base': { type: 'string' }, 'shard-count': { type: 'string' },
-    })
+      'max-runs': { type: 'string' }, oversubscribe: { type: 'boolean' }, log: { type: 'string' }, 'shard-base': { type: 'string' }, 'shard-count': { type: 'string' }, 'allow-large': { type: 'boolean' },
+    }, 'SPEC')
     if ((positionals.length === 1) === (values.preset !== undefined) || positionals.length > 1) {
       throw new InputError('SPEC', 'give either one spec file or --preset NAME; see `rnnbench sweep --help`')
     }
+    // Everything is checked before the database is opened: a refusal leaves no file behind.
     const { requested, cap } = workersOption(values.workers, values.oversubscribe)
+    const database = databasePath(values.db)
     const spec = values.preset !== undefined ? await presetFor(values.preset) : await specFromFile(positionals[0])
     const workers = workersFor(spec, requested, defaultWorkerCount(), cap)
-    const name = values.name ?? spec.name ?? (values.preset ? values.preset : positionals[0])
+    const name = values.name !== undefined ? checkSweepName(values.name, '--name') : spec.name ?? (values.preset ? values.preset : positionals[0])
     const shard = shardOption(values.shard, values['shard-base'], values['shard-count'])
+    const maxRuns = positiveInt(values['max-runs'], '--max-runs', DEFAULT_MAX_RUNS)
+    if (values.log !== undefined) refuseDatabaseAsOutput(values.log, database.path, '--log')
+    // The estimate uses the speeds this database has measured, read without creating it.
+    const reader = existsSync(database.path) ? openStore(values.db, 'read') : null
+    let plan
+    try {
+      plan = await planSweep(spec, { store: reader, workers, readText: readDataFile, shard, maxRuns, allowLarge: values['allow-large'], allowLargeHint: 'add --allow-large to run it anyway' })
+    } finally {
+      reader?.close()
+    }
+    const { configs, positions, estimate, total } = plan
+    if (shard && !configs.length) {
+      terminal.err(`shard ${shardText(shard)} has no runs: the sweep holds ${comparisonCount(expandSweep(spec))} comparisons (a configuration's cells and seeds stay together), fewer than ${shard.count} shards\n`)
+      return 0
+    }
 
     const io: Io & { close?: () => void } = values.log !== undefined ? withLog(terminal, values.log) : terminal
-    const store = openStore(values.db)
+    const store = openStore(values.db, 'create')
     try {
-      const maxRuns = positiveInt(values['max-runs'], '--max-runs', DEFAULT_MAX_RUNS)
-      const { configs, positions, estimate } = await planSweep(spec, { store, workers, readText: readInput, shard, maxRuns })
-      if (shard && !configs.length) {
-        io.err(`shard ${shardText(shard)} has no runs: the sweep holds ${comparisonCount(expandSweep(spec))} comparisons (a configuration's cells and seeds stay together), fewer than ${shard.count} shards\n`)
-        return 0
-      }
       // A shard is create-or-resume: the same spec and part again (a requeue, a retried pod) finishes what is missing.
       const existing = shard ? store.findSweep(name, spec, positions) : null
       // Two processes on one shard would time each other's steps: the second waits, as resume does.
       if (existing) store.refuseIfRunningElsewhere(existing, '--shard', 'run this shard of')
-      const sweepId = existing ?? store.createSweep(name, spec, configs, shard ? positions : undefined)
+      const sweepId = existing ?? store.createSweep(name, spec, configs, shard ? { positions, planned: total, shards: shard.count } : { planned: total })
       if (existing) io.err(`sweep #${sweepId} "${name}" shard ${shardText(shard!)} is already here: finishing what is missing -> ${store.path}\n`)
       else io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shardText(shard)}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
       io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ' (speeds not yet measured here are guessed cautiously)' : ''}\n`)

@@ -1,9 +1,9 @@
 import { sweepRecord } from '../../reports/run-record'
 import { parseCommandArgs, type Command } from '../command'
 import { existsSync } from 'node:fs'
-import { resolveDbPath } from '../../store/paths'
-import { openStore } from '../options'
+import { databasePath, openStore } from '../options'
 import { InputError } from '../../engine/errors'
+import { incompleteSweepLines } from '../../store/completeness'
 
 export const sweepsCommand: Command = {
   name: 'sweeps',
@@ -17,7 +17,7 @@ Options:
 
   async run(argv, io) {
     const { values } = parseCommandArgs('sweeps', argv, { db: { type: 'string' }, json: { type: 'boolean' } })
-    const path = resolveDbPath(values.db)
+    const { path } = databasePath(values.db)
     if (path !== ':memory:' && !existsSync(path)) {
       // A --db that is not there is a typo until shown otherwise; the default place, merely empty.
       if (values.db !== undefined) throw new InputError('--db', `no database at ${path}; give an existing one with --db, or run a sweep first`)
@@ -25,7 +25,7 @@ Options:
       else io.out(`no database at ${path} yet; start a sweep with: rnnbench sweep --preset quick\n`)
       return 0
     }
-    const store = openStore(values.db, { readonly: true })
+    const store = openStore(values.db, 'read')
     try {
       const sweeps = store.listSweeps()
       if (values.json) {
@@ -36,11 +36,13 @@ Options:
         io.out(`no sweeps in ${store.path} yet; start one with: rnnbench sweep --preset quick\n`)
         return 0
       }
-      io.out(`${'id'.padStart(4)}  ${'name'.padEnd(24)} ${'created'.padEnd(20)} ${'runs'.padStart(5)} ${'done'.padStart(5)} ${'div.'.padStart(5)} ${'fail'.padStart(5)} ${'left'.padStart(5)}\n`)
+      io.out(`${'id'.padStart(4)}  ${'name'.padEnd(24)} ${'created'.padEnd(20)} ${'runs'.padStart(5)} ${'done'.padStart(5)} ${'div.'.padStart(5)} ${'fail'.padStart(5)} ${'left'.padStart(5)} ${'never'.padStart(5)}\n`)
       for (const s of sweeps) {
         const c = s.counts
-        io.out(`${String(s.id).padStart(4)}  ${s.name.slice(0, 24).padEnd(24)} ${s.createdAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${String(s.total).padStart(5)} ${String(c.done).padStart(5)} ${String(c.diverged).padStart(5)} ${String(c.failed).padStart(5)} ${String(c.pending + c.running + c.cancelled).padStart(5)}\n`)
+        io.out(`${String(s.id).padStart(4)}  ${s.name.slice(0, 24).padEnd(24)} ${s.createdAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${String(s.total).padStart(5)} ${String(c.done).padStart(5)} ${String(c.diverged).padStart(5)} ${String(c.failed).padStart(5)} ${String(c.pending + c.running + c.cancelled).padStart(5)} ${String(s.planned - s.total).padStart(5)}\n`)
       }
+      // "never": runs the sweep planned that are in no database here (a shard not imported).
+      for (const line of incompleteSweepLines(store, values.db !== undefined ? ` --db ${values.db}` : '')) io.out(`\n${line}\n`)
       return 0
     } finally {
       store.close()

@@ -13,7 +13,8 @@ import { WORKER_SCRIPT } from '../sweep-session'
 import { SweepRunner } from '../../workers/pool'
 import { parseCommandArgs, type Command } from '../command'
 import { readInput } from '../files'
-import { openStore } from '../options'
+import { readDataFile } from '../../engine/data-file'
+import { databasePath, openStore } from '../options'
 
 /** Fields of --config that are a spec's own (budget, seeds, evaluation), not settings. */
 const SPEC_FIELDS = ['steps', 'seconds', 'seed', 'evalEvery', 'warmupSteps', 'gradFlowEvery', 'target', 'threads'] as const
@@ -21,7 +22,7 @@ const SPEC_FIELDS = ['steps', 'seconds', 'seed', 'evalEvery', 'warmupSteps', 'gr
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train one configuration and print its figures (for Optuna, Ray Tune or any driver of its own)',
-  help: `Usage: rnnbench train --config JSON|FILE [--db FILE] [--json | --objective final|best]
+  help: `Usage: rnnbench train --config JSON|FILE [--db FILE] [--allow-large] [--json | --objective final|best]
 
 Trains one configuration and prints its result. --config is a JSON object (inline, or a file) of
 the settings a sweep spec's "settings" takes (task, cell, hiddenSize, lr, ...; docs/SWEEP-SPEC.md),
@@ -40,10 +41,11 @@ Options:
   --objective O   print a single number on standard output: the final (default) or best
                   validation metric; lower or higher is better as the task's metric says
   --db FILE       also store the run, as a sweep of one (default: not stored)
+  --allow-large   train even a run whose model memory is over the bound (4 GiB); it may fail to allocate
   -h, --help      this text`,
 
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('train', argv, { config: { type: 'string' }, json: { type: 'boolean' }, objective: { type: 'string' }, db: { type: 'string' } })
+    const { values, positionals } = parseCommandArgs('train', argv, { config: { type: 'string' }, json: { type: 'boolean' }, objective: { type: 'string' }, db: { type: 'string' }, 'allow-large': { type: 'boolean' } }, 'none') // refused below, in its own words
     if (positionals.length) throw new InputError('--config', 'give the configuration with --config; see `rnnbench train --help`')
     if (values.config === undefined) throw new InputError('--config', 'give the configuration: a JSON object, or a file holding one')
     if (values.json && values.objective !== undefined) throw new InputError('--objective', 'choose --json or --objective, not both')
@@ -72,8 +74,9 @@ Options:
       throw err
     }
 
-    const plan = await planSweep(spec, { store: null, workers: 1, readText: readInput })
-    const store = values.db !== undefined ? openStore(values.db) : new Store(':memory:')
+    if (values.db !== undefined) databasePath(values.db)
+    const plan = await planSweep(spec, { store: null, workers: 1, readText: readDataFile, allowLarge: values['allow-large'], allowLargeHint: 'add --allow-large to run it anyway' })
+    const store = values.db !== undefined ? openStore(values.db, 'create') : new Store(':memory:')
     try {
       const sweepId = store.createSweep(`train ${plan.configs[0].cell} on ${plan.configs[0].task}`, spec, plan.configs)
       io.err(`training ${plan.configs[0].cell} on ${plan.configs[0].task} (${plan.configs[0].backend}), about ${formatDuration(plan.estimate.seconds)}...\n`)

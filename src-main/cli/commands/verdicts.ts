@@ -4,6 +4,7 @@ import { sweepVerdicts } from '../../reports/sweep-verdicts'
 import { loadSweep } from '../../store/load'
 import { machinesNote } from '../../reports/verdicts'
 import { parseCommandArgs, type Command } from '../command'
+import { sweepCompleteness } from '../../store/completeness'
 import { openStore, sweepIdOrLatest } from '../options'
 
 export const verdictsCommand: Command = {
@@ -30,16 +31,18 @@ Options:
     const { values } = parseCommandArgs('verdicts', argv, { sweep: { type: 'string' }, matching: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } })
     const matching = (values.matching ?? 'hidden') as Matching
     if (!MATCHINGS.includes(matching)) throw new InputError('--matching', `must be one of ${MATCHINGS.join(', ')}; got ${JSON.stringify(values.matching)}`)
-    const store = openStore(values.db, { readonly: true })
+    const store = openStore(values.db, 'read')
     try {
       const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
       const sweep = store.getSweep(sweepId)!
       const report = sweepVerdicts(loadSweep(store, sweepId, 'verdicts', '--sweep'), matching)
+      const completeness = sweepCompleteness(store, sweep)
       if (values.json) {
-        io.out(JSON.stringify({ sweep_id: sweepId, name: sweep.name, ...report }, null, 2) + '\n')
+        io.out(JSON.stringify({ sweep_id: sweepId, name: sweep.name, completeness, ...report }, null, 2) + '\n')
         return 0
       }
       io.out(`Sweep #${sweepId} "${sweep.name}": ${report.finishedRuns} finished runs${report.unfinishedRuns ? `, ${report.unfinishedRuns} not finished (left out)` : ''}.${report.machines > 1 ? ` ${machinesNote(report)}` : ''}\n`)
+      if (completeness.text) io.out(`Incomplete: ${completeness.text}; these verdicts use only the runs present (import the rest, or \`rnnbench resume ${sweepId}\` runs them).\n`)
       for (const q of report.questions) {
         io.out(`\n${q.title}\n`)
         if (!q.verdicts.length) io.out(`  ${q.note ?? 'Nothing to compare.'}\n`)

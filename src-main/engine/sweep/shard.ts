@@ -30,9 +30,12 @@ export function parseShard(text: string, base: 0 | 1 = 1, field = '--shard'): Sh
 
 /**
  * `--shard auto`: the index and count a scheduler gives. Slurm job arrays: SLURM_ARRAY_TASK_ID,
- * counted from SLURM_ARRAY_TASK_MIN, of SLURM_ARRAY_TASK_COUNT tasks (so --array=0-7 and
- * --array=1-8 both work; a stepped array like 0-14:2 does not). Kubernetes Indexed Jobs:
- * JOB_COMPLETION_INDEX (0-based), of the count given with --shard-count (the Job's completions).
+ * counted from SLURM_ARRAY_TASK_MIN in steps of SLURM_ARRAY_TASK_STEP, of SLURM_ARRAY_TASK_COUNT
+ * tasks: --array=0-7, --array=1-8 and the stepped --array=0-14:2 (tasks 0, 2, …, 14 are shards 1
+ * to 8) all map one task to one shard. An array that is not one evenly stepped range (a list
+ * such as 1,3,8) is refused by every task alike, so none runs a part of the wrong split.
+ * Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX, 0 to completions−1 with no gaps or steps, of the
+ * count given with --shard-count (the Job's completions).
  */
 export function shardFromEnvironment(env: NodeJS.ProcessEnv, count: number | undefined, field = '--shard'): Shard {
   const int = (name: string) => {
@@ -42,10 +45,18 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv, count: number | und
   }
   const task = int('SLURM_ARRAY_TASK_ID')
   if (task !== null) {
-    const min = int('SLURM_ARRAY_TASK_MIN') ?? 0, tasks = int('SLURM_ARRAY_TASK_COUNT') ?? count
+    const min = int('SLURM_ARRAY_TASK_MIN') ?? 0, max = int('SLURM_ARRAY_TASK_MAX'), step = int('SLURM_ARRAY_TASK_STEP') ?? 1
+    const tasks = int('SLURM_ARRAY_TASK_COUNT') ?? count
     if (!tasks) throw new InputError(field, 'auto: SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT; give --shard-count N')
-    const index = task - min
-    if (index < 0 || index >= tasks) throw new InputError(field, `auto: SLURM_ARRAY_TASK_ID ${task} is outside ${min}..${min + tasks - 1} (SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT); a stepped --array is not supported`)
+    if (step < 1) throw new InputError(field, `auto: SLURM_ARRAY_TASK_STEP is ${step}; give --shard i/n`)
+    // The array must be the range MIN..MAX in steps of STEP, COUNT tasks in all: only then is task → shard one to one.
+    const rangeTasks = max === null ? null : Math.floor((max - min) / step) + 1
+    if (rangeTasks !== null && (rangeTasks !== tasks || (max! - min) % step !== 0)) {
+      throw new InputError(field, `auto: this Slurm array is not one evenly stepped range (${min}-${max}:${step} would be ${rangeTasks} tasks, SLURM_ARRAY_TASK_COUNT says ${tasks}), so its tasks cannot be numbered as shards; use --array=0-${tasks - 1} (or a stepped range), or give --shard i/n`)
+    }
+    if ((task - min) % step !== 0) throw new InputError(field, `auto: SLURM_ARRAY_TASK_ID ${task} is not MIN ${min} plus a multiple of SLURM_ARRAY_TASK_STEP ${step}; give --shard i/n`)
+    const index = (task - min) / step
+    if (index < 0 || index >= tasks) throw new InputError(field, `auto: SLURM_ARRAY_TASK_ID ${task} is outside ${min}..${min + (tasks - 1) * step}${step > 1 ? `:${step}` : ''} (SLURM_ARRAY_TASK_MIN, _STEP, _COUNT); give --shard i/n`)
     return { index, count: tasks, source: { kind: 'slurm', jobId: env.SLURM_ARRAY_JOB_ID ?? env.SLURM_JOB_ID ?? null, taskId: task } }
   }
   const completion = int('JOB_COMPLETION_INDEX')

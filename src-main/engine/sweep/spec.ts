@@ -2,7 +2,7 @@
 // every error names the field and what would be valid. Documented in docs/SWEEP-SPEC.md.
 
 import { z } from 'zod'
-import { InputError } from '../errors'
+import { InputError, listed, quoted } from '../errors'
 import {
   DEFAULT_SETTINGS, INTEGER_SETTINGS, RANGE_SETTINGS, SETTING_NAMES, SETTINGS,
   type SettingDef, type SettingName, type SettingValues,
@@ -59,8 +59,18 @@ const axesSchema = z.strictObject(
 
 const TOP_LEVEL_FIELDS = ['name', 'strategy', 'samples', 'repeats', 'seed', 'settings', 'axes', 'budget', 'evalEvery', 'warmupSteps', 'gradFlowEvery', 'target', 'threads', 'workers']
 
+/** A sweep's name: what lists and reports show it by, so never blank, and short enough for one line. */
+const sweepNameSchema = z.string().max(200, 'must be at most 200 characters').refine((s) => s.trim().length > 0, 'must not be empty or blank')
+
+/** An InputError on `field` when `name` could not be a sweep's name (--name, the builder's Name). */
+export function checkSweepName(name: string, field: string): string {
+  const r = sweepNameSchema.safeParse(name)
+  if (!r.success) throw new InputError(field, `${r.error.issues[0].message}; got ${quoted(name)}`)
+  return name
+}
+
 export const sweepSpecSchema = z.strictObject({
-  name: z.string().max(200).optional(),
+  name: sweepNameSchema.optional(),
   /** grid: every combination of the axes; random: `samples` draws. */
   strategy: z.enum(['grid', 'random']).default('grid'),
   samples: ranged(SPEC_RANGES.samples).optional(),
@@ -160,7 +170,7 @@ function describeIssue(issue: z.core.$ZodIssue, path: PropertyKey[]): string {
     case 'unrecognized_keys': {
       const where = path.at(-1)
       const valid = where === 'settings' || where === 'axes' ? SETTING_NAMES : TOP_LEVEL_FIELDS
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; valid: ${valid.join(', ')}`
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${listed(issue.keys.map((k) => quoted(k, 40)), 5)}; valid: ${valid.join(', ')}`
     }
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`

@@ -11,7 +11,7 @@
 import type { Batch } from '../backend'
 import { InputError } from '../errors'
 import { Rng } from '../rng'
-import { columnIndex, isNumericColumn, parseTable } from './table'
+import { columnIndex, isNumericColumn, lineOf, parseTable } from './table'
 import { argmaxRow, batchBuffers, lossSum, type Baseline, type Task, type TaskOptions } from './task'
 
 /** Distinct tokens a network sees (one-hot inputs); the rest share one symbol. */
@@ -49,7 +49,7 @@ export function parseLabelled(text: string, source: string, options: Pick<TaskOp
   if (textCol === labelCol) throw new InputError('textColumn', `${source}: the text and the label are the same column "${table.header[textCol]}"`)
   const raw = table.rows.map((r, i) => {
     const label = r[labelCol].trim()
-    if (label === '') throw new InputError('labelColumn', `${source} row ${i + 2}, column "${table.header[labelCol]}": no label`)
+    if (label === '') throw new InputError('labelColumn', `${source} ${lineOf(table, i)}, column "${table.header[labelCol]}": no label`)
     return label
   })
   const classes = [...new Set(raw)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))

@@ -7,7 +7,7 @@
 
 import { InputError } from '../errors'
 import { forecastTask } from './forecast'
-import { columnIndex, isNumericColumn, numberAt, parseTable, type DataTable } from './table'
+import { columnIndex, isNumericColumn, lineOf, nearlyNumeric, numberAt, parseTable, type DataTable } from './table'
 import type { Task, TaskOptions } from './task'
 
 export const SERIES_DEFAULTS = { horizon: 1, testFraction: 0.2 } as const
@@ -74,7 +74,10 @@ export function parseSeries(text: string, source: string, options: Pick<TaskOpti
     col = columnIndex(table, options.column, 'column')
   } else {
     const numeric = table.header.map((_, c) => c).filter((c) => c !== dates && isNumericColumn(table, c))
-    if (!numeric.length) throw new InputError('column', `${source} has no numeric column to forecast (columns: ${table.header.join(', ')}); name one with "column"`)
+    if (!numeric.length) {
+      const near = nearlyNumeric(table, dates === null ? [] : [dates])
+      throw new InputError(near ? 'dataFile' : 'column', near ? `${source} has no numeric column to forecast: ${near}; fix that value, or name the column with "column"` : `${source} has no numeric column to forecast (columns: ${table.header.join(', ')}); name one with "column"`)
+    }
     col = numeric.at(-1)!
   }
   if (col === dates) throw new InputError('column', `${source}: "${table.header[col]}" holds dates; name the column of values to forecast`)
@@ -90,7 +93,7 @@ export function parseSeries(text: string, source: string, options: Pick<TaskOpti
   if (dates !== null) {
     const times = table.rows.map((r) => parseDate(r[dates])!)
     for (let r = 1; r < times.length; r++) {
-      if (!(times[r] > times[r - 1])) throw new InputError('dataFile', `${source} row ${r + 2}, column "${table.header[dates]}": ${table.rows[r][dates]} does not come after ${table.rows[r - 1][dates]}; sort the rows by date`)
+      if (!(times[r] > times[r - 1])) throw new InputError('dataFile', `${source} ${lineOf(table, r)}, column "${table.header[dates]}": ${table.rows[r][dates]} does not come after ${table.rows[r - 1][dates]}; sort the rows by date`)
     }
     const gaps = times.slice(1).map((t, i) => (t - times[i]) / DAY).sort((a, b) => a - b)
     const typical = gaps[Math.floor(gaps.length / 2)]
@@ -99,7 +102,7 @@ export function parseSeries(text: string, source: string, options: Pick<TaskOpti
     const out = columns.map((v) => [v[0]])
     for (let r = 1; r < values.length; r++) {
       const steps = frequency.steps(times[r - 1], times[r])
-      if (steps > 1000) throw new InputError('dataFile', `${source} row ${r + 2}: ${steps - 1} ${frequency.name} steps are missing before ${table.rows[r][dates]}; the series has a gap too long to fill`)
+      if (steps > 1000) throw new InputError('dataFile', `${source} ${lineOf(table, r)}: ${steps - 1} ${frequency.name} steps are missing before ${table.rows[r][dates]}; the series has a gap too long to fill`)
       columns.forEach((v, i) => {
         for (let k = 1; k < steps; k++) out[i].push(v[r - 1] + ((v[r] - v[r - 1]) * k) / steps)
         out[i].push(v[r])

@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3'
 import { migration001Initial } from './001-initial'
 import { migration002RunLease } from './002-run-lease'
+import { migration003PlannedRuns } from './003-planned-runs'
 
-export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migration001Initial, migration002RunLease]
+export const MIGRATIONS: ReadonlyArray<(db: Database) => void> = [migration001Initial, migration002RunLease, migration003PlannedRuns]
 export const SCHEMA_VERSION = MIGRATIONS.length
