@@ -6,14 +6,12 @@
 
 import Database from 'better-sqlite3'
 import { existsSync, realpathSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { InputError } from '../engine/errors'
 import { SCHEMA_VERSION } from './migrations'
 import { describeOwner, type LeaseOwner } from './lease'
 import type { RunStatus } from '../model/runs'
-import { readRunConfig, readRunEnvironment, readRunFigures, StoredRowError } from './rows'
-
-const RUN_STATUSES: readonly RunStatus[] = ['pending', 'running', 'done', 'failed', 'diverged', 'cancelled']
+import { readRunConfig, readRunEnvironment, readRunFigures, RUN_STATUSES, StoredRowError } from './rows'
+import { cannotWriteBeside, immutableUri } from './open'
 
 /** What the merge needs of the store that runs it (store.ts passes itself). */
 export interface ImportTarget { path: string; liveOwner(sweepId: number): LeaseOwner | null }
@@ -85,7 +83,7 @@ export function readImportSource(otherPath: string, field: string): ImportSource
           readRunConfig(run.id, run.config)
           readRunFigures(run.id, run.figures)
           readRunEnvironment(run.id, run.environment)
-          if (!RUN_STATUSES.includes(run.status)) throw new StoredRowError(run.id, 'status', `${JSON.stringify(run.status)} is not a run status`)
+          if (!(RUN_STATUSES as readonly string[]).includes(run.status)) throw new StoredRowError(run.id, 'status', `${JSON.stringify(run.status)} is not a run status`)
           runs.push(run)
         } catch (err) {
           if (!(err instanceof StoredRowError)) throw err
@@ -117,9 +115,8 @@ function openSourceFile(path: string): Database.Database {
   try {
     return open(path, { readonly: true, fileMustExist: true })
   } catch (err) {
-    const code = String((err as { code?: unknown }).code ?? '')
-    if (!code.startsWith('SQLITE_CANTOPEN') && !code.startsWith('SQLITE_READONLY')) throw err
-    return open(`file:${resolve(path).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`, { readonly: true })
+    if (!cannotWriteBeside(err)) throw err
+    return open(immutableUri(path), { readonly: true })
   }
 }
 

@@ -68,16 +68,27 @@ export function openDatabase(path: string, options: OpenOptions = {}): Database.
     return db
   } catch (err) {
     db.close()
-    if (err instanceof InputError) throw err
-    const code = (err as { code?: string }).code ?? ''
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new InputError(field, `${path} is not a usable SQLite database (${(err as Error).message}); give another file with ${field}`)
+    refuseUnusable(err, path, field)
+    const code = String((err as { code?: unknown }).code ?? '')
     if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') throw new InputError(field, `cannot write ${path} (${(err as Error).message})`)
     throw err
   }
 }
 
+/** An error opening a file that is no SQLite database, as the one line a user sees (InputErrors pass through). */
+function refuseUnusable(err: unknown, path: string, field: string): void {
+  if (err instanceof InputError) throw err
+  const code = (err as { code?: string }).code ?? ''
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new InputError(field, `${path} is not a usable SQLite database (${(err as Error).message}); give another file with ${field}`)
+}
+
+/** The `file:` URI that opens `path` as immutable: read-only media, no lock, no WAL, nothing created beside it. */
+export function immutableUri(path: string): string {
+  return `file:${resolve(path).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1`
+}
+
 /** Whether an error says SQLite could not create or write a file beside the database (a read-only folder or medium). */
-function cannotWriteBeside(err: unknown): boolean {
+export function cannotWriteBeside(err: unknown): boolean {
   const code = String((err as { code?: unknown })?.code ?? '')
   return code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR_SHMOPEN'
     || (err instanceof InputError && /unable to open|readonly/.test(err.message))
@@ -85,7 +96,7 @@ function cannotWriteBeside(err: unknown): boolean {
 
 /** An existing database opened to read: never created, never written (`immutable` where the medium cannot be written). */
 function openForReading(path: string, options: OpenOptions, field: string, immutable: boolean): Database.Database {
-  const name = immutable ? `file:${resolve(path).replace(/%/g, '%25').replace(/\?/g, '%3f').replace(/#/g, '%23')}?immutable=1` : path
+  const name = immutable ? immutableUri(path) : path
   let db: Database.Database
   try {
     db = new Database(name, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), readonly: true, ...(immutable ? {} : { fileMustExist: true }) })
@@ -102,9 +113,7 @@ function openForReading(path: string, options: OpenOptions, field: string, immut
     }
   } catch (err) {
     db.close()
-    if (err instanceof InputError) throw err
-    const code = (err as { code?: string }).code ?? ''
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new InputError(field, `${path} is not a usable SQLite database (${(err as Error).message}); give another file with ${field}`)
+    refuseUnusable(err, path, field)
     throw err
   }
   // An older schema: upgraded once, in place, as any open for writing would; not on a medium that cannot be written.

@@ -8,6 +8,13 @@ import { z } from 'zod'
 import { DEFAULT_SETTINGS, SETTING_NAMES, SETTING_SCHEMAS } from '../engine/sweep/spec'
 import type { RunConfig } from '../engine/run-config'
 import type { RunFigures } from '../engine/training'
+import type { RunStatus } from '../model/runs'
+
+/** Every status a stored run may have. */
+export const RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'diverged', 'cancelled'] as const satisfies readonly RunStatus[]
+// The list names every status of the model's type, both ways.
+const everyStatus: Exclude<RunStatus, (typeof RUN_STATUSES)[number]> extends never ? true : never = true
+void everyStatus
 
 /** A stored row that cannot be read: which run, which field, and what is wrong with it. */
 export class StoredRowError extends Error {

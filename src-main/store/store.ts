@@ -9,14 +9,11 @@ import type { GradFlowSnapshot, Point, RunFigures, SeriesName } from '../engine/
 import { importInto, readImportSource, type ImportSource, type ImportSummary } from './import'
 import { describeOwner, leaseState, parseOwner, thisOwner, type LeaseOwner } from './lease'
 import { openDatabase, type OpenOptions } from './open'
-import { readRunConfig, readRunEnvironment, readRunFigures, StoredJsonError, StoredRowError } from './rows'
+import { readRunConfig, readRunEnvironment, readRunFigures, RUN_STATUSES, StoredJsonError, StoredRowError } from './rows'
 import type { RunRow, RunStatus, SweepRow } from '../model/runs'
 
 export type { RunRow, RunStatus, SweepRow }
-export const RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'diverged', 'cancelled'] as const satisfies readonly RunStatus[]
-// The list names every status of the model's type, both ways.
-const everyStatus: Exclude<RunStatus, (typeof RUN_STATUSES)[number]> extends never ? true : never = true
-void everyStatus
+export { RUN_STATUSES }
 
 interface RawSweep { id: number; name: string; spec: string; created_at: string; planned: number | null; shards: number | null }
 
