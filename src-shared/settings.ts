@@ -56,6 +56,12 @@ interface Common {
   defaultText?: string
   /** The builder shows it as a list of values (one fixes it, several make an axis). */
   form?: 'list'
+  /**
+   * It changes how much work one training step does (the shapes, the optimizer's update, dropout's
+   * masks): step time may be described by it. A learning rate or a seed changes none, so step time
+   * is never broken down by them.
+   */
+  work?: true
 }
 export type SettingDef = Common & (
   | { kind: 'choice'; choices: readonly string[]; default?: string }
@@ -69,48 +75,48 @@ const DATA_TASKS = ['series', 'classify'] as const satisfies readonly TaskName[]
 
 export const SETTINGS = {
   task: {
-    kind: 'choice', choices: TASK_NAMES, default: 'adding', label: 'Tasks', group: 'task', pairing: 'matched', tasks: 'all',
+    kind: 'choice', choices: TASK_NAMES, default: 'adding', label: 'Tasks', group: 'task', pairing: 'matched', work: true, tasks: 'all',
     help: 'what the network learns; see the table of tasks below',
   },
   seqLen: {
-    kind: 'integer', range: whole(1, 100_000), label: 'Sequence length', short: 'T', unit: 'timesteps', group: 'task', pairing: 'matched', tasks: 'all', form: 'list',
+    kind: 'integer', range: whole(1, 100_000), label: 'Sequence length', short: 'T', unit: 'timesteps', group: 'task', pairing: 'matched', work: true, tasks: 'all', form: 'list',
     help: 'adding T, copy delay T (sequences of T + 20), airline window (1–119 months), charlm chunk, sentiment review length, co2 and series window; digits are 64 pixels long; classify cuts or pads each text to it',
     defaultText: 'per task (the table of tasks); classify: the 95th percentile of the training texts\' lengths',
   },
   textFile: {
-    kind: 'text', maxLength: 4096, label: 'Text file', group: 'task', pairing: 'matched', tasks: ['charlm'],
+    kind: 'text', maxLength: 4096, label: 'Text file', group: 'task', pairing: 'matched', work: true, tasks: ['charlm'],
     help: 'path of a UTF-8 text to learn; checked before the sweep starts', defaultText: 'the built-in corpus',
   },
   cell: {
-    kind: 'choice', choices: CELL_KINDS, default: 'lstm', label: 'Cells', group: 'network', pairing: 'compared', tasks: 'all',
+    kind: 'choice', choices: CELL_KINDS, default: 'lstm', label: 'Cells', group: 'network', pairing: 'compared', work: true, tasks: 'all',
     help: 'the recurrent cell, in PyTorch\'s formulation: what every verdict compares',
   },
   backend: {
-    kind: 'choice', choices: BACKEND_NAMES, default: 'cpu-js', label: 'Backends', group: 'training', pairing: 'speed', tasks: 'all',
+    kind: 'choice', choices: BACKEND_NAMES, default: 'cpu-js', label: 'Backends', group: 'training', pairing: 'speed', work: true, tasks: 'all',
     help: 'what runs the step: rnnbench\'s own, or the user\'s PyTorch (docs/TORCH.md); each must be available (`rnnbench doctor`)',
   },
   hiddenSize: {
-    kind: 'integer', range: whole(1, 8192), default: 32, label: 'Hidden size', short: 'H', unit: 'units', group: 'network', pairing: 'matched', tasks: 'all', form: 'list',
+    kind: 'integer', range: whole(1, 8192), default: 32, label: 'Hidden size', short: 'H', unit: 'units', group: 'network', pairing: 'matched', work: true, tasks: 'all', form: 'list',
     help: 'hidden units per layer and direction',
   },
   numLayers: {
-    kind: 'integer', range: whole(1, 16), default: 1, label: 'Layers', short: 'L', group: 'network', pairing: 'matched', tasks: 'all', form: 'list',
+    kind: 'integer', range: whole(1, 16), default: 1, label: 'Layers', short: 'L', group: 'network', pairing: 'matched', work: true, tasks: 'all', form: 'list',
     help: 'stacked recurrent layers',
   },
   bidirectional: {
-    kind: 'boolean', default: false, label: 'Bidirectional', short: 'bidir', group: 'network', pairing: 'matched', tasks: 'all',
+    kind: 'boolean', default: false, label: 'Bidirectional', short: 'bidir', group: 'network', pairing: 'matched', work: true, tasks: 'all',
     help: 'a second direction per layer, read backwards',
   },
   dropout: {
-    kind: 'number', range: { min: 0, max: 1, maxExclusive: true, integer: false }, default: 0, label: 'Dropout', group: 'network', pairing: 'matched', tasks: 'all', form: 'list',
+    kind: 'number', range: { min: 0, max: 1, maxExclusive: true, integer: false }, default: 0, label: 'Dropout', group: 'network', pairing: 'matched', work: true, tasks: 'all', form: 'list',
     help: 'dropout on the outputs of every layer but the last, in training only',
   },
   batchSize: {
-    kind: 'integer', range: whole(1, 65_536), default: 32, label: 'Batch size', short: 'B', unit: 'sequences', group: 'training', pairing: 'matched', tasks: 'all', form: 'list',
+    kind: 'integer', range: whole(1, 65_536), default: 32, label: 'Batch size', short: 'B', unit: 'sequences', group: 'training', pairing: 'matched', work: true, tasks: 'all', form: 'list',
     help: 'sequences per training step',
   },
   optimizer: {
-    kind: 'choice', choices: OPTIMIZER_NAMES, default: 'adam', label: 'Optimizer', group: 'training', pairing: 'matched', tasks: 'all',
+    kind: 'choice', choices: OPTIMIZER_NAMES, default: 'adam', label: 'Optimizer', group: 'training', pairing: 'matched', work: true, tasks: 'all',
     help: 'as torch.optim: Adam with β = (0.9, 0.999) and ε = 1e-8, or SGD',
   },
   lr: {
@@ -134,7 +140,7 @@ export const SETTINGS = {
     help: 'LSTM: start the forget gate open, bias 1 (Jozefowicz et al. 2015)',
   },
   dataFile: {
-    kind: 'text', maxLength: 4096, label: 'Data file', group: 'data', pairing: 'matched', tasks: DATA_TASKS,
+    kind: 'text', maxLength: 4096, label: 'Data file', group: 'data', pairing: 'matched', work: true, tasks: DATA_TASKS,
     help: 'path of a CSV or TSV with a header row (UTF-8, at most 32 MiB); read and checked before the sweep starts, and again by each worker',
     defaultText: 'required for those tasks',
   },
@@ -143,7 +149,7 @@ export const SETTINGS = {
     help: 'the column to forecast', defaultText: 'the last numeric column',
   },
   covariates: {
-    kind: 'text-list', maxLength: 200, maxItems: 32, label: 'Covariates (columns beside it)', group: 'data', pairing: 'matched', tasks: ['series'],
+    kind: 'text-list', maxLength: 200, maxItems: 32, label: 'Covariates (columns beside it)', group: 'data', pairing: 'matched', work: true, tasks: ['series'],
     help: 'other numeric columns fed beside the series at every step of the window (scaled on the training part; known up to the forecast origin); the baselines use the series alone',
     defaultText: 'none',
   },
@@ -169,7 +175,7 @@ export const SETTINGS = {
     help: 'the column of labels (2–100 distinct values)', defaultText: 'the last column',
   },
   tokens: {
-    kind: 'choice', choices: ['chars', 'words'], label: 'Tokens', group: 'data', pairing: 'matched', tasks: ['classify'],
+    kind: 'choice', choices: ['chars', 'words'], label: 'Tokens', group: 'data', pairing: 'matched', work: true, tasks: ['classify'],
     help: 'chars: one token per character; words: lower-cased runs of letters and digits, and each punctuation mark', defaultText: '`words`',
   },
 } as const satisfies Record<string, SettingDef>
@@ -227,6 +233,8 @@ export const SETTING_LABELS: Partial<Record<SettingName, string>> = Object.fromE
 /** Settings a matched pair's two runs must share, and which of them change only how fast. */
 export const MATCHED_SETTINGS: readonly SettingName[] = SETTING_NAMES.filter((k) => def(k).pairing !== 'compared')
 export const SPEED_ONLY_SETTINGS: readonly SettingName[] = SETTING_NAMES.filter((k) => def(k).pairing === 'speed')
+/** Settings that change how much work a step does (`work`): what step time may be described by. */
+export const WORK_SETTINGS: readonly SettingName[] = SETTING_NAMES.filter((k) => (def(k) as Common).work === true)
 export const COMPARED_SETTING = SETTING_NAMES.find((k) => def(k).pairing === 'compared') as 'cell'
 
 type WithSettings = { readonly [K in SettingName]?: unknown }

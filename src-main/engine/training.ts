@@ -9,7 +9,8 @@ import { initParameters } from './init'
 import { Rng } from './rng'
 import { networkOf, stackFlops, type RunConfig } from './run-config'
 import { createTask, taskOptions, type Task } from './tasks'
-import type { Baseline, MetricSpec } from './tasks/task'
+import { storedBaseline, type Baseline, type MetricSpec } from './tasks/task'
+import { pairedBaselineTest, type BaselineTest } from './baseline-test'
 
 export const SERIES_NAMES = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric'] as const
 export type SeriesName = (typeof SERIES_NAMES)[number]
@@ -58,6 +59,15 @@ export interface RunFigures {
   baseline: Baseline
   /** The classical baseline (a linear autoregression, naive Bayes, a bigram model), where the task has one. */
   classical?: Baseline
+  /**
+   * Did it learn: the final validation errors against the baseline's on the same items, paired
+   * (engine/baseline-test.ts). Absent for runs recorded before it, and for a diverged run.
+   */
+  baselineTest?: BaselineTest
+  /** The same test against the classical baseline, where the task has one. */
+  classicalTest?: BaselineTest
+  /** What the items of those tests are: "validation sequences", "test months". */
+  testItems?: string
   /** Measures beside the metric at the final evaluation: mase (forecasts), macroF1 (classification). */
   extraMetrics?: Record<string, number>
   timeToTarget: { seconds: number; step: number } | null
@@ -159,6 +169,8 @@ class TrainingRun {
   private lastLoss = NaN
   private divergence: string | null = null
   private finalVal: { loss: number; metric: number; extra?: Record<string, number> } = { loss: NaN, metric: NaN }
+  /** The network's outputs on the validation set at the last evaluation: what the baseline tests pair. */
+  private finalOutputs: FloatArray[] = []
   private best = { metric: NaN, step: 0 }
   private timeToTarget: RunFigures['timeToTarget'] = null
   private lastProgress = 0
@@ -238,8 +250,9 @@ class TrainingRun {
       bestMetric: this.best.metric,
       bestStep: this.best.step,
       metric: task.metric,
-      baseline: task.baseline,
-      ...(task.classical ? { classical: task.classical } : {}),
+      baseline: storedBaseline(task.baseline),
+      ...(task.classical ? { classical: storedBaseline(task.classical) } : {}),
+      ...this.baselineTests(),
       ...(this.finalVal.extra ? { extraMetrics: this.finalVal.extra } : {}),
       timeToTarget: this.timeToTarget,
       task: { name: task.name, seqLen: task.seqLen, citation: task.citation },
@@ -247,6 +260,18 @@ class TrainingRun {
       dispatchesPerStep: this.dispatches,
       ...(fromWarmup ? { stepTimesFromWarmup: true } : {}),
     }
+  }
+
+  /** The paired tests against the baselines, on the final validation outputs (none for a diverged run). */
+  private baselineTests(): Pick<RunFigures, 'baselineTest' | 'classicalTest' | 'testItems'> {
+    const { task } = this
+    if (this.divergence || !this.finalOutputs.length) return {}
+    const model = task.items.losses(this.finalOutputs, task.validation)
+    const against = (b: Baseline | undefined, salt: number) => (b?.losses
+      ? pairedBaselineTest({ model, baseline: b.losses, metricOf: task.items.metricOf, timeOrdered: task.items.timeOrdered }, (this.config.seed * 2654435761 + salt) >>> 0) ?? undefined
+      : undefined)
+    const baselineTest = against(task.baseline, 1), classicalTest = against(task.classical, 2)
+    return { ...(baselineTest ? { baselineTest } : {}), ...(classicalTest ? { classicalTest } : {}), testItems: task.items.unit }
   }
 
   private wall(): number {
@@ -261,10 +286,11 @@ class TrainingRun {
     return Number.isNaN(b) ? true : this.task.metric.lowerIsBetter ? a < b : a > b
   }
 
-  private async scoreOn(batches: Task['validation']): Promise<{ loss: number; metric: number }> {
+  private async scoreOn(batches: Task['validation']): Promise<ReturnType<Task['score']> & { outputs: FloatArray[] }> {
     const outputs: FloatArray[] = []
-    for (const batch of batches) outputs.push(await this.model.predict(batch))
-    return this.task.score(outputs, batches)
+    // Copied: a backend may hand back a buffer it reuses for the next prediction.
+    for (const batch of batches) outputs.push((await this.model.predict(batch)).slice())
+    return { ...this.task.score(outputs, batches), outputs }
   }
 
   private async evaluate(): Promise<void> {
@@ -274,7 +300,8 @@ class TrainingRun {
     const at = this.wall()
     this.pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric },
       { series: 'train_metric', step, wallMs: at, value: tr.metric })
-    this.finalVal = v
+    this.finalVal = { loss: v.loss, metric: v.metric, ...(v.extra ? { extra: v.extra } : {}) }
+    this.finalOutputs = v.outputs
     if (this.better(v.metric, this.best.metric)) this.best = { metric: v.metric, step }
     if (config.target !== null && !this.timeToTarget && Number.isFinite(v.metric) && !this.better(config.target, v.metric)) {
       this.timeToTarget = { seconds: at / 1000, step }

@@ -67,66 +67,83 @@ export interface Question {
   pairValues(pair: MatchedPair, series: SeriesLookup): PairValues | null
 }
 
-export type VerdictOutcome = 'better' | 'no-difference' | 'too-few' | 'not-learned' | 'exact'
+export type VerdictOutcome = 'better' | 'no-difference' | 'too-few' | 'exact'
 
-/** A cell's standing against the task's baseline, over its runs in a verdict's pairs. */
-export interface BaselineCheck {
-  learned: boolean
-  /** Runs that beat their baseline, of `runs`. */
+/** How often a cell's runs beat one baseline, each by its own paired test (engine/baseline-test.ts). */
+export interface BaselineStanding {
+  /** Runs that beat it, of `runs`. */
   beat: number
   runs: number
-  /** Median of the compared values, and the baselines (one value, or a range over settings). */
-  median: number
-  baseline: [number, number]
-  baselineDescription: string
-  /**
-   * The same test against the task's classical baseline (a linear autoregression, naive Bayes, a
-   * bigram model): whether a recurrent network was worth it. Null where the runs recorded none.
-   */
-  classical: { beat: boolean; value: [number, number]; description: string } | null
+  /** Runs with a paired test recorded (older runs have none: they are counted by their metric alone). */
+  tested: number
+  /** The baseline's metric, one value or a range over the runs' validation sets. */
+  value: [number, number]
+  /** The bar: the metric a run had to pass for its test to reach one-sided p ≤ 0.05 (range over runs); null without tests. */
+  bar: [number, number] | null
+  description: string
 }
 
-/** A setting that explains most of the spread of the ratios: the factor at each of its values. */
+/** A cell's standing against the task's baselines, over its runs in a verdict's pairs. Reported beside the comparison; it never decides what is tested. */
+export interface BaselineCheck {
+  /** Median of the compared values. */
+  median: number
+  /** The trivial baseline (the mean, the majority class, seasonal naive). */
+  trivial: BaselineStanding
+  /** The classical baseline (a linear autoregression, naive Bayes, a bigram model), where the runs recorded one. */
+  classical: BaselineStanding | null
+  /** Lower-is-better metrics: the share of the trivial baseline's error the median run removes (1 − median / baseline). */
+  removed: number | null
+  /** How each run was tested: "paired bootstrap over 512 validation sequences", "moving-block bootstrap (blocks of 3) over 24 test months". */
+  method: string | null
+}
+
+/** A descriptive view of one setting: the factor at each of its values. Not a test. */
 export interface Breakdown {
   setting: PairSetting
-  /** Share of the spread of the configurations' log ratios between the setting's values (η²). */
-  share: number
-  p: number
-  levels: Array<{ value: string; factor: number; configurations: number }>
+  levels: Array<{ value: string; factor: number; pairs: number }>
 }
 
 export interface Verdict {
   questionId: string
-  /** The two cells; for "better" and "exact", the better one first. */
+  /** The two cells; for "better" and "exact", the better one first (for the others, the one the estimate favours). */
   cells: [CellKind, CellKind]
-  /** The setting and value this verdict is restricted to, when the comparison was split. */
+  /** The backend this verdict is restricted to, when the question is answered per engine (set by the design, not by the data). */
   stratum: { setting: PairSetting; value: string } | null
   outcome: VerdictOutcome
   sentence: string
   /**
-   * How many times better the first cell is (≥ 1): the geometric mean of the pairs' ratios.
-   * Exact questions: the ratio, or its smallest value over configurations when it varies.
+   * How many times better the first cell is (≥ 1): the Hodges–Lehmann estimate on the pairs' log
+   * ratios, exponentiated. Exact questions: the ratio, or its smallest value over configurations.
    */
   factor: number | null
-  /** Bootstrap 95% interval of the factor; exact questions: the range over configurations. */
-  ci95: [number, number] | null
+  /**
+   * The interval that inverts the signed-rank test at the level Holm's procedure decided this
+   * comparison at (`confidence`); exact questions: the range over configurations. Null when the
+   * pairs are too few for a bounded interval at that level.
+   */
+  interval: [number, number] | null
+  /** The interval's confidence: 1 − the level Holm's procedure used for this comparison (0.95 for a family of one). */
+  confidence: number | null
+  /** The signed-rank test's two-sided p, alone. */
   p: number | null
-  /** Holm-adjusted over the tests of the question. */
+  /** Holm-adjusted over every test of the report. */
   pAdjusted: number | null
-  /** How many tests the question's Holm correction covered. */
-  family: number
+  /** Whether p is from the exact null distribution (false past 400 pairs: the normal approximation). */
+  exact: boolean
   /** Matched pairs compared, and the configurations they fall in (a configuration's pairs are its seeds). */
   pairs: number
   configurations: number
-  /** Pairs whose two values were equal: left out of the test. */
+  /** Pairs favouring the first cell, the second, and ties (equal values). */
+  favour: [number, number]
   ties: number
   /** The runs compared, for the UI to highlight. */
   runIds: number[]
-  /** Metric questions: each cell against the baseline, in the order of `cells`. */
+  /** Metric questions: each cell against the baselines, in the order of `cells`. */
   baseline: [BaselineCheck, BaselineCheck] | null
   /** How the metric values were taken, and after how many steps or seconds. */
   basis: { kind: PairValues['basis'] | 'mixed'; steps: [number, number] | null; seconds: [number, number] | null } | null
-  breakdown: Breakdown | null
+  /** Descriptive: the factor at each value of the settings that vary among the pairs. */
+  breakdowns: Breakdown[]
   /** Exact questions: a fact behind the ratio ("6 against 5 floats per step and row"). */
   reason: string | null
   /** Step-time verdicts: what shared the machine while the steps were timed, when it matters. */
@@ -149,8 +166,18 @@ export interface QuestionVerdicts {
   note: string | null
 }
 
+/** The report's family of tests: every measured question's comparisons, under one Holm correction. */
+export interface VerdictFamily {
+  /** Comparisons tested (those with enough pairs to reach p ≤ α). */
+  tests: number
+  /** The questions (per backend where a question is answered per engine) those tests belong to. */
+  questions: number
+  alpha: number
+}
+
 export interface VerdictReport {
   matching: Matching
+  family: VerdictFamily
   questions: QuestionVerdicts[]
   finishedRuns: number
   /** Runs that did not finish (failed, diverged, cancelled, pending): in no pair. */

@@ -9,7 +9,7 @@ import { varyingSettings, type SettingName } from '../../src-shared/settings'
 import type { AnsweredQuestion, ReportData } from './report-data'
 import type { Describe } from './stats'
 import type { Table } from './tables'
-import { cellName, formatQuestionValue, pEquals } from './verdict-text'
+import { cellName, confidenceText, formatQuestionValue, pEquals } from './verdict-text'
 import { machinesNote, type Verdict } from './verdicts'
 
 export function escapeHtml(text: unknown): string {
@@ -39,11 +39,12 @@ export function tableCells(q: AnsweredQuestion, t: Table): { header: string[]; r
 export function verdictFigures(v: Verdict): string[] {
   return [
     v.stratum ? `${v.stratum.setting}=${v.stratum.value}` : 'all', `${cellName(v.cells[0])} vs ${cellName(v.cells[1])}`, v.outcome,
-    v.factor !== null ? `${v.factor.toFixed(3)}×` : '', v.ci95 ? `${v.ci95[0].toFixed(3)}–${v.ci95[1].toFixed(3)}${v.outcome === 'exact' ? ' (range)' : ''}` : '',
-    v.p !== null ? pEquals(v.p) : '', v.pAdjusted !== null ? pEquals(v.pAdjusted) : '', String(v.pairs), String(v.configurations),
+    v.factor !== null ? `${v.factor.toFixed(3)}×` : '', v.interval ? `${v.interval[0].toFixed(3)}–${v.interval[1].toFixed(3)}${v.outcome === 'exact' ? ' (range)' : ''}` : '',
+    v.confidence !== null ? `${confidenceText(v.confidence)}%` : '',
+    v.p !== null ? pEquals(v.p) : '', v.pAdjusted !== null ? pEquals(v.pAdjusted) : '', String(v.pairs), `${v.favour[0]} : ${v.favour[1]}${v.ties ? ` (${v.ties} tied)` : ''}`, String(v.configurations),
   ]
 }
-export const VERDICT_FIGURES_HEADER = ['where', 'cells', 'outcome', 'factor', '95% CI', 'p (raw)', 'p (Holm)', 'pairs', 'configurations']
+export const VERDICT_FIGURES_HEADER = ['where', 'cells', 'outcome', 'factor (HL)', 'interval', 'confidence', 'p (alone)', 'p (Holm, whole report)', 'pairs', 'pairs favouring each', 'configurations']
 
 /** Chart slots: the speed and memory charts for all runs, the metric charts for each task. */
 export function chartSlots(data: ReportData): Array<{ chart: string; task?: string; title: string }> {
@@ -161,8 +162,10 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 
 /** How the verdicts are reached, in one paragraph: the reports print it above them. */
 export const METHOD_TEXT = 'Each verdict compares matched pairs of runs that differ only in the cell: same task, backend, machine, settings and seed, at equal hidden size or about equal parameter count. '
-  + 'Measured quantities: the factor is the geometric mean of the pairs\' ratios with a 95% bootstrap interval (configurations, then seeds, resampled); the test is the exact Wilcoxon signed-rank test on the log ratios, Holm-adjusted across the comparisons of a question; significant means adjusted p < 0.05. '
-  + 'Task metrics are the final validation values, or at the last evaluation both runs of a pair reached when their step counts differ by more than 10%; a cell is ranked only when it beats the task\'s baseline by more than 1.96 standard errors of the baseline. '
+  + 'The comparisons are fixed before any value is read: one per question, pair of cells and, for step time, memory and what is learned in equal wall time, backend; each pools all of its matched pairs. '
+  + 'Measured quantities: the factor is the Hodges–Lehmann estimate on the pairs\' log ratios; the test is the exact Wilcoxon signed-rank test on them; every test of the report (step time and each task metric at equal steps and at equal time) is one family under Holm\'s step-down procedure at 0.05, and each interval inverts the test at the level Holm decided it at, so an interval excludes 1 exactly when its verdict is significant. Comparisons with 5 pairs or fewer cannot reach p < 0.05, are not tested and are not in the family. '
+  + 'The factor at each value of a setting is described, not tested; step time is never described by a setting that does not change the work of a step. '
+  + 'Task metrics are the final validation values, or at the last evaluation both runs of a pair reached when their step counts differ by more than 10%. Against the baselines, each run has its own paired test (its errors against the baseline\'s on the same validation items, bootstrapped, in moving blocks for time series; one-sided p ≤ 0.05), reported as "k of n runs" with the bar the metric had to pass; it never changes which comparisons are tested. '
   + 'Memory and parameter counts are exact and stated as ratios, with no test. docs/REPORTS.md explains each kind of sentence.'
 
 function table(header: readonly string[], rows: string[][]): string {

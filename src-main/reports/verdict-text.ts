@@ -1,15 +1,16 @@
 // Verdicts in plain words. Every sentence says what was compared, at equal what, with how many
-// matched pairs, and says "no significant difference", "too few matched pairs to tell" or
-// "neither beat the baseline" when that is what the data say. The app's verdict panel, the HTML
+// matched pairs and which way they fell, names its test and Holm's adjustment, and says "no
+// significant difference", "too few matched pairs to tell" or "neither learned" when that is what
+// the data say. The app's verdict panel, the HTML
 // and Markdown reports and `rnnbench verdicts` all print these sentences.
 
 import type { CellKind } from '../engine/types'
 import { formatBytes, formatValue } from '../../src-shared/format'
 import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
-import { smallestSignedRankP } from './stats'
+import { smallestPairedP } from './stats'
 import { ALPHA } from './verdict-rules'
-import type { BaselineCheck, Verdict } from '../model/verdicts'
+import type { BaselineStanding, Verdict, VerdictFamily } from '../model/verdicts'
 import { CELLS } from '../../src-shared/names'
 
 export const cellName = (c: CellKind): string => CELLS[c].label
@@ -52,43 +53,78 @@ const span = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`)
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
-export function writeSentence(q: Question, v: Verdict, matching: Matching): string {
+/** "95", "99.67": a confidence as a percentage, with one digit past the first that keeps it below 100. */
+export function confidenceText(c: number): string {
+  const gap = 100 - c * 100
+  if (!(gap > 0)) return '100'
+  return String(Number((c * 100).toFixed(Math.max(0, Math.ceil(-Math.log10(gap))) + 1)))
+}
+
+/** "exact Wilcoxon signed-rank test, p = 0.004 after Holm over the 15 comparisons of 5 questions (p = 0.0003 alone)". */
+export function testText(v: Pick<Verdict, 'p' | 'pAdjusted' | 'exact'>, family: VerdictFamily): string {
+  const test = v.exact ? 'exact Wilcoxon signed-rank test' : 'Wilcoxon signed-rank test (normal approximation)'
+  if (v.p === null || v.pAdjusted === null) return test
+  if (family.tests <= 1) return `${test}, ${pEquals(v.p)} (the only test of the report)`
+  return `${test}, ${pEquals(v.pAdjusted)} after Holm over the ${family.tests} comparisons of ${plural(family.questions, 'question')}${pEquals(v.pAdjusted) !== pEquals(v.p) ? ` (${pEquals(v.p)} alone)` : ''}`
+}
+
+/** "99.7% CI 1.28–1.37×", at the level Holm decided the test at; or why there is none. */
+function intervalText(v: Verdict): string {
+  const level = confidenceText(v.confidence ?? 0.95)
+  if (!v.interval) return `too few pairs for a ${level}% interval`
+  return `${level}% CI ${formatFactor(v.interval[0])}–${formatFactor(v.interval[1])}×`
+}
+
+/** "34 of 36 pairs favour GRU (1 tie)". */
+function favourText(v: Verdict): string {
+  const ties = v.ties ? ` (${plural(v.ties, 'tie')})` : ''
+  return `${v.favour[0]} of ${v.pairs} favour ${cellName(v.cells[0])}${ties}`
+}
+
+export function writeSentence(q: Question, v: Verdict, matching: Matching, family: VerdictFamily): string {
   const [better, worse] = v.cells.map(cellName)
   const where = matchingText(matching)
   const prefix = v.stratum ? `${capitalize(levelText(v.stratum.setting, v.stratum.value))}: ` : ''
   const short = q.measure.split(' (')[0]
   // Engines that compute the same network from the same seed count once (verdicts.ts, poolEngines).
-  const pooled = v.pooledBackends ? `, one per network and seed (its runs on ${v.pooledBackends.join(' and ')} count once)` : ''
-  const count = `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}${pooled}`
-  const ci = v.ci95 ? `95% CI ${formatFactor(v.ci95[0])}–${formatFactor(v.ci95[1])}` : ''
-  // A p that would pass alone but not after Holm's correction: say so, so that "no significant difference" is not read as "equal".
-  const beforeHolm = v.p !== null && v.pAdjusted !== null && v.p < ALPHA && v.pAdjusted >= ALPHA ? ` (${pEquals(v.p)} before Holm's correction for ${v.family} comparisons)` : ''
-  const stats = `${ci}; ${pEquals(v.pAdjusted ?? v.p ?? NaN)}${beforeHolm}, ${count}`
+  const pooled = v.pooledBackends ? `; a network trained on ${v.pooledBackends.join(' and ')} counts once` : ''
+  const count = `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}`
   const training = basisText(v)
+  const at = `${where}${training ? `, ${training}` : ''}`
   const caveat = v.caveat ? ` Caveat: ${v.caveat}.` : ''
-  const breakdown = v.breakdown ? `; by ${v.breakdown.setting}, ${v.breakdown.levels.map((l) => `${times(l.factor)} ${levelText(v.breakdown!.setting, l.value)}`).join(', ')}` : ''
+  const described = breakdownText(v)
+  const learned = baselineNotes(v, q)
+  const stats = `Hodges–Lehmann estimate, ${intervalText(v)}; ${count}, ${favourText(v)}${pooled}; ${testText(v, family)}`
 
   switch (v.outcome) {
     case 'exact': return prefix + exactSentence(q, v, better, worse, where)
-    case 'not-learned': {
-      const [a, b] = v.baseline!
-      return `${prefix}Neither ${better} nor ${worse} beat the baseline on ${q.task} (${baselineText(a, q)}): they reached ${formatValue(a.median)} and ${formatValue(b.median)}, medians of ${plural(a.runs, 'run')} each${pooled}${training ? `, ${training}` : ''}; not ranked.`
-    }
-    case 'too-few': {
-      const n = v.pairs - v.ties
-      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${where}${training ? `, ${training}` : ''}: n = ${n}${v.ties ? ` (after ${plural(v.ties, 'tie')})` : ''}${pooled}, and the smallest p that ${plural(n, 'pair')} can give is ${formatP(smallestSignedRankP(n))}; add repeats or configurations.${learnedNote(v, q)}${classicalNote(v, q)}${caveat}`
-    }
+    case 'too-few':
+      return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${at}: ${v.favour[0]} of ${v.pairs} favour ${better}${v.ties ? ` (${plural(v.ties, 'tie')})` : ''}, ${times(v.factor!)}${pooled}; ${plural(v.pairs, 'pair')} cannot reach p < ${ALPHA} (the smallest p an exact signed-rank test of ${plural(v.pairs, 'pair')} gives is ${formatP(smallestPairedP(v.pairs))}), so this is not tested; add repeats or configurations.${described}${learned}${caveat}`
     case 'no-difference':
-      return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${where}${training ? `, ${training}` : ''}: factor ${times(v.factor!)}, ${stats}${breakdown}.${learnedNote(v, q)}${classicalNote(v, q)}${caveat}`
+      return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${at}: factor ${times(v.factor!)} (${stats}).${described}${learned}${caveat}`
     case 'better': {
-      if (q.id === 'step-time') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse} ${where} (${stats})${breakdown}.${caveat}`
-      if (q.id === 'memory') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse} ${where} (measured; it varies from seed to seed: ${stats})${breakdown}.`
-      if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse} ${where} (${stats})${breakdown}.`
+      if (q.id === 'step-time') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse} ${at} (${stats}).${described}${caveat}`
+      if (q.id === 'memory') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse} ${at} (measured; it varies from seed to seed: ${stats}).${described}`
+      if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse} ${at} (${stats}).${described}`
       const direction = q.lowerIsBetter ? 'lower' : 'higher'
-      return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${training}, by a factor of ${formatFactor(v.factor!)} (${stats})${breakdown}.${learnedNote(v, q)}${classicalNote(v, q)}`
+      return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${at}: ${times(v.factor!)} ${direction} (${stats}).${described}${learned}`
     }
   }
 }
+
+/** The descriptive breakdown: "Described, not tested: the factor ranges 1.10× (H=16) to 1.60× (H=64) over H." */
+function breakdownText(v: Verdict): string {
+  if (!v.breakdowns.length) return ''
+  const parts = v.breakdowns.slice(0, 3).map((b) => {
+    const sorted = [...b.levels].sort((x, y) => x.factor - y.factor)
+    const lo = sorted[0], hi = sorted.at(-1)!
+    return `${times(lo.factor)} (${levelText(b.setting, lo.value).replace(/^(on|at|with) /, '')}) to ${times(hi.factor)} (${levelText(b.setting, hi.value).replace(/^(on|at|with) /, '')}) over ${settingName(b.setting)}`
+  })
+  const flips = v.breakdowns.some((b) => b.levels.some((l) => l.factor < 1))
+  return ` Described, not tested: the factor ranges ${parts.join('; ')}${flips ? ` (below 1× ${cellName(v.cells[1])} was ahead)` : ''}.`
+}
+
+const settingName = (s: PairSetting) => ({ hiddenSize: 'H', seqLen: 'T', batchSize: 'B', numLayers: 'layers', task: 'tasks', machine: 'machines', backend: 'backends' } as Record<string, string>)[s] ?? s
 
 /** After how much training a metric was compared. */
 function basisText(v: Verdict): string {
@@ -104,43 +140,41 @@ function basisText(v: Verdict): string {
   }
 }
 
-/** "predict the mean target (0.999), MSE 0.165". */
-function baselineText(c: BaselineCheck, q: Question): string {
-  const value = c.baseline[0] === c.baseline[1] ? formatValue(c.baseline[0]) : `${formatValue(c.baseline[0])}–${formatValue(c.baseline[1])}`
-  return `${c.baselineDescription}, ${metricName(q)} ${value}`
-}
-
 const metricName = (q: Question) => q.measure.split(' (')[0].split(' ').slice(1).join(' ')
-
-/** When exactly one of the two cells beat the baseline, say so. */
-function learnedNote(v: Verdict, q: Question): string {
-  if (!v.baseline) return ''
-  const [a, b] = v.baseline
-  if (a.learned === b.learned) return ''
-  const [yes, no] = a.learned ? [v.cells[0], v.cells[1]] : [v.cells[1], v.cells[0]]
-  const noCheck = a.learned ? b : a
-  return ` ${cellName(yes)} beat the baseline; ${cellName(no)} did not (${metricName(q)} ${formatValue(noCheck.median)}, median of ${plural(noCheck.runs, 'run')}, against the baseline's ${formatValue(noCheck.baseline[1])}: ${noCheck.baselineDescription}).`
-}
+const valueRange = (r: [number, number]) => (formatValue(r[0]) === formatValue(r[1]) ? formatValue(r[0]) : `${formatValue(r[0])}–${formatValue(r[1])}`)
 
 /**
- * Which of the two cells also beat the classical baseline (by its median run, past the same margin
- * of standard errors): whether a recurrent network was worth it here at all.
+ * Each cell against the baselines, beside the comparison: the share of the baseline's error
+ * removed (error metrics), then "k of n runs beat it" with the bar and the test each run had.
  */
-function classicalNote(v: Verdict, q: Question): string {
+function baselineNotes(v: Verdict, q: Question): string {
   if (!v.baseline) return ''
   const [a, b] = v.baseline
-  if (!a.classical || !b.classical) return ''
-  const c = a.classical
-  const value = c.value[0] === c.value[1] ? formatValue(c.value[0]) : `${formatValue(c.value[0])}–${formatValue(c.value[1])}`
-  const what = `the classical baseline (${c.description.split(' (')[0]}, ${metricName(q)} ${value})`
   const [x, y] = v.cells.map(cellName)
-  if (a.classical.beat && b.classical.beat) return ` Both beat ${what}.`
-  if (!a.classical.beat && !b.classical.beat) return ` Neither beat ${what}.`
-  return ` Only ${a.classical.beat ? x : y} beat ${what}.`
+  const m = metricName(q)
+  const removed = a.removed !== null && b.removed !== null && (a.removed > 0 || b.removed > 0)
+    ? ` Of the baseline's ${m}, ${x}'s median run removes ${share(a.removed)}, ${y}'s ${share(b.removed)}.`
+    : ''
+  const method = a.method ?? b.method
+  const past = q.lowerIsBetter ? 'below' : 'above'
+  const against = (sa: BaselineStanding, sb: BaselineStanding, classical: boolean) => {
+    const what = classical ? `the classical baseline (${sa.description.split(' (')[0]}` : `the baseline (${sa.description}`
+    const lo = Math.min(...[sa.bar, sb.bar].flatMap((r) => (r ? [r[0]] : []))), hi = Math.max(...[sa.bar, sb.bar].flatMap((r) => (r ? [r[1]] : [])))
+    const bar = sa.bar || sb.bar
+      ? classical || !method ? `; bar ${valueRange([lo, hi])}` : `; a run beats it ${past} its bar, ${m} ${valueRange([lo, hi])}, from a ${method.replace(/ over the /, ' of its errors against the baseline\'s on the same ')}, one-sided p ≤ 0.05`
+      : ''
+    const untested = sa.tested < sa.runs || sb.tested < sb.runs ? `; ${sa.runs - sa.tested + sb.runs - sb.tested} runs recorded before paired tests count by their ${m} alone` : ''
+    const neither = sa.beat === 0 && sb.beat === 0 ? (classical ? ' Neither beat the classical baseline:' : ' Neither learned:') : ''
+    return `${neither} ${neither ? 'against' : 'Against'} ${what}, ${m} ${valueRange(sa.value)}${bar}${untested}): ${x} ${sa.beat} of ${plural(sa.runs, 'run')}, ${y} ${sb.beat} of ${sb.runs}.`
+  }
+  return `${removed}${against(a.trivial, b.trivial, false)}${a.classical && b.classical ? against(a.classical, b.classical, true) : ''}`
 }
 
+/** "99%", "99.6%", or "none (2% more)" for a run worse than the baseline. */
+const share = (r: number) => (r < 0 ? `none (${Math.round(-r * 100)}% more)` : r >= 0.995 && r < 1 ? `${(r * 100).toFixed(1)}%` : `${Math.round(r * 100)}%`)
+
 function exactSentence(q: Question, v: Verdict, better: string, worse: string, where: string): string {
-  const [lo, hi] = v.ci95!
+  const [lo, hi] = v.interval!
   const same = Math.abs(hi - 1) < 1e-9
   const factor = `${span(formatFactor(lo), formatFactor(hi))}×`
   const over = plural(v.configurations, 'configuration')

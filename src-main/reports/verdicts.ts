@@ -1,58 +1,71 @@
 // The verdicts: for each question and each pair of cells, what the matched pairs of runs say.
-// The unit is a pair of runs that differ only in the cell (matching.ts). A measured quantity is
-// compared by the pairs' log ratios: their geometric mean is the factor, a bootstrap over
-// configurations and then seeds its interval, the exact Wilcoxon signed-rank test its p-value,
-// Holm's method across the comparisons of one question. Exact quantities are stated as ratios.
-// A metric is ranked only between cells that beat the task's baseline. Where the per-configuration
-// ratios point opposite ways along one setting, or a cell learns at some of its values and not at
-// others, the verdict is split by that setting. One module for the app's panel, the reports and
+// The unit is a pair of runs that differ only in the cell (matching.ts). The comparisons are fixed
+// by the design before any value is read: one per question, pair of cells and (for questions a
+// backend answers its own way) backend, over all of its matched pairs. A measured quantity is
+// compared by the pairs' log ratios: the Hodges–Lehmann estimate is the factor, the exact Wilcoxon
+// signed-rank test its p, and every test of the report is one family under Holm's step-down
+// procedure; each interval inverts the test at the level Holm decided it at, so that an interval
+// excludes 1 exactly when its verdict is significant. The factor at each value of a setting is
+// described, never tested. Exact quantities are stated as ratios. Against the task's baselines,
+// each run has its own paired test (engine/baseline-test.ts), reported as "k of n runs"; it never
+// changes which comparisons are tested. One module for the app's panel, the reports and
 // `rnnbench verdicts`: the sentences are written in verdict-text.ts from what this returns.
 
 import { machineId } from '../engine/environment'
 import { CELL_KINDS, type CellKind } from '../engine/types'
 import { groupBy, median } from '../../src-shared/collections'
+import { WORK_SETTINGS } from '../../src-shared/settings'
 import { isFinishedRun, matchPairs, PAIR_SETTINGS } from './matching'
 import { questionsFor } from './questions'
 import type { FinishedRun, VerdictRun } from '../model/runs'
 import type {
-  BaselineCheck, Breakdown, MatchedPair, Matching, PairSetting, PairValues, Question, QuestionVerdicts, SeriesLookup, Verdict, VerdictOutcome, VerdictReport,
+  BaselineCheck, BaselineStanding, Breakdown, MatchedPair, Matching, PairSetting, PairValues, Question, QuestionVerdicts, SeriesLookup, Verdict, VerdictFamily, VerdictOutcome, VerdictReport,
 } from '../model/verdicts'
+import type { BaselineTest } from '../engine/baseline-test'
 
-export type { BaselineCheck, Breakdown, QuestionVerdicts, Verdict, VerdictOutcome, VerdictReport }
-import { bootstrapClustersCi, holm, smallestSignedRankP, wilcoxonSignedRank } from './stats'
-import { Rng } from '../engine/rng'
+export type { BaselineCheck, Breakdown, QuestionVerdicts, Verdict, VerdictFamily, VerdictOutcome, VerdictReport }
+import { holmDecisions, pairedSignedRank, signedRankInterval, smallestPairedP } from './stats'
 import { writeSentence } from './verdict-text'
-import { ALPHA, BASELINE_FALLBACK_SHARE, BASELINE_Z, SPLIT_ALPHA, SPLIT_SHARE } from './verdict-rules'
+import { ALPHA } from './verdict-rules'
 import { gateCount } from '../../src-shared/names'
 
-export { ALPHA, BASELINE_Z, SPLIT_ALPHA, SPLIT_SHARE }
-const PERMUTATIONS = 999
+export { ALPHA }
 
 /** When a sweep's runs come from several machines: what that means for the verdicts, in one sentence. */
 export function machinesNote(report: Pick<VerdictReport, 'machines'>): string {
   return report.machines > 1 ? `These runs come from ${report.machines} machines (a sharded sweep, or runs imported); every matched pair was timed on one machine, and runs of different machines are never paired.` : ''
 }
 
-export interface VerdictOptions {
-  /** Bootstrap resamples for the intervals (the null simulation uses fewer; p-values do not depend on it). */
-  resamples?: number
-}
-
 /** Everything the sweep's runs say, per question. `series` gives each run's val_metric (for equal-step comparisons). */
-export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching: Matching, options: VerdictOptions = {}): VerdictReport {
+export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching: Matching): VerdictReport {
   const done = runs.filter(isFinishedRun)
   const cells = CELL_KINDS.filter((c) => done.some((r) => r.config.cell === c)) // canonical order: the sweep's order never matters
-  const questions = questionsFor(done).map((q) => answerQuestion(q, done, cells, series, matching, options))
-  return { matching, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size }
+  const drafted = questionsFor(done).map((q) => draftQuestion(q, done, cells, series, matching))
+  // One family: every comparison with pairs enough to reach α, of every measured question (Tarone: the others can never be rejected, so they cost nothing).
+  const tested = drafted.flatMap((d) => d.drafts.filter((x) => x.outcome === 'tested'))
+  const decision = holmDecisions(tested.map((d) => d.p!), ALPHA)
+  const family: VerdictFamily = { tests: tested.length, questions: new Set(tested.map((d) => `${d.questionId}|${d.stratum?.value ?? ''}`)).size, alpha: ALPHA }
+  const questions = drafted.map(({ q, drafts, note }): QuestionVerdicts => {
+    const verdicts = drafts.map((d): Verdict => {
+      const k = tested.indexOf(d)
+      const v = k >= 0 ? decided(d, decision.adjusted[k], decision.rejected[k], decision.level[k]) : finished(d, d.outcome as VerdictOutcome)
+      return { ...v, sentence: writeSentence(q, { ...v, sentence: '' }, matching, family) }
+    })
+    return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note }
+  })
+  return { matching, family, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size }
 }
 
 /** A pair's values and log ratio; pooled over engines, `parts` keeps each engine's values. */
 interface Analyzed { pair: MatchedPair; values: PairValues; d: number; runIds: number[]; backends: string[]; parts?: PairValues[] }
 
-/** A verdict before Holm's adjustment and before its sentence. */
-type Draft = Omit<Verdict, 'sentence' | 'pAdjusted' | 'outcome' | 'family'> & { outcome: VerdictOutcome | 'tested' }
+/**
+ * A verdict before Holm's procedure and before its sentence. `logs` are the pairs' log ratios
+ * (a / b) and `sign` turns them to the factor's scale (+1: the factor is a / b; −1: b / a).
+ */
+type Draft = Omit<Verdict, 'sentence' | 'pAdjusted' | 'outcome' | 'interval' | 'confidence'> & { outcome: VerdictOutcome | 'tested'; logs: number[]; sign: 1 | -1; interval: [number, number] | null }
 
-function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], series: SeriesLookup, matching: Matching, options: VerdictOptions): QuestionVerdicts {
+function draftQuestion(q: Question, done: FinishedRun[], cells: CellKind[], series: SeriesLookup, matching: Matching): { q: Question; drafts: Draft[]; note: string | null } {
   const drafts: Draft[] = []
   let compared = 0
   for (let i = 0; i < cells.length; i++) {
@@ -64,21 +77,23 @@ function answerQuestion(q: Question, done: FinishedRun[], cells: CellKind[], ser
       })
       if (!analyzed.length) continue
       compared++
-      drafts.push(...comparePair(q, cells[i], cells[j], q.engineBound ? analyzed : poolEngines(analyzed), options))
+      drafts.push(...comparePair(q, cells[i], cells[j], q.engineBound ? analyzed : poolEngines(analyzed)))
     }
   }
-  // Holm over the tests this question ran; comparisons that could not reach α are not tests (Tarone).
-  const tested = drafts.filter((d) => d.outcome === 'tested')
-  const adjusted = holm(tested.map((d) => d.p!))
-  const verdicts = drafts.map((d): Verdict => {
-    const k = tested.indexOf(d)
-    const pAdjusted = k >= 0 ? adjusted[k] : null
-    const outcome: VerdictOutcome = d.outcome === 'tested' ? (pAdjusted! < ALPHA ? 'better' : 'no-difference') : d.outcome
-    const v: Verdict = { ...d, outcome, pAdjusted, family: tested.length, sentence: '' }
-    return { ...v, sentence: writeSentence(q, v, matching) }
-  })
   const note = compared ? null : cells.length < 2 ? 'Only one cell in these runs: nothing to compare.' : 'No two runs of different cells match (same settings and seed, other than the cell): nothing to compare.'
-  return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note }
+  return { q, drafts, note }
+}
+
+/** A tested comparison after Holm's procedure: its outcome, and the interval at the level it was decided at. */
+function decided(d: Draft, pAdjusted: number, rejected: boolean, level: number): Omit<Verdict, 'sentence'> {
+  const inLogs = signedRankInterval(d.logs, level)
+  const interval = inLogs ? (inLogs.map((v) => Math.exp(d.sign * v)).sort((x, y) => x - y) as [number, number]) : null
+  return { ...finished(d, rejected ? 'better' : 'no-difference'), pAdjusted, interval, confidence: 1 - level }
+}
+
+function finished(d: Draft, outcome: VerdictOutcome): Omit<Verdict, 'sentence'> {
+  const { logs: _logs, sign: _sign, ...rest } = d
+  return { ...rest, outcome, pAdjusted: null, confidence: null }
 }
 
 /**
@@ -109,57 +124,36 @@ function poolEngines(analyzed: Analyzed[]): Analyzed[] {
   })
 }
 
-/** One pair of cells: one verdict, or one per backend (an engine-bound question), or one per value of the setting it is split by. */
-function comparePair(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[], options: VerdictOptions): Draft[] {
-  const seed = hash(`${q.id}|${a}|${b}`)
+/** One pair of cells: one verdict, or one per backend for a question each engine answers its own way. */
+function comparePair(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[]): Draft[] {
   const byBackend = groupBy(analyzed, (x) => x.pair.settings.backend)
   if (q.engineBound && byBackend.size > 1) {
     // Each engine's own answer: GRU's lead over LSTM per step on one engine need not hold on another.
-    return [...byBackend].flatMap(([backend, xs], k) => compareWithin(q, a, b, xs, { setting: 'backend', value: backend }, seed + 104729 * (k + 1), options))
+    return [...byBackend].map(([backend, xs]) => draft(q, a, b, xs, { setting: 'backend', value: backend }))
   }
-  return compareWithin(q, a, b, analyzed, null, seed, options)
+  return [draft(q, a, b, analyzed, null)]
 }
 
-function compareWithin(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[], stratum: Draft['stratum'], seed: number, options: VerdictOptions): Draft[] {
-  if (q.kind === 'exact' && sameForEverySeed(analyzed)) return [exactDraft(q, a, b, analyzed, stratum)]
-  // A quantity that should be exact but varies between seeds (a GPU allocator's peak, say) is measured and tested like any other.
-  if (stratum) {
-    // Already one backend's answer: a setting that matters within it is reported as a breakdown.
-    const spread = heterogeneity(analyzed, seed)
-    return [measuredDraft(q, a, b, analyzed, stratum, spread?.kind === 'spread' ? spread.breakdown : null, seed, options)]
-  }
-  const split = (q.checksBaseline ? learnedSplit(q, analyzed) : null) ?? heterogeneity(analyzed, seed)
-  if (split && (split.kind === 'learned' || split.breakdown.levels.some((l) => l.factor > 1) && split.breakdown.levels.some((l) => l.factor < 1))) {
-    return [...groupBy(analyzed, (x) => x.pair.settings[split.setting])].map(([value, xs], k) =>
-      measuredDraft(q, a, b, xs, { setting: split.setting, value }, null, seed + 7919 * (k + 1), options))
-  }
-  return [measuredDraft(q, a, b, analyzed, null, split?.kind === 'spread' ? split.breakdown : null, seed, options)]
-}
-
-function measuredDraft(q: Question, a: CellKind, b: CellKind, unordered: Analyzed[], stratum: Draft['stratum'], breakdown: Breakdown | null, seed: number, options: VerdictOptions): Draft {
-  // In a fixed order (configuration, then seed), so that the bootstrap draws the same resamples however the runs were listed.
-  const xs = [...unordered].sort((x, y) => (x.pair.configuration < y.pair.configuration ? -1 : x.pair.configuration > y.pair.configuration ? 1 : x.pair.a.config.seed - y.pair.a.config.seed || x.pair.a.idx - y.pair.a.idx))
-  const clusters = [...groupBy(xs, (x) => x.pair.configuration).values()].map((c) => c.map((x) => x.d))
-  const meanLog = (cs: number[][]) => cs.reduce((s, c) => s + c.reduce((t, v) => t + v, 0) / c.length, 0) / cs.length
-  const r = Math.exp(meanLog(clusters)) // a / b
-  const [lo, hi] = bootstrapClustersCi(clusters, meanLog, seed, options.resamples).map(Math.exp)
-  // The better cell first, the factor ≥ 1, and the interval on the factor's scale.
-  const aBetter = q.lowerIsBetter ? r <= 1 : r >= 1
-  const invert = aBetter === q.lowerIsBetter // factor = 1 / r
-  const factor = invert ? 1 / r : r
-  const ci95: [number, number] = invert ? [1 / hi, 1 / lo] : [lo, hi]
+function draft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], stratum: Draft['stratum']): Draft {
+  if (isCounted(q, xs)) return exactDraft(q, a, b, xs, stratum)
+  const logs = xs.map((x) => x.d)
+  const test = pairedSignedRank(logs)
+  // The better cell first: the one the estimate favours (a on a tie), and the factor ≥ 1.
+  const aBetter = q.lowerIsBetter ? test.estimate <= 0 : test.estimate >= 0
+  const sign: 1 | -1 = aBetter === q.lowerIsBetter ? -1 : 1
   const cells: [CellKind, CellKind] = aBetter ? [a, b] : [b, a]
-  const test = wilcoxonSignedRank(xs.map((x) => x.d))
-  const checks = q.checksBaseline ? orient(aBetter, [baselineCheck(q, xs, 'a'), baselineCheck(q, xs, 'b')]) : null
-  // The breakdown's factors on the verdict's own scale: how many times better the first cell is at each value.
-  const levels = breakdown ? { ...breakdown, levels: breakdown.levels.map((l) => ({ ...l, factor: invert ? 1 / l.factor : l.factor })) } : null
+  const favours = (v: number) => sign * v > 0
+  const sides = aBetter ? (['a', 'b'] as const) : (['b', 'a'] as const)
   const base: Omit<Draft, 'outcome'> = {
-    questionId: q.id, cells, stratum, factor, ci95, p: test.p, pairs: xs.length, configurations: clusters.length, ties: test.zeros,
-    runIds: xs.flatMap((x) => x.runIds), baseline: checks, basis: basisOf(xs), breakdown: levels, reason: null,
-    caveat: q.id === 'step-time' ? timingCaveat(xs) : null, pooledBackends: pooledOf(xs),
+    questionId: q.id, cells, stratum, factor: Math.exp(sign * test.estimate), interval: null, p: test.p, exact: test.exact,
+    pairs: xs.length, configurations: new Set(xs.map((x) => x.pair.configuration)).size,
+    favour: [logs.filter(favours).length, logs.filter((v) => v !== 0 && !favours(v)).length], ties: test.zeros,
+    runIds: xs.flatMap((x) => x.runIds), baseline: q.checksBaseline ? [baselineCheck(q, xs, sides[0]), baselineCheck(q, xs, sides[1])] : null,
+    basis: basisOf(xs), breakdowns: breakdowns(q, xs, stratum, sign), reason: null,
+    caveat: q.id === 'step-time' ? timingCaveat(xs) : null, pooledBackends: pooledOf(xs), logs, sign,
   }
-  if (checks && !checks[0].learned && !checks[1].learned) return { ...base, outcome: 'not-learned', p: null }
-  if (smallestSignedRankP(test.n) >= ALPHA) return { ...base, outcome: 'too-few', p: null }
+  // Too few pairs to reach α even alone: not a test, so not in the family (and said so).
+  if (smallestPairedP(xs.length) > ALPHA) return { ...base, outcome: 'too-few', p: null }
   return { ...base, outcome: 'tested' }
 }
 
@@ -172,8 +166,8 @@ function exactDraft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], strat
   const cells: [CellKind, CellKind] = aBetter ? [a, b] : [b, a]
   const configurations = new Set(xs.map((x) => x.pair.configuration)).size
   return {
-    questionId: q.id, cells, stratum, outcome: 'exact', factor: lo, ci95: [lo, hi], p: null, pairs: xs.length, configurations, ties: 0,
-    runIds: xs.flatMap((x) => x.runIds), baseline: null, basis: null, breakdown: null,
+    questionId: q.id, cells, stratum, outcome: 'exact', factor: lo, interval: [lo, hi], p: null, exact: true, pairs: xs.length, configurations, favour: [xs.length, 0], ties: 0,
+    runIds: xs.flatMap((x) => x.runIds), baseline: null, basis: null, breakdowns: [], logs: [], sign: 1,
     reason: q.id === 'memory' ? activationReason(xs, aBetter) : q.id === 'parameters' ? gateReason(cells) : null, caveat: null,
     pooledBackends: pooledOf(xs),
   }
@@ -184,94 +178,67 @@ function pooledOf(xs: Analyzed[]): string[] | null {
   return xs.some((x) => x.backends.length > 1) ? [...new Set(xs.flatMap((x) => x.backends))].sort() : null
 }
 
-/** Whether each configuration's pairs all have one ratio: what makes a quantity exact. */
-function sameForEverySeed(xs: Analyzed[]): boolean {
-  return [...groupBy(xs, (x) => x.pair.configuration).values()].every((c) => c.every((x) => Math.abs(x.d - c[0].d) <= 1e-9))
+/**
+ * Whether the question's values are counted, not measured: parameters always; memory where it is
+ * the analytic count (a GPU allocator's peak varies from seed to seed and is tested). Decided by
+ * what the quantity is, never by whether the data happen to agree.
+ */
+function isCounted(q: Question, xs: Analyzed[]): boolean {
+  if (q.kind !== 'exact') return false
+  return q.id !== 'memory' || xs.every((x) => x.pair.a.figures.memory.deviceBytes === undefined && x.pair.b.figures.memory.deviceBytes === undefined)
 }
 
-const orient = <T>(aFirst: boolean, pair: [T, T]): [T, T] => (aFirst ? pair : [pair[1], pair[0]])
-
-/** Did the cell on side `side` beat the baseline? Its median run must, by more than BASELINE_Z standard errors of the baseline. */
-function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCheck {
-  const sides = xs.map((x) => ({ value: x.values[side], baseline: x.pair[side].figures.baseline }))
-  const margin = (bl: (typeof sides)[number]['baseline']) => BASELINE_Z * (bl.standardError ?? BASELINE_FALLBACK_SHARE * Math.abs(bl.metric))
-  const beats = (s: (typeof sides)[number]) => (q.lowerIsBetter ? s.value < s.baseline.metric - margin(s.baseline) : s.value > s.baseline.metric + margin(s.baseline))
-  const beat = sides.filter(beats).length
-  const baselines = sides.map((s) => s.baseline.metric)
-  // The median run's distance past its own threshold (baseline ∓ margin): below 0, the cell beat it.
-  const past = median(sides.map((s) => (q.lowerIsBetter ? s.value - (s.baseline.metric - margin(s.baseline)) : s.baseline.metric + margin(s.baseline) - s.value)))
-  const classicals = xs.map((x) => ({ value: x.values[side], baseline: x.pair[side].figures.classical }))
-  let classical: BaselineCheck['classical'] = null
-  if (classicals.every((c) => c.baseline !== undefined)) {
-    const cs = classicals as Array<{ value: number; baseline: NonNullable<(typeof classicals)[number]['baseline']> }>
-    const pastClassical = median(cs.map((s) => (q.lowerIsBetter ? s.value - (s.baseline.metric - margin(s.baseline)) : s.baseline.metric + margin(s.baseline) - s.value)))
-    const values = cs.map((s) => s.baseline.metric)
-    classical = { beat: pastClassical < 0, value: [Math.min(...values), Math.max(...values)], description: cs[0].baseline.description }
-  }
+/** What one run's test against a baseline says: its own paired test, or (runs recorded before it) its metric against the baseline's. */
+function standing(q: Question, runs: FinishedRun[], which: 'trivial' | 'classical'): BaselineStanding | null {
+  const baselines = runs.map((r) => (which === 'trivial' ? r.figures.baseline : r.figures.classical))
+  if (baselines.some((b) => !b)) return null
+  const tests = runs.map((r): BaselineTest | undefined => (which === 'trivial' ? r.figures.baselineTest : r.figures.classicalTest))
+  const beats = runs.map((r, i) => tests[i]?.beat ?? (q.lowerIsBetter ? r.figures.finalMetric < baselines[i]!.metric : r.figures.finalMetric > baselines[i]!.metric))
+  const bars = tests.flatMap((t) => (t ? [t.bar] : []))
+  const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)]
   return {
-    learned: past < 0, beat, runs: sides.length, median: median(sides.map((s) => s.value)),
-    baseline: [Math.min(...baselines), Math.max(...baselines)], baselineDescription: sides[0].baseline.description, classical,
+    beat: beats.filter(Boolean).length, runs: runs.length, tested: bars.length,
+    value: range(baselines.map((b) => b!.metric)), bar: bars.length ? range(bars) : null, description: baselines[0]!.description,
   }
 }
 
-type Split = { kind: 'learned'; setting: PairSetting } | { kind: 'spread'; setting: PairSetting; breakdown: Breakdown }
-
-/** Settings worth splitting by, in the order a reader asks about them. */
-const SPLIT_ORDER: readonly PairSetting[] = ['task', 'seqLen', 'backend', 'hiddenSize', 'machine', ...PAIR_SETTINGS.filter((s) => !['task', 'seqLen', 'backend', 'hiddenSize', 'machine'].includes(s))]
-
-/** The first setting along which either cell beats the baseline at some values and not at others. */
-function learnedSplit(q: Question, xs: Analyzed[]): Split | null {
-  for (const setting of SPLIT_ORDER) {
-    const levels = groupBy(xs, (x) => x.pair.settings[setting])
-    if (levels.size < 2) continue
-    for (const side of ['a', 'b'] as const) {
-      const statuses = new Set([...levels.values()].map((l) => baselineCheck(q, l, side).learned))
-      if (statuses.size > 1) return { kind: 'learned', setting }
-    }
-  }
-  return null
+/** A cell's runs in these pairs against the baselines: how many beat each, by their own paired tests. */
+function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCheck {
+  const runs = xs.map((x) => x.pair[side]), values = xs.map((x) => x.values[side])
+  const trivial = standing(q, runs, 'trivial')!
+  const test = runs.map((r) => r.figures.baselineTest).find((t) => t)
+  const items = runs.find((r) => r.figures.testItems)?.figures.testItems ?? 'validation items'
+  const method = test ? `${test.method === 'block-bootstrap' ? `moving-block bootstrap (blocks of ${test.block})` : 'paired bootstrap'} over the ${test.items} ${items}` : null
+  const removed = q.lowerIsBetter ? median(xs.map((x) => 1 - x.values[side] / x.pair[side].figures.baseline.metric)) : null
+  return { median: median(values), trivial, classical: standing(q, runs, 'classical'), removed, method }
 }
 
 /**
- * The setting that explains the largest share (η²) of the spread of the configurations' mean log
- * ratios, when that share is at least SPLIT_SHARE and a permutation test of the share (values
- * reassigned to configurations at random, PERMUTATIONS times) puts it below SPLIT_ALPHA.
+ * The factor at each value of every setting that varies among the pairs: a description, not a
+ * test. Step time is described only by settings that change a step's work (not the learning rate
+ * or the seed), and never by the setting the verdict is already restricted to.
  */
-function heterogeneity(xs: Analyzed[], seed: number): Split | null {
-  const configs = [...groupBy(xs, (x) => x.pair.configuration).values()].map((c) => ({ d: c.reduce((s, x) => s + x.d, 0) / c.length, settings: c[0].pair.settings }))
-  if (configs.length < 4) return null
-  const grand = configs.reduce((s, c) => s + c.d, 0) / configs.length
-  const total = configs.reduce((s, c) => s + (c.d - grand) ** 2, 0)
-  if (!(total > 1e-12)) return null
-  const share = (labels: string[], values: number[]) => {
-    const sums = new Map<string, [number, number]>()
-    labels.forEach((l, i) => { const s = sums.get(l) ?? [0, 0]; s[0] += values[i]; s[1]++; sums.set(l, s) })
-    let between = 0
-    for (const [sum, n] of sums.values()) between += n * (sum / n - grand) ** 2
-    return between / total
-  }
-  let best: Breakdown | null = null
-  const values = configs.map((c) => c.d)
-  for (const setting of SPLIT_ORDER) {
-    const labels = configs.map((c) => c.settings[setting])
-    const levels = new Set(labels)
-    if (levels.size < 2 || levels.size === configs.length) continue // a setting with one configuration per value explains everything and nothing
-    const observed = share(labels, values)
-    if (observed < SPLIT_SHARE || (best && observed <= best.share)) continue
-    const rng = new Rng(seed + hash(setting))
-    const shuffled = [...values]
-    let atLeast = 0
-    for (let k = 0; k < PERMUTATIONS; k++) {
-      rng.shuffle(shuffled)
-      if (share(labels, shuffled) >= observed - 1e-12) atLeast++
-    }
-    const p = (atLeast + 1) / (PERMUTATIONS + 1)
-    if (p >= SPLIT_ALPHA) continue
-    const byLevel = groupBy(configs, (c) => c.settings[setting])
-    best = { setting, share: observed, p, levels: [...byLevel].map(([value, cs]) => ({ value, factor: Math.exp(cs.reduce((s, c) => s + c.d, 0) / cs.length), configurations: cs.length })) }
-  }
-  return best ? { kind: 'spread', setting: best.setting, breakdown: best } : null
+function breakdowns(q: Question, xs: Analyzed[], stratum: Draft['stratum'], sign: 1 | -1): Breakdown[] {
+  const eligible = (s: PairSetting) => s !== stratum?.setting && (q.id !== 'step-time' || WORK_SETTINGS.includes(s as never) || s === 'machine' || s === 'threads')
+  const partitions = new Set<string>()
+  return DESCRIBE_ORDER.filter(eligible).flatMap((setting): Breakdown[] => {
+    const levels = groupBy(xs, (x) => x.pair.settings[setting])
+    // A setting that groups the pairs as one already described does (the task and its T) says nothing new.
+    const partition = JSON.stringify([...levels.values()].map((ys) => ys.map((y) => xs.indexOf(y))).sort())
+    if (levels.size < 2 || partitions.has(partition)) return []
+    partitions.add(partition)
+    return [{
+      setting,
+      levels: [...levels].map(([value, ys]) => ({ value, factor: Math.exp(sign * pairedSignedRank(ys.map((y) => y.d)).estimate), pairs: ys.length }))
+        .sort((x, y) => numericOrText(x.value, y.value)),
+    }]
+  })
 }
+
+const numericOrText = (x: string, y: string) => (Number.isFinite(Number(x)) && Number.isFinite(Number(y)) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0)
+
+/** Settings in the order a reader asks about them. */
+const DESCRIBE_ORDER: readonly PairSetting[] = ['task', 'seqLen', 'backend', 'hiddenSize', 'machine', ...PAIR_SETTINGS.filter((s) => !['task', 'seqLen', 'backend', 'hiddenSize', 'machine'].includes(s))]
 
 function basisOf(analyzed: Analyzed[]): Verdict['basis'] {
   const xs = analyzed.flatMap((x) => x.parts ?? [x.values])
@@ -332,9 +299,3 @@ function gateReason(cells: [CellKind, CellKind]): string {
 }
 
 
-/** FNV-1a: a stable seed from a name, so a report's intervals do not depend on the order of anything. */
-function hash(text: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return h % 2_000_000_000
-}

@@ -19,6 +19,13 @@ export interface FakeFigures {
   lowerIsBetter?: boolean
   /** The classical baseline's metric (its standard error 0.002), absent when not given. */
   classical?: number
+  /** A GPU allocator's measured peak: memory then varies from seed to seed and is tested. */
+  deviceBytes?: number
+  /**
+   * The run's paired test against the baseline: its bar is 5% past the baseline's metric, and it
+   * beats it when its metric passes the bar, unless given. `null`: a run recorded before the test.
+   */
+  beat?: boolean | null
 }
 
 let nextId = 0
@@ -30,15 +37,24 @@ export function fakeRun(over: Partial<RunConfig>, f: FakeFigures, environment: R
   } as RunConfig
   const id = ++nextId
   const metric = f.metric ?? 0.01
+  const lower = f.lowerIsBetter ?? true
+  const baseline = f.baseline ?? 0.165
+  const bar = lower ? 0.95 * baseline : 1.05 * baseline
+  const test = (b: number, beat: boolean) => ({ beat, bar: b, p: beat ? 0.001 : 0.5, items: 512, method: 'bootstrap' as const, block: 1, resamples: 1999 })
+  const classicalBar = f.classical !== undefined ? (lower ? 0.95 * f.classical : 1.05 * f.classical) : 0
   const figures = {
     status: 'done', divergence: null, parameterCount: f.params ?? 1000, steps: f.steps ?? 100, wallSeconds: f.wallSeconds ?? 1,
     stepMs: { total: { median: f.ms ?? 1, p10: 0, p90: 0, n: 10 }, forward: { median: 0, p10: 0, p90: 0, n: 10 }, backward: { median: 0, p10: 0, p90: 0, n: 10 } },
     samplesPerSecond: 1, timestepsPerSecond: 1, gflops: 1, flopsPerStep: 1,
-    memory: { parameterBytes: 0, gradientBytes: 0, optimizerBytes: 0, activationBytes: f.activationBytes ?? 0, analyticTotalBytes: f.bytes ?? 1000, peakMeasuredBytes: 0 },
+    memory: { parameterBytes: 0, gradientBytes: 0, optimizerBytes: 0, activationBytes: f.activationBytes ?? 0, analyticTotalBytes: f.bytes ?? 1000, peakMeasuredBytes: 0, ...(f.deviceBytes !== undefined ? { deviceBytes: f.deviceBytes } : {}) },
     finalTrainLoss: metric, finalValLoss: metric, finalMetric: metric, bestMetric: metric, bestStep: 0,
-    metric: { name: 'mse', lowerIsBetter: f.lowerIsBetter ?? true, description: 'mean squared error' },
-    baseline: { metric: f.baseline ?? 0.165, standardError: f.baselineSe ?? 0.005, items: 512, description: 'predict the mean target' },
+    metric: { name: 'mse', lowerIsBetter: lower, description: 'mean squared error' },
+    baseline: { metric: baseline, standardError: f.baselineSe ?? 0.005, items: 512, description: 'predict the mean target' },
     ...(f.classical !== undefined ? { classical: { metric: f.classical, standardError: 0.002, items: 512, description: 'linear regression' } } : {}),
+    ...(f.beat === null ? {} : {
+      baselineTest: test(bar, f.beat ?? (lower ? metric < bar : metric > bar)), testItems: 'validation sequences',
+      ...(f.classical !== undefined ? { classicalTest: test(classicalBar, lower ? metric < classicalBar : metric > classicalBar) } : {}),
+    }),
     timeToTarget: null, task: { name: config.task, seqLen: config.seqLen ?? 50, citation: '' }, timing: 'wall-clock', dispatchesPerStep: null,
   } satisfies RunFigures
   return { id, idx: id, status: 'done', config, figures, environment }

@@ -1,86 +1,125 @@
-// Statistics against values computed independently: SciPy's Wilcoxon signed-rank test (scipy 1.10.1: `wilcoxon`
-// exact without ties; with ties and zeros, `permutation_test` over every sign flip of the
-// observed ranks, zeros dropped; `wilcoxon(method approx, correction=False)` for large samples),
-// brute-force enumerations of the exact null distributions, and bootstrap intervals against the
-// known sampling distribution of a median.
+// Statistics against values computed independently: SciPy's exact Wilcoxon signed-rank test
+// (scipy 1.10.1 `wilcoxon`, without ties), brute-force enumerations of the Walsh averages and of
+// the exact null distribution, the duality of the test and its interval, and bootstrap intervals
+// against the known sampling distribution of a median.
 
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src-main/engine/rng'
-import { bootstrapCi, bootstrapClustersCi, describe as describeValues, holm, normalCdf, smallestSignedRankP, SIGNED_RANK_EXACT_LIMIT, wilcoxonSignedRank } from '../../src-main/reports/stats'
+import { bootstrapCi, describe as describeValues, holm, holmDecisions, normalCdf, pairedSignedRank, SIGNED_RANK_EXACT_PAIRS, signedRankInterval, signedRankNullCdf, smallestPairedP } from '../../src-main/reports/stats'
 
-describe('Wilcoxon signed-rank', () => {
+/** Every Walsh average (dᵢ + dⱼ)/2, i ≤ j, sorted: the brute force the counting code must agree with. */
+const walsh = (d: number[]) => d.flatMap((x, i) => d.slice(i).map((y) => (x + y) / 2)).sort((a, b) => a - b)
+
+describe('Wilcoxon signed-rank, Hodges–Lehmann and the interval that inverts the test', () => {
   it.each([
-    // differences, W⁺, p as SciPy gives them; exact
-    [[0.3, -0.1, 0.5, 0.8, 0.2, 0.9, -0.4, 0.6], 31, 0.078125],
-    [[1.2, 2.3, -0.7, 3.1, 0.4, -1.8, 2.2, 1.1, 0.9, -0.3, 1.7, 2.8], 66, 0.0341796875],
-    [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], 36, 0.0078125],
-    // ties and zeros: the exact permutation distribution of W⁺ given the mid-ranks
-    [[1, -1, 2, 2, -2, 3, 3, 3, 4, 0, 0], 39.5, 0.05078125],
-    [[0.5, 0.5, 0.5, -0.5, 1.5, 1.5, 2, 2, 2, 2], 52.5, 0.009765625],
-    [[1, 1, 1, 1, 1, 1], 21, 0.03125],
-  ])('W⁺ and the exact p as SciPy computes them: %j', (d, wPlus, p) => {
-    const r = wilcoxonSignedRank(d)
+    // differences and p as SciPy's exact `wilcoxon` gives them (no ties, no zeros)
+    [[0.3, -0.1, 0.5, 0.8, 0.2, 0.9, -0.4, 0.6], 0.078125],
+    [[1.2, 2.3, -0.7, 3.1, 0.4, -1.8, 2.2, 1.1, 0.9, -0.3, 1.7, 2.8], 0.0341796875],
+    [[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], 0.0078125],
+  ])('gives the exact p SciPy computes where nothing ties: %j', (d, p) => {
+    const r = pairedSignedRank(d)
     expect(r.exact).toBe(true)
-    expect(r.wPlus).toBe(wPlus)
     expect(r.p).toBeCloseTo(p, 12)
-    expect(r.zeros).toBe(d.filter((v) => v === 0).length)
+    expect([r.positive, r.negative, r.zeros]).toEqual([d.filter((v) => v > 0).length, d.filter((v) => v < 0).length, 0])
   })
 
-  it('uses the normal approximation with the tie correction past the exact limit, as SciPy does', () => {
-    const d = Array.from({ length: 500 }, (_, i) => ((i * 37) % 23) - 10) // 22 zeros, many ties
-    const r = wilcoxonSignedRank(d)
-    expect(r.n).toBeGreaterThan(SIGNED_RANK_EXACT_LIMIT)
-    expect(r.exact).toBe(false)
-    expect(r.zeros).toBe(22)
-    expect(r.p).toBeCloseTo(0.0012077908517546445, 8)
-  })
-
-  it('matches a brute-force enumeration of every sign assignment, ties included', () => {
-    const rng = new Rng(5)
-    for (const n of [3, 5, 7, 9, 11]) {
-      // rounded to one decimal so that equal magnitudes occur
-      const d = Array.from({ length: n }, () => Math.round(rng.normal() * 10) / 10 || 0.1)
-      const abs = d.map(Math.abs), sorted = [...abs].sort((a, b) => a - b)
-      const rank = (v: number) => { const first = sorted.indexOf(v), last = sorted.lastIndexOf(v); return (first + last + 2) / 2 }
-      const w = (signs: number[]) => abs.reduce((s, v, i) => s + (signs[i] > 0 ? rank(v) : 0), 0)
-      const observed = w(d)
-      let below = 0, above = 0
-      for (let mask = 0; mask < 1 << n; mask++) {
-        const stat = w(d.map((_, i) => (mask & (1 << i) ? 1 : -1)))
-        if (stat <= observed + 1e-9) below++
-        if (stat >= observed - 1e-9) above++
+  it('gives the Hodges–Lehmann estimate and interval of a brute-force enumeration of the Walsh averages, ties and zeros included', () => {
+    const rng = new Rng(11)
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + (trial % 14)
+      const d = Array.from({ length: n }, () => Math.round(rng.normal() * 4) / 4 + (trial % 3 === 0 ? 0.5 : 0))
+      const w = walsh(d), M = w.length
+      const hl = M % 2 ? w[(M - 1) / 2] : (w[M / 2 - 1] + w[M / 2]) / 2
+      expect(pairedSignedRank(d).estimate, JSON.stringify(d)).toBeCloseTo(hl, 12)
+      for (const alpha of [0.05, 0.01]) {
+        const ci = signedRankInterval(d, alpha)
+        // k: the largest with P(W ≤ k − 1) ≤ α/2 under the null of n untied pairs, by enumerating all 2ⁿ sign patterns
+        const counts = new Array(M + 1).fill(0)
+        for (let mask = 0; mask < 1 << n; mask++) { let s = 0; for (let r = 1; r <= n; r++) if (mask & (1 << (r - 1))) s += r; counts[s]++ }
+        let k = 0, cum = 0
+        for (let w0 = 0; w0 <= M; w0++) { cum += counts[w0] / 2 ** n; if (cum <= alpha / 2) k = w0 + 1; else break }
+        if (k === 0) expect(ci).toBeNull()
+        else expect(ci, JSON.stringify(d)).toEqual([w[k - 1], w[M - k]])
       }
-      expect(wilcoxonSignedRank(d).p, `n=${n}`).toBeCloseTo(Math.min(1, (2 * Math.min(below, above)) / 2 ** n), 12)
     }
   })
 
-  it('keeps its size at α on symmetric data and says what the smallest attainable p is', () => {
+  it('agrees with itself: the 1 − α interval excludes 0 exactly when p ≤ α, ties and zeros included', () => {
+    const rng = new Rng(12)
+    let checked = 0
+    for (let trial = 0; trial < 3000; trial++) {
+      const n = 6 + (trial % 30)
+      const shift = (trial % 5) * 0.15
+      const d = Array.from({ length: n }, () => Math.round((rng.normal() + shift) * 3) / 3)
+      const { p } = pairedSignedRank(d)
+      for (const alpha of [0.05, 0.025, 0.05 / 7, 0.001]) {
+        const ci = signedRankInterval(d, alpha)
+        if (!ci) continue
+        checked++
+        expect(ci[0] > 0 || ci[1] < 0, `${JSON.stringify(d)} at ${alpha}: p = ${p}, CI ${ci}`).toBe(p <= alpha)
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000)
+  })
+
+  it('keeps its size at α on symmetric data, and its interval covers the true shift', () => {
     const rng = new Rng(5)
     for (const [n, size] of [[6, 0.03125], [8, 0.0390625]] as const) {
       let rejected = 0
       const N = 20_000
-      for (let i = 0; i < N; i++) if (wilcoxonSignedRank(Array.from({ length: n }, () => rng.normal())).p < 0.05) rejected++
+      for (let i = 0; i < N; i++) if (pairedSignedRank(Array.from({ length: n }, () => rng.normal())).p <= 0.05) rejected++
       expect(rejected / N).toBeCloseTo(size, 2)
     }
-    expect(smallestSignedRankP(5)).toBe(0.0625)
-    expect(smallestSignedRankP(6)).toBe(0.03125)
-    expect(wilcoxonSignedRank([0, 0, 0]).p).toBe(1)
-    expect(wilcoxonSignedRank([1, 2, 3, 4, 5, 6, 7, 8]).effect).toBe(1)
-    expect(wilcoxonSignedRank([-1, -2, -3, -4]).effect).toBe(-1)
+    let covered = 0
+    const N = 4000
+    for (let i = 0; i < N; i++) {
+      const ci = signedRankInterval(Array.from({ length: 12 }, () => 0.7 + rng.normal()), 0.05)!
+      if (ci[0] <= 0.7 && 0.7 <= ci[1]) covered++
+    }
+    expect(covered / N).toBeGreaterThanOrEqual(0.94)
+    expect(smallestPairedP(5)).toBe(0.0625)
+    expect(smallestPairedP(6)).toBe(0.03125)
+    expect(pairedSignedRank([0, 0, 0]).p).toBe(1)
+    expect(signedRankInterval([1, 2, 3, 4, 5], 0.05)).toBeNull() // 2⁻⁵ > 0.025: no bounded 95% interval from 5 pairs
+  })
+
+  it('counts ties against the effect: never a smaller p than the test that drops the zeros', () => {
+    // Six equal pairs and six all one way: dropping the zeros would give 2/2⁶ = 0.031; counted, they give more.
+    const d = [0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6]
+    expect(pairedSignedRank(d).p).toBeGreaterThan(0.031)
+    expect(pairedSignedRank(d).zeros).toBe(6)
+  })
+
+  it('passes from the exact distribution to the normal approximation past 400 pairs without a jump', () => {
+    const n = SIGNED_RANK_EXACT_PAIRS, M = (n * (n + 1)) / 2
+    const mu = M / 2, sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24)
+    for (const z of [2.58, 1.96, 0.67]) {
+      const w = Math.round(mu - z * sigma)
+      expect(Math.abs(signedRankNullCdf(n, w) - normalCdf((w + 0.5 - mu) / sigma))).toBeLessThan(2e-4)
+    }
+    const big = Array.from({ length: 1200 }, (_, i) => ((i * 37) % 23) - 10.5 + 0.3)
+    const r = pairedSignedRank(big)
+    expect(r.exact).toBe(false)
+    const ci = signedRankInterval(big, 0.05)!
+    expect(ci[0] > 0 || ci[1] < 0).toBe(r.p <= 0.05)
+    expect(ci[0]).toBeLessThan(r.estimate)
+    expect(ci[1]).toBeGreaterThan(r.estimate)
+  })
+})
+
+describe("Holm's step-down procedure", () => {
+  it('rejects in order while p₍ⱼ₎ ≤ α/(m − j + 1), and gives each hypothesis the level it was decided at', () => {
+    const p = [0.01, 0.04, 0.001, 0.03, 0.2]
+    const d = holmDecisions(p, 0.05)
+    // sorted: 0.001 (≤ 0.01), 0.01 (≤ 0.0125), 0.03 (> 0.0167): stop
+    expect(d.rejected).toEqual([true, false, true, false, false])
+    expect(d.level).toEqual([0.05 / 4, 0.05 / 3, 0.05 / 5, 0.05 / 3, 0.05 / 3])
+    expect(d.adjusted.map((x) => Math.round(x * 1e6) / 1e6)).toEqual([0.04, 0.09, 0.005, 0.09, 0.2])
+    for (let i = 0; i < p.length; i++) expect(d.rejected[i]).toBe(d.adjusted[i] <= 0.05)
   })
 })
 
 describe('bootstrap and descriptive figures', () => {
-  it('resamples clusters and then their members: one cluster of spread values gives that spread, many clusters of one value the spread between them', () => {
-    const mean = (cs: number[][]) => cs.reduce((s, c) => s + c.reduce((t, v) => t + v, 0) / c.length, 0) / cs.length
-    const [lo1, hi1] = bootstrapClustersCi([[-1, 1, -1, 1, -1, 1, -1, 1]], mean, 3, 2000)
-    expect(lo1).toBeLessThan(-0.3)
-    expect(hi1).toBeGreaterThan(0.3)
-    const [lo2, hi2] = bootstrapClustersCi([[1, 1], [1, 1], [1, 1]], mean, 3, 2000)
-    expect([lo2, hi2]).toEqual([1, 1])
-    expect(bootstrapClustersCi([[1], []], mean)).toEqual([NaN, NaN])
-  })
-
   it('covers the true median with an interval as wide as the median\'s sampling distribution', () => {
     const rng = new Rng(5)
     const xs = Array.from({ length: 400 }, () => 10 + rng.normal())

@@ -5,7 +5,7 @@
 import { Rng } from '../rng'
 import type { Batch } from '../backend'
 import { leastSquares } from './forecast'
-import { batchBuffers, lossSum, meanWithError, type Baseline, type Task } from './task'
+import { batchBuffers, lossSum, meanWithError, squaredErrors, type Baseline, type Task } from './task'
 
 /** Flat inputs a linear model takes at most: 2T + 1 features; longer sequences have no classical baseline. */
 const MAX_LINEAR_FEATURES = 513
@@ -30,7 +30,7 @@ function linearBaseline(reference: Batch & { x: Float32Array }, validation: Batc
   const X = rows(validation)
   const squares = Array.from(validation.targets, (y, b) => { let s = 0; for (let k = 0; k < p; k++) s += w[k] * X[b * p + k]; return (y - s) ** 2 })
   const m = meanWithError(squares)
-  return { metric: m.mean, standardError: m.standardError, items: m.items, description: 'linear regression on the flat sequence (least squares; it cannot pick out the marked values)' }
+  return { metric: m.mean, standardError: m.standardError, items: m.items, losses: Float64Array.from(squares), description: 'linear regression on the flat sequence (least squares; it cannot pick out the marked values)' }
 }
 
 const VALIDATION_SIZE = 512
@@ -63,7 +63,8 @@ export function addingTask(seqLen: number, seed: number): Task {
   const reference = fill(batchBuffers(T, 4096, 2, 4096, false), new Rng(seed ^ 0xba5e))
   const mean = Array.from(reference.targets).reduce((a, b) => a + b, 0) / reference.B
   const valTargets = Array.from(validation[0].targets)
-  const baselineMse = meanWithError(valTargets.map((y) => (y - mean) ** 2))
+  const baselineSquares = Float64Array.from(valTargets, (y) => (y - mean) ** 2)
+  const baselineMse = meanWithError(baselineSquares)
   const classical = linearBaseline(reference, validation[0], T)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
@@ -71,7 +72,7 @@ export function addingTask(seqLen: number, seed: number): Task {
   return {
     name: 'adding', inputSize: 2, head, seqLen: T,
     metric: { name: 'mse', lowerIsBetter: true, description: 'mean squared error of the predicted sum' },
-    baseline: { metric: baselineMse.mean, standardError: baselineMse.standardError, items: baselineMse.items, description: `predict the mean target (${mean.toFixed(3)})` },
+    baseline: { metric: baselineMse.mean, standardError: baselineMse.standardError, items: baselineMse.items, losses: baselineSquares, description: `predict the mean target (${mean.toFixed(3)})` },
     ...(classical ? { classical } : {}),
     citation: 'Adding problem: Hochreiter & Schmidhuber (1997); Le, Jaitly & Hinton (2015); Bai, Kolter & Koltun (2018).',
     validation, trainSample,
@@ -83,5 +84,6 @@ export function addingTask(seqLen: number, seed: number): Task {
       const { sum, count } = lossSum(head, outputs[0], batches[0].targets)
       return { loss: sum / count, metric: sum / count }
     },
+    items: { losses: (outputs, batches) => squaredErrors(outputs[0], batches[0].targets), metricOf: (m) => m, timeOrdered: false, unit: 'validation sequences' },
   }
 }

@@ -6,7 +6,7 @@
 
 import type { Batch } from '../backend'
 import { forecastBaselines } from './forecast'
-import { batchBuffers, meanWithError, type Task } from './task'
+import { batchBuffers, meanWithError, squaredErrors, type Task } from './task'
 
 export const AIRLINE_PASSENGERS: readonly number[] = [
   112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, // 1949
@@ -55,7 +55,8 @@ export function airlineTask(window: number): Task {
   const validation = [windows(testMonths, batchBuffers(window, testMonths.length, 1, testMonths.length, false))]
   const trainSample = [windows(trainMonths, batchBuffers(window, trainMonths.length, 1, trainMonths.length, false))]
   // RMSE = √(mean squared error); its standard error by the delta method, SE(MSE) / (2·RMSE).
-  const squared = meanWithError(testMonths.map((m) => (data[m] - data[m - 12]) ** 2))
+  const seasonalSquares = Float64Array.from(testMonths, (m) => (data[m] - data[m - 12]) ** 2)
+  const squared = meanWithError(seasonalSquares)
   const seasonal = Math.sqrt(squared.mean)
   // Classical: seasonal naive with drift, or a linear autoregression on the same window, whichever fits the training months better.
   const { classical } = forecastBaselines(data, { train: trainMonths, test: testMonths }, window, 1, 12)
@@ -65,7 +66,7 @@ export function airlineTask(window: number): Task {
   return {
     name: 'airline', inputSize: 1, head, seqLen: window,
     metric: { name: 'rmse', lowerIsBetter: true, description: 'RMSE of the forecast on the 24 test months, in thousands of passengers' },
-    baseline: { metric: seasonal, standardError: squared.standardError / (2 * seasonal), items: squared.items, description: 'seasonal naive: the value 12 months earlier' },
+    baseline: { metric: seasonal, standardError: squared.standardError / (2 * seasonal), items: squared.items, losses: seasonalSquares, description: 'seasonal naive: the value 12 months earlier' },
     classical,
     citation: AIRLINE_CITATION,
     validation, trainSample,
@@ -80,5 +81,7 @@ export function airlineTask(window: number): Task {
       const mse = sq / out.length
       return { loss: mse, metric: Math.sqrt(mse) * std }
     },
+    // Squared errors in passengers (thousands), so that their mean's root is the RMSE.
+    items: { losses: (outputs, batches) => squaredErrors(outputs[0], batches[0].targets, std), metricOf: Math.sqrt, timeOrdered: true, unit: 'test months' },
   }
 }

@@ -5,7 +5,7 @@
 
 import type { Batch } from '../backend'
 import { Rng } from '../rng'
-import { batchBuffers, lossSum, meanWithError, type Task } from './task'
+import { batchBuffers, lossSum, meanWithError, sequenceCrossEntropy, sequenceMeans, type Task } from './task'
 import builtInCorpus from './corpus.txt?raw'
 
 const VALIDATION_WINDOWS = 64
@@ -54,7 +54,8 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
   for (let i = 0; i < split; i++) counts[ids[i]]++
   const total = counts.reduce((a, b) => a + b, 0)
   const vt = validation[0].targets
-  const bits = meanWithError(Array.from(vt, (c) => -Math.log2(counts[c] / total)))
+  const unigramBits = Float64Array.from(vt, (c) => -Math.log2(counts[c] / total)) // time-major [T, B], as the targets
+  const bits = meanWithError(unigramBits)
   // Classical: a bigram model smoothed towards the unigram (a Dirichlet prior of weight V),
   // P(c | p) = (n(p, c) + V·P(c)) / (n(p) + V), scored on the same targets given their previous character.
   const pairs = new Float64Array(V * V), from = new Float64Array(V)
@@ -74,8 +75,8 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
   return {
     name: 'charlm', inputSize: V, head, seqLen: T,
     metric: { name: 'bpc', lowerIsBetter: true, description: 'bits per character on the validation text' },
-    baseline: { metric: bits.mean, standardError: bits.standardError, items: bits.items, description: 'unigram character frequencies' },
-    classical: { metric: bigram.mean, standardError: bigram.standardError, items: bigram.items, description: 'bigram model smoothed towards the unigram (the previous character only)' },
+    baseline: { metric: bits.mean, standardError: bits.standardError, items: bits.items, losses: sequenceMeans(unigramBits, T, VALIDATION_WINDOWS), description: 'unigram character frequencies' },
+    classical: { metric: bigram.mean, standardError: bigram.standardError, items: bigram.items, losses: Float64Array.from({ length: VALIDATION_WINDOWS }, (_, b) => bigramBits.slice(b * T, (b + 1) * T).reduce((s, v) => s + v, 0) / T), description: 'bigram model smoothed towards the unigram (the previous character only)' },
     citation: `Character-level language modelling on ${source} (${ids.length} characters, ${V} symbols; last 10% for validation).`,
     validation, trainSample,
     trainBatch(B, rng) {
@@ -88,5 +89,7 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
       const { sum, count } = lossSum(head, outputs[0], batches[0].targets)
       return { loss: sum / count, metric: sum / count / Math.LN2 }
     },
+    // Items are the validation windows, each its mean bits over T characters: characters of one window are not independent.
+    items: { losses: (outputs, batches) => sequenceCrossEntropy(outputs[0], batches[0].targets, T, batches[0].B, V, 1 / Math.LN2), metricOf: (m) => m, timeOrdered: false, unit: 'validation windows' },
   }
 }

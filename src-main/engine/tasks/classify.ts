@@ -12,7 +12,7 @@ import type { Batch } from '../backend'
 import { InputError } from '../errors'
 import { Rng } from '../rng'
 import { columnIndex, isNumericColumn, lineOf, parseTable } from './table'
-import { argmaxRow, batchBuffers, lossSum, type Baseline, type Task, type TaskOptions } from './task'
+import { argmaxRow, batchBuffers, lossSum, misclassified, type Baseline, type Task, type TaskOptions } from './task'
 
 /** Distinct tokens a network sees (one-hot inputs); the rest share one symbol. */
 export const MAX_VOCABULARY = 128
@@ -86,12 +86,24 @@ export function defaultLength(d: LabelledData): number {
 
 export const binomial = (p: number, n: number, description: string): Baseline => ({ metric: p, standardError: Math.sqrt((p * (1 - p)) / n), items: n, description })
 
+/** A classifier baseline from its hit or miss on each validation example: its accuracy, and its losses (1 for a miss) for the paired test. */
+export function classifierBaseline(correct: ArrayLike<boolean>, description: string): Baseline {
+  const losses = Float64Array.from(correct, (c) => (c ? 0 : 1))
+  const accuracy = 1 - losses.reduce((a, b) => a + b, 0) / losses.length
+  return { ...binomial(accuracy, losses.length, description), losses }
+}
+
+/** The classifiers' items: validation examples, each lost (1) or won (0). */
+export const classifierItems = (classes: number): Task['items'] => ({
+  losses: (outputs, batches) => misclassified(outputs[0], batches[0].targets, classes), metricOf: (m) => 1 - m, timeOrdered: false, unit: 'validation examples',
+})
+
 /**
  * Multinomial naive Bayes over the tokens, their order ignored, as scikit-learn's MultinomialNB
  * (alpha = 1) over a CountVectorizer: class priors from the training counts, add-one smoothing
- * over the training vocabulary, tokens never seen in training skipped. Its accuracy on `test`.
+ * over the training vocabulary, tokens never seen in training skipped. Whether it labels each of `test` right.
  */
-export function naiveBayesAccuracy(docs: string[][], labels: number[], classes: number, train: number[], test: number[]): number {
+export function naiveBayesCorrect(docs: string[][], labels: number[], classes: number, train: number[], test: number[]): boolean[] {
   const vocab = new Map<string, number>()
   for (const i of train) for (const t of docs[i]) if (!vocab.has(t)) vocab.set(t, vocab.size)
   const V = vocab.size
@@ -101,8 +113,7 @@ export function naiveBayesAccuracy(docs: string[][], labels: number[], classes: 
     priors[labels[i]]++
     for (const t of docs[i]) { counts[labels[i]][vocab.get(t)!]++; totals[labels[i]]++ }
   }
-  let correct = 0
-  for (const i of test) {
+  return test.map((i) => {
     let best = -1, bestScore = -Infinity
     for (let k = 0; k < classes; k++) {
       if (priors[k] === 0) continue
@@ -110,9 +121,13 @@ export function naiveBayesAccuracy(docs: string[][], labels: number[], classes: 
       for (const t of docs[i]) { const j = vocab.get(t); if (j !== undefined) s += Math.log((counts[k][j] + 1) / (totals[k] + V)) }
       if (s > bestScore) { bestScore = s; best = k }
     }
-    if (best === labels[i]) correct++
-  }
-  return correct / test.length
+    return best === labels[i]
+  })
+}
+
+/** Naive Bayes's accuracy on `test` (naiveBayesCorrect). */
+export function naiveBayesAccuracy(docs: string[][], labels: number[], classes: number, train: number[], test: number[]): number {
+  return naiveBayesCorrect(docs, labels, classes, train, test).filter(Boolean).length / test.length
 }
 
 /** Macro-F1 over the classes seen in `truth`: the mean of each class's F1. */
@@ -173,6 +188,7 @@ export function sequenceClassifier(o: {
       for (let b = 0; b < y.length; b++) { pred[b] = argmaxRow(out, b, classes); if (pred[b] === y[b]) correct++ }
       return { loss: sum / count, metric: correct / y.length, extra: { macroF1: macroF1(pred, y, classes) } }
     },
+    items: classifierItems(classes),
   }
 }
 
@@ -198,8 +214,8 @@ export function classifyTask(seqLen: number | undefined, seed: number, options: 
     },
     metricDescription: `fraction of {n} held-out rows of ${options.dataFile} classified correctly`,
     baselines: (held) => ({
-      baseline: binomial(held.filter((i) => d.labels[i] === majority).length / held.length, held.length, `majority class ("${d.classes[majority]}")`),
-      classical: binomial(naiveBayesAccuracy(cut, d.labels, d.classes.length, d.train, held), held.length, `naive Bayes over the same ${options.tokens ?? 'words'} (their order ignored)`),
+      baseline: classifierBaseline(held.map((i) => d.labels[i] === majority), `majority class ("${d.classes[majority]}")`),
+      classical: classifierBaseline(naiveBayesCorrect(cut, d.labels, d.classes.length, d.train, held), `naive Bayes over the same ${options.tokens ?? 'words'} (their order ignored)`),
     }),
     citation: `${options.dataFile}: ${d.texts.length} rows, text "${d.textColumn}", label "${d.labelColumn}" (${d.classes.length} classes: ${d.classes.slice(0, 6).join(', ')}${d.classes.length > 6 ? ', …' : ''}); ${d.train.length} training, ${d.test.length} held out; ${options.tokens ?? 'words'}, T=${T}, ${V} symbols.`,
   })

@@ -6,7 +6,7 @@
 
 import { Rng } from '../rng'
 import type { Batch } from '../backend'
-import { batchBuffers, lossSum, marginalEntropy, type Task } from './task'
+import { batchBuffers, lossSum, marginalEntropy, sequenceCrossEntropy, sequenceMeans, type Task } from './task'
 
 const SYMBOLS = 10, CLASSES = 10, BLANK = 0, DELIMITER = 9, VALIDATION_SIZE = 256
 /** Classes per step, and the steps a sequence has beyond its delay (the symbols, then their recall). */
@@ -42,14 +42,21 @@ export function copyTask(delay: number, seed: number): Task {
     for (let t = 0; t < L; t++) for (let i = 0; i < b.B; i++) c[t][b.targets[t * b.B + i]]++
     return c
   }
-  const baseline = marginalEntropy(counts(make(2048, seed ^ 0xba5e)), counts(validation[0]))
+  const reference = counts(make(2048, seed ^ 0xba5e))
+  const baseline = marginalEntropy(reference, counts(validation[0]))
+  // The same memoryless prediction, per validation step ([L, B], time-major), for the paired test.
+  const v = validation[0]
+  const stepLosses = Float64Array.from({ length: L * v.B }, (_, i) => {
+    const row = reference[Math.floor(i / v.B)], sum = row.reduce((a, b) => a + b, 0)
+    return -Math.log((row[v.targets[i]] + 1e-3) / (sum + 1e-3 * row.length))
+  })
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'every', outputSize: CLASSES, loss: 'cross_entropy' } as const
   return {
     name: 'copy', inputSize: CLASSES, head, seqLen: L,
     metric: { name: 'ce', lowerIsBetter: true, description: 'cross-entropy per step, in nats' },
-    baseline: { metric: baseline.mean, standardError: baseline.standardError, items: baseline.items, description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` },
+    baseline: { metric: baseline.mean, standardError: baseline.standardError, items: baseline.items, losses: sequenceMeans(stepLosses, L, v.B), description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` },
     citation: 'Copy memory: Arjovsky, Shah & Bengio (2016); Bai, Kolter & Koltun (2018).',
     validation, trainSample,
     trainBatch(B, rng) {
@@ -60,6 +67,7 @@ export function copyTask(delay: number, seed: number): Task {
       const { sum, count } = lossSum(head, outputs[0], batches[0].targets)
       return { loss: sum / count, metric: sum / count }
     },
+    items: { losses: (outputs, batches) => sequenceCrossEntropy(outputs[0], batches[0].targets, L, batches[0].B, CLASSES), metricOf: (m) => m, timeOrdered: false, unit: 'validation sequences' },
   }
 }
 

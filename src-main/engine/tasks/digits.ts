@@ -6,7 +6,7 @@
 // 64 flat pixels, which sees every pixel at once (classical).
 
 import { Rng } from '../rng'
-import { binomial, sequenceClassifier, stratifiedSplit } from './classify'
+import { classifierBaseline, sequenceClassifier, stratifiedSplit } from './classify'
 import DIGITS_CSV from './data/digits.csv?raw'
 import type { Task } from './task'
 
@@ -37,7 +37,7 @@ export const digitsSplit = (labels: number[], seed: number) => stratifiedSplit(l
  * gradient descent from zero: deterministic, about 0.9 s here (once per process and split, cached).
  * Its accuracy on `test`.
  */
-export function logisticAccuracy(pixels: Float32Array, labels: number[], train: number[], test: number[], classes = 10, P = 64): number {
+export function logisticCorrect(pixels: Float32Array, labels: number[], train: number[], test: number[], classes = 10, P = 64): boolean[] {
   const W = new Float64Array(classes * (P + 1)), grad = new Float64Array(W.length), logits = new Float64Array(classes)
   const forward = (i: number) => {
     let max = -Infinity
@@ -62,17 +62,20 @@ export function logisticAccuracy(pixels: Float32Array, labels: number[], train: 
     }
     for (let j = 0; j < W.length; j++) W[j] -= 0.5 * (grad[j] / train.length + 1e-3 * W[j])
   }
-  let correct = 0
-  for (const i of test) {
+  return test.map((i) => {
     forward(i)
     let best = 0
     for (let k = 1; k < classes; k++) if (logits[k] > logits[best]) best = k
-    if (best === labels[i]) correct++
-  }
-  return correct / test.length
+    return best === labels[i]
+  })
 }
 
-const classical = new Map<string, number>()
+/** The logistic regression's accuracy on `test` (logisticCorrect). */
+export function logisticAccuracy(pixels: Float32Array, labels: number[], train: number[], test: number[], classes = 10, P = 64): number {
+  return logisticCorrect(pixels, labels, train, test, classes, P).filter(Boolean).length / test.length
+}
+
+const classical = new Map<string, boolean[]>()
 
 export function digitsTask(seed: number): Task {
   const { pixels, labels } = digitsData()
@@ -86,10 +89,10 @@ export function digitsTask(seed: number): Task {
       for (const i of train) counts[labels[i]]++
       const majority = counts.indexOf(Math.max(...counts))
       const key = `${seed}|${held.join(',')}`
-      if (!classical.has(key)) classical.set(key, logisticAccuracy(pixels, labels, train, held))
+      if (!classical.has(key)) classical.set(key, logisticCorrect(pixels, labels, train, held))
       return {
-        baseline: binomial(held.filter((i) => labels[i] === majority).length / held.length, held.length, `majority class (${majority})`),
-        classical: binomial(classical.get(key)!, held.length, 'logistic regression on the 64 flat pixels, which sees them all at once'),
+        baseline: classifierBaseline(held.map((i) => labels[i] === majority), `majority class (${majority})`),
+        classical: classifierBaseline(classical.get(key)!, 'logistic regression on the 64 flat pixels, which sees them all at once'),
       }
     },
     citation: DIGITS_CITATION,

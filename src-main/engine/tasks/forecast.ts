@@ -11,7 +11,7 @@
 
 import type { Batch } from '../backend'
 import { InputError } from '../errors'
-import { batchBuffers, meanWithError, type Baseline, type Task, type TaskName } from './task'
+import { batchBuffers, meanWithError, squaredErrors, type Baseline, type Task, type TaskName } from './task'
 
 export interface ForecastOptions {
   name: TaskName
@@ -47,7 +47,7 @@ export function forecastSplit(n: number, window: number, horizon: number, testFr
 function rmseBaseline(squares: number[], description: string): Baseline {
   const m = meanWithError(squares)
   const rmse = Math.sqrt(m.mean)
-  return { metric: rmse, standardError: rmse > 0 ? m.standardError / (2 * rmse) : 0, items: m.items, description }
+  return { metric: rmse, standardError: rmse > 0 ? m.standardError / (2 * rmse) : 0, items: m.items, losses: Float64Array.from(squares), description }
 }
 
 /** Least squares with a tiny ridge: w minimising ‖Xw − y‖² + λ‖w‖² (X row-major, n × p), by Cholesky. */
@@ -166,5 +166,6 @@ export function forecastTask(o: ForecastOptions): Task {
       const mse = sq / out.length
       return { loss: mse, metric: Math.sqrt(mse) * std, extra: { mase: (abs / out.length) * std / maseScale } }
     },
+    items: { losses: (outputs, batches) => squaredErrors(outputs[0], batches[0].targets, std), metricOf: Math.sqrt, timeOrdered: true, unit: 'test targets' },
   }
 }

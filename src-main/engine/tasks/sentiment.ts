@@ -6,7 +6,7 @@
 
 import type { Batch } from '../backend'
 import { Rng } from '../rng'
-import { binomial, naiveBayesAccuracy } from './classify'
+import { classifierBaseline, classifierItems, naiveBayesCorrect } from './classify'
 import { argmaxRow, batchBuffers, lossSum, type Task } from './task'
 
 const FILLER = ['the', 'movie', 'plot', 'acting', 'was', 'and', 'i', 'thought', 'it', 'story', 'film', 'ending', 'music', 'quite', 'overall', 'cast']
@@ -61,20 +61,19 @@ export function sentimentTask(seqLen: number, seed: number): Task {
   const positives = Array.from(train.targets).reduce((a, b) => a + b, 0)
   const majority = positives * 2 >= train.B ? 1 : 0
   const vt = validation[0].targets
-  const majorityAccuracy = Array.from(vt).filter((y) => y === majority).length / vt.length
   // Classical: naive Bayes over the words of the reviews, their order ignored (so negation is lost).
   const wordsOf = (batch: Batch & { x: Float32Array }) => Array.from({ length: batch.B }, (_, b) => Array.from({ length: T }, (_, t) => String(batch.x.subarray((t * batch.B + b) * V, (t * batch.B + b + 1) * V).indexOf(1))))
   const docs = [...wordsOf(train), ...wordsOf(validation[0])]
   const labels = [...Array.from(train.targets), ...Array.from(vt)]
-  const nb = naiveBayesAccuracy(docs, labels, 2, Array.from({ length: train.B }, (_, i) => i), Array.from({ length: vt.length }, (_, i) => train.B + i))
+  const nb = naiveBayesCorrect(docs, labels, 2, Array.from({ length: train.B }, (_, i) => i), Array.from({ length: vt.length }, (_, i) => train.B + i))
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 2, loss: 'cross_entropy' } as const
   return {
     name: 'sentiment', inputSize: V, head, seqLen: T,
     metric: { name: 'accuracy', lowerIsBetter: false, description: 'fraction of validation reviews classified correctly' },
-    baseline: { metric: majorityAccuracy, standardError: Math.sqrt((majorityAccuracy * (1 - majorityAccuracy)) / vt.length), items: vt.length, description: `majority class (${majority ? 'positive' : 'negative'})` },
-    classical: binomial(nb, vt.length, 'naive Bayes over the words (their order, and so negation, ignored)'),
+    baseline: classifierBaseline(Array.from(vt, (y) => y === majority), `majority class (${majority ? 'positive' : 'negative'})`),
+    classical: classifierBaseline(nb, 'naive Bayes over the words (their order, and so negation, ignored)'),
     citation: 'Generated reviews with negation ("not good" is negative), written for rnnbench.',
     validation, trainSample,
     trainBatch(B, rng) {
@@ -88,5 +87,6 @@ export function sentimentTask(seqLen: number, seed: number): Task {
       for (let b = 0; b < y.length; b++) if (argmaxRow(out, b, 2) === y[b]) correct++
       return { loss: sum / count, metric: correct / y.length }
     },
+    items: classifierItems(2),
   }
 }

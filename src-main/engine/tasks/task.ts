@@ -31,6 +31,66 @@ export interface Baseline {
   standardError?: number
   /** Validation items the metric averages over (sequences, or predicted positions). */
   items?: number
+  /**
+   * The baseline's loss on each validation item, in the order of ItemScoring.losses: what a run's
+   * paired test compares against (engine/baseline-test.ts). Kept in memory, never stored.
+   */
+  losses?: Float64Array
+}
+
+/**
+ * How a task's metric breaks down over its validation items, for the paired test against the
+ * baselines: each item's loss (lower is better), whose mean gives the metric through `metricOf`.
+ */
+export interface ItemScoring {
+  losses(outputs: FloatArray[], batches: Batch[]): Float64Array
+  metricOf(meanLoss: number): number
+  /** Items follow each other in time (a forecast's targets): resampled in blocks. */
+  timeOrdered: boolean
+  /** What one item is, in words: "validation sequences", "test months". */
+  unit: string
+}
+
+/** A baseline without its per-item losses: what a run's figures store. */
+export function storedBaseline(b: Baseline): Baseline {
+  const { losses: _losses, ...rest } = b
+  return rest
+}
+
+/** Squared errors of a one-output head, in the target's units (`scale` undoes the scaling). */
+export function squaredErrors(out: FloatArray, targets: ArrayLike<number>, scale = 1): Float64Array {
+  return Float64Array.from({ length: out.length }, (_, i) => ((out[i] - targets[i]) * scale) ** 2)
+}
+
+/** 1 where a classifier's argmax misses the label, else 0, per row. */
+export function misclassified(out: FloatArray, targets: ArrayLike<number>, classes: number): Float64Array {
+  return Float64Array.from({ length: targets.length }, (_, b) => (argmaxRow(out, b, classes) === targets[b] ? 0 : 1))
+}
+
+/**
+ * Per sequence (batch row), the mean cross-entropy over its T predicted steps, times `scale`
+ * (1/ln 2 for bits). Outputs and targets are time-major, [T, B, O] and [T, B].
+ */
+export function sequenceCrossEntropy(out: FloatArray, targets: ArrayLike<number>, T: number, B: number, O: number, scale = 1): Float64Array {
+  const per = new Float64Array(B)
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const row = (t * B + b) * O
+      let max = -Infinity
+      for (let k = 0; k < O; k++) max = Math.max(max, out[row + k])
+      let z = 0
+      for (let k = 0; k < O; k++) z += Math.exp(out[row + k] - max)
+      per[b] += (Math.log(z) + max - out[row + targets[t * B + b]]) * scale / T
+    }
+  }
+  return per
+}
+
+/** Per sequence, the mean over its T steps of a per-step loss given time-major, [T, B]. */
+export function sequenceMeans(values: ArrayLike<number>, T: number, B: number): Float64Array {
+  const per = new Float64Array(B)
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) per[b] += values[t * B + b] / T
+  return per
 }
 
 /** Mean of per-item losses and its standard error, sd / √n. */
@@ -82,6 +142,8 @@ export interface Task {
   readonly trainSample: Batch[]
   /** Score head outputs for `batches` (the validation set or the training sample): the loss as trained, and the metric. */
   score(outputs: FloatArray[], batches: Batch[]): { loss: number; metric: number; /** Further measures, reported beside the metric: mase, macroF1. */ extra?: Record<string, number> }
+  /** The metric over the validation items, for the paired tests against the baselines (their `losses`). */
+  readonly items: ItemScoring
 }
 
 /** Loss over a batch's head outputs, the same reduction as training (mean), as its sum and count. */
