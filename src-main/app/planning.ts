@@ -7,7 +7,7 @@ import { probeBackend } from '../engine/backends'
 import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
 import { estimateRun, estimateSweep, type MeasuredSpeeds, type SweepEstimate } from '../engine/sweep/estimate'
-import { expandSweep } from '../engine/sweep/expand'
+import { expandSweep, type Expansion } from '../engine/sweep/expand'
 import { shardPositions, type Shard } from '../engine/sweep/shard'
 import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
 import { checkSweepSize, type SweepSpec } from '../engine/sweep/spec'
@@ -108,12 +108,14 @@ export interface PlanOptions {
   allowLarge?: boolean
   /** How the caller's user lifts the bound, for the refusal (the CLI: "add --allow-large"). */
   allowLargeHint?: string
+  /** Expand as a stored sweep was expanded (a resume); new sweeps take the current EXPANSION. */
+  expansion?: Expansion
 }
 
 /** Expand, check and estimate a validated spec: what the builder shows and `sweep` stores. */
 export async function planSweep(spec: SweepSpec, options: PlanOptions): Promise<SweepPlan> {
   checkSweepSize(spec, options.maxRuns)
-  const all = expandSweep(spec)
+  const all = expandSweep(spec, options.expansion)
   const positions = options.shard ? shardPositions(all, options.shard) : all.map((_, i) => i)
   const configs = positions.map((i) => all[i])
   const shapes = await checkRunnable(configs, options.readText)

@@ -157,7 +157,7 @@ export class AppService {
       this.store.refuseIfRunningElsewhere(id, 'id', 'resume')
       // Runs the sweep planned that are in no database here (a shard never imported) run too.
       if (sweep.planned > sweep.total) {
-        const plan = await planSweep(parseSweepSpec(sweep.spec, 'id'), { store: this.store, workers: 1, readText: this.options.readText, maxRuns: Number.MAX_SAFE_INTEGER, allowLarge: true })
+        const plan = await planSweep(parseSweepSpec(sweep.spec, 'id'), { store: this.store, workers: 1, readText: this.options.readText, maxRuns: Number.MAX_SAFE_INTEGER, allowLarge: true, expansion: sweep.expansion })
         this.refuseWhileActive()
         this.store.addMissingRuns(id, plan.configs, plan.positions)
       }

@@ -4,6 +4,7 @@
 // import it and none of it runs anywhere.
 
 import type { SweepSpec } from '../engine/sweep/spec'
+import type { Expansion } from '../engine/sweep/expand'
 import type { RunConfig } from '../engine/run-config'
 import type { GradFlowSnapshot, RunFigures, SeriesName } from '../engine/training'
 
@@ -21,6 +22,8 @@ export interface SweepRow {
   planned: number
   /** The parts it was run in (--shard i/N), null when run whole. */
   shards: number | null
+  /** How its spec was expanded into runs (engine/sweep/expand.ts): 1 for sweeps made before expansion 2. */
+  expansion: Expansion
 }
 
 export interface RunRow {

@@ -45,15 +45,18 @@ function pairSettings(a: FinishedRun, b: FinishedRun): Record<PairSetting, strin
   return out
 }
 
-/** Everything about a run that its partner must share, but the cell, the seed and (by parameters) the hidden size. */
+/**
+ * Everything about a run that its partner must share, but the cell, the seed and its validation
+ * draw (paired apart: see matchPairs) and (by parameters) the hidden size: a configuration.
+ */
 function sharedKey(r: FinishedRun, matching: Matching): string {
-  const { [COMPARED_SETTING]: _cell, seed: _seed, hiddenSize, ...rest } = r.config
+  const { [COMPARED_SETTING]: _cell, seed: _seed, dataSeed: _data, hiddenSize, ...rest } = r.config
   return JSON.stringify([sortedSettings(rest), machineId(r.environment), matching === 'hidden' ? hiddenSize : null])
 }
 
 /** The settings that decide what a run computes (the engine, its threads and the machine decide only how fast). */
 function computationKey(r: FinishedRun, ha: number, hb: number): string {
-  const { [COMPARED_SETTING]: _cell, seed: _seed, hiddenSize: _h, ...rest } = r.config
+  const { [COMPARED_SETTING]: _cell, seed: _seed, dataSeed: _data, hiddenSize: _h, ...rest } = r.config
   const computed = Object.fromEntries(Object.entries(rest).filter(([k]) => !SPEED_ONLY.includes(k)))
   return JSON.stringify([sortedSettings(computed), ha, hb])
 }
@@ -75,8 +78,10 @@ export function matchPairs(runs: FinishedRun[], a: CellKind, b: CellKind, matchi
     if (!bRuns) continue
     for (const [ha, hb] of matchSizes(aRuns, bRuns, matching)) {
       const configuration = `${key}|${ha}|${hb}`
-      const aBySeed = groupBy(aRuns.filter((r) => r.config.hiddenSize === ha), (r) => String(r.config.seed))
-      const bBySeed = groupBy(bRuns.filter((r) => r.config.hiddenSize === hb), (r) => String(r.config.seed))
+      // A pair shares its seed and its validation draw: the same batches, weights and items.
+      const seedKey = (r: FinishedRun) => `${r.config.seed}|${r.config.dataSeed}`
+      const aBySeed = groupBy(aRuns.filter((r) => r.config.hiddenSize === ha), seedKey)
+      const bBySeed = groupBy(bRuns.filter((r) => r.config.hiddenSize === hb), seedKey)
       for (const [seed, as] of aBySeed) {
         const bs = bBySeed.get(seed)
         if (!bs) continue

@@ -72,7 +72,15 @@ export function testText(v: Pick<Verdict, 'p' | 'pAdjusted' | 'exact'>, family: 
 function intervalText(v: Verdict): string {
   const level = confidenceText(v.confidence ?? 0.95)
   if (!v.interval) return `too few pairs for a ${level}% interval`
-  return `${level}% CI ${formatFactor(v.interval[0])}–${formatFactor(v.interval[1])}×`
+  return `${level}% CI ${intervalBound(v.interval[0])}–${intervalBound(v.interval[1])}×`
+}
+
+/** An interval's end as a factor, with the digits that keep an end near 1 from reading as 1 when it is not (1.004, not 1.00). */
+function intervalBound(x: number): string {
+  if (!(Math.abs(x - 1) < 0.005) || x === 1) return formatFactor(x)
+  let digits = 3
+  while (digits < 8 && Number(x.toFixed(digits)) === 1) digits++
+  return x.toFixed(digits)
 }
 
 /** "34 of 36 pairs favour GRU (1 tie)". */
@@ -171,7 +179,7 @@ function baselineNotes(v: Verdict, q: Question): string {
 }
 
 /** "99%", "99.6%", or "none (2% more)" for a run worse than the baseline. */
-const share = (r: number) => (r < 0 ? `none (${Math.round(-r * 100)}% more)` : r >= 0.995 && r < 1 ? `${(r * 100).toFixed(1)}%` : `${Math.round(r * 100)}%`)
+const share = (r: number) => (r <= -0.005 ? `none (${Math.round(-r * 100)}% more)` : r < 0.005 ? 'none' : r >= 0.995 && r < 1 ? `${(r * 100).toFixed(1)}%` : `${Math.round(r * 100)}%`)
 
 function exactSentence(q: Question, v: Verdict, better: string, worse: string, where: string): string {
   const [lo, hi] = v.interval!

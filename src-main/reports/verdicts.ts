@@ -104,7 +104,7 @@ function finished(d: Draft, outcome: VerdictOutcome): Omit<Verdict, 'sentence'> 
  * pair's configuration becomes what it computes, so the bootstrap's clusters do not count engines.
  */
 function poolEngines(analyzed: Analyzed[]): Analyzed[] {
-  const groups = groupBy(analyzed, (x) => `${x.pair.computation}|${x.pair.a.config.seed}`)
+  const groups = groupBy(analyzed, (x) => `${x.pair.computation}|${x.pair.a.config.seed}|${x.pair.a.config.dataSeed}`)
   if (groups.size === analyzed.length) return analyzed
   const trained = (x: Analyzed) => (x.values.steps ? Math.min(...x.values.steps) : 0)
   return [...groups.values()].map((all) => {

@@ -24,7 +24,7 @@ export function sweepCompleteness(store: Store, sweep: SweepRow): Completeness {
   let missingShards: number[] | null = null
   if (sweep.shards !== null) {
     try {
-      const all = expandSweep(parseSweepSpec(sweep.spec))
+      const all = expandSweep(parseSweepSpec(sweep.spec), sweep.expansion)
       if (all.length === sweep.planned) {
         const present = new Set(store.presentPositions(sweep.id))
         missingShards = []

@@ -26,7 +26,7 @@ export interface ImportSummary {
 
 const FINISHED: readonly RunStatus[] = ['done', 'diverged', 'failed']
 
-interface RawSweep { id: number; name: string; spec: string; created_at: string; planned: number | null; shards: number | null }
+interface RawSweep { id: number; name: string; spec: string; created_at: string; planned: number | null; shards: number | null; expansion: number | null }
 interface RawRun { id: number; idx: number; config: string; status: RunStatus; attempts: number; started_at: string | null; finished_at: string | null; error: string | null; figures: string | null; environment: string | null }
 
 /** JSON with object keys sorted: two specs are the same spec whatever order their keys were written in. */
@@ -66,7 +66,7 @@ export function readImportSource(otherPath: string, field: string): ImportSource
   }
   try {
     const sweepColumns = new Set((other.prepare('PRAGMA table_info(sweeps)').all() as Array<{ name: string }>).map((c) => c.name))
-    const extra = ['planned', 'shards'].map((c) => (sweepColumns.has(c) ? c : `NULL AS ${c}`)).join(', ')
+    const extra = ['planned', 'shards', 'expansion'].map((c) => (sweepColumns.has(c) ? c : `NULL AS ${c}`)).join(', ')
     const skipped: string[] = []
     const sweeps: ImportSource['sweeps'] = []
     for (const row of other.prepare(`SELECT id, name, spec, created_at, ${extra} FROM sweeps ORDER BY id`).all() as RawSweep[]) {
@@ -138,7 +138,7 @@ export function importInto(store: ImportTarget, db: Database.Database, source: I
       const candidates = db.prepare('SELECT id, spec FROM sweeps WHERE name = ? ORDER BY id DESC').all(sweep.name) as Array<{ id: number; spec: string }>
       let targetId = candidates.find((c) => sameSpec(c.spec, key))?.id
       if (targetId === undefined) {
-        targetId = Number(db.prepare('INSERT INTO sweeps (name, spec, created_at, planned, shards) VALUES (?, ?, ?, ?, ?)').run(sweep.name, sweep.spec, sweep.created_at, sweep.planned, sweep.shards).lastInsertRowid)
+        targetId = Number(db.prepare('INSERT INTO sweeps (name, spec, created_at, planned, shards, expansion) VALUES (?, ?, ?, ?, ?, ?)').run(sweep.name, sweep.spec, sweep.created_at, sweep.planned, sweep.shards, sweep.expansion ?? 1).lastInsertRowid)
         summary.createdSweeps++
       } else {
         // What the whole sweep is, when this side knows it and the other did not.

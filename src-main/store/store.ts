@@ -2,6 +2,7 @@
 // or the app); workers send their results to it. Each state change of a run is one statement or
 // one transaction, so a crash at any moment leaves every run either finished or resumable.
 
+import { EXPANSION, type Expansion } from '../engine/sweep/expand'
 import type Database from 'better-sqlite3'
 import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
@@ -15,7 +16,7 @@ import type { RunRow, RunStatus, SweepRow } from '../model/runs'
 export type { RunRow, RunStatus, SweepRow }
 export { RUN_STATUSES }
 
-interface RawSweep { id: number; name: string; spec: string; created_at: string; planned: number | null; shards: number | null }
+interface RawSweep { id: number; name: string; spec: string; created_at: string; planned: number | null; shards: number | null; expansion: number | null }
 
 interface RawRun {
   id: number; sweep_id: number; idx: number; status: RunStatus; attempts: number; started_at: string | null
@@ -60,10 +61,10 @@ export class Store {
    * (default 0, 1, 2, …); a shard stores only its own, so that merged shards line up. `planned` is
    * how many runs the whole sweep has (default: these), `shards` how many parts it is run in.
    */
-  createSweep(name: string, spec: unknown, configs: RunConfig[], placement: { positions?: number[]; planned?: number; shards?: number } = {}): number {
+  createSweep(name: string, spec: unknown, configs: RunConfig[], placement: { positions?: number[]; planned?: number; shards?: number; expansion?: Expansion } = {}): number {
     return this.db.transaction(() => {
-      const { lastInsertRowid } = this.db.prepare('INSERT INTO sweeps (name, spec, created_at, planned, shards) VALUES (?, ?, ?, ?, ?)')
-        .run(name, JSON.stringify(spec), now(), placement.planned ?? configs.length, placement.shards ?? null)
+      const { lastInsertRowid } = this.db.prepare('INSERT INTO sweeps (name, spec, created_at, planned, shards, expansion) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(name, JSON.stringify(spec), now(), placement.planned ?? configs.length, placement.shards ?? null, placement.expansion ?? EXPANSION)
       const sweepId = Number(lastInsertRowid)
       this.insertPending(sweepId, configs, placement.positions)
       return sweepId
@@ -91,14 +92,14 @@ export class Store {
   }
 
   listSweeps(): SweepRow[] {
-    const sweeps = this.db.prepare('SELECT id, name, spec, created_at, planned, shards FROM sweeps ORDER BY id').all() as RawSweep[]
+    const sweeps = this.db.prepare('SELECT id, name, spec, created_at, planned, shards, expansion FROM sweeps ORDER BY id').all() as RawSweep[]
     const counts = this.db.prepare('SELECT sweep_id, status, count(*) AS n FROM runs GROUP BY sweep_id, status').all() as Array<{ sweep_id: number; status: RunStatus; n: number }>
     return sweeps.flatMap((s) => this.toSweep(s, counts.filter((row) => row.sweep_id === s.id)) ?? [])
   }
 
   /** One sweep by its id: one row and its run counts, not every sweep's. */
   getSweep(id: number): SweepRow | null {
-    const s = this.db.prepare('SELECT id, name, spec, created_at, planned, shards FROM sweeps WHERE id = ?').get(id) as RawSweep | undefined
+    const s = this.db.prepare('SELECT id, name, spec, created_at, planned, shards, expansion FROM sweeps WHERE id = ?').get(id) as RawSweep | undefined
     return s ? this.toSweep(s, this.db.prepare('SELECT status, count(*) AS n FROM runs WHERE sweep_id = ? GROUP BY status').all(id) as Array<{ status: RunStatus; n: number }>) : null
   }
 
@@ -114,7 +115,7 @@ export class Store {
     }
     const total = Object.values(c).reduce((a, b) => a + b, 0)
     // Rows from before the planned count was kept: what is there is all that is known.
-    return { id: s.id, name: s.name, spec, createdAt: s.created_at, counts: c, total, planned: Math.max(s.planned ?? total, total), shards: s.shards }
+    return { id: s.id, name: s.name, spec, createdAt: s.created_at, counts: c, total, planned: Math.max(s.planned ?? total, total), shards: s.shards, expansion: s.expansion === 2 ? 2 : 1 }
   }
 
   /**

@@ -178,7 +178,7 @@ describe('bad input leaves the database as it was', () => {
     const before = readFileSync(path)
     const r = rnnbench(['sweeps', '--db', path])
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/newer rnnbench \(schema 99; this version knows up to 3\); upgrade rnnbench\. The file was not changed/)
+    expect(r.stderr).toMatch(/newer rnnbench \(schema 99; this version knows up to 4\); upgrade rnnbench\. The file was not changed/)
     expect(readFileSync(path).equals(before)).toBe(true)
   })
 

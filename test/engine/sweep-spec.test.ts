@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { expandSweep } from '../../src-main/engine/sweep/expand'
 import { varyingSettings } from '../../src-shared/settings'
 import { PRESET_NAMES, presetSpec } from '../../src-main/engine/sweep/presets'
-import { parseSweepSpec, workersFor } from '../../src-main/engine/sweep/spec'
+import { parseSweepSpec, sweepSize, workersFor } from '../../src-main/engine/sweep/spec'
 
 describe('spec validation names the field and the valid values', () => {
   const bad: Array<[string, unknown, RegExp]> = [
@@ -34,15 +34,33 @@ describe('spec validation names the field and the valid values', () => {
 })
 
 describe('expansion', () => {
-  it('takes the cartesian product of the axes, with repeats outermost and shared seeds', () => {
+  it('takes the cartesian product of the axes, with repeats outermost, each with its seed and its own validation draw', () => {
     const spec = parseSweepSpec({ axes: { cell: ['lstm', 'gru', 'rnn_tanh'], hiddenSize: [8, 16] }, repeats: 2, seed: 10, settings: { task: 'copy' }, budget: { steps: 100 } })
     const runs = expandSweep(spec)
     expect(runs).toHaveLength(12)
-    expect(runs.slice(0, 6).every((r) => r.seed === 10)).toBe(true)
-    expect(runs.slice(6).every((r) => r.seed === 11)).toBe(true)
+    expect(runs.slice(0, 6).every((r) => r.seed === 10 && r.dataSeed === 10)).toBe(true)
+    expect(runs.slice(6).every((r) => r.seed === 11 && r.dataSeed === 11)).toBe(true)
     expect(new Set(runs.map((r) => `${r.cell}/${r.hiddenSize}/${r.seed}`)).size).toBe(12)
-    expect(runs.every((r) => r.task === 'copy' && r.dataSeed === 10 && r.evalEvery === 5 && r.gradFlowEvery === 10)).toBe(true)
+    expect(runs.every((r) => r.task === 'copy' && r.evalEvery === 5 && r.gradFlowEvery === 10)).toBe(true)
     expect(varyingSettings(runs)).toEqual(['cell', 'hiddenSize'])
+  })
+
+  it('puts the runs of a matched set next to each other, every cell once, in an order drawn from the seed', () => {
+    const spec = parseSweepSpec({ axes: { cell: ['lstm', 'gru', 'rnn_tanh'], hiddenSize: [8, 16, 32, 64] }, repeats: 3, seed: 4, settings: { task: 'copy' } })
+    const runs = expandSweep(spec)
+    const sets = Array.from({ length: runs.length / 3 }, (_, i) => runs.slice(3 * i, 3 * i + 3))
+    for (const set of sets) {
+      expect(new Set(set.map((r) => r.cell))).toEqual(new Set(['lstm', 'gru', 'rnn_tanh']))
+      expect(new Set(set.map((r) => `${r.hiddenSize}/${r.seed}`)).size).toBe(1)
+    }
+    // Not the axis order every time: over 12 sets, LSTM starts some and not others.
+    const firsts = sets.map((s) => s[0].cell)
+    expect(new Set(firsts).size).toBeGreaterThan(1)
+    expect(expandSweep(spec)).toEqual(runs)
+    // Sweeps made before expansion 2 expand as they did: the cell an ordinary axis, one validation draw.
+    const old = expandSweep(spec, 1)
+    expect(old.slice(0, 4).map((r) => r.cell)).toEqual(['lstm', 'lstm', 'lstm', 'lstm'])
+    expect(old.every((r) => r.dataSeed === 4)).toBe(true)
   })
 
   it('draws random configurations from lists and (log-)ranges, reproducibly', () => {
@@ -51,11 +69,17 @@ describe('expansion', () => {
       axes: { lr: { min: 1e-4, max: 1e-1, log: true }, hiddenSize: { min: 8, max: 64, integer: true }, cell: ['lstm', 'gru'] },
     })
     const runs = expandSweep(spec)
-    expect(runs).toHaveLength(200)
+    // 200 draws of the other axes, every cell at each: a random sweep is paired
+    expect(runs).toHaveLength(400)
+    expect(sweepSize(spec)).toBe(400)
     expect(expandSweep(spec)).toEqual(runs)
+    for (let i = 0; i < runs.length; i += 2) {
+      expect([runs[i].lr, runs[i].hiddenSize]).toEqual([runs[i + 1].lr, runs[i + 1].hiddenSize])
+      expect(new Set([runs[i].cell, runs[i + 1].cell])).toEqual(new Set(['lstm', 'gru']))
+    }
     expect(runs.every((r) => r.lr >= 1e-4 && r.lr <= 1e-1 && Number.isInteger(r.hiddenSize) && r.hiddenSize >= 8 && r.hiddenSize <= 64)).toBe(true)
     // log-uniform: about a third of the draws fall in each decade
-    const inFirstDecade = runs.filter((r) => r.lr < 1e-3).length
+    const inFirstDecade = runs.filter((r, i) => i % 2 === 0 && r.lr < 1e-3).length
     expect(inFirstDecade).toBeGreaterThan(40)
     expect(inFirstDecade).toBeLessThan(95)
     expect(new Set(runs.map((r) => r.cell))).toEqual(new Set(['lstm', 'gru']))

@@ -33,12 +33,12 @@ describe('migration 1: initial schema', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name).sort()
     expect(columns('runs')).toEqual(['attempts', 'config', 'environment', 'error', 'figures', 'finished_at', 'heartbeat_at', 'id', 'idx', 'owner', 'owner_pid', 'started_at', 'status', 'sweep_id'])
-    expect(columns('sweeps')).toEqual(['created_at', 'id', 'name', 'planned', 'shards', 'spec'])
+    expect(columns('sweeps')).toEqual(['created_at', 'expansion', 'id', 'name', 'planned', 'shards', 'spec'])
     db.close()
-    expect(SCHEMA_VERSION).toBe(3)
+    expect(SCHEMA_VERSION).toBe(4)
   })
 
-  it('brings a version-2 database to version 3 in place: its sweeps keep their runs, planned and shards unknown (null)', () => {
+  it('brings a version-2 database to the current version in place: its sweeps keep their runs, planned, shards and expansion unknown (null: expansion 1)', () => {
     const path = join(tmp, 'v2.sqlite')
     const raw = new Database(path)
     migrate(raw, 2)
@@ -46,8 +46,8 @@ describe('migration 1: initial schema', () => {
     raw.prepare(`INSERT INTO runs (sweep_id, idx, config, status) VALUES (1, 0, '{}', 'done')`).run()
     raw.close()
     const db = openDatabase(path)
-    expect(db.pragma('user_version', { simple: true })).toBe(3)
-    expect(db.prepare('SELECT name, planned, shards FROM sweeps').get()).toEqual({ name: 'old', planned: null, shards: null })
+    expect(db.pragma('user_version', { simple: true })).toBe(4)
+    expect(db.prepare('SELECT name, planned, shards, expansion FROM sweeps').get()).toEqual({ name: 'old', planned: null, shards: null, expansion: null })
     expect(db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 1 })
     db.close()
   })

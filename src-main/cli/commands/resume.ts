@@ -48,7 +48,7 @@ Options:
       // Runs that never ran anywhere (a shard never merged here) are added, at their places, and run.
       const completeness = sweepCompleteness(store, sweep)
       if (completeness.missing > 0) {
-        const plan = await planSweep(parseSweepSpec(sweep.spec, 'SWEEP_ID'), { store, workers, readText: readDataFile, maxRuns: Number.MAX_SAFE_INTEGER, allowLarge: true })
+        const plan = await planSweep(parseSweepSpec(sweep.spec, 'SWEEP_ID'), { store, workers, readText: readDataFile, maxRuns: Number.MAX_SAFE_INTEGER, allowLarge: true, expansion: sweep.expansion })
         const added = store.addMissingRuns(sweepId, plan.configs, plan.positions)
         io.err(`sweep #${sweepId} "${sweep.name}": ${completeness.text}: adding the ${added} here\n`)
       }

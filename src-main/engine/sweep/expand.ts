@@ -7,32 +7,59 @@ import { DEFAULT_SETTINGS, INTEGER_SETTINGS, type Range, type SettingName, type 
 type Point = Partial<Settings>
 
 /**
- * Configurations (grid: the cartesian product of the axes in the order written; random: `samples`
- * draws), then repeats: run r of every configuration has seed spec.seed + r, so that cells are
- * compared on the same seeds, and repeats are the outer loop, so that a partial sweep already
- * holds every configuration once.
+ * How a spec becomes runs. Stored with each sweep (sweeps.expansion), so that a resume or a merge
+ * of shards expands an old sweep as it was expanded when it was made.
+ * - 1: configurations (every axis, the cell included, grid or random draws) then repeats; every
+ *   repeat scored on one validation draw (dataSeed = seed).
+ * - 2: matched sets. The configurations are drawn over every axis but the cell (grid or random),
+ *   and every cell runs at each, so that random sweeps are paired too; the runs of a set (one
+ *   configuration and seed, one run per cell) are next to each other, in a random order drawn
+ *   from the sweep's seed, so that no cell is always timed first; repeat r has seed spec.seed + r
+ *   and, for the generated tasks, its own validation draw (dataSeed = seed).
  */
-export function expandSweep(spec: SweepSpec): RunConfig[] {
-  const points = spec.strategy === 'grid' ? grid(spec) : random(spec)
-  const steps = spec.budget.steps, seconds = spec.budget.seconds
+export const EXPANSION = 2
+export type Expansion = 1 | 2
+
+/**
+ * A validated spec → its runs, in order. Repeats are the outer loop, so that a partial sweep
+ * already holds every configuration once.
+ */
+export function expandSweep(spec: SweepSpec, expansion: Expansion = EXPANSION): RunConfig[] {
   const runs: RunConfig[] = []
+  if (expansion === 1) {
+    const points = spec.strategy === 'grid' ? grid(spec) : random(spec)
+    for (let r = 0; r < spec.repeats; r++) for (const p of points) runs.push(runOf(spec, p, spec.seed + r, spec.seed))
+    return runs
+  }
+  const cells = cellsOf(spec)
+  const others: SweepSpec = { ...spec, axes: { ...spec.axes, cell: undefined } }
+  const points = spec.strategy === 'grid' ? grid(others) : random(others)
+  const order = new Rng((spec.seed ^ 0x0c3115) >>> 0)
   for (let r = 0; r < spec.repeats; r++) {
-    for (const p of points) {
-      const s = { ...DEFAULT_SETTINGS, ...spec.settings, ...p }
-      runs.push({
-        ...s,
-        seed: spec.seed + r,
-        dataSeed: spec.seed,
-        steps, seconds,
-        evalEvery: spec.evalEvery ?? (steps > 0 ? Math.max(1, Math.round(steps / 20)) : 50),
-        warmupSteps: spec.warmupSteps,
-        gradFlowEvery: spec.gradFlowEvery ?? (steps > 0 ? Math.max(1, Math.round(steps / 10)) : 100),
-        target: spec.target,
-        threads: spec.threads,
-      })
-    }
+    const seed = spec.seed + r
+    for (const p of points) for (const cell of order.shuffle([...cells])) runs.push(runOf(spec, { ...p, cell }, seed, seed))
   }
   return runs
+}
+
+/** The cells a spec compares: its cell axis, or its one cell. */
+function cellsOf(spec: SweepSpec): Array<Settings['cell']> {
+  const axis = spec.axes.cell
+  return Array.isArray(axis) ? (axis as Array<Settings['cell']>) : [(spec.settings.cell ?? DEFAULT_SETTINGS.cell) as Settings['cell']]
+}
+
+function runOf(spec: SweepSpec, p: Point, seed: number, dataSeed: number): RunConfig {
+  const steps = spec.budget.steps, seconds = spec.budget.seconds
+  return {
+    ...DEFAULT_SETTINGS, ...spec.settings, ...p,
+    seed, dataSeed,
+    steps, seconds,
+    evalEvery: spec.evalEvery ?? (steps > 0 ? Math.max(1, Math.round(steps / 20)) : 50),
+    warmupSteps: spec.warmupSteps,
+    gradFlowEvery: spec.gradFlowEvery ?? (steps > 0 ? Math.max(1, Math.round(steps / 10)) : 100),
+    target: spec.target,
+    threads: spec.threads,
+  } as RunConfig
 }
 
 function axes(spec: SweepSpec): Array<[SettingName, unknown[] | Range]> {

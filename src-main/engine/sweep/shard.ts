@@ -68,8 +68,8 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv, count: number | und
   throw new InputError(field, 'auto: neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set; give --shard i/n')
 }
 
-/** What makes runs one comparison: everything but the cell and the seed. */
-export const comparisonKey = (c: RunConfig): string => JSON.stringify({ ...c, cell: undefined, seed: undefined })
+/** What makes runs one comparison: everything but the cell and the seed (and the validation draw, which goes with the seed). */
+export const comparisonKey = (c: RunConfig): string => JSON.stringify({ ...c, cell: undefined, seed: undefined, dataSeed: undefined })
 
 /** Positions in the expanded sweep of the runs that belong to this shard: whole comparisons, dealt round-robin. */
 export function shardPositions(configs: RunConfig[], shard: Pick<Shard, 'index' | 'count'>): number[] {

@@ -127,7 +127,9 @@ export const sweepSpecSchema = z.strictObject({
  * refused before it is built).
  */
 export function sweepSize(spec: SweepSpec): number {
-  const points = spec.strategy === 'random' ? spec.samples ?? 0 : Object.values(spec.axes).reduce((n, v) => n * (Array.isArray(v) ? v.length : 1), 1)
+  // A random sweep draws its samples over the other axes and runs every cell at each (expand.ts).
+  const cells = Array.isArray(spec.axes.cell) ? spec.axes.cell.length : 1
+  const points = spec.strategy === 'random' ? (spec.samples ?? 0) * cells : Object.values(spec.axes).reduce((n, v) => n * (Array.isArray(v) ? v.length : 1), 1)
   return points * spec.repeats
 }
 
