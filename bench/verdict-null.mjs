@@ -9,7 +9,7 @@
 // - verdicts whose interval disagrees with their outcome (a "no significant difference" whose
 //   interval excludes 1, or a significant one whose interval includes it).
 // docs/REPORTS.md quotes its output. Usage:
-//   node bench/verdict-null.mjs --db FILE [--sweep ID] [--copies 400] [--seed 38] [--jobs 2] [--out FILE.json]
+//   node bench/verdict-null.mjs --db FILE [--sweep ID] [--copies 400] [--seed 38] [--jobs 2] [--out FILE.json] [--cli OTHER/bin/rnnbench.mjs]
 
 import { spawn } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,10 +18,11 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, sweep: { type: 'string' }, copies: { type: 'string', default: '400' }, seed: { type: 'string', default: '38' }, jobs: { type: 'string', default: '2' }, out: { type: 'string' } } })
+const { values } = parseArgs({ options: { cli: { type: 'string' }, db: { type: 'string' }, sweep: { type: 'string' }, copies: { type: 'string', default: '400' }, seed: { type: 'string', default: '38' }, jobs: { type: 'string', default: '2' }, out: { type: 'string' } } })
 if (!values.db) { console.error('usage: node bench/verdict-null.mjs --db FILE [--sweep ID] [--copies 400] [--seed 38] [--jobs 2] [--out FILE.json]'); process.exit(2) }
 const copies = Number(values.copies), jobs = Number(values.jobs)
-const cli = resolve(import.meta.dirname, '..', 'bin', 'rnnbench.mjs')
+// --cli: another build's bin/rnnbench.mjs, to measure an older verdict module on the same copies.
+const cli = values.cli ? resolve(values.cli) : resolve(import.meta.dirname, '..', 'bin', 'rnnbench.mjs')
 const work = mkdtempSync(join(tmpdir(), 'rnnbench-null-'))
 
 /** mulberry32: a small seeded generator, so that the copies are the same on every machine. */
@@ -30,7 +31,10 @@ function generator(seed) {
   return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296 }
 }
 
+// One clean copy first (VACUUM INTO takes what a -wal file holds too); every permuted copy starts from it.
+const base = join(work, 'base.db')
 const source = new Database(values.db, { readonly: true })
+source.exec(`VACUUM INTO '${base.replaceAll("'", "''")}'`)
 const sweepId = values.sweep ? Number(values.sweep) : source.prepare('SELECT max(id) AS id FROM sweeps').get().id
 const runs = source.prepare('SELECT id, config FROM runs WHERE sweep_id = ?').all(sweepId).map((r) => ({ id: r.id, config: JSON.parse(r.config) }))
 source.close()
@@ -45,7 +49,7 @@ const shuffle = (xs) => { for (let i = xs.length - 1; i > 0; i--) { const j = Ma
 /** One permuted copy: the labels of each matched set shuffled, written into a copy of the database. */
 function permutedCopy(k) {
   const path = join(work, `copy-${k}.db`)
-  copyFileSync(values.db, path)
+  copyFileSync(base, path)
   const db = new Database(path)
   const update = db.prepare('UPDATE runs SET config = ? WHERE id = ?')
   db.transaction(() => {
@@ -71,7 +75,7 @@ function verdicts(path) {
 const tally = { copies: 0, anyBetter: 0, byQuestion: {}, intervals: 0, noDifferenceExcludingOne: 0, betterIncludingOne: 0, families: new Set() }
 function count(report) {
   tally.copies++
-  tally.families.add(report.family.tests)
+  tally.families.add(report.family?.tests ?? 'per question')
   let any = false
   for (const q of report.questions) {
     if (q.kind !== 'measured') continue
@@ -79,6 +83,7 @@ function count(report) {
     tally.byQuestion[q.id] = (tally.byQuestion[q.id] ?? 0) + (called ? 1 : 0)
     any ||= called
     for (const v of q.verdicts) {
+      v.interval ??= v.ci95 // builds before #38 named it ci95
       if (!v.interval || (v.outcome !== 'better' && v.outcome !== 'no-difference')) continue
       tally.intervals++
       const excludes = v.interval[0] > 1 || v.interval[1] < 1

@@ -171,9 +171,11 @@ function baselineNotes(v: Verdict, q: Question): string {
     const bar = sa.bar || sb.bar
       ? classical || !method ? `; bar ${valueRange([lo, hi])}` : `; a run beats it ${past} its bar, ${m} ${valueRange([lo, hi])}, from a ${method.replace(/ over the /, ' of its errors against the baseline\'s on the same ')}, one-sided p ≤ 0.05`
       : ''
+    // A bar of 0 on an error metric: that run's errors were so spread that no value could have passed.
+    const unreachable = q.lowerIsBetter && (sa.bar || sb.bar) && lo <= 0 ? `; a bar of 0 means a run's errors were too spread for any ${m} to pass` : ''
     const untested = sa.tested < sa.runs || sb.tested < sb.runs ? `; ${sa.runs - sa.tested + sb.runs - sb.tested} runs recorded before paired tests count by their ${m} alone` : ''
     const neither = sa.beat === 0 && sb.beat === 0 ? (classical ? ' Neither beat the classical baseline:' : ' Neither learned:') : ''
-    return `${neither} ${neither ? 'against' : 'Against'} ${what}, ${m} ${valueRange(sa.value)}${bar}${untested}): ${x} ${sa.beat} of ${plural(sa.runs, 'run')}, ${y} ${sb.beat} of ${sb.runs}.`
+    return `${neither} ${neither ? 'against' : 'Against'} ${what}, ${m} ${valueRange(sa.value)}${bar}${unreachable}${untested}): ${x} ${sa.beat} of ${plural(sa.runs, 'run')}, ${y} ${sb.beat} of ${sb.runs}.`
   }
   return `${removed}${against(a.trivial, b.trivial, false)}${a.classical && b.classical ? against(a.classical, b.classical, true) : ''}`
 }

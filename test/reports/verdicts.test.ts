@@ -80,7 +80,7 @@ describe('verdicts: the matched design and its test', () => {
     expect(v.interval![0]).toBeLessThanOrEqual(1)
     expect(v.interval![1]).toBeGreaterThanOrEqual(1)
     expect(v.pAdjusted).toBeGreaterThan(0.05)
-    expect(v.sentence).toMatch(/^No significant difference in step time between (GRU|LSTM) and (GRU|LSTM) at equal hidden size: factor 1\.0\d× \(Hodges–Lehmann estimate, 9\d(\.\d+)?% CI \d\.\d\d–1\.\d\d×; 18 matched pairs in 3 configurations, \d+ of 18 favour (GRU|LSTM); exact Wilcoxon signed-rank test, p = [\d.]+ after Holm over the 2 comparisons of 2 questions( \(p = [\d.]+ alone\))?\)\. Described, not tested: .*over H\.$/)
+    expect(v.sentence).toMatch(/^No significant difference in step time between (GRU|LSTM) and (GRU|LSTM) at equal hidden size: factor 1\.0\d× \(Hodges–Lehmann estimate, 9\d(\.\d+)?% CI \d\.\d+–1\.\d+×; 18 matched pairs in 3 configurations, \d+ of 18 favour (GRU|LSTM); exact Wilcoxon signed-rank test, p = [\d.]+ after Holm over the 2 comparisons of 2 questions( \(p = [\d.]+ alone\))?\)\. Described, not tested: .*over H\.$/)
   })
 
   it('gives the same verdicts whichever order the sweep lists the cells in, at equal hidden size and by parameters', () => {
