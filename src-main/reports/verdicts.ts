@@ -188,11 +188,14 @@ function isCounted(q: Question, xs: Analyzed[]): boolean {
   return q.id !== 'memory' || xs.every((x) => x.pair.a.figures.memory.deviceBytes === undefined && x.pair.b.figures.memory.deviceBytes === undefined)
 }
 
+/** A test read back from a database, when it is whole (an import may bring anything). */
+const whole = (t: BaselineTest | undefined): BaselineTest | undefined => (t && typeof t.beat === 'boolean' && Number.isFinite(t.bar) && Number.isInteger(t.items) && Number.isInteger(t.block) ? t : undefined)
+
 /** What one run's test against a baseline says: its own paired test, or (runs recorded before it) its metric against the baseline's. */
 function standing(q: Question, runs: FinishedRun[], which: 'trivial' | 'classical'): BaselineStanding | null {
   const baselines = runs.map((r) => (which === 'trivial' ? r.figures.baseline : r.figures.classical))
   if (baselines.some((b) => !b)) return null
-  const tests = runs.map((r): BaselineTest | undefined => (which === 'trivial' ? r.figures.baselineTest : r.figures.classicalTest))
+  const tests = runs.map((r) => whole(which === 'trivial' ? r.figures.baselineTest : r.figures.classicalTest))
   const beats = runs.map((r, i) => tests[i]?.beat ?? (q.lowerIsBetter ? r.figures.finalMetric < baselines[i]!.metric : r.figures.finalMetric > baselines[i]!.metric))
   const bars = tests.flatMap((t) => (t ? [t.bar] : []))
   const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)]
@@ -206,7 +209,7 @@ function standing(q: Question, runs: FinishedRun[], which: 'trivial' | 'classica
 function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCheck {
   const runs = xs.map((x) => x.pair[side]), values = xs.map((x) => x.values[side])
   const trivial = standing(q, runs, 'trivial')!
-  const test = runs.map((r) => r.figures.baselineTest).find((t) => t)
+  const test = runs.map((r) => whole(r.figures.baselineTest)).find((t) => t)
   const items = runs.find((r) => r.figures.testItems)?.figures.testItems ?? 'validation items'
   const method = test ? `${test.method === 'block-bootstrap' ? `moving-block bootstrap (blocks of ${test.block})` : 'paired bootstrap'} over the ${test.items} ${items}` : null
   const removed = q.lowerIsBetter ? median(xs.map((x) => 1 - x.values[side] / x.pair[side].figures.baseline.metric)) : null

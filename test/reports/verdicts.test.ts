@@ -13,6 +13,8 @@ import type { SeriesColumns } from '../../src-main/ipc/contract'
 import { matchPairs, type FinishedRun } from '../../src-main/reports/matching'
 import { machinesNote, verdictReport, type VerdictReport } from '../../src-main/reports/verdicts'
 import { fakeRun, type FakeFigures } from '../helpers/verdict-runs'
+import { expandSweep } from '../../src-main/engine/sweep/expand'
+import { parseSweepSpec } from '../../src-main/engine/sweep/spec'
 
 const noSeries = () => undefined
 const question = (report: VerdictReport, id: string) => report.questions.find((q) => q.id === id)!
@@ -110,6 +112,16 @@ describe('verdicts: the matched design and its test', () => {
     const apart = [1, 2, 3].flatMap((seed) => [fakeRun({ cell: 'lstm', hiddenSize: 64, seed }, { params: 17_473 }), fakeRun({ cell: 'gru', hiddenSize: 64, seed }, { params: 13_121 })])
     expect(matchPairs(apart, 'lstm', 'gru', 'params')).toEqual([])
     expect(question(verdictReport(apart, noSeries, 'params'), 'step-time').note).toMatch(/No two runs of different cells match/)
+  })
+
+  it('gives verdicts for a random sweep with the cell as an axis: every cell runs at each draw, so the draws pair', () => {
+    const spec = parseSweepSpec({ strategy: 'random', samples: 5, repeats: 2, axes: { cell: ['lstm', 'gru'], hiddenSize: { min: 8, max: 256, integer: true }, lr: { min: 1e-3, max: 1e-1, log: true } } })
+    const runs = expandSweep(spec).map((c) => fakeRun(c, { ms: c.hiddenSize * (c.cell === 'lstm' ? 1.3 : 1) }))
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect([v.outcome, v.pairs, v.cells[0]]).toEqual(['better', 10, 'gru'])
+    // Drawn as the cell was before (expansion 1), almost no two runs matched.
+    const old = expandSweep(spec, 1).map((c) => fakeRun(c, { ms: 1 }))
+    expect(question(verdictReport(old, noSeries, 'hidden'), 'step-time').verdicts.reduce((n, x) => n + x.pairs, 0)).toBeLessThan(3)
   })
 
   it('never pairs runs of different backends, seeds or machines', () => {
@@ -221,6 +233,9 @@ describe('verdicts on a task metric', () => {
     expect(v.baseline!.map((b) => [b.trivial.beat, b.trivial.runs, b.trivial.bar])).toEqual([[0, 8, [0.15675, 0.15675]], [0, 8, [0.15675, 0.15675]]])
     expect(v.sentence).toMatch(/^LSTM reaches a lower adding MSE than RNN \(tanh\) at equal hidden size, after 100 steps each: 1\.0\d× lower \(.*\)\./)
     expect(v.sentence).toContain(' Neither learned: against the baseline (predict the mean target, MSE 0.165; a run beats it below its bar, MSE 0.157, from a paired bootstrap of its errors against the baseline\'s on the same 512 validation sequences, one-sided p ≤ 0.05): LSTM 0 of 8 runs, RNN (tanh) 0 of 8.')
+    // A damaged test (an import can bring anything) is not read: the run counts by its metric alone.
+    const damaged = runs.map((r) => ({ ...r, figures: { ...r.figures, baselineTest: { ...r.figures.baselineTest!, bar: 'x' as unknown as number } } }))
+    expect(question(verdictReport(damaged, noSeries, 'hidden'), 'metric-adding').verdicts[0].baseline!.map((b) => b.trivial.tested)).toEqual([0, 0])
     // Old runs without a paired test are counted by their metric alone, and the sentence says so.
     const old = runs.map((r) => ({ ...r, figures: { ...r.figures, baselineTest: undefined } }))
     expect(question(verdictReport(old, noSeries, 'hidden'), 'metric-adding').verdicts[0].sentence).toContain('16 runs recorded before paired tests count by their MSE alone): LSTM 8 of 8 runs, RNN (tanh) 0 of 8.')
