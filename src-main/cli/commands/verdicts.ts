@@ -14,16 +14,19 @@ export const verdictsCommand: Command = {
 
 For each question (step time, memory, parameter count, and each task's validation metric at
 equal steps and at equal wall time) and each pair of cells, one sentence: which is better and by
-what factor (95% CI, Wilcoxon signed-rank p after Holm, number of matched pairs), or "no
-significant difference", "too few matched pairs to tell", "neither beat the baseline"; exact
-quantities (memory, parameters) as exact ratios. The same sentences as the app's verdict panel
+what factor (Hodges-Lehmann estimate and its interval, matched pairs and how many favour each
+cell, exact Wilcoxon signed-rank p after Holm over every test of the report), or "no significant
+difference", "too few matched pairs to tell"; beside each metric comparison, how many runs of
+each cell beat the baseline by their own paired test, with the bar ("neither learned" when none
+did); exact quantities (memory, parameters) as exact ratios. The same sentences as the app's verdict panel
 and the reports; docs/REPORTS.md explains how they are reached.
 
 Options:
   --sweep ID         which sweep (default: the latest)
   --matching MODE    compare cells at equal hidden size (hidden, the default) or at about equal
                      parameter count (params)
-  --json             every verdict with its figures (factor, interval, p, pairs, run ids)
+  --json             every verdict with its figures (factor, interval and its confidence, p alone
+                     and after Holm, pairs, baseline standings, run ids) and the report's family
   --db FILE          the database (default: $RNNBENCH_DB, else the app-data folder's)
   -h, --help         this text`,
 
