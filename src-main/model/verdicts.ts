@@ -93,8 +93,8 @@ export interface BaselineCheck {
   classical: BaselineStanding | null
   /** Lower-is-better metrics: the share of the trivial baseline's error the median run removes (1 − median / baseline). */
   removed: number | null
-  /** How each run was tested: "paired bootstrap over 512 validation sequences", "moving-block bootstrap (blocks of 3) over 24 test months". */
-  method: string | null
+  /** How each run was tested: a bootstrap (in moving blocks of `block` items for a time series) over `items` of `unit`; null without tests. */
+  method: { kind: 'bootstrap' | 'block-bootstrap'; block: number; items: number; unit: string } | null
 }
 
 /** A descriptive view of one setting: the factor at each of its values. Not a test. */

@@ -10,7 +10,7 @@ import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
 import { smallestPairedP } from './stats'
 import { ALPHA } from './verdict-rules'
-import type { BaselineStanding, Verdict, VerdictFamily } from '../model/verdicts'
+import type { BaselineCheck, BaselineStanding, Verdict, VerdictFamily } from '../model/verdicts'
 import { CELLS } from '../../src-shared/names'
 
 export const cellName = (c: CellKind): string => CELLS[c].label
@@ -169,7 +169,7 @@ function baselineNotes(v: Verdict, q: Question): string {
     const what = classical ? `the classical baseline (${sa.description.split(' (')[0]}` : `the baseline (${sa.description}`
     const lo = Math.min(...[sa.bar, sb.bar].flatMap((r) => (r ? [r[0]] : []))), hi = Math.max(...[sa.bar, sb.bar].flatMap((r) => (r ? [r[1]] : [])))
     const bar = sa.bar || sb.bar
-      ? classical || !method ? `; bar ${valueRange([lo, hi])}` : `; a run beats it ${past} its bar, ${m} ${valueRange([lo, hi])}, from a ${method.replace(/ over the /, ' of its errors against the baseline\'s on the same ')}, one-sided p ≤ 0.05`
+      ? classical || !method ? `; bar ${valueRange([lo, hi])}` : `; a run beats it ${past} its bar, ${m} ${valueRange([lo, hi])}, from a ${methodText(method)}, one-sided p ≤ 0.05`
       : ''
     // A bar of 0 on an error metric: that run's errors were so spread that no value could have passed.
     const unreachable = q.lowerIsBetter && (sa.bar || sb.bar) && lo <= 0 ? `; a bar of 0 means a run's errors were too spread for any ${m} to pass` : ''
@@ -178,6 +178,12 @@ function baselineNotes(v: Verdict, q: Question): string {
     return `${neither} ${neither ? 'against' : 'Against'} ${what}, ${m} ${valueRange(sa.value)}${bar}${unreachable}${untested}): ${x} ${sa.beat} of ${plural(sa.runs, 'run')}, ${y} ${sb.beat} of ${sb.runs}.`
   }
   return `${removed}${against(a.trivial, b.trivial, false)}${a.classical && b.classical ? against(a.classical, b.classical, true) : ''}`
+}
+
+/** "paired bootstrap of its errors against the baseline's on the same 512 validation sequences". */
+function methodText(m: NonNullable<BaselineCheck['method']>): string {
+  const how = m.kind === 'block-bootstrap' ? `moving-block bootstrap (blocks of ${m.block})` : 'paired bootstrap'
+  return `${how} of its errors against the baseline's on the same ${m.items} ${m.unit}`
 }
 
 /** "99%", "99.6%", or "none (2% more)" for a run worse than the baseline. */

@@ -211,7 +211,7 @@ function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCh
   const trivial = standing(q, runs, 'trivial')!
   const test = runs.map((r) => whole(r.figures.baselineTest)).find((t) => t)
   const items = runs.find((r) => r.figures.testItems)?.figures.testItems ?? 'validation items'
-  const method = test ? `${test.method === 'block-bootstrap' ? `moving-block bootstrap (blocks of ${test.block})` : 'paired bootstrap'} over the ${test.items} ${items}` : null
+  const method = test ? { kind: test.method, block: test.block, items: test.items, unit: items } : null
   const removed = q.lowerIsBetter ? median(xs.map((x) => 1 - x.values[side] / x.pair[side].figures.baseline.metric)) : null
   return { median: median(values), trivial, classical: standing(q, runs, 'classical'), removed, method }
 }
