@@ -10,7 +10,7 @@ type Point = Partial<Settings>
  * How a spec becomes runs. Stored with each sweep (sweeps.expansion), so that a resume or a merge
  * of shards expands an old sweep as it was expanded when it was made.
  * - 1: configurations (every axis, the cell included, grid or random draws) then repeats; every
- *   repeat scored on one validation draw (dataSeed = seed).
+ *   repeat scored on one validation draw (dataSeed = spec.seed).
  * - 2: matched sets. The configurations are drawn over every axis but the cell (grid or random),
  *   and every cell runs at each, so that random sweeps are paired too; the runs of a set (one
  *   configuration and seed, one run per cell) are next to each other, in a random order drawn
