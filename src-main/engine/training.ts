@@ -286,16 +286,16 @@ class TrainingRun {
     return Number.isNaN(b) ? true : this.task.metric.lowerIsBetter ? a < b : a > b
   }
 
-  private async scoreOn(batches: Task['validation']): Promise<ReturnType<Task['score']> & { outputs: FloatArray[] }> {
+  /** The batches' loss and metric; with `keep`, the outputs too (copied: a backend may reuse its buffer for the next prediction). */
+  private async scoreOn(batches: Task['validation'], keep = false): Promise<ReturnType<Task['score']> & { outputs: FloatArray[] }> {
     const outputs: FloatArray[] = []
-    // Copied: a backend may hand back a buffer it reuses for the next prediction.
-    for (const batch of batches) outputs.push((await this.model.predict(batch)).slice())
+    for (const batch of batches) { const out = await this.model.predict(batch); outputs.push(keep ? out.slice() : out) }
     return { ...this.task.score(outputs, batches), outputs }
   }
 
   private async evaluate(): Promise<void> {
     const { step, config } = this
-    const v = await this.scoreOn(this.task.validation)
+    const v = await this.scoreOn(this.task.validation, true)
     const tr = await this.scoreOn(this.task.trainSample)
     const at = this.wall()
     this.pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric },

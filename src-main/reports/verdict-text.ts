@@ -12,19 +12,21 @@ import { smallestPairedP } from './stats'
 import { ALPHA } from './verdict-rules'
 import type { BaselineCheck, BaselineStanding, Verdict, VerdictFamily } from '../model/verdicts'
 import { CELLS } from '../../src-shared/names'
+import { SETTING_LABELS, type SettingName } from '../../src-shared/settings'
 
 export const cellName = (c: CellKind): string => CELLS[c].label
 
-/** "on cpu-native", "at T=100", "at H=64": where a split verdict holds. */
+/** "cpu-native", "T=100", "2 layers": one value of a setting, with the registry's short label. */
+export function levelName(setting: PairSetting, value: string): string {
+  if (setting === 'backend' || setting === 'task' || setting === 'machine') return value
+  if (setting === 'numLayers') return `${value} layer${value === '1' ? '' : 's'}`
+  return `${SETTING_LABELS[setting as SettingName] ?? setting}=${value}`
+}
+
+/** "on cpu-native", "at T=100", "with 2 layers": where a verdict holds. */
 export function levelText(setting: PairSetting, value: string): string {
-  switch (setting) {
-    case 'backend': case 'task': case 'machine': return `on ${value}`
-    case 'seqLen': return `at T=${value}`
-    case 'hiddenSize': return `at H=${value}`
-    case 'batchSize': return `at B=${value}`
-    case 'numLayers': return `with ${value} layer${value === '1' ? '' : 's'}`
-    default: return `at ${setting}=${value}`
-  }
+  const preposition = setting === 'backend' || setting === 'task' || setting === 'machine' ? 'on' : setting === 'numLayers' ? 'with' : 'at'
+  return `${preposition} ${levelName(setting, value)}`
 }
 
 export function matchingText(matching: Matching): string {
@@ -126,13 +128,14 @@ function breakdownText(v: Verdict): string {
   const parts = v.breakdowns.slice(0, 3).map((b) => {
     const sorted = [...b.levels].sort((x, y) => x.factor - y.factor)
     const lo = sorted[0], hi = sorted.at(-1)!
-    return `${times(lo.factor)} (${levelText(b.setting, lo.value).replace(/^(on|at|with) /, '')}) to ${times(hi.factor)} (${levelText(b.setting, hi.value).replace(/^(on|at|with) /, '')}) over ${settingName(b.setting)}`
+    return `${times(lo.factor)} (${levelName(b.setting, lo.value)}) to ${times(hi.factor)} (${levelName(b.setting, hi.value)}) over ${settingName(b.setting)}`
   })
   const flips = v.breakdowns.some((b) => b.levels.some((l) => l.factor < 1))
   return ` Described, not tested: the factor ranges ${parts.join('; ')}${flips ? ` (below 1× ${cellName(v.cells[1])} was ahead)` : ''}.`
 }
 
-const settingName = (s: PairSetting) => ({ hiddenSize: 'H', seqLen: 'T', batchSize: 'B', numLayers: 'layers', task: 'tasks', machine: 'machines', backend: 'backends' } as Record<string, string>)[s] ?? s
+/** "over H", "over tasks": the registry's short label, or the plural of what is not a setting of a run. */
+const settingName = (s: PairSetting) => SETTING_LABELS[s as SettingName] ?? ({ task: 'tasks', machine: 'machines', backend: 'backends', threads: 'threads' } as Record<string, string>)[s] ?? s
 
 /** After how much training a metric was compared. */
 function basisText(v: Verdict): string {
