@@ -41,7 +41,9 @@ def forecast_baselines(values, window, horizon, test_fraction, season):
     first = window - 1 + horizon
     targets = n - first
     test_count = max(1, math.ceil(targets * test_fraction))
-    train = list(range(first, n - test_count))
+    # rnnbench's split, in time order: the last test_count targets test, as many before them validate.
+    train = list(range(first, n - 2 * test_count))
+    validation = list(range(n - 2 * test_count, n - test_count))
     test = list(range(n - test_count, n))
     back = season * math.ceil(horizon / season)
     naive = lambda t: y[t - back] if t - back >= 0 else y[t - horizon]
@@ -55,11 +57,14 @@ def forecast_baselines(values, window, horizon, test_fraction, season):
     classical = ar if fit(ar) <= fit(with_drift) else with_drift
     mase_scale = np.mean([abs(y[t] - y[t - season]) for t in range(season, last + 1)])
     return {
-        "trivial": rmse_with_se([y[t] - naive(t) for t in test]),
-        "classical": rmse_with_se([y[t] - classical(t) for t in test]),
+        "trivial": rmse_with_se([y[t] - naive(t) for t in validation]),
+        "classical": rmse_with_se([y[t] - classical(t) for t in validation]),
+        "testTrivial": rmse_with_se([y[t] - naive(t) for t in test]),
+        "testClassical": rmse_with_se([y[t] - classical(t) for t in test]),
         "classicalKind": "autoregression" if classical is ar else "drift",
         "maseScale": mase_scale,
         "train": len(train),
+        "validation": len(validation),
         "test": len(test),
     }
 
@@ -112,14 +117,16 @@ def airline_fixture():
     block = src[start: src.index("\n]", start)]
     values = [int(v) for line in block.splitlines() for v in re.findall(r"\b\d{3}\b", line.split("//")[0])]
     assert len(values) == 144, len(values)
-    # rnnbench's split: the first 120 months train, the last 24 test, window 12.
+    # rnnbench's split: the first 96 months train, the next 24 validate, the last 24 test; window 12.
     y = np.asarray(values, dtype=float)
     window = 12
-    train, test = list(range(window, 120)), list(range(120, 144))
+    train, validation, test = list(range(window, 96)), list(range(96, 120)), list(range(120, 144))
     X = np.array([[1.0, *y[t - window: t]] for t in train])
     w, *_ = np.linalg.lstsq(X, y[train], rcond=None)
-    ar = [y[t] - float(np.dot(w, [1.0, *y[t - window: t]])) for t in test]
-    return {"autoregression": rmse_with_se(ar), "seasonalNaive": rmse_with_se([y[t] - y[t - 12] for t in test])}
+    ar = lambda held: [y[t] - float(np.dot(w, [1.0, *y[t - window: t]])) for t in held]
+    naive = lambda held: [y[t] - y[t - 12] for t in held]
+    return {"autoregression": rmse_with_se(ar(validation)), "seasonalNaive": rmse_with_se(naive(validation)),
+            "testAutoregression": rmse_with_se(ar(test)), "testSeasonalNaive": rmse_with_se(naive(test))}
 
 
 if __name__ == "__main__":

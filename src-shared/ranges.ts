@@ -19,6 +19,8 @@ const whole = (min: number, max: number): NumericRange => ({ min, max, integer: 
 export const SPEC_RANGES = {
   samples: whole(1, 100_000),
   repeats: whole(1, 1000),
+  trials: whole(2, 10_000),
+  finalSeeds: whole(1, 1000),
   steps: whole(0, 10_000_000),
   seconds: { min: 0, max: Infinity, integer: false },
 } satisfies Record<string, NumericRange>

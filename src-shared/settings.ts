@@ -80,7 +80,7 @@ export const SETTINGS = {
   },
   seqLen: {
     kind: 'integer', range: whole(1, 100_000), label: 'Sequence length', short: 'T', unit: 'timesteps', group: 'task', pairing: 'matched', work: true, tasks: 'all', form: 'list',
-    help: 'adding T, copy delay T (sequences of T + 20), airline window (1–119 months), charlm chunk, sentiment review length, co2 and series window; digits are 64 pixels long; classify cuts or pads each text to it',
+    help: 'adding T, copy delay T (sequences of T + 20), airline window (1–95 months), charlm chunk, sentiment review length, co2 and series window; digits are 64 pixels long; classify cuts or pads each text to it',
     defaultText: 'per task (the table of tasks); classify: the 95th percentile of the training texts\' lengths',
   },
   textFile: {
@@ -158,8 +158,8 @@ export const SETTINGS = {
     help: 'steps ahead to forecast', defaultText: '1',
   },
   testFraction: {
-    kind: 'number', range: { min: 0, max: 1, minExclusive: true, maxExclusive: true, integer: false }, label: 'Test fraction', group: 'data', pairing: 'matched', tasks: ['series', 'co2', 'classify'],
-    help: 'series, co2: the last part held out, in time order; classify: the share of each class held out (stratified, by `seed`)', defaultText: '0.2',
+    kind: 'number', range: { min: 0, max: 0.4, minExclusive: true, maxExclusive: false, integer: false }, label: 'Test fraction', group: 'data', pairing: 'matched', tasks: ['series', 'co2', 'classify'],
+    help: 'the share held out for test, and as much again for validation: series, co2: the last part is test and the part before it validation, in time order; classify: that share of each class each (stratified, by the data seed)', defaultText: '0.2',
   },
   seasonality: {
     kind: 'integer', range: whole(1, 10_000), label: 'Season length', unit: 'steps', group: 'data', pairing: 'matched', tasks: ['series', 'co2'],

@@ -6,11 +6,12 @@ import { BACKEND_NAMES, type BackendName } from '../engine/backend'
 import { probeBackend } from '../engine/backends'
 import { InputError } from '../engine/errors'
 import type { RunConfig } from '../engine/run-config'
-import { estimateRun, estimateSweep, type MeasuredSpeeds, type SweepEstimate } from '../engine/sweep/estimate'
+import { estimateRun, estimateSweep, type MeasuredSpeeds, type RunEstimate, type SweepEstimate } from '../engine/sweep/estimate'
 import { expandSweep, type Expansion } from '../engine/sweep/expand'
 import { shardPositions, type Shard } from '../engine/sweep/shard'
 import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
-import { checkSweepSize, type SweepSpec } from '../engine/sweep/spec'
+import { checkSweepSize, tunedRuns, type SweepSpec } from '../engine/sweep/spec'
+import { groupBy } from '../../src-shared/collections'
 import { DATA_FILE_TASKS, taskOptions, taskShape, type TaskShape } from '../engine/tasks'
 import { readDataFile } from '../engine/data-file'
 import type { Store } from '../store/store'
@@ -121,9 +122,23 @@ export async function planSweep(spec: SweepSpec, options: PlanOptions): Promise<
   const shapes = await checkRunnable(configs, options.readText)
   const speeds = options.store ? measuredSpeeds(options.store) : {}
   const perRun = configs.map((c) => estimateRun(c, shapes.get(taskKey(c))!, speeds))
-  const estimate = estimateSweep(perRun, options.workers)
-  if (!options.allowLarge) checkMemory(configs, positions, perRun.map((r) => r.bytes), estimate, options.allowLargeHint)
-  return { spec, configs, positions, total: all.length, estimate }
+  if (!options.allowLarge) checkMemory(configs, positions, perRun.map((r) => r.bytes), estimateSweep(perRun, options.workers), options.allowLargeHint)
+  // A tuned sweep's re-runs are planned when its trials end; until then each counts as the mean of
+  // its cell's trials here (a whole sweep: a shard runs trials only).
+  const final = spec.tune ? tunedRuns(spec).final : 0
+  const reruns = spec.tune && !options.shard ? finalEstimates(configs, perRun, final) : []
+  const estimate = estimateSweep([...perRun, ...reruns], options.workers)
+  return { spec, configs, positions, total: all.length + final, estimate }
+}
+
+/** Stand-ins for a tuned sweep's re-runs: per cell, the mean of its trials' estimates, as many as it will re-run. */
+function finalEstimates(trials: RunConfig[], perRun: RunEstimate[], count: number): RunEstimate[] {
+  const byCell = groupBy(trials.map((c, i) => ({ c, e: perRun[i] })), (x) => x.c.cell)
+  return [...byCell.values()].flatMap((xs) => {
+    const mean = (f: (e: RunEstimate) => number) => xs.reduce((s, x) => s + f(x.e), 0) / xs.length
+    const stand: RunEstimate = { seconds: mean((e) => e.seconds), bytes: Math.max(...xs.map((x) => x.e.bytes)), measured: xs.every((x) => x.e.measured) }
+    return Array.from({ length: Math.round((count * xs.length) / trials.length) }, () => stand)
+  })
 }
 
 /** An InputError when one run needs more than MAX_RUN_BYTES, or the runs at once more than this machine's memory. */

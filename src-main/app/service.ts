@@ -20,6 +20,7 @@ import type { RunRow, Store, SweepRow } from '../store/store'
 import { SweepRunner } from '../workers/pool'
 import { keepUpload, previewDataFile } from './data-files'
 import { planSweep, presetBackends, type ReadText, type SweepPlan } from './planning'
+import { planTunedReruns } from './tuning'
 
 export interface AppServiceOptions {
   workers: number
@@ -273,7 +274,7 @@ export class AppService {
 
   private launch(sweepId: number, retryFailed: boolean): void {
     const spec = this.store.getSweep(sweepId)?.spec as { workers?: number } | undefined
-    const runner = new SweepRunner(this.store, {
+    const runnerFor = () => new SweepRunner(this.store, {
       workers: workersFor(spec ?? {}, undefined, this.options.workers, this.options.maxWorkers),
       workerScript: this.options.workerScript,
       events: {
@@ -283,7 +284,17 @@ export class AppService {
         runEnded: (run) => this.emit({ type: 'runEnded', sweepId, runId: run.id, status: run.status, error: run.error }),
       },
     })
-    const done = runner.run(sweepId, { retryFailed })
+    const active: { sweepId: number; runner: SweepRunner; done: Promise<void> } = { sweepId, runner: runnerFor(), done: Promise.resolve() }
+    // A tuned sweep's re-runs are planned when its trials end, and run by a second runner in the same slot.
+    const runAll = async () => {
+      let summary = await active.runner.run(sweepId, { retryFailed })
+      while (!summary.cancelled && planTunedReruns(this.store, sweepId).added > 0) {
+        this.emit({ type: 'sweepsChanged' })
+        active.runner = runnerFor()
+        summary = await active.runner.run(sweepId)
+      }
+    }
+    active.done = runAll()
       .catch((err: Error) => { process.stderr.write(`rnnbench: sweep #${sweepId} stopped: ${err.message}\n`) })
       .then(() => {
         this.active = null
@@ -291,7 +302,7 @@ export class AppService {
         if (sweep) this.emit({ type: 'sweepEnded', sweepId, counts: sweep.counts })
         this.emit({ type: 'sweepsChanged' })
       })
-    this.active = { sweepId, runner, done }
+    this.active = active
     this.emit({ type: 'sweepsChanged' })
   }
 }

@@ -12,7 +12,7 @@ import { directions, layerInputSize } from './layout'
 export interface RunConfig extends RunSettings {
   /** Initialization, training batches and dropout. */
   seed: number
-  /** The task's validation data: the same for every run of a sweep. */
+  /** The task's data: its validation and test splits (and, for generated tasks, their draws). */
   dataSeed: number
   /** Budget: the run stops at whichever comes first; 0: no limit of that kind (not both). */
   steps: number
@@ -26,7 +26,12 @@ export interface RunConfig extends RunSettings {
   target: number | null
   /** CPU backends' threads inside a step. */
   threads: number
+  /** In a tuned sweep (engine/sweep/tune.ts): a trial of the search, or a re-run of a cell's chosen trial. */
+  tune?: TuneRole
 }
+
+/** A tuned sweep's runs: trial j of the search, or re-run `seedIndex` of the trial a cell chose. */
+export type TuneRole = { phase: 'trial'; trial: number } | { phase: 'final'; trial: number; seedIndex: number }
 
 export function networkOf(config: RunConfig, inputSize: number): NetworkConfig {
   return {

@@ -66,8 +66,14 @@ export interface RunFigures {
   baselineTest?: BaselineTest
   /** The same test against the classical baseline, where the task has one. */
   classicalTest?: BaselineTest
-  /** What the items of those tests are: "validation sequences", "test months". */
+  /** What the items of those tests are: "validation sequences", "validation months". */
   testItems?: string
+  /**
+   * The final network scored once on the held-out test split, after its last step: never read by
+   * training, by the best step or by a tuned sweep's choice of trial. Absent for runs recorded
+   * before the test split existed, and for a diverged run.
+   */
+  test?: TestFigures
   /** Measures beside the metric at the final evaluation: mase (forecasts), macroF1 (classification). */
   extraMetrics?: Record<string, number>
   timeToTarget: { seconds: number; step: number } | null
@@ -81,6 +87,21 @@ export interface RunFigures {
    * warm-up steps' (JIT, allocation and pipeline compilation included), so they overstate a step.
    */
   stepTimesFromWarmup?: boolean
+}
+
+/** A run's figures on the test split (Task.test), with both baselines scored on the same items. */
+export interface TestFigures {
+  metric: number
+  loss: number
+  /** Measures beside the metric: mase (forecasts), macroF1 (classification). */
+  extraMetrics?: Record<string, number>
+  baseline: Baseline
+  classical?: Baseline
+  /** Did it learn, on test: the paired test against each baseline on the test items. */
+  baselineTest?: BaselineTest
+  classicalTest?: BaselineTest
+  /** What a test item is: "test sequences", "test months". */
+  items: string
 }
 
 export interface TrainingHooks {
@@ -117,7 +138,11 @@ function summarizeKnown(samples: Array<number | null>): Summary | null {
 }
 
 export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, textOfFile?: string): Promise<RunFigures> {
-  const task: Task = createTask(config.task, taskOptions(config, textOfFile), config.dataSeed)
+  return trainOn(createTask(config.task, taskOptions(config, textOfFile), config.dataSeed), config, hooks)
+}
+
+/** A run on a task already built: what runTraining does once it has the task (tests hand it one they have altered). */
+export async function trainOn(task: Task, config: RunConfig, hooks: TrainingHooks = {}): Promise<RunFigures> {
   const network = networkOf(config, task.inputSize)
   const backend = await getBackend(config.backend)
   const model = await backend.createModel({ network, head: task.head }, { threads: config.threads })
@@ -130,7 +155,10 @@ export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, 
     // Two streams forked in this order: the training batches, then the dropout masks.
     const run = new TrainingRun(config, task, model, hooks, rng.fork(), rng.fork())
     await run.train()
-    return run.figures(stackFlops(network, config.batchSize, task.seqLen))
+    // The test split is read here and only here, once training (and every choice made on
+    // validation) is over.
+    const test = await run.scoreTest()
+    return { ...run.figures(stackFlops(network, config.batchSize, task.seqLen)), ...(test ? { test } : {}) }
   } finally {
     model.dispose()
   }
@@ -266,12 +294,32 @@ class TrainingRun {
   private baselineTests(): Pick<RunFigures, 'baselineTest' | 'classicalTest' | 'testItems'> {
     const { task } = this
     if (this.divergence || !this.finalOutputs.length) return {}
-    const model = task.items.losses(this.finalOutputs, task.validation)
-    const against = (b: Baseline | undefined, salt: number) => (b?.losses
-      ? pairedBaselineTest({ model, baseline: b.losses, metricOf: task.items.metricOf, timeOrdered: task.items.timeOrdered }, (this.config.seed * 2654435761 + salt) >>> 0) ?? undefined
-      : undefined)
-    const baselineTest = against(task.baseline, 1), classicalTest = against(task.classical, 2)
+    const { baselineTest, classicalTest } = this.pairedTests(task.items.losses(this.finalOutputs, task.validation), task.baseline, task.classical, 1)
     return { ...(baselineTest ? { baselineTest } : {}), ...(classicalTest ? { classicalTest } : {}), testItems: task.items.unit }
+  }
+
+  /** Each baseline's paired test against the network's per-item losses; `salt` keeps the resampling streams of validation and test apart. */
+  private pairedTests(model: Float64Array, baseline: Baseline, classical: Baseline | undefined, salt: number): { baselineTest?: BaselineTest; classicalTest?: BaselineTest } {
+    const { task } = this
+    const against = (b: Baseline | undefined, s: number) => (b?.losses
+      ? pairedBaselineTest({ model, baseline: b.losses, metricOf: task.items.metricOf, timeOrdered: task.items.timeOrdered }, (this.config.seed * 2654435761 + s) >>> 0) ?? undefined
+      : undefined)
+    const baselineTest = against(baseline, salt), classicalTest = against(classical, salt + 1)
+    return { ...(baselineTest ? { baselineTest } : {}), ...(classicalTest ? { classicalTest } : {}) }
+  }
+
+  /** The final network on the test split, once: its metric and both baselines' tests on the same items (null after a divergence). */
+  async scoreTest(): Promise<TestFigures | null> {
+    const { task } = this
+    if (this.divergence) return null
+    const { batches, baseline, classical, unit } = task.test
+    const t = await this.scoreOn(batches, true)
+    return {
+      metric: t.metric, loss: t.loss, ...(t.extra ? { extraMetrics: t.extra } : {}),
+      baseline: storedBaseline(baseline), ...(classical ? { classical: storedBaseline(classical) } : {}),
+      ...this.pairedTests(task.items.losses(t.outputs, batches), baseline, classical, 3),
+      items: unit,
+    }
   }
 
   private wall(): number {

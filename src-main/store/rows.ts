@@ -36,7 +36,11 @@ const RUN_FIELDS = {
   gradFlowEvery: { schema: whole(0), old: 0 },
   target: { schema: z.number().nullable(), old: null },
   threads: { schema: whole(1), old: 1 },
-} satisfies Record<Exclude<keyof RunConfig, (typeof SETTING_NAMES)[number]>, { schema: z.ZodType; old: unknown }>
+  tune: {
+    schema: z.union([z.strictObject({ phase: z.literal('trial'), trial: whole(0) }), z.strictObject({ phase: z.literal('final'), trial: whole(0), seedIndex: whole(0) })]),
+    old: undefined, optional: true,
+  },
+} satisfies Record<Exclude<keyof RunConfig, (typeof SETTING_NAMES)[number]>, { schema: z.ZodType; old: unknown; optional?: true }>
 
 /** A stored value that is not JSON at all: damaged, not merely of another shape. */
 export class StoredJsonError extends StoredRowError {}
@@ -65,7 +69,7 @@ export function readRunConfig(runId: number, text: string): RunConfig {
     if (!r.success) throw new StoredRowError(runId, `config.${k}`, `${JSON.stringify(v)}: ${r.error.issues[0].message}`)
     out[k] = r.data
   }
-  for (const k of Object.keys(RUN_FIELDS)) if (out[k] === undefined) throw new StoredRowError(runId, `config.${k}`, 'missing')
+  for (const [k, f] of Object.entries(RUN_FIELDS)) if (out[k] === undefined && !('optional' in f)) throw new StoredRowError(runId, `config.${k}`, 'missing')
   return out as unknown as RunConfig
 }
 

@@ -91,6 +91,11 @@ export class Store {
     }).immediate()
   }
 
+  /** Lowers (or raises) how many runs the whole sweep has: a tuned sweep whose cell chose no trial re-runs nothing for it. */
+  setPlanned(sweepId: number, planned: number): void {
+    this.db.prepare('UPDATE sweeps SET planned = ? WHERE id = ?').run(planned, sweepId)
+  }
+
   listSweeps(): SweepRow[] {
     const sweeps = this.db.prepare('SELECT id, name, spec, created_at, planned, shards, expansion FROM sweeps ORDER BY id').all() as RawSweep[]
     const counts = this.db.prepare('SELECT sweep_id, status, count(*) AS n FROM runs GROUP BY sweep_id, status').all() as Array<{ sweep_id: number; status: RunStatus; n: number }>

@@ -39,12 +39,20 @@ describe('series: the user\'s CSV', () => {
     const e = expected.series
     close(task.baseline.metric, e.trivial.metric)
     close(task.baseline.standardError!, e.trivial.standardError)
-    expect(task.baseline.items).toBe(e.test)
+    expect(task.baseline.items).toBe(e.validation)
     close(task.classical!.metric, e.classical.metric, 1e-5)
     close(task.classical!.standardError!, e.classical.standardError, 1e-4)
     expect(task.classical!.description).toMatch(e.classicalKind === 'autoregression' ? /^linear autoregression/ : /^seasonal naive with drift/)
+    // The same two baselines on the test split, the last 20 targets
+    close(task.test.baseline.metric, e.testTrivial.metric)
+    close(task.test.baseline.standardError!, e.testTrivial.standardError)
+    expect([task.test.baseline.items, task.test.batches[0].B]).toEqual([e.test, e.test])
+    close(task.test.classical!.metric, e.testClassical.metric, 1e-5)
+    close(task.test.classical!.standardError!, e.testClassical.standardError, 1e-4)
     const s = parseSeries(seriesText, 'series.csv', { column: 'visitors' })
-    close(forecastBaselines(s.values, forecastSplit(s.values.length, 24, 1, 0.2), 24, 1, 12).maseScale, e.maseScale)
+    const split = forecastSplit(s.values.length, 24, 1, 0.2)
+    expect([split.train.length, split.validation.length, split.test.length]).toEqual([e.train, e.validation, e.test])
+    close(forecastBaselines(s.values, { train: split.train, held: split.test }, 24, 1, 12).maseScale, e.maseScale)
   })
 
   it('feeds covariates beside the series: one input each, scaled, the baselines unchanged', () => {
@@ -63,7 +71,11 @@ describe('series: the user\'s CSV', () => {
     const task = createTask('airline', { seqLen: 12 }, 1)
     close(task.baseline.metric, expected.airline.seasonalNaive.metric)
     close(task.classical!.metric, expected.airline.autoregression.metric, 1e-5)
-    expect(task.classical!.metric).toBeLessThan(0.5 * task.baseline.metric)
+    close(task.test.baseline.metric, expected.airline.testSeasonalNaive.metric)
+    close(task.test.classical!.metric, expected.airline.testAutoregression.metric, 1e-5)
+    // on the conventional test months (1959–1960) the autoregression is far below seasonal naive; on validation (1957–1958), below it
+    expect(task.test.classical!.metric).toBeLessThan(0.5 * task.test.baseline.metric)
+    expect(task.classical!.metric).toBeLessThan(task.baseline.metric)
   })
 })
 
@@ -85,7 +97,7 @@ describe('classify: the user\'s labelled sentences', () => {
       expect(b.metric).toBeGreaterThan(0.4)
       expect(b.metric).toBeLessThan(0.6)
     }
-    expect(task.citation).toContain('480 training, 120 held out')
+    expect(task.citation).toContain('360 training, 120 validation, 120 test')
   })
 })
 

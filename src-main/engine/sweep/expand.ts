@@ -2,6 +2,7 @@
 
 import { Rng } from '../rng'
 import type { RunConfig } from '../run-config'
+import { isCrossedSetting } from './tune'
 import { DEFAULT_SETTINGS, INTEGER_SETTINGS, type Range, type SettingName, type Settings, type SweepSpec } from './spec'
 
 type Point = Partial<Settings>
@@ -25,6 +26,7 @@ export type Expansion = 1 | 2
  * already holds every configuration once.
  */
 export function expandSweep(spec: SweepSpec, expansion: Expansion = EXPANSION): RunConfig[] {
+  if (spec.tune) return expandTrials(spec)
   const runs: RunConfig[] = []
   if (expansion === 1) {
     const points = spec.strategy === 'grid' ? grid(spec) : random(spec)
@@ -39,6 +41,36 @@ export function expandSweep(spec: SweepSpec, expansion: Expansion = EXPANSION): 
     const seed = spec.seed + r
     for (const p of points) for (const cell of order.shuffle([...cells])) runs.push(runOf(spec, { ...p, cell }, seed, seed))
   }
+  return runs
+}
+
+/**
+ * A tuned sweep's first phase (engine/sweep/tune.ts), in order: for each trial, for each
+ * combination of the crossed axes (a grid: the task, its data settings, the backend), every cell
+ * at that trial's point, in a random order drawn from the sweep's seed. The points are drawn over
+ * the other axes; trial j has seed spec.seed + j, and every trial the one data seed spec.seed.
+ * The phase that re-runs each cell's best trial is planned from their results (tune.ts).
+ */
+function expandTrials(spec: SweepSpec): RunConfig[] {
+  const tune = spec.tune!
+  const all = axes(spec).filter(([k]) => k !== 'cell')
+  let groups: Point[] = [{}]
+  for (const [k, values] of all.filter(([k]) => isCrossedSetting(k))) groups = groups.flatMap((g) => (values as unknown[]).map((v) => ({ ...g, [k]: v })))
+  const searched = all.filter(([k]) => !isCrossedSetting(k))
+  const draws = new Rng((spec.seed ^ 0x7a3e5eed) >>> 0)
+  const points = Array.from({ length: tune.trials }, () => {
+    const p: Point = {}
+    for (const [name, values] of searched) (p as Record<string, unknown>)[name] = Array.isArray(values) ? values[draws.int(values.length)] : draw(values, draws, INTEGER_SETTINGS.includes(name))
+    return p
+  })
+  const cells = cellsOf(spec)
+  const order = new Rng((spec.seed ^ 0x0c3115) >>> 0)
+  const runs: RunConfig[] = []
+  points.forEach((p, trial) => {
+    for (const g of groups) {
+      for (const cell of order.shuffle([...cells])) runs.push({ ...runOf(spec, { ...g, ...p, cell }, spec.seed + trial, spec.seed), tune: { phase: 'trial', trial } })
+    }
+  })
   return runs
 }
 
@@ -88,7 +120,7 @@ function random(spec: SweepSpec): Point[] {
 }
 
 /** A value from a range; whole-number settings are drawn as whole numbers, within the bounds. */
-function draw(r: Range, rng: Rng, wholeNumber: boolean): number {
+export function draw(r: Range, rng: Rng, wholeNumber: boolean): number {
   const u = rng.uniform()
   const v = r.log ? Math.exp(Math.log(r.min) + u * (Math.log(r.max) - Math.log(r.min))) : r.min + u * (r.max - r.min)
   return r.integer || wholeNumber ? Math.min(r.max, Math.max(r.min, Math.round(v))) : Math.min(r.max, Math.max(r.min, v))

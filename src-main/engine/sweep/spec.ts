@@ -8,6 +8,7 @@ import {
   type SettingDef, type SettingName, type SettingValues,
 } from '../../../src-shared/settings'
 import { SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
+import { isCrossedSetting } from './tune'
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max)
 
@@ -57,7 +58,15 @@ const axesSchema = z.strictObject(
   },
 )
 
-const TOP_LEVEL_FIELDS = ['name', 'strategy', 'samples', 'repeats', 'seed', 'settings', 'axes', 'budget', 'evalEvery', 'warmupSteps', 'gradFlowEvery', 'target', 'threads', 'workers']
+const TOP_LEVEL_FIELDS = ['name', 'strategy', 'samples', 'repeats', 'seed', 'settings', 'axes', 'budget', 'evalEvery', 'warmupSteps', 'gradFlowEvery', 'target', 'threads', 'workers', 'tune']
+
+/** A tuned sweep (engine/sweep/tune.ts): each cell's best of `trials` on validation, re-run with `finalSeeds` seeds and judged on test. */
+const tuneSchema = z.strictObject({
+  trials: ranged(SPEC_RANGES.trials),
+  finalSeeds: ranged(SPEC_RANGES.finalSeeds).default(8),
+  /** What ranks the trials: the task's metric on validation, or the validation loss. Never the test split. */
+  metric: z.enum(['validation', 'validation-loss']).default('validation'),
+})
 
 /** A sweep's name: what lists and reports show it by, so never blank, and short enough for one line. */
 const sweepNameSchema = z.string().max(200, 'must be at most 200 characters').refine((s) => s.trim().length > 0, 'must not be empty or blank')
@@ -95,9 +104,18 @@ export const sweepSpecSchema = z.strictObject({
    * as the scaling preset does: step times taken beside other runs include their contention.
    */
   workers: int(1, 256).optional(),
+  tune: tuneSchema.optional(),
 }).superRefine((spec, ctx) => {
-  if (spec.strategy === 'random' && spec.samples === undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'the random strategy needs samples (how many configurations to draw)' })
-  if (spec.strategy === 'grid') {
+  if (spec.tune) {
+    // A tuned sweep draws its trials at random over the search axes whatever the strategy says.
+    if (spec.samples !== undefined) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'a tuned sweep draws tune.trials points; leave samples out' })
+    if (spec.repeats !== 1) ctx.addIssue({ code: 'custom', path: ['repeats'], message: 'a tuned sweep re-runs each cell\'s chosen settings tune.finalSeeds times; leave repeats out (or 1)' })
+    for (const [k, v] of Object.entries(spec.axes)) {
+      if (v !== undefined && !Array.isArray(v) && isCrossedSetting(k as SettingName)) ctx.addIssue({ code: 'custom', path: ['axes', k], message: `${k} is crossed, not searched, in a tuned sweep (each value tuned on its own): give a list of values` })
+    }
+  }
+  if (spec.strategy === 'random' && spec.samples === undefined && !spec.tune) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'the random strategy needs samples (how many configurations to draw)' })
+  if (spec.strategy === 'grid' && !spec.tune) {
     for (const [k, v] of Object.entries(spec.axes)) {
       if (v !== undefined && !Array.isArray(v)) ctx.addIssue({ code: 'custom', path: ['axes', k], message: 'a range {min, max} needs strategy "random"; a grid takes a list of values' })
     }
@@ -129,8 +147,17 @@ export const sweepSpecSchema = z.strictObject({
 export function sweepSize(spec: SweepSpec): number {
   // A random sweep draws its samples over the other axes and runs every cell at each (expand.ts).
   const cells = Array.isArray(spec.axes.cell) ? spec.axes.cell.length : 1
+  // A tuned one: its trials, then each cell's re-runs, for every combination of the crossed axes.
+  if (spec.tune) return tunedRuns(spec).trials + tunedRuns(spec).final
   const points = spec.strategy === 'random' ? (spec.samples ?? 0) * cells : Object.values(spec.axes).reduce((n, v) => n * (Array.isArray(v) ? v.length : 1), 1)
   return points * spec.repeats
+}
+
+/** A tuned sweep's runs in each phase: trials × cells × crossed combinations, and finalSeeds × cells × crossed combinations. */
+export function tunedRuns(spec: SweepSpec): { trials: number; final: number } {
+  const cells = Array.isArray(spec.axes.cell) ? spec.axes.cell.length : 1
+  const crossed = Object.entries(spec.axes).reduce((n, [k, v]) => n * (k !== 'cell' && Array.isArray(v) && isCrossedSetting(k as SettingName) ? v.length : 1), 1)
+  return { trials: spec.tune!.trials * cells * crossed, final: spec.tune!.finalSeeds * cells * crossed }
 }
 
 /** An InputError when the spec holds more runs than `maxRuns`. */

@@ -5,14 +5,14 @@
 import { Rng } from '../rng'
 import type { Batch } from '../backend'
 import { leastSquares } from './forecast'
-import { batchBuffers, lossSum, meanWithError, squaredErrors, type Baseline, type Task } from './task'
+import { batchBuffers, lossSum, meanWithError, squaredErrors, testStream, type Baseline, type Task } from './task'
 
 /** Flat inputs a linear model takes at most: 2T + 1 features; longer sequences have no classical baseline. */
 const MAX_LINEAR_FEATURES = 513
 
 /**
  * The classical baseline: least squares on the flat sequence (every value and marker, and a bias),
- * fitted on `reference`, scored on the validation set. A linear model cannot multiply a value by
+ * fitted on `reference`, scored on a held-out set (validation or test). A linear model cannot multiply a value by
  * its marker, so it should do little better than the mean: what a recurrent network must beat.
  */
 function linearBaseline(reference: Batch & { x: Float32Array }, validation: Batch & { x: Float32Array }, T: number): Baseline | undefined {
@@ -58,22 +58,27 @@ export function addingTask(seqLen: number, seed: number): Task {
   }
 
   const validation = [fill(batchBuffers(T, VALIDATION_SIZE, 2, VALIDATION_SIZE, false), new Rng(seed ^ 0x5eed))]
+  const testBatch = fill(batchBuffers(T, VALIDATION_SIZE, 2, VALIDATION_SIZE, false), testStream(seed))
   const trainSample = [fill(batchBuffers(T, VALIDATION_SIZE, 2, VALIDATION_SIZE, false), new Rng(seed ^ 0x7a11))]
-  // Baseline: predict the mean target seen in training data (≈ 1, MSE ≈ 1/6), on the validation set.
+  // Baseline: predict the mean target seen in training data (≈ 1, MSE ≈ 1/6), on each held-out set.
   const reference = fill(batchBuffers(T, 4096, 2, 4096, false), new Rng(seed ^ 0xba5e))
   const mean = Array.from(reference.targets).reduce((a, b) => a + b, 0) / reference.B
-  const valTargets = Array.from(validation[0].targets)
-  const baselineSquares = Float64Array.from(valTargets, (y) => (y - mean) ** 2)
-  const baselineMse = meanWithError(baselineSquares)
+  const trivial = (held: Batch): Baseline => {
+    const squares = Float64Array.from(held.targets, (y) => (y - mean) ** 2)
+    const m = meanWithError(squares)
+    return { metric: m.mean, standardError: m.standardError, items: m.items, losses: squares, description: `predict the mean target (${mean.toFixed(3)})` }
+  }
   const classical = linearBaseline(reference, validation[0], T)
+  const testClassical = linearBaseline(reference, testBatch, T)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
   return {
     name: 'adding', inputSize: 2, head, seqLen: T,
     metric: { name: 'mse', lowerIsBetter: true, description: 'mean squared error of the predicted sum' },
-    baseline: { metric: baselineMse.mean, standardError: baselineMse.standardError, items: baselineMse.items, losses: baselineSquares, description: `predict the mean target (${mean.toFixed(3)})` },
+    baseline: trivial(validation[0]),
     ...(classical ? { classical } : {}),
+    test: { batches: [testBatch], baseline: trivial(testBatch), ...(testClassical ? { classical: testClassical } : {}), unit: 'test sequences' },
     citation: 'Adding problem: Hochreiter & Schmidhuber (1997); Le, Jaitly & Hinton (2015); Bai, Kolter & Koltun (2018).',
     validation, trainSample,
     trainBatch(B, rng) {

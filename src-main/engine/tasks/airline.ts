@@ -1,8 +1,9 @@
 // Airline passengers: monthly totals of international airline passengers, in thousands, January
 // 1949 to December 1960 (Box & Jenkins, Time Series Analysis, Series G). Forecast next month from
-// the previous `window` months. Conventional split: first 120 months train, last 24 test (here the
-// validation set). Scaling uses statistics of the training part only. RMSE in passengers
-// (thousands); the baseline is the seasonal naive forecast, the value 12 months earlier.
+// the previous `window` months. The conventional test set, the last 24 months (1959–1960), is kept
+// as the test set; the 24 months before it (1957–1958) are the validation set, and the 96 before
+// those train. Scaling uses statistics of the training part only. RMSE in passengers (thousands);
+// the baseline is the seasonal naive forecast, the value 12 months earlier.
 
 import type { Batch } from '../backend'
 import { forecastBaselines } from './forecast'
@@ -25,9 +26,9 @@ export const AIRLINE_PASSENGERS: readonly number[] = [
 
 export const AIRLINE_CITATION =
   'Airline passengers, monthly totals in thousands, Jan 1949 – Dec 1960: Box, G. E. P. & Jenkins, G. M. (1976), ' +
-  'Time Series Analysis: Forecasting and Control, Series G. Split: 120 months train, 24 test.'
+  'Time Series Analysis: Forecasting and Control, Series G. Split: 96 months train (1949–1956), 24 validation (1957–1958), 24 test (1959–1960).'
 
-const TRAIN_MONTHS = 120
+const TRAIN_MONTHS = 96, HELD_MONTHS = 24
 
 export function checkAirlineWindow(window: number): void {
   if (window < 1 || window >= TRAIN_MONTHS) throw new Error(`airline window must be 1–${TRAIN_MONTHS - 1} months`)
@@ -50,24 +51,29 @@ export function airlineTask(window: number): Task {
     })
     return batch
   }
-  const testMonths = Array.from({ length: data.length - TRAIN_MONTHS }, (_, i) => TRAIN_MONTHS + i)
-  const trainMonths = Array.from({ length: TRAIN_MONTHS - window }, (_, i) => window + i)
-  const validation = [windows(testMonths, batchBuffers(window, testMonths.length, 1, testMonths.length, false))]
+  const months = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i)
+  const validationMonths = months(TRAIN_MONTHS, HELD_MONTHS), testMonths = months(TRAIN_MONTHS + HELD_MONTHS, HELD_MONTHS)
+  const trainMonths = months(window, TRAIN_MONTHS - window)
+  const validation = [windows(validationMonths, batchBuffers(window, HELD_MONTHS, 1, HELD_MONTHS, false))]
+  const test = [windows(testMonths, batchBuffers(window, HELD_MONTHS, 1, HELD_MONTHS, false))]
   const trainSample = [windows(trainMonths, batchBuffers(window, trainMonths.length, 1, trainMonths.length, false))]
-  // RMSE = √(mean squared error); its standard error by the delta method, SE(MSE) / (2·RMSE).
-  const seasonalSquares = Float64Array.from(testMonths, (m) => (data[m] - data[m - 12]) ** 2)
-  const squared = meanWithError(seasonalSquares)
-  const seasonal = Math.sqrt(squared.mean)
-  // Classical: seasonal naive with drift, or a linear autoregression on the same window, whichever fits the training months better.
-  const { classical } = forecastBaselines(data, { train: trainMonths, test: testMonths }, window, 1, 12)
+  /** Both baselines on the `held` months: seasonal naive, and the classical forecast chosen on the training months (forecastBaselines). */
+  const baselines = (held: number[]) => {
+    // RMSE = √(mean squared error); its standard error by the delta method, SE(MSE) / (2·RMSE).
+    const seasonalSquares = Float64Array.from(held, (m) => (data[m] - data[m - 12]) ** 2)
+    const squared = meanWithError(seasonalSquares)
+    const seasonal = Math.sqrt(squared.mean)
+    const { classical } = forecastBaselines(data, { train: trainMonths, held }, window, 1, 12)
+    return { baseline: { metric: seasonal, standardError: squared.standardError / (2 * seasonal), items: squared.items, losses: seasonalSquares, description: 'seasonal naive: the value 12 months earlier' }, classical }
+  }
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
   return {
     name: 'airline', inputSize: 1, head, seqLen: window,
-    metric: { name: 'rmse', lowerIsBetter: true, description: 'RMSE of the forecast on the 24 test months, in thousands of passengers' },
-    baseline: { metric: seasonal, standardError: squared.standardError / (2 * seasonal), items: squared.items, losses: seasonalSquares, description: 'seasonal naive: the value 12 months earlier' },
-    classical,
+    metric: { name: 'rmse', lowerIsBetter: true, description: 'RMSE of the one-month forecast on 24 held-out months, in thousands of passengers' },
+    ...baselines(validationMonths),
+    test: { batches: test, ...baselines(testMonths), unit: 'test months' },
     citation: AIRLINE_CITATION,
     validation, trainSample,
     trainBatch(B, rng) {
@@ -82,6 +88,6 @@ export function airlineTask(window: number): Task {
       return { loss: mse, metric: Math.sqrt(mse) * std }
     },
     // Squared errors in passengers (thousands), so that their mean's root is the RMSE.
-    items: { losses: (outputs, batches) => squaredErrors(outputs[0], batches[0].targets, std), metricOf: Math.sqrt, timeOrdered: true, unit: 'test months' },
+    items: { losses: (outputs, batches) => squaredErrors(outputs[0], batches[0].targets, std), metricOf: Math.sqrt, timeOrdered: true, unit: 'validation months' },
   }
 }

@@ -1,11 +1,13 @@
 // Character-level language modelling: predict the next character at every step. The text is a
-// file the user names, or a small corpus written for rnnbench (corpus.txt). The last 10% of the
-// text is the validation part. Bits per character; the baseline is the unigram model (character
-// frequencies of the training part, add-one smoothed) evaluated on the validation part.
+// file the user names, or a small corpus written for rnnbench (corpus.txt). The text is split in
+// order: the first 80% trains, the next 10% is validation, the last 10% test, so that no test
+// character is ever in a validation window. Bits per character; the baseline is the unigram model
+// (character frequencies of the training part, add-one smoothed), the classical one a bigram
+// model, both scored on the same windows as the networks.
 
 import type { Batch } from '../backend'
 import { Rng } from '../rng'
-import { batchBuffers, lossSum, meanWithError, sequenceCrossEntropy, sequenceMeans, type Task } from './task'
+import { batchBuffers, lossSum, meanWithError, sequenceCrossEntropy, sequenceMeans, testStream, type Task } from './task'
 import builtInCorpus from './corpus.txt?raw'
 
 const VALIDATION_WINDOWS = 64
@@ -15,12 +17,15 @@ export function charLmVocabulary(seqLen: number, text: string | undefined): stri
   const corpus = text ?? builtInCorpus
   const vocab = Array.from(new Set(corpus)).sort()
   const length = Array.from(corpus).length
-  const split = Math.floor(length * 0.9)
-  if (split - seqLen - 1 < 1 || length - split - seqLen - 1 < 1) {
+  const [trainEnd, validationEnd] = textSplit(length)
+  if (trainEnd - seqLen - 1 < 1 || validationEnd - trainEnd - seqLen - 1 < 1 || length - validationEnd - seqLen - 1 < 1) {
     throw new Error(`the text has ${length} characters: too short for sequences of ${seqLen} (it needs more than ${Math.ceil((seqLen + 2) / 0.1)})`)
   }
   return vocab
 }
+
+/** Where training ends and validation ends, in characters: 80% / 10% / 10%. */
+const textSplit = (length: number): [number, number] => [Math.floor(length * 0.8), Math.floor(length * 0.9)]
 
 export function charLmTask(seqLen: number, seed: number, text: string | undefined, source: string): Task {
   const corpus = text ?? builtInCorpus
@@ -28,7 +33,7 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
   const V = vocab.length
   const index = new Map(vocab.map((c, i) => [c, i]))
   const ids = Int32Array.from(corpus, (c) => index.get(c)!)
-  const split = Math.floor(ids.length * 0.9)
+  const [split, validationEnd] = textSplit(ids.length)
   const T = seqLen
 
   /** Windows starting at the given offsets: one-hot inputs [T, n, V], next-character targets [T, n]. */
@@ -43,41 +48,51 @@ export function charLmTask(seqLen: number, seed: number, text: string | undefine
     }
     return batch
   }
+  /** Windows drawn inside [from, to), so that a window's targets stay inside the part. */
+  const drawStarts = (rng: Rng, from: number, to: number) => Array.from({ length: VALIDATION_WINDOWS }, () => from + rng.int(to - from - T - 1))
   const valRng = new Rng(seed ^ 0x5eed)
-  const valStarts = Array.from({ length: VALIDATION_WINDOWS }, () => split + valRng.int(ids.length - split - T - 1))
+  const valStarts = drawStarts(valRng, split, validationEnd)
   const validation = [windows(valStarts, batchBuffers(T, VALIDATION_WINDOWS, V, T * VALIDATION_WINDOWS, true))]
-  const trainStarts = Array.from({ length: VALIDATION_WINDOWS }, () => valRng.int(split - T - 1))
+  const trainStarts = drawStarts(valRng, 0, split)
   const trainSample = [windows(trainStarts, batchBuffers(T, VALIDATION_WINDOWS, V, T * VALIDATION_WINDOWS, true))]
+  const testStarts = drawStarts(testStream(seed), validationEnd, ids.length)
+  const testBatch = windows(testStarts, batchBuffers(T, VALIDATION_WINDOWS, V, T * VALIDATION_WINDOWS, true))
 
-  // Unigram baseline, scored on exactly the validation targets.
+  // Unigram baseline, from the training part's counts.
   const counts = new Float64Array(V).fill(1)
   for (let i = 0; i < split; i++) counts[ids[i]]++
   const total = counts.reduce((a, b) => a + b, 0)
-  const vt = validation[0].targets
-  const unigramBits = Float64Array.from(vt, (c) => -Math.log2(counts[c] / total)) // time-major [T, B], as the targets
-  const bits = meanWithError(unigramBits)
   // Classical: a bigram model smoothed towards the unigram (a Dirichlet prior of weight V),
-  // P(c | p) = (n(p, c) + V·P(c)) / (n(p) + V), scored on the same targets given their previous character.
+  // P(c | p) = (n(p, c) + V·P(c)) / (n(p) + V), each target given its previous character.
   const pairs = new Float64Array(V * V), from = new Float64Array(V)
   for (let i = 1; i < split; i++) { pairs[ids[i - 1] * V + ids[i]]++; from[ids[i - 1]]++ }
-  const bigramBits: number[] = []
-  for (let b = 0; b < VALIDATION_WINDOWS; b++) {
-    for (let t = 0; t < T; t++) {
-      const prev = ids[valStarts[b] + t], c = ids[valStarts[b] + t + 1]
-      bigramBits.push(-Math.log2((pairs[prev * V + c] + V * (counts[c] / total)) / (from[prev] + V)))
+  /** Both baselines scored on exactly the targets of the windows at `starts`. */
+  const baselines = (starts: number[], held: Batch) => {
+    const unigramBits = Float64Array.from(held.targets, (c) => -Math.log2(counts[c] / total)) // time-major [T, B], as the targets
+    const bits = meanWithError(unigramBits)
+    const bigramBits: number[] = []
+    for (let b = 0; b < starts.length; b++) {
+      for (let t = 0; t < T; t++) {
+        const prev = ids[starts[b] + t], c = ids[starts[b] + t + 1]
+        bigramBits.push(-Math.log2((pairs[prev * V + c] + V * (counts[c] / total)) / (from[prev] + V)))
+      }
+    }
+    const bigram = meanWithError(bigramBits)
+    return {
+      baseline: { metric: bits.mean, standardError: bits.standardError, items: bits.items, losses: sequenceMeans(unigramBits, T, starts.length), description: 'unigram character frequencies' },
+      classical: { metric: bigram.mean, standardError: bigram.standardError, items: bigram.items, losses: Float64Array.from({ length: starts.length }, (_, b) => bigramBits.slice(b * T, (b + 1) * T).reduce((s, v) => s + v, 0) / T), description: 'bigram model smoothed towards the unigram (the previous character only)' },
     }
   }
-  const bigram = meanWithError(bigramBits)
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   let starts = new Int32Array(0)
   const head = { kind: 'every', outputSize: V, loss: 'cross_entropy' } as const
   return {
     name: 'charlm', inputSize: V, head, seqLen: T,
-    metric: { name: 'bpc', lowerIsBetter: true, description: 'bits per character on the validation text' },
-    baseline: { metric: bits.mean, standardError: bits.standardError, items: bits.items, losses: sequenceMeans(unigramBits, T, VALIDATION_WINDOWS), description: 'unigram character frequencies' },
-    classical: { metric: bigram.mean, standardError: bigram.standardError, items: bigram.items, losses: Float64Array.from({ length: VALIDATION_WINDOWS }, (_, b) => bigramBits.slice(b * T, (b + 1) * T).reduce((s, v) => s + v, 0) / T), description: 'bigram model smoothed towards the unigram (the previous character only)' },
-    citation: `Character-level language modelling on ${source} (${ids.length} characters, ${V} symbols; last 10% for validation).`,
+    metric: { name: 'bpc', lowerIsBetter: true, description: 'bits per character on held-out text' },
+    ...baselines(valStarts, validation[0]),
+    test: { batches: [testBatch], ...baselines(testStarts, testBatch), unit: 'test windows' },
+    citation: `Character-level language modelling on ${source} (${ids.length} characters, ${V} symbols; the first 80% trains, the next 10% validates, the last 10% tests).`,
     validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(T, B, V, T * B, true)

@@ -2,8 +2,9 @@
 // and a label column. The text becomes characters or words (`tokens`); a sequence is cut to its
 // first `seqLen` tokens or padded at the front (so that the last step is the last token, where
 // the sequence-to-one head reads), default length the 95th percentile of the training texts'.
-// A stratified split by `dataSeed` keeps `testFraction` of each class for validation. The
-// vocabulary comes from the training part only: its most frequent tokens, the others one symbol.
+// A stratified split by `dataSeed` keeps `testFraction` of each class for test and as much again
+// for validation. The vocabulary comes from the training part only: its most frequent tokens, the
+// others one symbol.
 // Metric: accuracy, with macro-F1 beside it. Baselines, each with its binomial standard error:
 // the majority class (trivial) and multinomial naive Bayes over the same tokens, which ignores
 // their order (classical).
@@ -16,7 +17,7 @@ import { argmaxRow, batchBuffers, lossSum, misclassified, type Baseline, type Ta
 
 /** Distinct tokens a network sees (one-hot inputs); the rest share one symbol. */
 export const MAX_VOCABULARY = 128
-/** Validation examples kept (a stratified sample when there are more): one-hot inputs cost T·B·V floats. */
+/** Validation (and test) examples kept, a seeded sample when there are more: one-hot inputs cost T·B·V floats. */
 export const MAX_VALIDATION = 1000
 export const MAX_CLASSES = 100
 
@@ -32,6 +33,7 @@ export interface LabelledData {
   textColumn: string
   labelColumn: string
   train: number[]
+  validation: number[]
   test: number[]
 }
 
@@ -58,24 +60,27 @@ export function parseLabelled(text: string, source: string, options: Pick<TaskOp
   const labels = raw.map((l) => classes.indexOf(l))
   const texts = table.rows.map((r) => tokenize(r[textCol], options.tokens ?? 'words'))
   const fraction = options.testFraction ?? 0.2
-  const { train, test } = stratifiedSplit(labels, classes.length, fraction, new Rng(seed ^ 0xc1a55))
-  if (test.length < 2 || train.length < 2) throw new InputError('dataFile', `${source} has ${table.rows.length} labelled rows: too few to hold out ${Math.round(fraction * 100)}% for validation; give at least 10`)
-  return { texts, labels, classes, textColumn: table.header[textCol], labelColumn: table.header[labelCol], train, test }
+  const { train, validation, test } = stratifiedSplit(labels, classes.length, fraction, new Rng(seed ^ 0xc1a55))
+  if (test.length < 2 || validation.length < 2 || train.length < 2) throw new InputError('dataFile', `${source} has ${table.rows.length} labelled rows: too few to hold out ${Math.round(fraction * 100)}% for validation and as much for test; give at least 15`)
+  return { texts, labels, classes, textColumn: table.header[textCol], labelColumn: table.header[labelCol], train, validation, test }
 }
 
 /**
- * A stratified split: within each class a seeded shuffle, its first `fraction` (at least one row
- * of a class that has two) held out. Both parts in row order.
+ * A stratified three-way split: within each class a seeded shuffle, its first `fraction` test,
+ * the next `fraction` validation (each at least one row of a class that has three), the rest
+ * training. Every part in row order.
  */
-export function stratifiedSplit(labels: number[], classes: number, fraction: number, rng: Rng): { train: number[]; test: number[] } {
-  const train: number[] = [], test: number[] = []
+export function stratifiedSplit(labels: number[], classes: number, fraction: number, rng: Rng): { train: number[]; validation: number[]; test: number[] } {
+  const train: number[] = [], validation: number[] = [], test: number[] = []
   for (let k = 0; k < classes; k++) {
     const members = rng.shuffle(labels.map((l, i) => (l === k ? i : -1)).filter((i) => i >= 0))
-    const held = members.length > 1 ? Math.max(1, Math.round(members.length * fraction)) : 0
+    const held = members.length > 2 ? Math.max(1, Math.round(members.length * fraction)) : 0
     test.push(...members.slice(0, held))
-    train.push(...members.slice(held))
+    validation.push(...members.slice(held, 2 * held))
+    train.push(...members.slice(2 * held))
   }
-  return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) }
+  const sorted = (ids: number[]) => ids.sort((a, b) => a - b)
+  return { train: sorted(train), validation: sorted(validation), test: sorted(test) }
 }
 
 /** The 95th percentile of the training texts' lengths, at least 2: the default seqLen. */
@@ -93,7 +98,7 @@ export function classifierBaseline(correct: ArrayLike<boolean>, description: str
   return { ...binomial(accuracy, losses.length, description), losses }
 }
 
-/** The classifiers' items: validation examples, each lost (1) or won (0). */
+/** The classifiers' items: held-out examples, each lost (1) or won (0). */
 export const classifierItems = (classes: number): Task['items'] => ({
   losses: (outputs, batches) => misclassified(outputs[0], batches[0].targets, classes), metricOf: (m) => 1 - m, timeOrdered: false, unit: 'validation examples',
 })
@@ -148,10 +153,10 @@ export function macroF1(pred: ArrayLike<number>, truth: ArrayLike<number>, class
  * step t. Shared by `classify` (tokens) and `digits` (pixels).
  */
 export function sequenceClassifier(o: {
-  name: 'classify' | 'digits'; T: number; inputSize: number; classes: number; labels: number[]; train: number[]; test: number[]
+  name: 'classify' | 'digits'; T: number; inputSize: number; classes: number; labels: number[]; train: number[]; validation: number[]; test: number[]
   write: (example: number, x: Float32Array, t: number, b: number, B: number) => void
   metricDescription: string; citation: string; seed: number
-  /** The two baselines, scored on exactly the validation examples the networks are. */
+  /** The two baselines, scored on exactly the held-out examples (validation or test) the networks are. */
   baselines: (held: number[]) => { baseline: Baseline; classical: Baseline }
 }): Task {
   const { T, inputSize: V, classes } = o
@@ -165,16 +170,17 @@ export function sequenceClassifier(o: {
     if (ids.length <= max) return ids
     return new Rng(o.seed ^ 0x5a3b1e).shuffle([...ids]).slice(0, max).sort((a, b) => a - b)
   }
-  const held = sampleOf(o.test, MAX_VALIDATION), sample = sampleOf(o.train, 512)
+  const held = sampleOf(o.validation, MAX_VALIDATION), tested = sampleOf(o.test, MAX_VALIDATION), sample = sampleOf(o.train, 512)
   const { baseline, classical } = o.baselines(held)
   const validation = [fill(held, batchBuffers(T, held.length, V, held.length, true))]
+  const test = { batches: [fill(tested, batchBuffers(T, tested.length, V, tested.length, true))], ...o.baselines(tested), unit: 'test examples' }
   const trainSample = [fill(sample, batchBuffers(T, sample.length, V, sample.length, true))]
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: classes, loss: 'cross_entropy' } as const
   return {
     name: o.name, inputSize: V, head, seqLen: T,
     metric: { name: 'accuracy', lowerIsBetter: false, description: o.metricDescription.replace('{n}', String(held.length)) },
-    baseline, classical, citation: o.citation,
+    baseline, classical, test, citation: o.citation,
     validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(T, B, V, B, true)
@@ -206,7 +212,7 @@ export function classifyTask(seqLen: number | undefined, seed: number, options: 
   const ids = cut.map((toks) => toks.map((t) => index.get(t) ?? 0))
   const majority = [...Array(d.classes.length).keys()].reduce((best, k) => (d.train.filter((i) => d.labels[i] === k).length > d.train.filter((i) => d.labels[i] === best).length ? k : best), 0)
   return sequenceClassifier({
-    name: 'classify', T, inputSize: V, classes: d.classes.length, labels: d.labels, train: d.train, test: d.test, seed,
+    name: 'classify', T, inputSize: V, classes: d.classes.length, labels: d.labels, train: d.train, validation: d.validation, test: d.test, seed,
     write: (e, x, t, b, B) => {
       // Padded at the front: the sequence's last token sits at the last step.
       const toks = ids[e], offset = T - toks.length
@@ -217,6 +223,6 @@ export function classifyTask(seqLen: number | undefined, seed: number, options: 
       baseline: classifierBaseline(held.map((i) => d.labels[i] === majority), `majority class ("${d.classes[majority]}")`),
       classical: classifierBaseline(naiveBayesCorrect(cut, d.labels, d.classes.length, d.train, held), `naive Bayes over the same ${options.tokens ?? 'words'} (their order ignored)`),
     }),
-    citation: `${options.dataFile}: ${d.texts.length} rows, text "${d.textColumn}", label "${d.labelColumn}" (${d.classes.length} classes: ${d.classes.slice(0, 6).join(', ')}${d.classes.length > 6 ? ', …' : ''}); ${d.train.length} training, ${d.test.length} held out; ${options.tokens ?? 'words'}, T=${T}, ${V} symbols.`,
+    citation: `${options.dataFile}: ${d.texts.length} rows, text "${d.textColumn}", label "${d.labelColumn}" (${d.classes.length} classes: ${d.classes.slice(0, 6).join(', ')}${d.classes.length > 6 ? ', …' : ''}); ${d.train.length} training, ${d.validation.length} validation, ${d.test.length} test; ${options.tokens ?? 'words'}, T=${T}, ${V} symbols.`,
   })
 }

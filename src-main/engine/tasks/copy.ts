@@ -6,7 +6,7 @@
 
 import { Rng } from '../rng'
 import type { Batch } from '../backend'
-import { batchBuffers, lossSum, marginalEntropy, sequenceCrossEntropy, sequenceMeans, type Task } from './task'
+import { batchBuffers, lossSum, marginalEntropy, sequenceCrossEntropy, sequenceMeans, testStream, type Baseline, type Task } from './task'
 
 const SYMBOLS = 10, CLASSES = 10, BLANK = 0, DELIMITER = 9, VALIDATION_SIZE = 256
 /** Classes per step, and the steps a sequence has beyond its delay (the symbols, then their recall). */
@@ -43,20 +43,24 @@ export function copyTask(delay: number, seed: number): Task {
     return c
   }
   const reference = counts(make(2048, seed ^ 0xba5e))
-  const baseline = marginalEntropy(reference, counts(validation[0]))
-  // The same memoryless prediction, per validation step ([L, B], time-major), for the paired test.
-  const v = validation[0]
-  const stepLosses = Float64Array.from({ length: L * v.B }, (_, i) => {
-    const row = reference[Math.floor(i / v.B)], sum = row.reduce((a, b) => a + b, 0)
-    return -Math.log((row[v.targets[i]] + 1e-3) / (sum + 1e-3 * row.length))
-  })
+  // The memoryless prediction scored on a held-out set; per step ([L, B], time-major), then per sequence, for the paired test.
+  const memoryless = (v: Batch): Baseline => {
+    const m = marginalEntropy(reference, counts(v))
+    const stepLosses = Float64Array.from({ length: L * v.B }, (_, i) => {
+      const row = reference[Math.floor(i / v.B)], sum = row.reduce((a, b) => a + b, 0)
+      return -Math.log((row[v.targets[i]] + 1e-3) / (sum + 1e-3 * row.length))
+    })
+    return { metric: m.mean, standardError: m.standardError, items: m.items, losses: sequenceMeans(stepLosses, L, v.B), description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` }
+  }
+  const testBatch = fill(batchBuffers(L, VALIDATION_SIZE, CLASSES, L * VALIDATION_SIZE, true), testStream(seed))
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'every', outputSize: CLASSES, loss: 'cross_entropy' } as const
   return {
     name: 'copy', inputSize: CLASSES, head, seqLen: L,
     metric: { name: 'ce', lowerIsBetter: true, description: 'cross-entropy per step, in nats' },
-    baseline: { metric: baseline.mean, standardError: baseline.standardError, items: baseline.items, losses: sequenceMeans(stepLosses, L, v.B), description: `memoryless: blanks, then a uniform guess over 8 symbols (10·ln 8/${L} = ${((10 * Math.log(8)) / L).toFixed(4)})` },
+    baseline: memoryless(validation[0]),
+    test: { batches: [testBatch], baseline: memoryless(testBatch), unit: 'test sequences' },
     citation: 'Copy memory: Arjovsky, Shah & Bengio (2016); Bai, Kolter & Koltun (2018).',
     validation, trainSample,
     trainBatch(B, rng) {

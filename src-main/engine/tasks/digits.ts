@@ -1,8 +1,8 @@
 // `digits`: the UCI optical-recognition handwritten digits (1,797 images of 8×8 pixels, 0–16, as
 // scikit-learn ships them; src-main/engine/tasks/data/digits.csv, docs/DATASETS.md), read pixel by
 // pixel, row by row (T = 64, one input a step): the small cousin of sequential MNIST, where Bai
-// et al. (2018) report LSTM 87.2%, GRU 96.2% and the tanh RNN 21.5%. A stratified 80/20 split by
-// `dataSeed`. Baselines: the majority class (trivial) and multinomial logistic regression on the
+// et al. (2018) report LSTM 87.2%, GRU 96.2% and the tanh RNN 21.5%. A stratified 60/20/20 split
+// (train, validation, test) by `dataSeed`. Baselines: the majority class (trivial) and multinomial logistic regression on the
 // 64 flat pixels, which sees every pixel at once (classical).
 
 import { Rng } from '../rng'
@@ -29,7 +29,7 @@ export function digitsData(): { pixels: Float32Array; labels: number[] } {
   return parsed
 }
 
-/** Stratified split: in each class a seeded shuffle, a fifth held out. */
+/** Stratified split: in each class a seeded shuffle, a fifth held out for test and a fifth for validation. */
 export const digitsSplit = (labels: number[], seed: number) => stratifiedSplit(labels, 10, 0.2, new Rng(seed ^ 0xd161))
 
 /**
@@ -79,9 +79,9 @@ const classical = new Map<string, boolean[]>()
 
 export function digitsTask(seed: number): Task {
   const { pixels, labels } = digitsData()
-  const { train, test } = digitsSplit(labels, seed)
+  const { train, validation, test } = digitsSplit(labels, seed)
   return sequenceClassifier({
-    name: 'digits', T: 64, inputSize: 1, classes: 10, labels, train, test, seed,
+    name: 'digits', T: 64, inputSize: 1, classes: 10, labels, train, validation, test, seed,
     write: (e, x, t, b, B) => { x[t * B + b] = pixels[e * 64 + t] },
     metricDescription: 'fraction of {n} held-out digit images classified correctly',
     baselines: (held) => {

@@ -1,9 +1,10 @@
 // Forecasting a univariate series from a window of its past, as the `series` task (the user's CSV),
 // `co2` (Mauna Loa) and the classical baselines of `airline` do it. The window of `window` values
-// ending at step e predicts the value at e + horizon. The last `testFraction` of the targets, in
-// time order, are the validation set; scaling uses the training part only. The metric is RMSE in
-// the series' own units; MASE (mean absolute error over the in-sample seasonal naive's) rides along.
-// Two baselines, each with its standard error over the test targets:
+// ending at step e predicts the value at e + horizon. The targets are split in time order: the last
+// `testFraction` are the test set, the same share before them the validation set, the rest train;
+// scaling uses the training part only. The metric is RMSE in the series' own units; MASE (mean
+// absolute error over the in-sample seasonal naive's) rides along. Two baselines, each scored on
+// the validation and on the test targets with its standard error:
 // - trivial: seasonal naive, the value one season (or `horizon` steps, if longer) before, known at
 //   the forecast origin;
 // - classical: the better, on the training part, of seasonal naive with drift and a least-squares
@@ -28,19 +29,20 @@ export interface ForecastOptions {
   what: string
 }
 
-/** The targets the split gives: indices of training and test targets, checked long enough. */
-export function forecastSplit(n: number, window: number, horizon: number, testFraction: number): { train: number[]; test: number[] } {
+/** Target indices of a chronological split: training, then validation, then test. */
+export interface ForecastSplit { train: number[]; validation: number[]; test: number[] }
+
+/** The targets the split gives, checked long enough: the last `testFraction` test, as many before them validation. */
+export function forecastSplit(n: number, window: number, horizon: number, testFraction: number): ForecastSplit {
   const first = window - 1 + horizon
   const targets = n - first
   const testCount = Math.max(1, Math.ceil(targets * testFraction))
-  const trainCount = targets - testCount
+  const trainCount = targets - 2 * testCount
   if (targets < 12 || trainCount < 8 || testCount < 2) {
-    throw new InputError('seqLen', `a series of ${n} values is too short for a window of ${window}${horizon > 1 ? ` and a horizon of ${horizon}` : ''}: it leaves ${Math.max(0, trainCount)} training and ${Math.max(0, testCount)} test targets (at least 8 and 2); shorten the window`)
+    throw new InputError('seqLen', `a series of ${n} values is too short for a window of ${window}${horizon > 1 ? ` and a horizon of ${horizon}` : ''}: it leaves ${Math.max(0, trainCount)} training, ${Math.max(0, testCount)} validation and ${Math.max(0, testCount)} test targets (at least 8, 2 and 2); shorten the window`)
   }
-  return {
-    train: Array.from({ length: trainCount }, (_, i) => first + i),
-    test: Array.from({ length: testCount }, (_, i) => first + trainCount + i),
-  }
+  const run = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i)
+  return { train: run(first, trainCount), validation: run(first + trainCount, testCount), test: run(first + trainCount + testCount, testCount) }
 }
 
 /** RMSE over squared errors, with its standard error by the delta method: SE(MSE) / (2·RMSE). */
@@ -78,10 +80,11 @@ export function leastSquares(X: Float64Array, y: Float64Array, n: number, p: num
 }
 
 /**
- * The two baselines of a forecast, from the data alone. `train` and `test` are target indices;
- * the window and horizon are the networks' own.
+ * The two baselines of a forecast, from the data alone, scored on the `held` targets (the
+ * validation or the test part). `train` and `held` are target indices; the window and horizon are
+ * the networks' own. Both are fitted, and the classical one chosen, on the training part only.
  */
-export function forecastBaselines(values: readonly number[], split: { train: number[]; test: number[] }, window: number, horizon: number, seasonality: number): { trivial: Baseline; classical: Baseline; maseScale: number } {
+export function forecastBaselines(values: readonly number[], split: { train: number[]; held: number[] }, window: number, horizon: number, seasonality: number): { trivial: Baseline; classical: Baseline; maseScale: number } {
   const m = Math.max(1, seasonality)
   const back = m * Math.ceil(horizon / m) // the same season, at or before the forecast origin
   const naive = (t: number) => (t - back >= 0 ? values[t - back] : values[t - horizon])
@@ -98,7 +101,7 @@ export function forecastBaselines(values: readonly number[], split: { train: num
   const ar = (t: number) => { row(t, scratch, 0); let s = 0; for (let k = 0; k < p; k++) s += w[k] * scratch[k]; return s }
 
   const trainRmse = (f: (t: number) => number) => Math.sqrt(split.train.reduce((s, t) => s + (values[t] - f(t)) ** 2, 0) / split.train.length)
-  const squares = (f: (t: number) => number) => split.test.map((t) => (values[t] - f(t)) ** 2)
+  const squares = (f: (t: number) => number) => split.held.map((t) => (values[t] - f(t)) ** 2)
   const season = m > 1 ? `the value ${back === m ? 'one season' : `${back / m} seasons`}, ${back} steps, earlier` : `the value ${horizon} step${horizon > 1 ? 's' : ''} earlier`
   const trivial = rmseBaseline(squares(naive), `seasonal naive: ${season}`)
   const driftFit = trainRmse(withDrift), arFit = trainRmse(ar)
@@ -127,7 +130,8 @@ export function forecastTask(o: ForecastOptions): Task {
     return c.map((v) => (v - m) / sd)
   })
   const F = 1 + extra.length
-  const { trivial, classical, maseScale } = forecastBaselines(values, split, window, horizon, o.seasonality)
+  const { trivial, classical, maseScale } = forecastBaselines(values, { train: split.train, held: split.validation }, window, horizon, o.seasonality)
+  const onTest = forecastBaselines(values, { train: split.train, held: split.test }, window, horizon, o.seasonality)
 
   /** Windows predicting these targets: x [W, n, F] (the series, then its covariates), targets [n, 1] scaled. */
   const fill = (targets: number[], batch: Batch & { x: Float32Array }) => {
@@ -145,15 +149,17 @@ export function forecastTask(o: ForecastOptions): Task {
   // The training metric reads an evenly spaced sample of at most 2,048 training targets.
   const stride = Math.max(1, Math.ceil(split.train.length / 2048))
   const sample = split.train.filter((_, i) => i % stride === 0)
-  const validation = [fill(split.test, batchBuffers(window, split.test.length, F, split.test.length, false))]
+  const validation = [fill(split.validation, batchBuffers(window, split.validation.length, F, split.validation.length, false))]
+  const test = [fill(split.test, batchBuffers(window, split.test.length, F, split.test.length, false))]
   const trainSample = [fill(sample, batchBuffers(window, sample.length, F, sample.length, false))]
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 1, loss: 'mse' } as const
   return {
     name: o.name, inputSize: F, head, seqLen: window,
-    metric: { name: 'rmse', lowerIsBetter: true, description: `RMSE of the ${horizon}-step-ahead forecast of ${o.what} on the last ${split.test.length} targets, in ${o.unit}` },
+    metric: { name: 'rmse', lowerIsBetter: true, description: `RMSE of the ${horizon}-step-ahead forecast of ${o.what} on ${split.validation.length} held-out targets, in ${o.unit}` },
     baseline: trivial, classical,
-    citation: `${o.citation} ${split.train.length} training and ${split.test.length} test targets (the last ${Math.round(o.testFraction * 100)}%), window ${window}, horizon ${horizon}.`,
+    test: { batches: test, baseline: onTest.trivial, classical: onTest.classical, unit: 'test targets' },
+    citation: `${o.citation} ${split.train.length} training, ${split.validation.length} validation and ${split.test.length} test targets (the last ${Math.round(o.testFraction * 100)}% test, as many before them validation), window ${window}, horizon ${horizon}.`,
     validation, trainSample,
     trainBatch(B, rng) {
       if (!scratch || scratch.B !== B) scratch = batchBuffers(window, B, F, B, false)
@@ -166,6 +172,6 @@ export function forecastTask(o: ForecastOptions): Task {
       const mse = sq / out.length
       return { loss: mse, metric: Math.sqrt(mse) * std, extra: { mase: (abs / out.length) * std / maseScale } }
     },
-    items: { losses: (outputs, batches) => squaredErrors(outputs[0], batches[0].targets, std), metricOf: Math.sqrt, timeOrdered: true, unit: 'test targets' },
+    items: { losses: (outputs, batches) => squaredErrors(outputs[0], batches[0].targets, std), metricOf: Math.sqrt, timeOrdered: true, unit: 'validation targets' },
   }
 }

@@ -7,7 +7,7 @@
 import type { Batch } from '../backend'
 import { Rng } from '../rng'
 import { classifierBaseline, classifierItems, naiveBayesCorrect } from './classify'
-import { argmaxRow, batchBuffers, lossSum, type Task } from './task'
+import { argmaxRow, batchBuffers, lossSum, testStream, type Task } from './task'
 
 const FILLER = ['the', 'movie', 'plot', 'acting', 'was', 'and', 'i', 'thought', 'it', 'story', 'film', 'ending', 'music', 'quite', 'overall', 'cast']
 const POSITIVE = ['good', 'great', 'fun', 'brilliant', 'moving']
@@ -60,20 +60,26 @@ export function sentimentTask(seqLen: number, seed: number): Task {
   const train = fill(batchBuffers(T, 4096, V, 4096, true), new Rng(seed ^ 0xba5e))
   const positives = Array.from(train.targets).reduce((a, b) => a + b, 0)
   const majority = positives * 2 >= train.B ? 1 : 0
-  const vt = validation[0].targets
+  const testBatch = fill(batchBuffers(T, VALIDATION_SIZE, V, VALIDATION_SIZE, true), testStream(seed))
   // Classical: naive Bayes over the words of the reviews, their order ignored (so negation is lost).
   const wordsOf = (batch: Batch & { x: Float32Array }) => Array.from({ length: batch.B }, (_, b) => Array.from({ length: T }, (_, t) => String(batch.x.subarray((t * batch.B + b) * V, (t * batch.B + b + 1) * V).indexOf(1))))
-  const docs = [...wordsOf(train), ...wordsOf(validation[0])]
-  const labels = [...Array.from(train.targets), ...Array.from(vt)]
-  const nb = naiveBayesCorrect(docs, labels, 2, Array.from({ length: train.B }, (_, i) => i), Array.from({ length: vt.length }, (_, i) => train.B + i))
+  const trainDocs = wordsOf(train), trainLabels = Array.from(train.targets)
+  const baselines = (held: Batch & { x: Float32Array }) => {
+    const docs = [...trainDocs, ...wordsOf(held)], labels = [...trainLabels, ...Array.from(held.targets)]
+    const nb = naiveBayesCorrect(docs, labels, 2, Array.from({ length: train.B }, (_, i) => i), Array.from({ length: held.B }, (_, i) => train.B + i))
+    return {
+      baseline: classifierBaseline(Array.from(held.targets, (y) => y === majority), `majority class (${majority ? 'positive' : 'negative'})`),
+      classical: classifierBaseline(nb, 'naive Bayes over the words (their order, and so negation, ignored)'),
+    }
+  }
 
   let scratch: (Batch & { x: Float32Array }) | null = null
   const head = { kind: 'last', outputSize: 2, loss: 'cross_entropy' } as const
   return {
     name: 'sentiment', inputSize: V, head, seqLen: T,
     metric: { name: 'accuracy', lowerIsBetter: false, description: 'fraction of validation reviews classified correctly' },
-    baseline: classifierBaseline(Array.from(vt, (y) => y === majority), `majority class (${majority ? 'positive' : 'negative'})`),
-    classical: classifierBaseline(nb, 'naive Bayes over the words (their order, and so negation, ignored)'),
+    ...baselines(validation[0]),
+    test: { batches: [testBatch], ...baselines(testBatch), unit: 'test reviews' },
     citation: 'Generated reviews with negation ("not good" is negative), written for rnnbench.',
     validation, trainSample,
     trainBatch(B, rng) {

@@ -3,6 +3,7 @@
 // hard-coded (docs/NUMERICS.md §3).
 
 import type { Batch } from '../backend'
+import { Rng } from '../rng'
 import type { FloatArray } from '../../../src-shared/gemm'
 import { crossEntropyLoss, mseLoss } from '../../../src-shared/head'
 import type { HeadConfig } from '../types'
@@ -47,9 +48,28 @@ export interface ItemScoring {
   metricOf(meanLoss: number): number
   /** Items follow each other in time (a forecast's targets): resampled in blocks. */
   timeOrdered: boolean
-  /** What one item is, in words: "validation sequences", "test months". */
+  /** What one validation item is, in words: "validation sequences", "validation months". */
   unit: string
 }
+
+/**
+ * The test split: held out from training and from every choice made on validation (the best
+ * step, a tuned sweep's best trial). A run scores it once, after its last step. Its baselines are
+ * scored on exactly these items, as the validation set's are on its own.
+ */
+export interface TestSet {
+  batches: Batch[]
+  baseline: Baseline
+  classical?: Baseline
+  /** What one test item is, in words: "test sequences", "test months". */
+  unit: string
+}
+
+/**
+ * The stream a generated task draws its test set from: the data seed hashed, so that no other
+ * data seed's validation stream (seed ^ 0x5eed) can ever coincide with it by construction.
+ */
+export const testStream = (dataSeed: number): Rng => new Rng(new Rng((dataSeed ^ 0x7e57) >>> 0).nextU32())
 
 /** A baseline without its per-item losses: what a run's figures store. */
 export function storedBaseline(b: Baseline): Baseline {
@@ -138,11 +158,13 @@ export interface Task {
   trainBatch(B: number, rng: { uniform(): number; int(n: number): number }): Batch
   /** The fixed validation set, identical for every run with the same task options and seed. */
   readonly validation: Batch[]
+  /** The held-out test split and its baselines: read once a run has ended, never by training or selection. */
+  readonly test: TestSet
   /** A fixed sample of the training data, scored like the validation set (the training metric). */
   readonly trainSample: Batch[]
-  /** Score head outputs for `batches` (the validation set or the training sample): the loss as trained, and the metric. */
+  /** Score head outputs for `batches` (the validation or test set, or the training sample): the loss as trained, and the metric. */
   score(outputs: FloatArray[], batches: Batch[]): { loss: number; metric: number; /** Further measures, reported beside the metric: mase, macroF1. */ extra?: Record<string, number> }
-  /** The metric over the validation items, for the paired tests against the baselines (their `losses`). */
+  /** The metric over the validation or test items, for the paired tests against the baselines (their `losses`). */
   readonly items: ItemScoring
 }
 
