@@ -65,6 +65,42 @@ export interface Question {
   runValue(r: FinishedRun): number
   /** The two runs' values within a pair, or null when they cannot be compared. */
   pairValues(pair: MatchedPair, series: SeriesLookup): PairValues | null
+  /**
+   * A tuned sweep's question (reports/tuned.ts): its pairs are seed i of each cell's re-runs of its
+   * own best trial, within one combination of the crossed settings, and its metric and baselines
+   * are read on the test split. Absent: the matched design at equal settings, on validation.
+   */
+  tuned?: TunedQuestion
+}
+
+export interface TunedQuestion {
+  /** The crossed combination (reports/tuned.ts groupOf): only pairs within it are compared. */
+  group: string
+  /** Each cell's chosen settings, in words ("lr=0.00713, H=64"), for the sentences. */
+  chosen: Partial<Record<CellKind, string>>
+  trials: number
+  seeds: number
+}
+
+/** Expected best validation metric against the tuning budget (reports/expected-max.ts), per cell of one tuned group. */
+export interface TunedView {
+  /** Finished trials per cell; the curve of a cell has one point per trial. */
+  trials: Partial<Record<CellKind, number>>
+  /** Trials left out of a curve because they diverged. */
+  diverged: Partial<Record<CellKind, number>>
+  /** Re-runs per cell, each with its own seed, judged on test. */
+  seeds: number
+  /** Each cell's chosen trial (1-based), its settings in words and its validation metric. */
+  chosen: Partial<Record<CellKind, { trial: number; settings: string; validation: number }>>
+  /** Expected best validation metric of n = 1 … N trials, per cell (Dodge et al. 2019). */
+  expectedMax: Partial<Record<CellKind, number[]>>
+  /** Each point's 95% bootstrap band. */
+  band: Partial<Record<CellKind, Array<[number, number]>>>
+  metric: { name: string; lowerIsBetter: boolean }
+  /** The validation baselines the trials were scored against (a range when runs disagree). */
+  baselines: { trivial: number | null; classical: number | null }
+  /** Where the curves cross, in one sentence (described, not tested). */
+  crossing: string
 }
 
 export type VerdictOutcome = 'better' | 'no-difference' | 'too-few' | 'exact'
@@ -164,6 +200,8 @@ export interface QuestionVerdicts {
   verdicts: Verdict[]
   /** Said when there is nothing to compare. */
   note: string | null
+  /** A tuned question: the budget curves and each cell's choice. */
+  tuned?: TunedView
 }
 
 /** The report's family of tests: every measured question's comparisons, under one Holm correction. */

@@ -34,7 +34,7 @@ export const PAIR_SETTINGS: readonly PairSetting[] = [
 const SPEED_ONLY: readonly string[] = [...SPEED_ONLY_SETTINGS, 'threads']
 
 /** The setting values that describe a pair; the hidden size as "64" or, matched by parameters, "64~56". */
-function pairSettings(a: FinishedRun, b: FinishedRun): Record<PairSetting, string> {
+export function pairSettings(a: FinishedRun, b: FinishedRun): Record<PairSetting, string> {
   const out = {} as Record<PairSetting, string>
   for (const k of PAIR_SETTINGS) {
     if (k === 'machine') out[k] = machineId(a.environment)

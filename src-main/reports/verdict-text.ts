@@ -10,7 +10,7 @@ import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
 import { smallestPairedP } from './stats'
 import { ALPHA } from './verdict-rules'
-import type { BaselineCheck, BaselineStanding, Verdict, VerdictFamily } from '../model/verdicts'
+import type { BaselineCheck, BaselineStanding, TunedView, Verdict, VerdictFamily } from '../model/verdicts'
 import { CELLS } from '../../src-shared/names'
 import { SETTING_LABELS, type SettingName } from '../../src-shared/settings'
 
@@ -20,7 +20,10 @@ export const cellName = (c: CellKind): string => CELLS[c].label
 export function levelName(setting: PairSetting, value: string): string {
   if (setting === 'backend' || setting === 'task' || setting === 'machine') return value
   if (setting === 'numLayers') return `${value} layer${value === '1' ? '' : 's'}`
-  return `${SETTING_LABELS[setting as SettingName] ?? setting}=${value}`
+  // A value drawn from a range (0.021252249558017872) reads to three significant digits.
+  const n = Number(value)
+  const shown = value.trim() !== '' && Number.isFinite(n) && !Number.isInteger(n) ? formatValue(n) : value
+  return `${SETTING_LABELS[setting as SettingName] ?? setting}=${shown}`
 }
 
 /** "on cpu-native", "at T=100", "with 2 layers": where a verdict holds. */
@@ -49,6 +52,8 @@ export function formatFactor(f: number): string {
   if (!Number.isFinite(f)) return 'n/a'
   return f < 10 ? f.toFixed(2) : f < 100 ? f.toFixed(1) : Math.round(f).toLocaleString('en-US')
 }
+/** A phrase after a cell's name: a space before it, none before a tuned sentence's ", each at its own …". */
+const spaced = (phrase: string) => (phrase.startsWith(',') ? phrase : ` ${phrase}`)
 const times = (f: number) => `${formatFactor(f)}×`
 /** "1.32–1.48", or one value where both ends read the same. */
 const span = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`)
@@ -91,14 +96,42 @@ function favourText(v: Verdict): string {
   return `${v.favour[0]} of ${v.pairs} favour ${cellName(v.cells[0])}${ties}`
 }
 
+/**
+ * Where a tuned verdict holds: "each cell at its own best of 20 trials on validation (GRU at
+ * lr=0.00713, H=64; LSTM at lr=0.0121, H=64), on the test split".
+ */
+export function tunedText(q: Question, cells: [CellKind, CellKind]): string {
+  const t = q.tuned!
+  const settings = cells.map((c) => `${cellName(c)} at ${t.chosen[c] ?? 'its chosen settings'}`).join('; ')
+  return q.unit === 'metric'
+    ? `, each at its own best of ${plural(t.trials, 'trial')} on validation (${settings}), judged on the test split`
+    : `, each at its own best of ${plural(t.trials, 'trial')} on validation (${settings})`
+}
+
+/**
+ * What a tuned question adds above its verdicts: each cell's chosen trial and what it scored on
+ * validation, where the budget curves cross, and what they leave out.
+ */
+export function tunedLines(view: TunedView): string[] {
+  const cells = (Object.keys(view.chosen) as CellKind[])
+  const m = view.metric.name.toUpperCase()
+  const chosen = cells.map((c) => { const x = view.chosen[c]!; return `${cellName(c)} trial ${x.trial} of ${view.trials[c]} (${x.settings}), validation ${m} ${formatValue(x.validation)}` })
+  const diverged = cells.filter((c) => view.diverged[c]).map((c) => `${plural(view.diverged[c]!, 'diverged trial')} of ${cellName(c)}`)
+  return [
+    `Chosen on validation, then re-run with ${plural(view.seeds, 'fresh seed')} each and judged on the test split: ${chosen.join('; ')}.`,
+    view.crossing,
+    ...(diverged.length ? [`Left out of the budget curves (never chosen): ${diverged.join(', ')}.`] : []),
+  ].filter(Boolean)
+}
+
 export function writeSentence(q: Question, v: Verdict, matching: Matching, family: VerdictFamily): string {
   const [better, worse] = v.cells.map(cellName)
-  const where = matchingText(matching)
+  const where = q.tuned ? tunedText(q, v.cells) : matchingText(matching)
   const prefix = v.stratum ? `${capitalize(levelText(v.stratum.setting, v.stratum.value))}: ` : ''
   const short = q.measure.split(' (')[0]
   // Engines that compute the same network from the same seed count once (verdicts.ts, poolEngines).
   const pooled = v.pooledBackends ? `; a network trained on ${v.pooledBackends.join(' and ')} counts once` : ''
-  const count = `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}`
+  const count = q.tuned ? `${plural(v.pairs, 'pair')} of re-runs (seed i of each cell)` : `${plural(v.pairs, 'matched pair')}${v.configurations !== v.pairs ? ` in ${plural(v.configurations, 'configuration')}` : ''}`
   const training = basisText(v)
   const at = `${where}${training ? `, ${training}` : ''}`
   const caveat = v.caveat ? ` Caveat: ${v.caveat}.` : ''
@@ -111,13 +144,13 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching, famil
     case 'too-few':
       return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${at}: ${v.favour[0]} of ${v.pairs} favour ${better}${v.ties ? ` (${plural(v.ties, 'tie')})` : ''}, ${times(v.factor!)}${pooled}; ${plural(v.pairs, 'pair')} cannot reach p < ${ALPHA} (the smallest p an exact signed-rank test of ${plural(v.pairs, 'pair')} gives is ${formatP(smallestPairedP(v.pairs))}), so this is not tested; add repeats or configurations.${described}${learned}${caveat}`
     case 'no-difference':
-      return `${prefix}No significant difference in ${short} between ${better} and ${worse} ${at}: factor ${times(v.factor!)} (${stats}).${described}${learned}${caveat}`
+      return `${prefix}No significant difference in ${short} between ${better} and ${worse}${spaced(at)}: factor ${times(v.factor!)} (${stats}).${described}${learned}${caveat}`
     case 'better': {
-      if (q.id === 'step-time') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse} ${at} (${stats}).${described}${caveat}`
-      if (q.id === 'memory') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse} ${at} (measured; it varies from seed to seed: ${stats}).${described}`
-      if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse} ${at} (${stats}).${described}`
+      if (q.unit === 'ms') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse}${spaced(at)} (${stats}).${described}${caveat}`
+      if (q.unit === 'bytes') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse}${spaced(at)} (measured; it varies from seed to seed: ${stats}).${described}`
+      if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse}${spaced(at)} (${stats}).${described}`
       const direction = q.lowerIsBetter ? 'lower' : 'higher'
-      return `${prefix}${better} reaches a ${direction} ${short} than ${worse} ${at}: ${times(v.factor!)} ${direction} (${stats}).${described}${learned}`
+      return `${prefix}${better} reaches a ${direction} ${short} than ${worse}${spaced(at)}: ${times(v.factor!)} ${direction} (${stats}).${described}${learned}`
     }
   }
 }
@@ -201,14 +234,14 @@ function exactSentence(q: Question, v: Verdict, better: string, worse: string, w
   if (lo < 1 && hi > 1) {
     // The order flips between configurations (sizes matched by parameter count can land either side).
     const what = q.id === 'parameters' ? 'parameters' : 'memory'
-    return `${better} and ${worse} take turns: ${worse} has ${formatFactor(lo)}–${formatFactor(hi)}× the ${what} of ${better} ${where} depending on the configuration (exact, the same for every seed; ${over}).`
+    return `${better} and ${worse} take turns: ${worse} has ${formatFactor(lo)}–${formatFactor(hi)}× the ${what} of ${better}${spaced(where)} depending on the configuration (exact, the same for every seed; ${over}).`
   }
   if (q.id === 'parameters') {
     if (same) return `${better} and ${worse} have the same number of parameters ${where} (${over}).`
-    return `${better} has ${factor} fewer parameters than ${worse} ${where}, exactly (counted, the same for every seed; ${over})${reason}.`
+    return `${better} has ${factor} fewer parameters than ${worse}${spaced(where)}, exactly (counted, the same for every seed; ${over})${reason}.`
   }
   if (same) return `${better} and ${worse} need the same memory ${where} (${over}).`
-  return `${better} needs ${factor} less memory than ${worse} ${where}, exactly (the same for every seed: weights, gradients and optimizer state counted, activations as the engine keeps them for BPTT; ${over})${reason}.`
+  return `${better} needs ${factor} less memory than ${worse}${spaced(where)}, exactly (the same for every seed: weights, gradients and optimizer state counted, activations as the engine keeps them for BPTT; ${over})${reason}.`
 }
 
 /** A value of a question's unit, as tables show it. */

@@ -17,6 +17,7 @@ import { groupBy, median } from '../../src-shared/collections'
 import { WORK_SETTINGS } from '../../src-shared/settings'
 import { isFinishedRun, matchPairs, PAIR_SETTINGS } from './matching'
 import { questionsFor } from './questions'
+import { isTunedRerun, tunedPairs, tunedQuestions } from './tuned'
 import type { FinishedRun, VerdictRun } from '../model/runs'
 import type {
   BaselineCheck, BaselineStanding, Breakdown, MatchedPair, Matching, PairSetting, PairValues, Question, QuestionVerdicts, SeriesLookup, Verdict, VerdictFamily, VerdictOutcome, VerdictReport,
@@ -40,18 +41,24 @@ export function machinesNote(report: Pick<VerdictReport, 'machines'>): string {
 export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching: Matching): VerdictReport {
   const done = runs.filter(isFinishedRun)
   const cells = CELL_KINDS.filter((c) => done.some((r) => r.config.cell === c)) // canonical order: the sweep's order never matters
-  const drafted = questionsFor(done).map((q) => draftQuestion(q, done, cells, series, matching))
+  // A tuned sweep's re-runs answer its tuned questions, first; its trials (and every other run) the questions at equal settings.
+  const tuned = tunedQuestions(runs)
+  const atEqualSettings = done.filter((r) => !isTunedRerun(r))
+  const drafted = [
+    ...tuned.map((t) => ({ ...draftQuestion(t.question, done, cells, series, matching), view: t.view })),
+    ...questionsFor(atEqualSettings).map((q) => ({ ...draftQuestion(q, atEqualSettings, cells, series, matching), view: null })),
+  ]
   // One family: every comparison with pairs enough to reach α, of every measured question (Tarone: the others can never be rejected, so they cost nothing).
   const tested = drafted.flatMap((d) => d.drafts.filter((x) => x.outcome === 'tested'))
   const decision = holmDecisions(tested.map((d) => d.p!), ALPHA)
   const family: VerdictFamily = { tests: tested.length, questions: new Set(tested.map((d) => `${d.questionId}|${d.stratum?.value ?? ''}`)).size, alpha: ALPHA }
-  const questions = drafted.map(({ q, drafts, note }): QuestionVerdicts => {
+  const questions = drafted.map(({ q, drafts, note, view }): QuestionVerdicts => {
     const verdicts = drafts.map((d): Verdict => {
       const k = tested.indexOf(d)
       const v = k >= 0 ? decided(d, decision.adjusted[k], decision.rejected[k], decision.level[k]) : finished(d, d.outcome as VerdictOutcome)
       return { ...v, sentence: writeSentence(q, { ...v, sentence: '' }, matching, family) }
     })
-    return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note }
+    return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note, ...(view ? { tuned: view } : {}) }
   })
   return { matching, family, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size }
 }
@@ -70,7 +77,8 @@ function draftQuestion(q: Question, done: FinishedRun[], cells: CellKind[], seri
   let compared = 0
   for (let i = 0; i < cells.length; i++) {
     for (let j = i + 1; j < cells.length; j++) {
-      const analyzed = matchPairs(done, cells[i], cells[j], matching).flatMap((pair): Analyzed[] => {
+      const pairs = q.tuned ? tunedPairs(done, cells[i], cells[j], q.tuned.group) : matchPairs(done, cells[i], cells[j], matching)
+      const analyzed = pairs.flatMap((pair): Analyzed[] => {
         const values = q.pairValues(pair, series)
         if (!values || !(values.a > 0) || !(values.b > 0) || !Number.isFinite(values.a) || !Number.isFinite(values.b)) return []
         return [{ pair, values, d: Math.log(values.a / values.b), runIds: [pair.a.id, pair.b.id], backends: [pair.settings.backend] }]
@@ -80,7 +88,9 @@ function draftQuestion(q: Question, done: FinishedRun[], cells: CellKind[], seri
       drafts.push(...comparePair(q, cells[i], cells[j], q.engineBound ? analyzed : poolEngines(analyzed)))
     }
   }
-  const note = compared ? null : cells.length < 2 ? 'Only one cell in these runs: nothing to compare.' : 'No two runs of different cells match (same settings and seed, other than the cell): nothing to compare.'
+  const note = compared ? null : cells.length < 2 ? 'Only one cell in these runs: nothing to compare.'
+    : q.tuned ? 'No two cells have re-runs of the same seed on the test split: nothing to compare.'
+      : 'No two runs of different cells match (same settings and seed, other than the cell): nothing to compare.'
   return { q, drafts, note }
 }
 
@@ -150,7 +160,7 @@ function draft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], stratum: D
     favour: [logs.filter(favours).length, logs.filter((v) => v !== 0 && !favours(v)).length], ties: test.zeros,
     runIds: xs.flatMap((x) => x.runIds), baseline: q.checksBaseline ? [baselineCheck(q, xs, sides[0]), baselineCheck(q, xs, sides[1])] : null,
     basis: basisOf(xs), breakdowns: breakdowns(q, xs, stratum, sign), reason: null,
-    caveat: q.id === 'step-time' ? timingCaveat(xs) : null, pooledBackends: pooledOf(xs), logs, sign,
+    caveat: q.unit === 'ms' ? timingCaveat(xs) : null, pooledBackends: pooledOf(xs), logs, sign,
   }
   // Too few pairs to reach α even alone: not a test, so not in the family (and said so).
   if (smallestPairedP(xs.length) > ALPHA) return { ...base, outcome: 'too-few', p: null }
@@ -185,18 +195,26 @@ function pooledOf(xs: Analyzed[]): string[] | null {
  */
 function isCounted(q: Question, xs: Analyzed[]): boolean {
   if (q.kind !== 'exact') return false
-  return q.id !== 'memory' || xs.every((x) => x.pair.a.figures.memory.deviceBytes === undefined && x.pair.b.figures.memory.deviceBytes === undefined)
+  return q.unit !== 'bytes' || xs.every((x) => x.pair.a.figures.memory.deviceBytes === undefined && x.pair.b.figures.memory.deviceBytes === undefined)
 }
 
 /** A test read back from a database, when it is whole (an import may bring anything). */
 const whole = (t: BaselineTest | undefined): BaselineTest | undefined => (t && typeof t.beat === 'boolean' && Number.isFinite(t.bar) && Number.isInteger(t.items) && Number.isInteger(t.block) ? t : undefined)
 
+/** What a question reads of a run against the baselines: the validation figures, or a tuned question's test figures. */
+function heldOut(q: Question, r: FinishedRun): Pick<FinishedRun['figures'], 'finalMetric' | 'baseline' | 'classical' | 'baselineTest' | 'classicalTest' | 'testItems'> {
+  const t = r.figures.test
+  if (!q.tuned || !t) return r.figures
+  return { finalMetric: t.metric, baseline: t.baseline, classical: t.classical, baselineTest: t.baselineTest, classicalTest: t.classicalTest, testItems: t.items }
+}
+
 /** What one run's test against a baseline says: its own paired test, or (runs recorded before it) its metric against the baseline's. */
 function standing(q: Question, runs: FinishedRun[], which: 'trivial' | 'classical'): BaselineStanding | null {
-  const baselines = runs.map((r) => (which === 'trivial' ? r.figures.baseline : r.figures.classical))
+  const figures = runs.map((r) => heldOut(q, r))
+  const baselines = figures.map((f) => (which === 'trivial' ? f.baseline : f.classical))
   if (baselines.some((b) => !b)) return null
-  const tests = runs.map((r) => whole(which === 'trivial' ? r.figures.baselineTest : r.figures.classicalTest))
-  const beats = runs.map((r, i) => tests[i]?.beat ?? (q.lowerIsBetter ? r.figures.finalMetric < baselines[i]!.metric : r.figures.finalMetric > baselines[i]!.metric))
+  const tests = figures.map((f) => whole(which === 'trivial' ? f.baselineTest : f.classicalTest))
+  const beats = figures.map((f, i) => tests[i]?.beat ?? (q.lowerIsBetter ? f.finalMetric < baselines[i]!.metric : f.finalMetric > baselines[i]!.metric))
   const bars = tests.flatMap((t) => (t ? [t.bar] : []))
   const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)]
   return {
@@ -209,10 +227,11 @@ function standing(q: Question, runs: FinishedRun[], which: 'trivial' | 'classica
 function baselineCheck(q: Question, xs: Analyzed[], side: 'a' | 'b'): BaselineCheck {
   const runs = xs.map((x) => x.pair[side]), values = xs.map((x) => x.values[side])
   const trivial = standing(q, runs, 'trivial')!
-  const test = runs.map((r) => whole(r.figures.baselineTest)).find((t) => t)
-  const items = runs.find((r) => r.figures.testItems)?.figures.testItems ?? 'validation items'
+  const figures = runs.map((r) => heldOut(q, r))
+  const test = figures.map((f) => whole(f.baselineTest)).find((t) => t)
+  const items = figures.find((f) => f.testItems)?.testItems ?? 'validation items'
   const method = test ? { kind: test.method, block: test.block, items: test.items, unit: items } : null
-  const removed = q.lowerIsBetter ? median(xs.map((x) => 1 - x.values[side] / x.pair[side].figures.baseline.metric)) : null
+  const removed = q.lowerIsBetter ? median(xs.map((x, i) => 1 - x.values[side] / figures[i].baseline.metric)) : null
   return { median: median(values), trivial, classical: standing(q, runs, 'classical'), removed, method }
 }
 

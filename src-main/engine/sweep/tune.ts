@@ -50,11 +50,13 @@ export interface TrialResult {
   figures: Pick<RunFigures, 'finalMetric' | 'finalValLoss' | 'metric'> | null
 }
 
-/** The crossed combination and cell a run belongs to: the unit a choice is made in. */
-export function tuneGroupKey(c: RunConfig): string {
-  const crossed = Object.fromEntries(Object.entries(c).filter(([k]) => k in SETTINGS && isCrossedSetting(k as SettingName)).sort(([x], [y]) => (x < y ? -1 : 1)))
-  return JSON.stringify([crossed, c.cell])
+/** The crossed combination a run belongs to (its task and data settings, its backend): each is tuned on its own. */
+export function crossedKey(c: RunConfig): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(c).filter(([k, v]) => v !== undefined && k in SETTINGS && isCrossedSetting(k as SettingName)).sort(([x], [y]) => (x < y ? -1 : 1))))
 }
+
+/** The crossed combination and cell a run belongs to: the unit a choice is made in. */
+export const tuneGroupKey = (c: RunConfig): string => JSON.stringify([crossedKey(c), c.cell])
 
 /** The value a trial is ranked by (lower is better), NaN when it has none (diverged, or not finished). */
 export function selectionValue(r: TrialResult, tune: TuneSpec): number {
@@ -107,7 +109,7 @@ export function finalConfigs(spec: SweepSpec, choices: TunedChoice[]): RunConfig
   const chosen = choices.filter((c): c is TunedChoice & { config: RunConfig; trial: number } => c.config !== null)
   const byCrossed = new Map<string, typeof chosen>()
   for (const c of chosen) {
-    const key = tuneGroupKey({ ...c.config, cell: 'lstm' })
+    const key = crossedKey(c.config)
     byCrossed.set(key, [...(byCrossed.get(key) ?? []), c])
   }
   const runs: RunConfig[] = []
