@@ -81,22 +81,33 @@ describe('every task scores its validation items as its metric', () => {
     ['series', { dataFile: 'series.csv', data: seriesText, column: 'visitors', seqLen: 24 }],
     ['classify', { dataFile: 'sentences.tsv', data: sentencesText }],
   ]
-  it.each(cases)('%s: mean item loss → metric, for random outputs and for its baselines', (name, options) => {
+  it.each(cases)('%s: mean item loss → metric on validation and on test, for random outputs and for its baselines', (name, options) => {
     const task = createTask(name, options, 5)
     const rng = new Rng(4)
-    const outputs = task.validation.map((b) => {
-      const rows = b.targets.length
-      return Float32Array.from({ length: rows * (task.head.loss === 'mse' ? 1 : task.head.outputSize) }, () => rng.normal())
-    })
-    const losses = task.items.losses(outputs, task.validation)
     const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length
-    expect(task.items.metricOf(mean(losses))).toBeCloseTo(task.score(outputs, task.validation).metric, 5)
-    for (const b of [task.baseline, task.classical]) {
-      if (!b) continue
-      expect(b.losses, `${name}: ${b.description}`).toBeDefined()
-      expect(b.losses!.length).toBe(losses.length)
-      expect(task.items.metricOf(mean(b.losses!)), `${name}: ${b.description}`).toBeCloseTo(b.metric, 5)
+    const splits = [
+      { split: 'validation', batches: task.validation, baselines: [task.baseline, task.classical] },
+      { split: 'test', batches: task.test.batches, baselines: [task.test.baseline, task.test.classical] },
+    ]
+    for (const { split, batches, baselines } of splits) {
+      const outputs = batches.map((b) => {
+        const rows = b.targets.length
+        return Float32Array.from({ length: rows * (task.head.loss === 'mse' ? 1 : task.head.outputSize) }, () => rng.normal())
+      })
+      const losses = task.items.losses(outputs, batches)
+      expect(task.items.metricOf(mean(losses)), `${name} ${split}`).toBeCloseTo(task.score(outputs, batches).metric, 5)
+      expect(baselines[1] === undefined, `${name}: a classical baseline on one split only`).toBe(splits[0].baselines[1] === undefined)
+      for (const b of baselines) {
+        if (!b) continue
+        expect(b.losses, `${name} ${split}: ${b.description}`).toBeDefined()
+        expect(b.losses!.length).toBe(losses.length)
+        expect(b.items, `${name} ${split}: ${b.description}`).toBeGreaterThan(1)
+        expect(task.items.metricOf(mean(b.losses!)), `${name} ${split}: ${b.description}`).toBeCloseTo(b.metric, 5)
+      }
     }
+    // the test split is other data than the validation split: not the same inputs in the same order
+    const [v, t] = [task.validation[0], task.test.batches[0]] as Array<{ x: Float32Array; targets: ArrayLike<number> }>
+    expect(v.x.length === t.x.length && v.x.every((x, i) => x === t.x[i]), `${name}: test inputs equal validation's`).toBe(false)
     expect(task.items.timeOrdered).toBe(['airline', 'co2', 'series'].includes(name))
   })
 })

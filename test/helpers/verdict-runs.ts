@@ -26,6 +26,8 @@ export interface FakeFigures {
    * beats it when its metric passes the bar, unless given. `null`: a run recorded before the test.
    */
   beat?: boolean | null
+  /** The run's metric on the test split (RunFigures.test), against the same baseline; absent: no test figures. */
+  testMetric?: number
 }
 
 let nextId = 0
@@ -55,6 +57,13 @@ export function fakeRun(over: Partial<RunConfig>, f: FakeFigures, environment: R
       baselineTest: test(bar, f.beat ?? (lower ? metric < bar : metric > bar)), testItems: 'validation sequences',
       ...(f.classical !== undefined ? { classicalTest: test(classicalBar, lower ? metric < classicalBar : metric > classicalBar) } : {}),
     }),
+    ...(f.testMetric !== undefined ? {
+      test: {
+        metric: f.testMetric, loss: f.testMetric,
+        baseline: { metric: baseline, standardError: f.baselineSe ?? 0.005, items: 512, description: 'predict the mean target' },
+        baselineTest: test(bar, lower ? f.testMetric < bar : f.testMetric > bar), items: 'test sequences',
+      },
+    } : {}),
     timeToTarget: null, task: { name: config.task, seqLen: config.seqLen ?? 50, citation: '' }, timing: 'wall-clock', dispatchesPerStep: null,
   } satisfies RunFigures
   return { id, idx: id, status: 'done', config, figures, environment }
