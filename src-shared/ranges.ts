@@ -25,6 +25,15 @@ export const SPEC_RANGES = {
   seconds: { min: 0, max: Infinity, integer: false },
 } satisfies Record<string, NumericRange>
 
+/**
+ * A tuned sweep's final seeds below this cannot give an exact two-sided signed-rank test p < 0.05
+ * (its smallest p at 5 pairs is 0.0625): the spec check and the builder warn.
+ */
+export const FEWEST_USEFUL_SEEDS = 6
+
+/** The family-wise error rate of a report's tests (every measured comparison, under one Holm correction). */
+export const FAMILY_ALPHA = 0.05
+
 export function inRange(v: number, r: NumericRange): boolean {
   if (!Number.isFinite(v) || (r.integer && !Number.isInteger(v))) return false
   if (r.minExclusive ? v <= r.min : v < r.min) return false

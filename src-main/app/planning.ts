@@ -12,6 +12,7 @@ import { shardPositions, type Shard } from '../engine/sweep/shard'
 import { PRESET_NAMES, presetSpec, type PresetName } from '../engine/sweep/presets'
 import { checkSweepSize, tunedRuns, type SweepSpec } from '../engine/sweep/spec'
 import { groupBy } from '../../src-shared/collections'
+import { tuneWarnings } from '../engine/sweep/tune'
 import { DATA_FILE_TASKS, taskOptions, taskShape, type TaskShape } from '../engine/tasks'
 import { readDataFile } from '../engine/data-file'
 import type { Store } from '../store/store'
@@ -94,7 +95,8 @@ export function measuredSpeeds(store: Store): MeasuredSpeeds {
 }
 
 /** The runs to store (a shard's share, or all), their places in the expanded sweep, and the estimate. */
-export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; positions: number[]; total: number; estimate: SweepEstimate }
+/** `warnings`: what will run but cannot answer well (a tuned sweep with too few final seeds), one sentence each. */
+export interface SweepPlan { spec: SweepSpec; configs: RunConfig[]; positions: number[]; total: number; estimate: SweepEstimate; warnings: string[] }
 
 /**
  * The most model memory one run may need before a sweep refuses it, as `bench` refuses a network:
@@ -128,7 +130,7 @@ export async function planSweep(spec: SweepSpec, options: PlanOptions): Promise<
   const final = spec.tune ? tunedRuns(spec).final : 0
   const reruns = spec.tune && !options.shard ? finalEstimates(configs, perRun, final) : []
   const estimate = estimateSweep([...perRun, ...reruns], options.workers)
-  return { spec, configs, positions, total: all.length + final, estimate }
+  return { spec, configs, positions, total: all.length + final, estimate, warnings: tuneWarnings(spec) }
 }
 
 /** Stand-ins for a tuned sweep's re-runs: per cell, the mean of its trials' estimates, as many as it will re-run. */

@@ -132,7 +132,7 @@ export class AppService {
       const spec = parseSweepSpec(value)
       const workers = workersFor(spec, undefined, this.options.workers, this.options.maxWorkers)
       const plan = await this.plan(spec, workers)
-      return { runs: plan.configs.length, estimate: plan.estimate, spec: plan.spec, workers }
+      return { runs: plan.configs.length, estimate: plan.estimate, spec: plan.spec, workers, warnings: plan.warnings }
     },
 
     startSweep: async (value, name) => {

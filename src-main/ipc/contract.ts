@@ -33,7 +33,7 @@ export interface DataPreview {
   metric: { name: string; lowerIsBetter: boolean }
 }
 
-export interface SweepPlanView { runs: number; estimate: SweepEstimate; spec: SweepSpec; workers: number }
+export interface SweepPlanView { runs: number; estimate: SweepEstimate; spec: SweepSpec; workers: number; warnings: string[] }
 
 /** A report (html, pdf) or the data (csv, json, the spec). */
 export type ExportFormat = (typeof APP_EXPORT_FORMATS)[number]

@@ -90,8 +90,8 @@ export interface TunedView {
   diverged: Partial<Record<CellKind, number>>
   /** Re-runs per cell, each with its own seed, judged on test. */
   seeds: number
-  /** Each cell's chosen trial (1-based), its settings in words and its validation metric. */
-  chosen: Partial<Record<CellKind, { trial: number; settings: string; validation: number }>>
+  /** Each cell's chosen trial (1-based), its settings in words, its validation metric, and its re-runs' median step time (described, not tested). */
+  chosen: Partial<Record<CellKind, { trial: number; settings: string; validation: number; stepMs: number }>>
   /** Expected best validation metric of n = 1 … N trials, per cell (Dodge et al. 2019). */
   expectedMax: Partial<Record<CellKind, number[]>>
   /** Each point's 95% bootstrap band. */

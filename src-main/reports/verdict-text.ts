@@ -117,10 +117,13 @@ export function tunedLines(view: TunedView): string[] {
   const m = view.metric.name.toUpperCase()
   const chosen = cells.map((c) => { const x = view.chosen[c]!; return `${cellName(c)} trial ${x.trial} of ${view.trials[c]} (${x.settings}), validation ${m} ${formatValue(x.validation)}` })
   const diverged = cells.filter((c) => view.diverged[c]).map((c) => `${plural(view.diverged[c]!, 'diverged trial')} of ${cellName(c)}`)
+  const steps = cells.map((c) => `${cellName(c)} ${formatValue(view.chosen[c]!.stepMs)} ms`)
   return [
     `Chosen on validation, then re-run with ${plural(view.seeds, 'fresh seed')} each and judged on the test split: ${chosen.join('; ')}.`,
+    `A training step at those settings takes (median of the re-runs; described, not tested): ${steps.join(', ')}.`,
     view.crossing,
     ...(diverged.length ? [`Left out of the budget curves (never chosen): ${diverged.join(', ')}.`] : []),
+    'The trials themselves are compared on speed and size only: their validation set chose each cell\'s best, so their metric is no longer an untouched answer.',
   ].filter(Boolean)
 }
 
@@ -150,7 +153,11 @@ export function writeSentence(q: Question, v: Verdict, matching: Matching, famil
       if (q.unit === 'bytes') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse}${spaced(at)} (measured; it varies from seed to seed: ${stats}).${described}`
       if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse}${spaced(at)} (${stats}).${described}`
       const direction = q.lowerIsBetter ? 'lower' : 'higher'
-      return `${prefix}${better} reaches a ${direction} ${short} than ${worse}${spaced(at)}: ${times(v.factor!)} ${direction} (${stats}).${described}${learned}`
+      // One search per cell: the seeds measure the chosen settings, not the luck that chose them.
+      const chosenOnly = q.tuned && q.tuned.chosen[v.cells[0]] !== q.tuned.chosen[v.cells[1]]
+        ? ` This holds for the settings each search chose; with one search per cell, another search could have chosen others.`
+        : ''
+      return `${prefix}${better} reaches a ${direction} ${short} than ${worse}${spaced(at)}: ${times(v.factor!)} ${direction} (${stats}).${chosenOnly}${described}${learned}`
     }
   }
 }

@@ -46,7 +46,10 @@ export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching
   const atEqualSettings = done.filter((r) => !isTunedRerun(r))
   const drafted = [
     ...tuned.map((t) => ({ ...draftQuestion(t.question, done, cells, series, matching), view: t.view })),
-    ...questionsFor(atEqualSettings).map((q) => ({ ...draftQuestion(q, atEqualSettings, cells, series, matching), view: null })),
+    // In a tuned sweep the trials' metric at equal settings is not compared: their validation set
+    // chose each cell's best trial, so it is no longer untouched; the tuned question answers it.
+    ...questionsFor(atEqualSettings).filter((q) => !tuned.length || q.task === null)
+      .map((q) => ({ ...draftQuestion(q, atEqualSettings, cells, series, matching), view: null })),
   ]
   // One family: every comparison with pairs enough to reach α, of every measured question (Tarone: the others can never be rejected, so they cost nothing).
   const tested = drafted.flatMap((d) => d.drafts.filter((x) => x.outcome === 'tested'))

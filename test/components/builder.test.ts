@@ -13,7 +13,7 @@ const fake = installFakeApi({
     planned.push(spec)
     const s = spec as { axes: { hiddenSize?: number[] } }
     if (s.axes.hiddenSize?.includes(777)) throw Object.assign(new Error('axes.hiddenSize[1]: 777 is too large for this machine'), { field: 'axes.hiddenSize[1]' })
-    return { runs: 12, workers: 2, spec: spec as SweepPlanView['spec'], estimate: { runs: 12, seconds: 95, peakBytes: 3 * 2 ** 20, measuredRuns: 12 } }
+    return { runs: 12, workers: 2, spec: spec as SweepPlanView['spec'], estimate: { runs: 12, seconds: 95, peakBytes: 3 * 2 ** 20, measuredRuns: 12 }, warnings: [] }
   },
   startSweep: () => ({ sweepId: 7 }),
   listSweeps: () => [],
@@ -81,6 +81,29 @@ describe('BuilderView', () => {
     expect(byTestId('error-numLayers')!.textContent).toBe('Layers: 17 is out of range; give a whole number from 1 to 16')
     await type('field-lr', '0')
     expect(byTestId('error-lr')!.textContent).toBe('Learning rate: 0 is out of range; give above 0, at most 10')
+  })
+
+  it('tunes each cell: trials and final seeds in the spec, a range typed in a list, repeats gone, a warning below 6 seeds', async () => {
+    component = mount(BuilderView, { target: document.body })
+    await settle(300)
+    const { builder } = await import('../../src-renderer/src/state/builder.svelte')
+    builder.strategy = 'tune'
+    flushSync()
+    expect((byTestId('field-strategy') as unknown as HTMLSelectElement).value).toBe('tune')
+    expect(byTestId('field-repeats')).toBeNull()
+    await type('field-lr', '0.001..0.1 log')
+    await type('field-trials', '12')
+    let spec = planned.at(-1) as { tune: unknown; axes: Record<string, unknown>; settings: Record<string, unknown>; repeats: number; samples?: number }
+    expect(spec.tune).toEqual({ trials: 12, finalSeeds: 8 })
+    expect(spec.axes.lr).toEqual({ min: 0.001, max: 0.1, log: true })
+    expect([spec.settings.lr, spec.repeats, spec.samples]).toEqual([undefined, 1, undefined])
+    expect(byTestId('tune-warning')).toBeNull()
+    await type('field-finalSeeds', '4')
+    spec = planned.at(-1) as typeof spec
+    expect(spec.tune).toEqual({ trials: 12, finalSeeds: 4 })
+    expect(byTestId('tune-warning')!.textContent).toMatch(/^With 4 final seeds the tuned verdicts can never reach p < 0\.05/)
+    await type('field-lr', '0.001..x')
+    expect(byTestId('error-lr')!.textContent).toMatch(/^Learning rate: a range is MIN\.\.MAX/)
   })
 
   it('marks every invalid field at once, repeats and the budget included', async () => {

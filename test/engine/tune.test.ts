@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { expandSweep } from '../../src-main/engine/sweep/expand'
 import { parseSweepSpec, sweepSize, tunedRuns } from '../../src-main/engine/sweep/spec'
-import { chooseTrials, finalConfigs, finalRunCount, tuneWarnings, type TrialResult } from '../../src-main/engine/sweep/tune'
+import { chooseTrials, familySize, finalConfigs, finalRunCount, seedsFor, tuneWarnings, type TrialResult } from '../../src-main/engine/sweep/tune'
 import { createTask } from '../../src-main/engine/tasks'
 import { trainOn, type RunFigures } from '../../src-main/engine/training'
 import { Rng } from '../../src-main/engine/rng'
@@ -51,7 +51,11 @@ describe('a tuned sweep\'s trials', () => {
   })
 
   it('warns below 6 final seeds, and when nothing is searched', () => {
-    expect(tuneWarnings(tunedSpec())).toEqual([])
+    // 3 pairs of cells on 2 tasks' test metric and on the trials' step time: 9 tests, Holm's first step at 0.0056
+    expect(familySize(tunedSpec())).toBe(9)
+    expect(tuneWarnings(tunedSpec())).toEqual(['tune.finalSeeds is 8: the report will test about 9 comparisons under Holm\'s adjustment, and 8 pairs give at best p = 0.0078, above 0.0056, so no tuned verdict could be significant; 9 final seeds could'])
+    expect(tuneWarnings(tunedSpec({ tune: { trials: 5, finalSeeds: 9 } }))).toEqual([])
+    expect(seedsFor(1)).toBe(6)
     expect(tuneWarnings(tunedSpec({ tune: { trials: 4, finalSeeds: 5 } }))[0]).toMatch(/^tune\.finalSeeds is 5: .* fewer than 6 pairs can never reach p < 0\.05/)
     expect(tuneWarnings(tunedSpec({ axes: { cell: ['lstm', 'gru'] } }))[0]).toMatch(/^tune has no search space/)
   })

@@ -72,7 +72,7 @@ describe('the tuned verdict under the null', () => {
       const { runs, sameChoice } = simulatedSweep(rng, false)
       const report = verdictReport(runs, () => undefined, 'hidden')
       const tuned = report.questions.filter((q) => q.id.startsWith('tuned-'))
-      expect(tuned.map((q) => q.id)).toEqual(['tuned-adding', 'tuned-step-time-adding', 'tuned-memory-adding'])
+      expect(tuned.map((q) => q.id)).toEqual(['tuned-adding', 'tuned-memory-adding'])
       const metric = tuned[0].verdicts[0]
       expect([metric.pairs, metric.pAdjusted === null]).toEqual([8, false]) // 8 pairs always reach the family
       if (sameChoice) same++
@@ -80,7 +80,7 @@ describe('the tuned verdict under the null', () => {
     }
     console.log(`[tuned null] two cells of equal quality: "better" on the tuned test metric in ${better} of ${sweeps} sweeps (${(100 * better / sweeps).toFixed(1)}%); ` +
       `${betterWhenSame} of the ${same} where both chose the same settings (${(100 * betterWhenSame / same).toFixed(1)}%); the rest chose settings that truly differ`)
-    expect(same).toBeGreaterThan(100)
+    expect(same).toBeGreaterThan(60)
     expect(betterWhenSame / same).toBeLessThanOrEqual(0.05 + 2 * Math.sqrt(0.05 * 0.95 / same))
   })
 })

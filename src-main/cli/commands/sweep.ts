@@ -78,6 +78,7 @@ Options:
       reader?.close()
     }
     const { configs, positions, estimate, total } = plan
+    for (const w of plan.warnings) terminal.err(`rnnbench: warning: ${w}\n`)
     if (shard && !configs.length) {
       terminal.err(`shard ${shardText(shard)} has no runs: the sweep holds ${comparisonCount(expandSweep(spec))} comparisons (a configuration's cells and seeds stay together), fewer than ${shard.count} shards\n`)
       return 0

@@ -15,14 +15,13 @@ import type { RunConfig, TuneRole } from '../run-config'
 import type { RunFigures } from '../training'
 import { SETTINGS, type SettingName } from '../../../src-shared/settings'
 import type { SweepSpec } from './spec'
+import { FAMILY_ALPHA, FEWEST_USEFUL_SEEDS } from '../../../src-shared/ranges'
 
 export type TuneSpec = NonNullable<SweepSpec['tune']>
 
 /** The axes crossed rather than searched: what is learned (the task and its data) and what runs it. */
 export const isCrossedSetting = (k: SettingName): boolean => k === 'backend' || SETTINGS[k].group === 'task' || SETTINGS[k].group === 'data'
 
-/** Final seeds below this cannot give an exact two-sided signed-rank test p < 0.05 (its smallest p at 5 pairs is 0.0625). */
-export const FEWEST_USEFUL_SEEDS = 6
 
 /** Trial j's seed is spec.seed + j; re-run i's is spec.seed + trials + i: never a trial's. */
 export const finalSeed = (spec: Pick<SweepSpec, 'seed'>, tune: TuneSpec, i: number): number => spec.seed + tune.trials + i
@@ -35,8 +34,30 @@ export function tuneWarnings(spec: SweepSpec): string[] {
   if (t.finalSeeds < FEWEST_USEFUL_SEEDS) out.push(`tune.finalSeeds is ${t.finalSeeds}: the tuned verdicts pair seed i of each cell, and fewer than ${FEWEST_USEFUL_SEEDS} pairs can never reach p < 0.05 in an exact two-sided signed-rank test; 8 is the default`)
   const searched = Object.entries(spec.axes).filter(([k, v]) => v !== undefined && k !== 'cell' && !isCrossedSetting(k as SettingName))
   if (!searched.length) out.push('tune has no search space: every axis is the cell, the task, its data settings or the backend, so every trial of a cell is the same configuration (only the seed differs)')
+  // Holm's first step asks p ≤ α / m of the family's m tests; K pairs give at best p = 2 / 2^K.
+  const tests = familySize(spec)
+  const needed = seedsFor(tests)
+  if (t.finalSeeds >= FEWEST_USEFUL_SEEDS && t.finalSeeds < needed) {
+    out.push(`tune.finalSeeds is ${t.finalSeeds}: the report will test about ${tests} comparisons under Holm's adjustment, and ${t.finalSeeds} pairs give at best p = ${(2 / 2 ** t.finalSeeds).toPrecision(2)}, above ${(FAMILY_ALPHA / tests).toPrecision(2)}, so no tuned verdict could be significant; ${needed} final seeds could`)
+  }
   return out
 }
+
+/**
+ * The tests a tuned sweep's report holds, before any value is known: each pair of cells on each
+ * crossed combination's test metric, and on the trials' step time per backend (when the trials
+ * give it the 6 pairs a test needs).
+ */
+export function familySize(spec: SweepSpec): number {
+  const count = (k: string) => { const v = (spec.axes as Record<string, unknown>)[k]; return Array.isArray(v) ? v.length : 1 }
+  const cells = count('cell'), pairsOfCells = (cells * (cells - 1)) / 2
+  const crossed = Object.keys(SETTINGS).filter((k) => isCrossedSetting(k as SettingName)).reduce((n, k) => n * count(k), 1)
+  const trialPairsPerBackend = spec.tune!.trials * (crossed / count('backend'))
+  return pairsOfCells * crossed + (trialPairsPerBackend >= FEWEST_USEFUL_SEEDS ? pairsOfCells * count('backend') : 0)
+}
+
+/** The fewest pairs whose exact two-sided signed-rank test can pass Holm's first step among `tests`. */
+export const seedsFor = (tests: number): number => Math.max(FEWEST_USEFUL_SEEDS, Math.ceil(Math.log2((2 * tests) / FAMILY_ALPHA)))
 
 /** How many runs phase 2 adds: one per cell, crossed combination and final seed. */
 export function finalRunCount(trialRuns: number, tune: TuneSpec): number {

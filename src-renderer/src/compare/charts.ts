@@ -6,6 +6,8 @@
 import type { ChartConfiguration, ChartTypeRegistry, Scale, TooltipItem } from 'chart.js'
 import type { SettingName } from '../../../src-shared/settings'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
+import type { TunedView } from '../../../src-main/model/verdicts'
+import { CELLS, type CellKind } from '../../../src-shared/names'
 import { formatBytes, formatValue } from '../../../src-shared/format'
 import { ink, logTicks, seriesStyle } from '../charts/styles'
 import { configKey, groupBy, medianLines, paretoFront, quantile, seedBand, settingText, settingValues, smoothEma, type FinishedRun } from './analysis'
@@ -251,6 +253,44 @@ export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, style: 
     options: {
       scales: { x: { type: 'linear', title: { display: true, text: 'training step' } }, y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training loss (log)' } } },
       plugins: { legend: { labels: { filter: (item) => !/ (min|max)$/.test(item.text) } }, tooltip },
+    },
+  }
+}
+
+/**
+ * A tuned question's budget curves (Dodge et al. 2019): per cell, the expected best validation
+ * metric of n = 1 … N trials with its 95% bootstrap band, and the baselines the trials were
+ * scored against as horizontal lines.
+ */
+export function expectedMaxChart(view: TunedView): ChartConfiguration | null {
+  const cells = (Object.keys(view.expectedMax) as CellKind[]).filter((c) => view.expectedMax[c]!.length)
+  if (!cells.length) return null
+  const N = Math.max(...cells.map((c) => view.expectedMax[c]!.length))
+  const style = (c: string, alpha = 1) => seriesStyle('cell', c, cells, '', alpha)
+  const name = CELLS[cells[0]] ? (c: CellKind) => CELLS[c].label : (c: CellKind) => c
+  const datasets: ChartConfiguration['data']['datasets'] = cells.flatMap((c) => {
+    const values = view.expectedMax[c]!, band = view.band[c] ?? []
+    const at = (ys: number[]) => ys.map((y, k) => ({ x: k + 1, y }))
+    const edge = (ys: number[]) => ({ label: `${name(c)} 95% band`, legendGroup: name(c), inLegend: false, data: at(ys), borderColor: 'transparent', backgroundColor: style(c, 0.15).color, pointRadius: 0 })
+    return [
+      { ...edge(band.map((b) => b[0])) },
+      { ...edge(band.map((b) => b[1])), fill: '-1' },
+      { label: name(c), legendGroup: name(c), data: at(values), borderColor: style(c).color, backgroundColor: style(c).color, borderWidth: 2, pointRadius: 2 },
+    ] as never
+  })
+  const flat = (label: string, y: number | null, dash: number[]) => (y === null ? [] : [{ label, data: [{ x: 1, y }, { x: N, y }], borderColor: ink(), borderDash: dash, borderWidth: 1, pointRadius: 0 }])
+  datasets.push(...flat('trivial baseline (validation)', view.baselines.trivial, [6, 4]) as never[], ...flat('classical baseline (validation)', view.baselines.classical, [2, 3]) as never[])
+  const metric = view.metric.name.toUpperCase()
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      parsing: false,
+      scales: {
+        x: { type: 'linear', min: 1, max: N, title: { display: true, text: 'trials (tuning budget)' }, ticks: { stepSize: 1, precision: 0 } },
+        y: { title: { display: true, text: `expected best validation ${metric} (${view.metric.lowerIsBetter ? 'lower' : 'higher'} is better)` } },
+      },
+      plugins: { tooltip: { callbacks: { label: (item: TooltipItem<keyof ChartTypeRegistry>) => { const p = item.parsed as { x: number; y: number }; return `${item.dataset.label}: ${formatValue(p.y)} at ${p.x} trial${p.x === 1 ? '' : 's'}` } } } },
     },
   }
 }

@@ -5,7 +5,9 @@
 import type { DataPreview, SweepPlanView } from '../../../src-main/ipc/contract'
 import type { SweepSpec } from '../../../src-main/engine/sweep/spec'
 import { api, ApiError } from '../api'
-import { inRange, rangeText, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
+import { FEWEST_USEFUL_SEEDS, inRange, rangeText, SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
+
+export { FEWEST_USEFUL_SEEDS }
 import { DATA_SETTINGS, DEFAULT_SETTINGS, LIST_SETTINGS, SETTING_RANGES, SETTINGS, settingsOf, type SettingName } from '../../../src-shared/settings'
 import type { OptimizerName } from '../../../src-shared/settings'
 import { DATA_FILE_TASKS, type DataFileTask } from '../../../src-shared/tasks'
@@ -26,7 +28,11 @@ const NUMERIC_DATA_FIELDS = new Set<DataField>(DATA_FIELDS.filter((k) => SETTING
 export const FIELD_LABELS: Record<string, string> = {
   ...Object.fromEntries(Object.entries(SETTINGS).map(([k, d]) => [k, d.label])),
   name: 'Name', strategy: 'Strategy', samples: 'Samples', repeats: 'Repeats', steps: 'Steps per run', seconds: 'Seconds per run', budget: 'Budget',
+  trials: 'Trials per cell', finalSeeds: 'Final seeds', tune: 'Tune',
 }
+
+/** "0.001..0.1 log": a range to draw from (random strategy, or tuning), as the list fields accept it. */
+const RANGE_TEXT = /^\s*([^\s.][^\s]*?)\s*\.\.\s*([^\s]+?)(\s+log)?\s*$/
 
 /** A setting's one line of help, with what it accepts: the builder's hints. */
 export function hintFor(k: SettingName): string {
@@ -68,8 +74,11 @@ export class SweepBuilder {
   lists = $state<Record<ListField, string>>({ seqLen: '', hiddenSize: '16, 64', numLayers: '1', batchSize: '32', lr: '0.01', dropout: '0' })
   bidirectional = $state<'no' | 'yes' | 'both'>('no')
   optimizer = $state<OptimizerName>(DEFAULT_SETTINGS.optimizer)
-  strategy = $state<'grid' | 'random'>('grid')
+  /** grid, random, or tune: each cell's own best of `trials` on validation, re-run `finalSeeds` times and judged on test. */
+  strategy = $state<'grid' | 'random' | 'tune'>('grid')
   samples = $state('20')
+  trials = $state('10')
+  finalSeeds = $state('8')
   repeats = $state('1')
   steps = $state('300')
   seconds = $state('30')
@@ -113,6 +122,15 @@ export class SweepBuilder {
       const text = this.lists[k].trim()
       if (text === '' && k === 'seqLen') { delete settings.seqLen; delete axes.seqLen; continue }
       const range: NumericRange = SETTING_RANGES[k]
+      const drawn = RANGE_TEXT.exec(text)
+      if (drawn) {
+        // A range to draw from; the main process says where one is not allowed (a grid).
+        const [min, max] = [Number(drawn[1]), Number(drawn[2])]
+        if (!Number.isFinite(min) || !Number.isFinite(max)) { errors.push({ field: k, message: `${LIST_LABELS[k]}: a range is MIN..MAX (with "log" after it for a log scale); got ${JSON.stringify(text)}` }); continue }
+        delete settings[k]
+        axes[k] = { min, max, ...(drawn[3] ? { log: true } : {}) }
+        continue
+      }
       const values: number[] = []
       let bad: FieldError | null = null
       for (const part of text.split(/[\s,]+/).filter(Boolean)) {
@@ -146,13 +164,21 @@ export class SweepBuilder {
         else settings[k] = v
       } else settings[k] = k === 'covariates' ? text.split(/\s*,\s*/).filter(Boolean) : text
     }
-    const repeats = readNumber('repeats', this.repeats, SPEC_RANGES.repeats)
+    const tuning = this.strategy === 'tune'
+    const repeats = tuning ? 1 : readNumber('repeats', this.repeats, SPEC_RANGES.repeats)
     const steps = readNumber('steps', this.steps, SPEC_RANGES.steps)
     const seconds = readNumber('seconds', this.seconds, SPEC_RANGES.seconds)
     for (const v of [repeats, steps, seconds]) if (typeof v !== 'number') errors.push(v)
     if (steps === 0 && seconds === 0) errors.push({ field: 'budget', message: 'Budget: set the steps or the seconds per run (or both) above 0' })
-    const spec: Record<string, unknown> = { ...this.base, name: this.name.trim() || undefined, strategy: this.strategy, repeats, settings, axes, budget: { steps, seconds } }
-    if (this.strategy === 'random') {
+    const spec: Record<string, unknown> = { ...this.base, name: this.name.trim() || undefined, strategy: tuning ? 'random' : this.strategy, repeats, settings, axes, budget: { steps, seconds } }
+    delete spec.tune
+    if (tuning) {
+      const trials = readNumber('trials', this.trials, SPEC_RANGES.trials)
+      const finalSeeds = readNumber('finalSeeds', this.finalSeeds, SPEC_RANGES.finalSeeds)
+      for (const v of [trials, finalSeeds]) if (typeof v !== 'number') errors.push(v)
+      spec.tune = { ...(this.base.tune ?? {}), trials, finalSeeds }
+      delete spec.samples
+    } else if (this.strategy === 'random') {
       const samples = readNumber('samples', this.samples, SPEC_RANGES.samples)
       if (typeof samples !== 'number') errors.push(samples)
       spec.samples = samples
@@ -237,6 +263,10 @@ export class SweepBuilder {
   /** Fill the form from a spec (a preset, an imported file, a sweep to re-run). */
   load(spec: SweepSpec, name?: string): void {
     this.loaded = true
+    const drawn = (k: SettingName): string | null => {
+      const axis = spec.axes[k]
+      return axis && !Array.isArray(axis) ? `${axis.min}..${axis.max}${axis.log ? ' log' : ''}` : null
+    }
     const value = (k: SettingName): unknown[] => {
       const axis = spec.axes[k]
       if (Array.isArray(axis)) return axis
@@ -253,17 +283,19 @@ export class SweepBuilder {
     this.cells = value('cell').length ? value('cell').map(String) : [DEFAULT_SETTINGS.cell]
     this.backends = value('backend').length ? value('backend').map(String) : [DEFAULT_SETTINGS.backend]
     const defaultOf = (k: ListField) => { const d = SETTINGS[k] as { default?: number }; return d.default === undefined ? '' : String(d.default) }
-    for (const k of LIST_FIELDS) this.lists[k] = value(k).length ? value(k).join(', ') : defaultOf(k)
+    for (const k of LIST_FIELDS) this.lists[k] = drawn(k) ?? (value(k).length ? value(k).join(', ') : defaultOf(k))
     const bidir = value('bidirectional')
     this.bidirectional = bidir.length > 1 ? 'both' : bidir[0] === true ? 'yes' : 'no'
     this.optimizer = (value('optimizer')[0] as OptimizerName | undefined) ?? DEFAULT_SETTINGS.optimizer
-    this.strategy = spec.strategy
+    this.strategy = spec.tune ? 'tune' : spec.strategy
     this.samples = String(spec.samples ?? 20)
+    this.trials = String(spec.tune?.trials ?? 10)
+    this.finalSeeds = String(spec.tune?.finalSeeds ?? 8)
     this.repeats = String(spec.repeats)
     this.steps = String(spec.budget.steps)
     this.seconds = String(spec.budget.seconds)
     // Settings the form does not show stay as the spec had them; ranges too (random strategy).
-    const keep = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([k, v]) => !managed.includes(k as SettingName) || !Array.isArray(v) && typeof v === 'object'))
+    const keep = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([k, v]) => !managed.includes(k as SettingName) || (!Array.isArray(v) && typeof v === 'object' && !(LIST_FIELDS as readonly string[]).includes(k))))
     this.base = { ...spec, settings: keep(spec.settings) as SweepSpec['settings'], axes: keep(spec.axes) as SweepSpec['axes'] }
   }
 }
