@@ -6,7 +6,7 @@ import type { SettingName } from '../../src-shared/settings'
 import type { SweepSpec } from '../engine/sweep/spec'
 import type { GradFlowSnapshot } from '../engine/training'
 import type { RunStatus, RunView, SeriesByRun } from './runs'
-import type { Matching, QuestionVerdicts, Verdict } from './verdicts'
+import type { Matching, QuestionVerdicts, TunedView, Verdict } from './verdicts'
 
 export interface Describe {
   n: number
@@ -36,6 +36,8 @@ export interface AnsweredQuestion {
   /** Per cell (and backend), by each setting that varies, per configuration. */
   tables: Table[]
   excluded: number
+  /** A tuned question: each cell's choice and the budget curves (model/verdicts.ts TunedView). */
+  tuned?: TunedView
 }
 
 export interface ReportData {

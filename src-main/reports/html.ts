@@ -9,7 +9,7 @@ import { varyingSettings, type SettingName } from '../../src-shared/settings'
 import type { AnsweredQuestion, ReportData } from './report-data'
 import type { Describe } from './stats'
 import type { Table } from './tables'
-import { cellName, confidenceText, formatQuestionValue, pEquals } from './verdict-text'
+import { cellName, confidenceText, formatQuestionValue, pEquals, tunedLines } from './verdict-text'
 import { machinesNote, type Verdict } from './verdicts'
 
 export function escapeHtml(text: unknown): string {
@@ -49,7 +49,10 @@ export const VERDICT_FIGURES_HEADER = ['where', 'cells', 'outcome', 'factor (HL)
 /** Chart slots: the speed and memory charts for all runs, the metric charts for each task. */
 export function chartSlots(data: ReportData): Array<{ chart: string; task?: string; title: string }> {
   const tasks = [...new Set(data.runs.map((r) => r.config.task))]
+  // A tuned question's budget curves: `task` names the question.
+  const tuned = data.questions.filter((q) => q.tuned).map((q) => ({ chart: 'expected-max', task: q.id, title: `${q.title.replace(/\?$/, '')}: expected best validation ${q.tuned!.metric.name.toUpperCase()} against the number of trials (Dodge et al. 2019; 95% bootstrap band; dashed: the baselines)` }))
   return [
+    ...tuned,
     { chart: 'step-time', title: 'Step time against hidden size (median per cell and backend, log–log)' },
     { chart: 'memory', title: 'Memory against sequence length (log)' },
     ...tasks.flatMap((task) => [
@@ -92,6 +95,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   const questions = data.questions.map((q) => `
     <section class="question">
       <h3>${escapeHtml(q.title)}</h3>
+      ${q.tuned ? tunedLines(q.tuned).map((l) => `<p class="tuned">${escapeHtml(l)}</p>`).join('') : ''}
       <ul class="verdicts">${q.verdicts.map((v) => `<li class="${v.outcome}">${escapeHtml(v.sentence)}</li>`).join('') || `<li class="none">${escapeHtml(q.note ?? 'Nothing to compare.')}</li>`}</ul>
       ${q.tables.map((t, i) => {
         const { header, rows } = tableCells(q, t)

@@ -20,11 +20,14 @@ export function buildReportData(data: LoadedSweep, options: { matching: Matching
   if (!data.chartSeries || !data.gradFlow) throw new Error('buildReportData needs a sweep loaded for a report (its chart series and gradient flow)')
   const varying = SETTING_NAMES.filter((k) => new Set(rows.map((r) => JSON.stringify(r.config[k]))).size > 1)
   const report = sweepVerdicts(data, options.matching)
-  const verdicts = new Map(report.questions.map((q) => [q.id, q]))
-  const questions = questionsFor(rows).map((q): AnsweredQuestion => {
-    const v = verdicts.get(q.id)!
-    const { tables, excluded } = questionTables(q, rows, varying)
-    return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, unit: q.unit, verdicts: v.verdicts, note: v.note, tables: tables.filter((t) => t.rows.length), excluded }
+  // The verdict report's questions, in its order: a tuned sweep's first (with no tables: their
+  // runs are described by the budget view), then the questions every sweep answers that it kept.
+  const asked = new Map(questionsFor(rows).map((q) => [q.id, q]))
+  const questions = report.questions.map((v): AnsweredQuestion => {
+    const q = asked.get(v.id)
+    const { tables, excluded } = q ? questionTables(q, rows, varying) : { tables: [], excluded: 0 }
+    const unit = q?.unit ?? (v.measure.startsWith('memory') ? 'bytes' : 'metric')
+    return { id: v.id, title: v.title, measure: v.measure, kind: v.kind, unit, verdicts: v.verdicts, note: v.note, tables: tables.filter((t) => t.rows.length), excluded, ...(v.tuned ? { tuned: v.tuned } : {}) }
   })
   const runs: RunView[] = rows.map((r) => ({
     id: r.id, sweepId: r.sweepId, idx: r.idx, status: r.status, error: r.error, startedAt: r.startedAt, finishedAt: r.finishedAt,

@@ -288,7 +288,7 @@ export function expectedMaxChart(view: TunedView): ChartConfiguration | null {
       parsing: false,
       scales: {
         x: { type: 'linear', min: 1, max: N, title: { display: true, text: 'trials (tuning budget)' }, ticks: { stepSize: 1, precision: 0 } },
-        y: { title: { display: true, text: `expected best validation ${metric} (${view.metric.lowerIsBetter ? 'lower' : 'higher'} is better)` } },
+        y: { title: { display: true, text: `expected best ${metric} (${view.metric.lowerIsBetter ? 'lower' : 'higher'} is better)` } },
       },
       plugins: { tooltip: { callbacks: { label: (item: TooltipItem<keyof ChartTypeRegistry>) => { const p = item.parsed as { x: number; y: number }; return `${item.dataset.label}: ${formatValue(p.y)} at ${p.x} trial${p.x === 1 ? '' : 's'}` } } } },
     },

@@ -5,7 +5,7 @@
 import { Chart, type ChartConfiguration } from 'chart.js'
 import type { ReportData } from '../../../src-main/reports/report-data'
 import { isFinished, type FinishedRun } from '../compare/analysis'
-import { convergenceChart, lossBandsChart, memoryChart, paretoChart, stepTimeChart, styling } from '../compare/charts'
+import { convergenceChart, expectedMaxChart, lossBandsChart, memoryChart, paretoChart, stepTimeChart, styling } from '../compare/charts'
 import { parallelLayout, parallelSvg } from '../compare/parallel'
 
 export type SlotDrawing = { kind: 'chart'; config: ChartConfiguration } | { kind: 'svg'; svg: string } | null
@@ -44,6 +44,7 @@ export function slotDrawing(data: ReportData, chart: string, task: string | unde
   }
   const config = (() => {
     switch (chart) {
+      case 'expected-max': { const view = data.questions.find((q) => q.id === task)?.tuned; return view ? expectedMaxChart(view) : null }
       case 'step-time': return stepTimeChart(finished)
       case 'memory': return memoryChart(finished)?.config ?? null
       case 'convergence': return convergenceChart(ofTask, data.series, style)?.config ?? null
