@@ -235,6 +235,11 @@ export const MATCHED_SETTINGS: readonly SettingName[] = SETTING_NAMES.filter((k)
 export const SPEED_ONLY_SETTINGS: readonly SettingName[] = SETTING_NAMES.filter((k) => def(k).pairing === 'speed')
 /** Settings that change how much work a step does (`work`): what step time may be described by. */
 export const WORK_SETTINGS: readonly SettingName[] = SETTING_NAMES.filter((k) => (def(k) as Common).work === true)
+/**
+ * In a tuned sweep (engine/sweep/tune.ts), the settings crossed rather than searched: what is
+ * learned (the task and its data settings) and what runs it (the backend). Each is tuned apart.
+ */
+export const isCrossedSetting = (k: SettingName): boolean => k === 'backend' || def(k).group === 'task' || def(k).group === 'data'
 export const COMPARED_SETTING = SETTING_NAMES.find((k) => def(k).pairing === 'compared') as 'cell'
 
 type WithSettings = { readonly [K in SettingName]?: unknown }

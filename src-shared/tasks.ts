@@ -71,7 +71,7 @@ export const TASKS = {
   digits: {
     what: 'the UCI 8×8 handwritten digits, 1,797 images, read pixel by pixel (T = 64)',
     metric: { name: 'accuracy', lowerIsBetter: false, text: 'accuracy, with macro-F1' }, head: 'last', loss: 'cross_entropy', defaultSeqLen: 64,
-    splits: 'stratified 60/20/20 (train/validation/test) by the data seed: 1,077, 360 and 360 images',
+    splits: 'stratified 60/20/20 (train/validation/test) by the data seed: 1,079, 359 and 359 images',
     baselines: { trivial: 'majority class', classical: 'logistic regression on the 64 flat pixels' },
     dataFile: false, source: 'UCI optical recognition of handwritten digits (DATASETS.md)',
   },

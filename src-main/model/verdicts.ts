@@ -101,6 +101,8 @@ export interface TunedView {
   baselines: { trivial: number | null; classical: number | null }
   /** Where the curves cross, in one sentence (described, not tested). */
   crossing: string
+  /** What the views print above the verdicts, in sentences (verdict-text.ts tunedLines). */
+  lines: string[]
 }
 
 export type VerdictOutcome = 'better' | 'no-difference' | 'too-few' | 'exact'

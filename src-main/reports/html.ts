@@ -9,7 +9,7 @@ import { varyingSettings, type SettingName } from '../../src-shared/settings'
 import type { AnsweredQuestion, ReportData } from './report-data'
 import type { Describe } from './stats'
 import type { Table } from './tables'
-import { cellName, confidenceText, formatQuestionValue, pEquals, tunedLines } from './verdict-text'
+import { cellName, confidenceText, formatQuestionValue, pEquals } from './verdict-text'
 import { machinesNote, type Verdict } from './verdicts'
 
 export function escapeHtml(text: unknown): string {
@@ -95,7 +95,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   const questions = data.questions.map((q) => `
     <section class="question">
       <h3>${escapeHtml(q.title)}</h3>
-      ${q.tuned ? tunedLines(q.tuned).map((l) => `<p class="tuned">${escapeHtml(l)}</p>`).join('') : ''}
+      ${q.tuned ? q.tuned.lines.map((l) => `<p class="tuned">${escapeHtml(l)}</p>`).join('') : ''}
       <ul class="verdicts">${q.verdicts.map((v) => `<li class="${v.outcome}">${escapeHtml(v.sentence)}</li>`).join('') || `<li class="none">${escapeHtml(q.note ?? 'Nothing to compare.')}</li>`}</ul>
       ${q.tables.map((t, i) => {
         const { header, rows } = tableCells(q, t)

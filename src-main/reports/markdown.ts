@@ -2,7 +2,6 @@
 // files beside it (rendered from the HTML report in headless Chromium), linked by name.
 
 import { chartSlots, METHOD_TEXT, tableCells, VERDICT_FIGURES_HEADER, verdictFigures } from './html'
-import { tunedLines } from './verdict-text'
 import type { ReportData } from './report-data'
 
 /** What a user typed, safe in Markdown text: no HTML, no emphasis or links by accident. */
@@ -31,7 +30,7 @@ export function renderMarkdown(data: ReportData, charts: { base: string } | { un
   ]
   for (const q of data.questions) {
     out.push('', `### ${escapeMarkdown(q.title)}`, '')
-    if (q.tuned) out.push(...tunedLines(q.tuned).map(escapeMarkdown), '')
+    if (q.tuned) out.push(...q.tuned.lines.map(escapeMarkdown), '')
     for (const v of q.verdicts) out.push(`- ${v.outcome === 'better' || v.outcome === 'exact' ? `**${escapeMarkdown(v.sentence)}**` : escapeMarkdown(v.sentence)}`)
     if (!q.verdicts.length) out.push(`- ${escapeMarkdown(q.note ?? 'Nothing to compare.')}`)
     for (const t of q.tables.slice(0, q.tables.length - 1)) {

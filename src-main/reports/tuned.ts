@@ -18,7 +18,7 @@ import type { FinishedRun, VerdictRun } from '../model/runs'
 import type { MatchedPair, PairValues, Question, TunedView } from '../model/verdicts'
 import { expectedBestCurve } from './expected-max'
 import { isFinishedRun, pairSettings } from './matching'
-import { cellName, levelName } from './verdict-text'
+import { cellName, levelName, tunedLines } from './verdict-text'
 
 export const isTunedRerun = (r: VerdictRun): boolean => r.config.tune?.phase === 'final'
 const isTrial = (r: VerdictRun): boolean => r.config.tune?.phase === 'trial'
@@ -110,7 +110,7 @@ function crossedText(c: RunConfig): string {
 function budgetView(trials: VerdictRun[], reruns: FinishedRun[], searched: SettingName[], seeds: number): TunedView | null {
   const metric = reruns[0].figures.metric
   const cells = CELL_KINDS.filter((c) => reruns.some((r) => r.config.cell === c))
-  const view: TunedView = { trials: {}, diverged: {}, seeds, chosen: {}, expectedMax: {}, band: {}, metric: { name: metric.name, lowerIsBetter: metric.lowerIsBetter }, baselines: { trivial: null, classical: null }, crossing: '' }
+  const view: TunedView = { trials: {}, diverged: {}, seeds, chosen: {}, expectedMax: {}, band: {}, metric: { name: metric.name, lowerIsBetter: metric.lowerIsBetter }, baselines: { trivial: null, classical: null }, crossing: '', lines: [] }
   for (const cell of cells) {
     const own = trials.filter((r) => r.config.cell === cell)
     const finished = own.filter(isFinishedRun)
@@ -129,6 +129,7 @@ function budgetView(trials: VerdictRun[], reruns: FinishedRun[], searched: Setti
   const scored = trials.filter(isFinishedRun)
   view.baselines = { trivial: scored[0]?.figures.baseline.metric ?? null, classical: scored[0]?.figures.classical?.metric ?? null }
   view.crossing = crossingText(view, cells)
+  view.lines = tunedLines(view)
   return view
 }
 

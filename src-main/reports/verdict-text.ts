@@ -112,7 +112,7 @@ export function tunedText(q: Question, cells: [CellKind, CellKind]): string {
  * What a tuned question adds above its verdicts: each cell's chosen trial and what it scored on
  * validation, where the budget curves cross, and what they leave out.
  */
-export function tunedLines(view: TunedView): string[] {
+export function tunedLines(view: Omit<TunedView, 'lines'>): string[] {
   const cells = (Object.keys(view.chosen) as CellKind[])
   const m = view.metric.name.toUpperCase()
   const chosen = cells.map((c) => { const x = view.chosen[c]!; return `${cellName(c)} trial ${x.trial} of ${view.trials[c]} (${x.settings}), validation ${m} ${formatValue(x.validation)}` })

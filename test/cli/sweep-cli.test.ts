@@ -138,12 +138,12 @@ describe('bad input leaves the database as it was', () => {
   const cases: Array<[string, () => string[], RegExp, Record<string, string>?]> = [
     ['a spec that is not JSON', () => ['sweep', write('bad.json', '{"axes": '), '--db', db], /^rnnbench: SPEC: .*bad\.json is not valid JSON/],
     ['an invalid spec', () => ['sweep', write('typo.json', '{"axes": {"cell": ["lstm", "lsmt"]}}'), '--db', db], /^rnnbench: axes\.cell\[1\]: must be one of "rnn_tanh", "rnn_relu", "lstm", "gru"$/],
-    ['an unknown preset', () => ['sweep', '--preset', 'fast', '--db', db], /^rnnbench: --preset: unknown preset "fast"; valid: quick, scaling, long-dependency, airline$/],
+    ['an unknown preset', () => ['sweep', '--preset', 'fast', '--db', db], /^rnnbench: --preset: unknown preset "fast"; valid: quick, tuned-quick, scaling, long-dependency, airline$/],
     ['a spec and a preset', () => ['sweep', good, '--preset', 'quick', '--db', db], /^rnnbench: SPEC: give either one spec file or --preset NAME/],
     // An addon path that does not exist makes cpu-native unavailable, whether or not it built here.
     ['an unavailable backend', () => ['sweep', write('native.json', '{"settings": {"backend": "cpu-native"}}'), '--db', db], /^rnnbench: backend: cpu-native is not available here \(the C\+\+ addon did not build/, { RNNBENCH_NATIVE_ADDON: '/nonexistent/rnnbench_native.node' }],
     ['an unreadable text file', () => ['sweep', write('text.json', '{"settings": {"task": "charlm", "textFile": "/no/such/book.txt"}}'), '--db', db], /^rnnbench: textFile: cannot read \/no\/such\/book\.txt: no such file$/],
-    ['an airline window too long', () => ['sweep', write('window.json', '{"settings": {"task": "airline", "seqLen": 200}}'), '--db', db], /^rnnbench: seqLen: task airline with seqLen 200: airline window must be 1–119 months$/],
+    ['an airline window too long', () => ['sweep', write('window.json', '{"settings": {"task": "airline", "seqLen": 200}}'), '--db', db], /^rnnbench: seqLen: task airline with seqLen 200: airline window must be 1–95 months$/],
     ['zero workers', () => ['sweep', good, '--db', db, '--workers', '0'], /^rnnbench: --workers: must be a positive integer; got "0"$/],
     ['an unknown sweep id', () => ['runs', '--sweep', '99', '--db', db], /^rnnbench: --sweep: no sweep "99" in .*; sweeps there: 1$/],
     ['an unknown export format', () => ['export', '--format', 'xlsx', '-o', 'x', '--db', db], /^rnnbench: --format: must be one of html, md, csv, json, pdf; got "xlsx"$/],

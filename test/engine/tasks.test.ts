@@ -63,40 +63,42 @@ describe('airline passengers', () => {
     expect(AIRLINE_PASSENGERS).toHaveLength(144)
     expect(AIRLINE_PASSENGERS.reduce((a, b) => a + b, 0)).toBe(40363)
   })
-  it('validates on the last 24 months and scores RMSE in passengers against seasonal naive', () => {
+  it('validates on 1957–1958, tests on 1959–1960, and scores RMSE in passengers against seasonal naive on each', () => {
     const task = createTask('airline', { seqLen: 12 }, 0)
-    expect(task.validation[0].B).toBe(24)
-    // seasonal naive computed independently
-    let sq = 0
-    for (let m = 120; m < 144; m++) sq += (AIRLINE_PASSENGERS[m] - AIRLINE_PASSENGERS[m - 12]) ** 2
-    expect(task.baseline.metric).toBeCloseTo(Math.sqrt(sq / 24), 10)
-    // its standard error over the 24 months, by the delta method: SE(mean squared error) / (2·RMSE)
-    const errors = Array.from({ length: 24 }, (_, i) => (AIRLINE_PASSENGERS[120 + i] - AIRLINE_PASSENGERS[108 + i]) ** 2)
-    const mse = sq / 24, sd = Math.sqrt(errors.reduce((s, e) => s + (e - mse) ** 2, 0) / 23)
-    expect(task.baseline.items).toBe(24)
-    expect(task.baseline.standardError).toBeCloseTo(sd / Math.sqrt(24) / (2 * Math.sqrt(mse)), 10)
+    expect([task.validation[0].B, task.test.batches[0].B]).toEqual([24, 24])
+    for (const [from, baseline] of [[96, task.baseline], [120, task.test.baseline]] as const) {
+      // seasonal naive computed independently
+      const errors = Array.from({ length: 24 }, (_, i) => (AIRLINE_PASSENGERS[from + i] - AIRLINE_PASSENGERS[from - 12 + i]) ** 2)
+      const mse = errors.reduce((a, b) => a + b, 0) / 24, sd = Math.sqrt(errors.reduce((s, e) => s + (e - mse) ** 2, 0) / 23)
+      expect(baseline.metric).toBeCloseTo(Math.sqrt(mse), 10)
+      // its standard error over the 24 months, by the delta method: SE(mean squared error) / (2·RMSE)
+      expect(baseline.items).toBe(24)
+      expect(baseline.standardError).toBeCloseTo(sd / Math.sqrt(24) / (2 * Math.sqrt(mse)), 10)
+    }
     // a perfect forecast scores 0, one off by the training std scores that std
-    const perfect = Float32Array.from(task.validation[0].targets)
-    expect(task.score([perfect], task.validation).metric).toBeCloseTo(0, 3)
-    const train = AIRLINE_PASSENGERS.slice(0, 120)
-    const mean = train.reduce((a, b) => a + b, 0) / 120
-    const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / 120)
-    expect(task.score([perfect.map((v) => v + 1)], task.validation).metric).toBeCloseTo(std, 1)
+    const perfect = Float32Array.from(task.test.batches[0].targets)
+    expect(task.score([perfect], task.test.batches).metric).toBeCloseTo(0, 3)
+    const train = AIRLINE_PASSENGERS.slice(0, 96)
+    const mean = train.reduce((a, b) => a + b, 0) / 96
+    const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / 96)
+    expect(task.score([perfect.map((v) => v + 1)], task.test.batches).metric).toBeCloseTo(std, 1)
   })
-  it('scores its training metric on all 108 training windows', () => {
+  it('scores its training metric on all 84 training windows', () => {
     const task = createTask('airline', { seqLen: 12 }, 0)
-    expect(task.trainSample[0].B).toBe(108)
+    expect(task.trainSample[0].B).toBe(84)
     expect(task.score([Float32Array.from(task.trainSample[0].targets)], task.trainSample).metric).toBeCloseTo(0, 3)
   })
 
-  it('never shows the model a test month during training', () => {
+  it('never shows the model a validation or test month during training', () => {
     const task = createTask('airline', { seqLen: 12 }, 0)
-    const b = task.trainBatch(500, new Rng(1))
-    const train = AIRLINE_PASSENGERS.slice(0, 120)
-    const mean = train.reduce((a, c) => a + c, 0) / 120
-    const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / 120)
-    const maxTrainScaled = (Math.max(...train) - mean) / std
-    for (let i = 0; i < b.targets.length; i++) expect(b.targets[i]).toBeLessThanOrEqual(maxTrainScaled + 1e-5)
+    const b = task.trainBatch(500, new Rng(1)) as { x: Float32Array; targets: Float32Array }
+    const train = AIRLINE_PASSENGERS.slice(0, 96)
+    const mean = train.reduce((a, c) => a + c, 0) / 96
+    const std = Math.sqrt(train.reduce((s, v) => s + (v - mean) ** 2, 0) / 96)
+    const trainScaled = new Set(train.map((v) => Math.fround((v - mean) / std)))
+    // every target and every input of a training window is a training month's value
+    for (let i = 0; i < b.targets.length; i++) expect(trainScaled.has(b.targets[i])).toBe(true)
+    for (let i = 0; i < b.x.length; i++) expect(trainScaled.has(b.x[i])).toBe(true)
   })
 })
 

@@ -1,4 +1,3 @@
-import { tunedLines } from '../../reports/verdict-text'
 import { InputError } from '../../engine/errors'
 import { MATCHINGS, type Matching } from '../../reports/matching'
 import { sweepVerdicts } from '../../reports/sweep-verdicts'
@@ -49,7 +48,7 @@ Options:
       if (completeness.text) io.out(`Incomplete: ${completeness.text}; these verdicts use only the runs present (import the rest, or \`rnnbench resume ${sweepId}\` runs them).\n`)
       for (const q of report.questions) {
         io.out(`\n${q.title}\n`)
-        if (q.tuned) for (const line of tunedLines(q.tuned)) io.out(`  ${line}\n`)
+        if (q.tuned) for (const line of q.tuned.lines) io.out(`  ${line}\n`)
         if (!q.verdicts.length) io.out(`  ${q.note ?? 'Nothing to compare.'}\n`)
         for (const v of q.verdicts) io.out(`  - ${v.sentence}\n`)
       }

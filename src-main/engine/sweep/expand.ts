@@ -2,7 +2,7 @@
 
 import { Rng } from '../rng'
 import type { RunConfig } from '../run-config'
-import { isCrossedSetting } from './tune'
+import { isCrossedSetting } from '../../../src-shared/settings'
 import { DEFAULT_SETTINGS, INTEGER_SETTINGS, type Range, type SettingName, type Settings, type SweepSpec } from './spec'
 
 type Point = Partial<Settings>

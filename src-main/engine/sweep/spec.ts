@@ -4,11 +4,10 @@
 import { z } from 'zod'
 import { InputError, listed, quoted } from '../errors'
 import {
-  DEFAULT_SETTINGS, INTEGER_SETTINGS, RANGE_SETTINGS, SETTING_NAMES, SETTINGS,
+  DEFAULT_SETTINGS, INTEGER_SETTINGS, isCrossedSetting, RANGE_SETTINGS, SETTING_NAMES, SETTINGS,
   type SettingDef, type SettingName, type SettingValues,
 } from '../../../src-shared/settings'
 import { SPEC_RANGES, type NumericRange } from '../../../src-shared/ranges'
-import { isCrossedSetting } from './tune'
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max)
 

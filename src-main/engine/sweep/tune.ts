@@ -13,14 +13,13 @@
 import { Rng } from '../rng'
 import type { RunConfig, TuneRole } from '../run-config'
 import type { RunFigures } from '../training'
-import { SETTINGS, type SettingName } from '../../../src-shared/settings'
+import { isCrossedSetting, SETTINGS, type SettingName } from '../../../src-shared/settings'
 import type { SweepSpec } from './spec'
 import { FAMILY_ALPHA, FEWEST_USEFUL_SEEDS } from '../../../src-shared/ranges'
 
 export type TuneSpec = NonNullable<SweepSpec['tune']>
 
-/** The axes crossed rather than searched: what is learned (the task and its data) and what runs it. */
-export const isCrossedSetting = (k: SettingName): boolean => k === 'backend' || SETTINGS[k].group === 'task' || SETTINGS[k].group === 'data'
+export { isCrossedSetting }
 
 
 /** Trial j's seed is spec.seed + j; re-run i's is spec.seed + trials + i: never a trial's. */
