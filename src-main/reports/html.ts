@@ -132,7 +132,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 </header>
 <section>
   <h2>Verdicts</h2>
-  <p class="muted">${escapeHtml(METHOD_TEXT)}${data.machines > 1 ? ` ${escapeHtml(machinesNote(data))}` : ''}</p>
+  <p class="muted">${data.questions.some((q) => q.tuned) ? escapeHtml(TUNED_METHOD_TEXT) : ''}${escapeHtml(METHOD_TEXT)}${data.machines > 1 ? ` ${escapeHtml(machinesNote(data))}` : ''}</p>
   ${questions}
 </section>
 <section>
@@ -163,6 +163,9 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 </html>
 `
 }
+
+/** A tuned sweep's verdicts, in one paragraph: printed above the method when the report has them. */
+export const TUNED_METHOD_TEXT = 'A tuned sweep\'s verdicts come first: every cell ran the same trials; each cell\'s best trial on validation was re-run with fresh seeds on the same data, and is judged on the test split, which no training, best step or choice read. Their pairs are seed i of each cell\'s re-runs, with the same test and Holm\'s family as below. The expected best validation metric against the number of trials (Dodge et al. 2019) is described, not tested. The trials are compared on speed and size only: their validation set chose each cell\'s best. '
 
 /** How the verdicts are reached, in one paragraph: the reports print it above them. */
 export const METHOD_TEXT = 'Each verdict compares matched pairs of runs that differ only in the cell: same task, backend, machine, settings and seed, at equal hidden size or about equal parameter count. '

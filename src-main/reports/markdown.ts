@@ -1,7 +1,7 @@
 // The Markdown report: verdicts, tables and reproduction data as text, and the charts as PNG
 // files beside it (rendered from the HTML report in headless Chromium), linked by name.
 
-import { chartSlots, METHOD_TEXT, tableCells, VERDICT_FIGURES_HEADER, verdictFigures } from './html'
+import { chartSlots, METHOD_TEXT, TUNED_METHOD_TEXT, tableCells, VERDICT_FIGURES_HEADER, verdictFigures } from './html'
 import type { ReportData } from './report-data'
 
 /** What a user typed, safe in Markdown text: no HTML, no emphasis or links by accident. */
@@ -26,6 +26,7 @@ export function renderMarkdown(data: ReportData, charts: { base: string } | { un
     '',
     '## Verdicts',
     '',
+    ...(data.questions.some((q) => q.tuned) ? [TUNED_METHOD_TEXT, ''] : []),
     METHOD_TEXT,
   ]
   for (const q of data.questions) {

@@ -137,6 +137,15 @@ describe('rnnbench train: one configuration for an external optimizer', () => {
     const stored = runsOf(db)
     expect(stored.runs).toHaveLength(1)
     expect(Number(r.stdout)).toBeLessThanOrEqual(stored.runs[0].loss! * 10)
+    // the objective is validation's; the test split is said only when asked, and never printed as the number
+    expect(r.stderr).not.toMatch(/^test: /m)
+    const shown = rnnbench(['train', '--config', path, '--objective', 'final', '--show-test'])
+    const store = new Store(db)
+    const f = store.listRuns()[0].figures!
+    store.close()
+    expect(Number(shown.stdout)).toBe(f.finalMetric)
+    expect(shown.stdout).not.toContain(String(f.test!.metric))
+    expect(shown.stderr).toMatch(/^test: \w+ [\d.e-]+ on \d+ test \w+ \(baseline [\d.e-]+.*\); not part of the objective$/m)
   }, 60_000)
 
   it('exits 1 with nan for a run that diverges, and 2 for a configuration that is not valid', () => {

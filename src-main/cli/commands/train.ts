@@ -3,7 +3,7 @@
 // `settings` does, and the budget and training fields of a spec; the run goes through the same
 // validation, worker and figures as a sweep's.
 
-import { formatDuration, formatMetric } from '../../../src-shared/format'
+import { formatDuration, formatMetric, formatValue } from '../../../src-shared/format'
 import { planSweep } from '../../app/planning'
 import { InputError } from '../../engine/errors'
 import { parseSweepSpec } from '../../engine/sweep/spec'
@@ -22,7 +22,7 @@ const SPEC_FIELDS = ['steps', 'seconds', 'seed', 'evalEvery', 'warmupSteps', 'gr
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train one configuration and print its figures (for Optuna, Ray Tune or any driver of its own)',
-  help: `Usage: rnnbench train --config JSON|FILE [--db FILE] [--allow-large] [--json | --objective final|best]
+  help: `Usage: rnnbench train --config JSON|FILE [--db FILE] [--allow-large] [--json | --objective final|best] [--show-test]
 
 Trains one configuration and prints its result. --config is a JSON object (inline, or a file) of
 the settings a sweep spec's "settings" takes (task, cell, hiddenSize, lr, ...; docs/SWEEP-SPEC.md),
@@ -39,13 +39,17 @@ Options:
   --json          print the run as one JSON object on standard output: status, config, figures
                   (step times, memory, metric, both baselines, ...) and environment
   --objective O   print a single number on standard output: the final (default) or best
-                  validation metric; lower or higher is better as the task's metric says
+                  validation metric; lower or higher is better as the task's metric says. The
+                  test split never enters it: a tuner that chose on test would leave nothing
+                  held out
+  --show-test     also say, on standard error, the final network's metric on the test split
+                  and the baselines' there (--json always carries it, as figures.test)
   --db FILE       also store the run, as a sweep of one (default: not stored)
   --allow-large   train even a run whose model memory is over the bound (4 GiB); it may fail to allocate
   -h, --help      this text`,
 
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs('train', argv, { config: { type: 'string' }, json: { type: 'boolean' }, objective: { type: 'string' }, db: { type: 'string' }, 'allow-large': { type: 'boolean' } }, 'none') // refused below, in its own words
+    const { values, positionals } = parseCommandArgs('train', argv, { config: { type: 'string' }, json: { type: 'boolean' }, objective: { type: 'string' }, db: { type: 'string' }, 'allow-large': { type: 'boolean' }, 'show-test': { type: 'boolean' } }, 'none') // refused below, in its own words
     if (positionals.length) throw new InputError('--config', 'give the configuration with --config; see `rnnbench train --help`')
     if (values.config === undefined) throw new InputError('--config', 'give the configuration: a JSON object, or a file holding one')
     if (values.json && values.objective !== undefined) throw new InputError('--objective', 'choose --json or --objective, not both')
@@ -86,6 +90,10 @@ Options:
       if (values.json) io.out(JSON.stringify(runRecord(run)) + '\n')
       else if (objective !== null) io.out(`${f && run.status === 'done' ? (objective === 'best' ? f.bestMetric : f.finalMetric) : 'nan'}\n`)
       io.err(`${run.status}: ${f ? `${formatMetric(f)}, ${f.stepMs.total.median.toFixed(2)} ms/step, ${formatDuration(f.wallSeconds)}` : run.error ?? ''}${values.db !== undefined ? ` (stored as sweep #${sweepId} in ${store.path})` : ''}\n`)
+      if (values['show-test']) {
+        const t = f?.test
+        io.err(t ? `test: ${f!.metric.name} ${formatValue(t.metric)} on ${t.baseline.items ?? ''} ${t.items} (baseline ${formatValue(t.baseline.metric)}${t.classical ? `, classical ${formatValue(t.classical.metric)}` : ''}); not part of the objective\n` : 'test: none (the run diverged or failed)\n')
+      }
       return run.status === 'done' ? 0 : 1
     } finally {
       store.close()
