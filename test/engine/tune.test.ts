@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { expandSweep } from '../../src-main/engine/sweep/expand'
 import { parseSweepSpec, sweepSize, tunedRuns } from '../../src-main/engine/sweep/spec'
-import { chooseTrials, familySize, finalConfigs, finalRunCount, seedsFor, tuneWarnings, type TrialResult } from '../../src-main/engine/sweep/tune'
+import { chooseTrials, familySize, finalConfigs, seedsFor, tuneWarnings, type TrialResult } from '../../src-main/engine/sweep/tune'
 import { createTask } from '../../src-main/engine/tasks'
 import { trainOn, type RunFigures } from '../../src-main/engine/training'
 import { Rng } from '../../src-main/engine/rng'
@@ -93,7 +93,7 @@ describe('choosing each cell\'s best trial', () => {
 
   it('re-runs each choice with fresh seeds on the trials\' data seed, marked as re-runs of the chosen trial', () => {
     const finals = finalConfigs(spec, chooseTrials(results, spec.tune!))
-    expect(finals).toHaveLength(finalRunCount(runs.length, spec.tune!))
+    expect(finals).toHaveLength(tunedRuns(spec).final)
     const trialSeeds = new Set(runs.map((r) => r.seed))
     expect(finals.every((r) => !trialSeeds.has(r.seed) && r.dataSeed === 7 && r.tune?.phase === 'final')).toBe(true)
     const lstm = finals.filter((r) => r.cell === 'lstm' && r.task === 'adding')

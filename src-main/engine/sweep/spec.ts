@@ -147,7 +147,7 @@ export function sweepSize(spec: SweepSpec): number {
   // A random sweep draws its samples over the other axes and runs every cell at each (expand.ts).
   const cells = Array.isArray(spec.axes.cell) ? spec.axes.cell.length : 1
   // A tuned one: its trials, then each cell's re-runs, for every combination of the crossed axes.
-  if (spec.tune) return tunedRuns(spec).trials + tunedRuns(spec).final
+  if (spec.tune) { const runs = tunedRuns(spec); return runs.trials + runs.final }
   const points = spec.strategy === 'random' ? (spec.samples ?? 0) * cells : Object.values(spec.axes).reduce((n, v) => n * (Array.isArray(v) ? v.length : 1), 1)
   return points * spec.repeats
 }
@@ -155,8 +155,13 @@ export function sweepSize(spec: SweepSpec): number {
 /** A tuned sweep's runs in each phase: trials × cells × crossed combinations, and finalSeeds × cells × crossed combinations. */
 export function tunedRuns(spec: SweepSpec): { trials: number; final: number } {
   const cells = Array.isArray(spec.axes.cell) ? spec.axes.cell.length : 1
-  const crossed = Object.entries(spec.axes).reduce((n, [k, v]) => n * (k !== 'cell' && Array.isArray(v) && isCrossedSetting(k as SettingName) ? v.length : 1), 1)
+  const crossed = crossedCombinations(spec)
   return { trials: spec.tune!.trials * cells * crossed, final: spec.tune!.finalSeeds * cells * crossed }
+}
+
+/** How many combinations of the crossed axes (the task and its data settings, the backend) a tuned sweep tunes apart. */
+export function crossedCombinations(spec: SweepSpec): number {
+  return Object.entries(spec.axes).reduce((n, [k, v]) => n * (k !== 'cell' && Array.isArray(v) && isCrossedSetting(k as SettingName) ? v.length : 1), 1)
 }
 
 /** An InputError when the spec holds more runs than `maxRuns`. */

@@ -14,7 +14,7 @@ import { Rng } from '../rng'
 import type { RunConfig, TuneRole } from '../run-config'
 import type { RunFigures } from '../training'
 import { isCrossedSetting, SETTINGS, type SettingName } from '../../../src-shared/settings'
-import type { SweepSpec } from './spec'
+import { crossedCombinations, type SweepSpec } from './spec'
 import { FAMILY_ALPHA, FEWEST_USEFUL_SEEDS } from '../../../src-shared/ranges'
 
 export type TuneSpec = NonNullable<SweepSpec['tune']>
@@ -50,18 +50,13 @@ export function tuneWarnings(spec: SweepSpec): string[] {
 export function familySize(spec: SweepSpec): number {
   const count = (k: string) => { const v = (spec.axes as Record<string, unknown>)[k]; return Array.isArray(v) ? v.length : 1 }
   const cells = count('cell'), pairsOfCells = (cells * (cells - 1)) / 2
-  const crossed = Object.keys(SETTINGS).filter((k) => isCrossedSetting(k as SettingName)).reduce((n, k) => n * count(k), 1)
+  const crossed = crossedCombinations(spec)
   const trialPairsPerBackend = spec.tune!.trials * (crossed / count('backend'))
   return pairsOfCells * crossed + (trialPairsPerBackend >= FEWEST_USEFUL_SEEDS ? pairsOfCells * count('backend') : 0)
 }
 
 /** The fewest pairs whose exact two-sided signed-rank test can pass Holm's first step among `tests`. */
 export const seedsFor = (tests: number): number => Math.max(FEWEST_USEFUL_SEEDS, Math.ceil(Math.log2((2 * tests) / FAMILY_ALPHA)))
-
-/** How many runs phase 2 adds: one per cell, crossed combination and final seed. */
-export function finalRunCount(trialRuns: number, tune: TuneSpec): number {
-  return (trialRuns / tune.trials) * tune.finalSeeds
-}
 
 /** A trial as selection sees it: its configuration, status and validation figures only. */
 export interface TrialResult {
