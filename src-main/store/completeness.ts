@@ -3,7 +3,7 @@
 
 import { expandSweep } from '../engine/sweep/expand'
 import { shardPositions } from '../engine/sweep/shard'
-import { parseSweepSpec } from '../engine/sweep/spec'
+import { parseSweepSpec, tunedRuns } from '../engine/sweep/spec'
 import type { SweepRow } from '../model/runs'
 import type { Store } from './store'
 
@@ -21,6 +21,11 @@ export interface Completeness {
 export function sweepCompleteness(store: Store, sweep: SweepRow): Completeness {
   const missing = sweep.planned - sweep.total
   if (missing <= 0) return { planned: sweep.planned, present: sweep.total, missing: 0, missingShards: null, text: null }
+  // A tuned sweep's re-runs are not missing before its trials are all here: they are planned then (app/tuning.ts).
+  const trials = tunedTrialCount(sweep.spec)
+  if (trials !== null && store.presentPositions(sweep.id).filter((p) => p < trials).length === trials && sweep.total === trials) {
+    return { planned: sweep.planned, present: sweep.total, missing, missingShards: null, text: `${sweep.total} of ${sweep.planned} runs present; the ${missing} re-runs of each cell's best trial are planned once every trial has finished` }
+  }
   let missingShards: number[] | null = null
   if (sweep.shards !== null) {
     try {
@@ -43,6 +48,16 @@ export function sweepCompleteness(store: Store, sweep: SweepRow): Completeness {
   return {
     planned: sweep.planned, present: sweep.total, missing, missingShards,
     text: `${sweep.total} of ${sweep.planned} runs present; ${missing} never ran${shards}`,
+  }
+}
+
+/** A tuned sweep's trials in its first phase, or null for any other sweep (or a spec this version cannot read). */
+function tunedTrialCount(spec: unknown): number | null {
+  try {
+    const parsed = parseSweepSpec(spec)
+    return parsed.tune ? tunedRuns(parsed).trials : null
+  } catch {
+    return null
   }
 }
 

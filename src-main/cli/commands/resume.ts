@@ -50,7 +50,7 @@ Options:
       if (completeness.missing > 0) {
         const plan = await planSweep(parseSweepSpec(sweep.spec, 'SWEEP_ID'), { store, workers, readText: readDataFile, maxRuns: Number.MAX_SAFE_INTEGER, allowLarge: true, expansion: sweep.expansion })
         const added = store.addMissingRuns(sweepId, plan.configs, plan.positions)
-        io.err(`sweep #${sweepId} "${sweep.name}": ${completeness.text}: adding the ${added} here\n`)
+        io.err(`sweep #${sweepId} "${sweep.name}": ${completeness.text}${added ? `: adding the ${added} here` : ''}\n`)
       }
       const now = store.getSweep(sweepId)!
       io.err(`resuming sweep #${sweepId} "${now.name}": ${now.counts.done + now.counts.diverged} of ${now.total} runs finished\n`)
