@@ -11,7 +11,7 @@ import type { SeriesName } from '../engine/training'
 import type { AppEvent, Handlers, RunView, SeriesByRun, SweepSummary } from '../ipc/contract'
 import { ChromiumMissing } from '../reports/chromium'
 import { exportSweepFiles, loadNeedsOf } from '../reports/export'
-import { loadSweep } from '../store/load'
+import { loadSweep, loadSweepsForVerdicts } from '../store/load'
 import { sweepVerdicts } from '../reports/sweep-verdicts'
 import type { VerdictReport } from '../reports/verdicts'
 import { sweepCompleteness } from '../store/completeness'
@@ -208,11 +208,12 @@ export class AppService {
       return this.store.gradFlow(runId)
     },
 
-    verdicts: (id, matching) => {
-      const sweep = this.sweepOrThrow(id)
+    verdicts: (idOrIds, matching) => {
+      const ids = Array.isArray(idOrIds) ? [...new Set(idOrIds)] : [idOrIds]
+      const sweeps = ids.map((id) => this.sweepOrThrow(id))
       // A sweep's verdicts change only when a run ends: one computed answer serves every window until then.
-      const key = JSON.stringify([id, matching, sweep.counts, sweep.total])
-      if (this.verdictCache?.key !== key) this.verdictCache = { key, report: sweepVerdicts(loadSweep(this.store, id, 'verdicts'), matching) }
+      const key = JSON.stringify([ids, matching, sweeps.map((s) => [s.counts, s.total])])
+      if (this.verdictCache?.key !== key) this.verdictCache = { key, report: sweepVerdicts(ids.length === 1 ? loadSweep(this.store, ids[0], 'verdicts') : loadSweepsForVerdicts(this.store, ids, 'id'), matching) }
       return this.verdictCache.report
     },
 

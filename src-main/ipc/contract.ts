@@ -61,8 +61,12 @@ export interface InvokeApi {
   /** One run's series, thinned the same way: what its page draws. */
   runSeries(runId: number, series: SeriesName[], maxPoints: number): SeriesByRun[number]
   gradFlow(runId: number): GradFlowSnapshot[]
-  /** The sweep's verdicts, per question: the sentences the reports and `rnnbench verdicts` print, with their figures. */
-  verdicts(id: number, matching: 'hidden' | 'params'): VerdictReport
+  /**
+   * The sweep's verdicts, per question: the sentences the reports and `rnnbench verdicts` print,
+   * with their figures. Several ids: the runs of all those sweeps compared as one (pairs may join
+   * runs of two sweeps; each verdict says which).
+   */
+  verdicts(id: number | number[], matching: 'hidden' | 'params'): VerdictReport
   /** A report compares cells at equal hidden size, or at about equal parameter count. */
   exportSweep(id: number, format: ExportFormat, matching: 'hidden' | 'params'): ExportedFile
   /** A data file read as a task would read it (series, classify): its first rows, the split and both baselines. */

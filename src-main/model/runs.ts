@@ -77,6 +77,8 @@ export type SeriesByRun = Record<number, Partial<Record<SeriesName, SeriesColumn
 /** What a verdict needs of a run: the database's rows and the UI's run views both have it. */
 export interface VerdictRun {
   id: number
+  /** The sweep it belongs to: runs of several sweeps may be compared together. */
+  sweepId?: number
   idx: number
   status: string
   config: RunConfig

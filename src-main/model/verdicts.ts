@@ -112,6 +112,8 @@ export interface BaselineStanding {
   /** Runs that beat it, of `runs`. */
   beat: number
   runs: number
+  /** The runs that beat it (ids), by the one rule (src-shared/baseline-rule.ts). */
+  beatRunIds: number[]
   /** Runs with a paired test recorded (older runs have none: they are counted by their metric alone). */
   tested: number
   /** The baseline's metric, one value or a range over the runs' validation sets. */
@@ -174,8 +176,18 @@ export interface Verdict {
   /** Pairs favouring the first cell, the second, and ties (equal values). */
   favour: [number, number]
   ties: number
-  /** The runs compared, for the UI to highlight. */
+  /** The runs compared, for the UI to highlight: two a pair, the first cell's run first (a pair run on several engines lists each engine's two). */
   runIds: number[]
+  /**
+   * Each matched pair: its runs (the first cell's, then the second's; a pair pooled over engines
+   * lists each engine's two in turn) and the two values it was compared by, first cell's first.
+   */
+  pairList: Array<{ ids: number[]; values: [number, number] }>
+  /**
+   * Where the runs compare sweeps (History: compare several): how many pairs came from which
+   * sweeps, the first cell's sweep first; null when every run is of one sweep.
+   */
+  pairSweeps: Array<{ sweeps: [number, number]; pairs: number }> | null
   /** Metric questions: each cell against the baselines, in the order of `cells`. */
   baseline: [BaselineCheck, BaselineCheck] | null
   /** How the metric values were taken, and after how many steps or seconds. */
@@ -224,5 +236,7 @@ export interface VerdictReport {
   unfinishedRuns: number
   /** The machines the finished runs ran on (host, CPU, cores): a pair is never split across two. */
   machines: number
+  /** The sweeps the runs come from, when more than one. */
+  sweeps: number[] | null
 }
 

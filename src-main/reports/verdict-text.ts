@@ -127,7 +127,19 @@ export function tunedLines(view: Omit<TunedView, 'lines'>): string[] {
   ].filter(Boolean)
 }
 
+/** Where a verdict's pairs came from, when the runs compare several sweeps: "Pairs: 8 of LSTM from sweep #1 against GRU from #2." */
+export function sweepsText(v: Pick<Verdict, 'cells' | 'pairSweeps'>): string {
+  if (!v.pairSweeps) return ''
+  const [a, b] = v.cells.map(cellName)
+  const parts = v.pairSweeps.map(({ sweeps: [sa, sb], pairs }) => (sa === sb ? `${pairs} within sweep #${sa}` : `${pairs} of ${a} from sweep #${sa} against ${b} from #${sb}`))
+  return ` Pairs by sweep: ${parts.join('; ')}.`
+}
+
 export function writeSentence(q: Question, v: Verdict, matching: Matching, family: VerdictFamily): string {
+  return oneSentence(q, v, matching, family) + sweepsText(v)
+}
+
+function oneSentence(q: Question, v: Verdict, matching: Matching, family: VerdictFamily): string {
   const [better, worse] = v.cells.map(cellName)
   const where = q.tuned ? tunedText(q, v.cells) : matchingText(matching)
   const prefix = v.stratum ? `${capitalize(levelText(v.stratum.setting, v.stratum.value))}: ` : ''

@@ -29,6 +29,7 @@ import { holmDecisions, pairedSignedRank, signedRankInterval, smallestPairedP } 
 import { writeSentence } from './verdict-text'
 import { ALPHA } from './verdict-rules'
 import { gateCount } from '../../src-shared/names'
+import { beatsBaseline, wholeTest } from '../../src-shared/baseline-rule'
 
 export { ALPHA }
 
@@ -63,7 +64,8 @@ export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching
     })
     return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note, ...(view ? { tuned: view } : {}) }
   })
-  return { matching, family, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size }
+  const sweeps = [...new Set(done.map((r) => r.sweepId ?? 0))].sort((x, y) => x - y)
+  return { matching, family, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size, sweeps: sweeps.length > 1 ? sweeps : null }
 }
 
 /** A pair's values and log ratio; pooled over engines, `parts` keeps each engine's values. */
@@ -161,7 +163,7 @@ function draft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], stratum: D
     questionId: q.id, cells, stratum, factor: Math.exp(sign * test.estimate), interval: null, p: test.p, exact: test.exact,
     pairs: xs.length, configurations: new Set(xs.map((x) => x.pair.configuration)).size,
     favour: [logs.filter(favours).length, logs.filter((v) => v !== 0 && !favours(v)).length], ties: test.zeros,
-    runIds: xs.flatMap((x) => x.runIds), baseline: q.checksBaseline ? [baselineCheck(q, xs, sides[0]), baselineCheck(q, xs, sides[1])] : null,
+    ...pairsOf(xs, aBetter), baseline: q.checksBaseline ? [baselineCheck(q, xs, sides[0]), baselineCheck(q, xs, sides[1])] : null,
     basis: basisOf(xs), breakdowns: breakdowns(q, xs, stratum, sign), reason: null,
     caveat: q.unit === 'ms' ? timingCaveat(xs) : null, pooledBackends: pooledOf(xs), logs, sign,
   }
@@ -180,10 +182,27 @@ function exactDraft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], strat
   const configurations = new Set(xs.map((x) => x.pair.configuration)).size
   return {
     questionId: q.id, cells, stratum, outcome: 'exact', factor: lo, interval: [lo, hi], p: null, exact: true, pairs: xs.length, configurations, favour: [xs.length, 0], ties: 0,
-    runIds: xs.flatMap((x) => x.runIds), baseline: null, basis: null, breakdowns: [], logs: [], sign: 1,
+    ...pairsOf(xs, aBetter), baseline: null, basis: null, breakdowns: [], logs: [], sign: 1,
     reason: q.id === 'memory' ? activationReason(xs, aBetter) : q.id === 'parameters' ? gateReason(cells) : null, caveat: null,
     pooledBackends: pooledOf(xs),
   }
+}
+
+/**
+ * The pairs' runs and values with the first cell's first, and where the runs compare several
+ * sweeps, how many pairs each combination of sweeps gave.
+ */
+function pairsOf(xs: Analyzed[], aFirst: boolean): Pick<Verdict, 'runIds' | 'pairList' | 'pairSweeps'> {
+  const pairList = xs.map((x) => {
+    const ids = x.runIds.flatMap((id, i) => (i % 2 === 0 ? (aFirst ? [id, x.runIds[i + 1]] : [x.runIds[i + 1], id]) : []))
+    return { ids, values: (aFirst ? [x.values.a, x.values.b] : [x.values.b, x.values.a]) as [number, number] }
+  })
+  const sweepOf = (r: FinishedRun) => r.sweepId ?? 0
+  const counted = groupBy(xs, (x) => { const s = [sweepOf(x.pair.a), sweepOf(x.pair.b)]; return (aFirst ? s : s.reverse()).join(' ') })
+  const pairSweeps = new Set(xs.flatMap((x) => [sweepOf(x.pair.a), sweepOf(x.pair.b)])).size > 1
+    ? [...counted].map(([k, ys]) => ({ sweeps: k.split(' ').map(Number) as [number, number], pairs: ys.length }))
+    : null
+  return { runIds: pairList.flatMap((p) => p.ids), pairList, pairSweeps }
 }
 
 /** The backends averaged into these pairs, when any pair averaged more than one. */
@@ -201,8 +220,7 @@ function isCounted(q: Question, xs: Analyzed[]): boolean {
   return q.unit !== 'bytes' || xs.every((x) => x.pair.a.figures.memory.deviceBytes === undefined && x.pair.b.figures.memory.deviceBytes === undefined)
 }
 
-/** A test read back from a database, when it is whole (an import may bring anything). */
-const whole = (t: BaselineTest | undefined): BaselineTest | undefined => (t && typeof t.beat === 'boolean' && Number.isFinite(t.bar) && Number.isInteger(t.items) && Number.isInteger(t.block) ? t : undefined)
+const whole = (t: BaselineTest | undefined): BaselineTest | undefined => wholeTest(t)
 
 /** What a question reads of a run against the baselines: the validation figures, or a tuned question's test figures. */
 function heldOut(q: Question, r: FinishedRun): Pick<FinishedRun['figures'], 'finalMetric' | 'baseline' | 'classical' | 'baselineTest' | 'classicalTest' | 'testItems'> {
@@ -217,11 +235,12 @@ function standing(q: Question, runs: FinishedRun[], which: 'trivial' | 'classica
   const baselines = figures.map((f) => (which === 'trivial' ? f.baseline : f.classical))
   if (baselines.some((b) => !b)) return null
   const tests = figures.map((f) => whole(which === 'trivial' ? f.baselineTest : f.classicalTest))
-  const beats = figures.map((f, i) => tests[i]?.beat ?? (q.lowerIsBetter ? f.finalMetric < baselines[i]!.metric : f.finalMetric > baselines[i]!.metric))
+  // The one rule (src-shared/baseline-rule.ts), the same the Pareto front and the runs table read.
+  const beats = figures.map((f, i) => beatsBaseline({ ...f, metric: runs[i].figures.metric }, which))
   const bars = tests.flatMap((t) => (t ? [t.bar] : []))
   const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)]
   return {
-    beat: beats.filter(Boolean).length, runs: runs.length, tested: bars.length,
+    beat: beats.filter(Boolean).length, runs: runs.length, tested: bars.length, beatRunIds: runs.filter((_, i) => beats[i]).map((r) => r.id),
     value: range(baselines.map((b) => b!.metric)), bar: bars.length ? range(bars) : null, description: baselines[0]!.description,
   }
 }

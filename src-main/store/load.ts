@@ -37,3 +37,18 @@ export function loadSweep(store: Store, sweepId: number, needs: LoadNeeds, field
   }
   return loaded
 }
+
+/** The most sweeps one comparison takes in (History: compare several). */
+export const MAX_COMPARED_SWEEPS = 20
+
+/**
+ * Several stored sweeps' runs and validation metrics as one, for verdicts across them: a run keeps
+ * its sweep's id, so each verdict can say which sweep each pair came from. Run ids are the
+ * database's, unique across sweeps.
+ */
+export function loadSweepsForVerdicts(store: Store, ids: readonly number[], field = 'sweep'): Pick<LoadedSweep, 'runs' | 'valMetric'> {
+  const unique = [...new Set(ids)]
+  if (!unique.length || unique.length > MAX_COMPARED_SWEEPS) throw new InputError(field, `compare 1 to ${MAX_COMPARED_SWEEPS} sweeps at once; got ${unique.length}`)
+  const parts = unique.map((id) => loadSweep(store, id, 'verdicts', field))
+  return { runs: parts.flatMap((p) => p.runs), valMetric: new Map(parts.flatMap((p) => [...p.valMetric])) }
+}

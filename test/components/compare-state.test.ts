@@ -12,7 +12,7 @@ const delayOf = (id: number) => (id === 1 ? 150 : 0)
 const fake = installFakeApi({
   getSweep: async (id) => { await settle(delayOf(id)); return { sweep: {} as never, runs: runsOf(id, id === 1 ? 5 : 3) } },
   sweepSeries: async (id) => { await settle(delayOf(id)); return {} },
-  verdicts: async (id) => { await settle(delayOf(id)); return { questions: [], finishedRuns: id } as never },
+  verdicts: async (id) => { await settle(delayOf(Number(id))); return { questions: [], finishedRuns: id } as never },
 })
 
 describe('CompareState', () => {

@@ -10,6 +10,7 @@ import type { TunedView } from '../../../src-main/model/verdicts'
 import { CELLS, type CellKind } from '../../../src-shared/names'
 import { formatBytes, formatValue } from '../../../src-shared/format'
 import { ink, logTicks, seriesStyle } from '../charts/styles'
+import { beatsBaseline } from '../../../src-shared/baseline-rule'
 import { configKey, groupBy, medianLines, paretoFront, quantile, seedBand, settingText, settingValues, smoothEma, type FinishedRun } from './analysis'
 
 export type { ColorMetric } from './parallel'
@@ -181,27 +182,28 @@ export function classicalLine(c: { metric: number; description: string }, x0: nu
 export type ParetoX = 'time' | 'memory'
 
 /**
- * Cost (step time or memory) against the best metric. Runs that did not beat the task's baseline
- * are grey and take no part in the front: a run no better than predicting the mean is not a
- * trade-off worth making. The baseline is drawn.
+ * Cost (step time or memory) against the final validation metric. Runs that did not beat the
+ * task's baseline, by the one rule the verdicts and the runs table read (src-shared/baseline-rule.ts:
+ * each run's paired test on the validation items), are grey and take no part in the front: a run no
+ * better than predicting the mean is not a trade-off worth making. The front is a staircase: at
+ * any cost, the best metric some run reached at that cost or less. The baselines are drawn.
  */
-export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { config: ChartConfiguration; front: FinishedRun[]; beaten: number } | null {
-  const usable = runs.filter((r) => Number.isFinite(r.figures.bestMetric))
+export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { config: ChartConfiguration; front: FinishedRun[]; beaten: number; learned: FinishedRun[] } | null {
+  const usable = runs.filter((r) => Number.isFinite(r.figures.finalMetric))
   if (!usable.length) return null
   const metric = usable[0].figures.metric
   const baseline = usable[0].figures.baseline.metric
-  const beats = (r: FinishedRun) => (metric.lowerIsBetter ? r.figures.bestMetric < baseline : r.figures.bestMetric > baseline)
   const xOf = (r: FinishedRun) => (x === 'time' ? r.figures.stepMs.total.median : (r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes) / 2 ** 20)
-  const learned = usable.filter(beats)
-  const objectives = learned.map((r) => [xOf(r), metric.lowerIsBetter ? r.figures.bestMetric : -r.figures.bestMetric])
+  const learned = usable.filter((r) => beatsBaseline(r.figures))
+  const objectives = learned.map((r) => [xOf(r), metric.lowerIsBetter ? r.figures.finalMetric : -r.figures.finalMetric])
   const frontIdx = new Set(paretoFront(objectives))
   const front = learned.filter((_, i) => frontIdx.has(i)).sort((a, b) => xOf(a) - xOf(b))
-  const point = (r: FinishedRun) => ({ x: xOf(r), y: r.figures.bestMetric, tip: [...describeRun(r), `best ${metric.name} ${formatValue(r.figures.bestMetric)}, ${r.figures.stepMs.total.median.toFixed(3)} ms/step, ${formatBytes(r.figures.memory.analyticTotalBytes)}`] })
+  const point = (r: FinishedRun) => ({ x: xOf(r), y: r.figures.finalMetric, tip: [...describeRun(r), `final ${metric.name} ${formatValue(r.figures.finalMetric)}, ${r.figures.stepMs.total.median.toFixed(3)} ms/step, ${formatBytes(r.figures.memory.analyticTotalBytes)}`] })
   const datasets: ChartConfiguration['data']['datasets'] = [...groupBy(learned, (r) => `${settingText(r, style.colorBy)} · ${r.config.backend}`)].map(([key, members]) => {
-    const st = styleOf(members[0], style, 0.6)
+    const st = styleOf(members[0], style, 0.75)
     return { label: key, data: members.map(point), backgroundColor: st.color, borderColor: st.color, pointStyle: st.point as never, pointRadius: 4, parsing: false as const }
   })
-  const failed = usable.filter((r) => !beats(r))
+  const failed = usable.filter((r) => !beatsBaseline(r.figures))
   if (failed.length) datasets.push({ label: `did not beat the baseline (${failed.length})`, data: failed.map(point), backgroundColor: 'rgba(140, 140, 140, 0.45)', borderColor: 'rgba(140, 140, 140, 0.6)', pointRadius: 3, parsing: false as const })
   const xs = usable.map(xOf)
   datasets.push({
@@ -213,17 +215,17 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
   if (front.length) {
     datasets.unshift({
       label: `Pareto front (nothing is both ${x === 'time' ? 'faster' : 'smaller'} and better)`, type: 'line' as never, data: front.map(point),
-      borderColor: ink(), backgroundColor: ink(), borderWidth: 1.5, pointRadius: 7, pointStyle: 'rectRot', showLine: true, parsing: false as const,
+      borderColor: ink(), backgroundColor: ink(), borderWidth: 1.5, pointRadius: 7, pointStyle: 'rectRot', showLine: true, stepped: 'after', parsing: false as const,
     } as never)
   }
   return {
-    front, beaten: learned.length,
+    front, beaten: learned.length, learned,
     config: {
       type: 'scatter', data: { datasets },
       options: {
         scales: {
           x: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: x === 'time' ? 'training step, ms (median, log)' : 'memory, MiB (log)' } },
-          y: { type: 'linear', title: { display: true, text: `best validation ${metric.name}` } },
+          y: { type: 'linear', title: { display: true, text: `final validation ${metric.name}` } },
         },
         plugins: { tooltip },
       },
@@ -231,15 +233,20 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
   }
 }
 
-export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, style: Styling, smoothing = 0, maxConfigs = 24): ChartConfiguration | 'too-many' | null {
+/**
+ * Per configuration, the mean training loss over its seeds and the band from the lowest to the
+ * highest, at any count: past a dozen configurations the bands go lighter so that the means stay
+ * readable, and hover picks one out.
+ */
+export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, style: Styling, smoothing = 0): ChartConfiguration | null {
   const configs = [...groupBy(runs.filter((r) => series[r.id]?.train_loss?.step.length), configKey)]
   if (!configs.length) return null
-  if (configs.length > maxConfigs) return 'too-many'
+  const bandAlpha = configs.length > 12 ? 0.07 : 0.18
   const datasets: ChartConfiguration['data']['datasets'] = []
   for (const [, members] of configs) {
     const band = seedBand(members.map((r) => series[r.id].train_loss!))
     const st = styleOf(members[0], style)
-    const fill = styleOf(members[0], style, 0.18).color
+    const fill = styleOf(members[0], style, bandAlpha).color
     const label = `${describeRun(members[0])[0].replace(/^run #\d+ · /, '').replace(/ · seed \d+$/, '')} (${band.n} seed${band.n > 1 ? 's' : ''})`
     const pts = (ys: number[]) => { const s = smoothEma(ys, smoothing); return band.step.map((x, i) => ({ x, y: s[i] })) }
     datasets.push(

@@ -4,16 +4,10 @@
 
 import type { GradFlowSnapshot } from '../../../src-main/engine/training'
 import { gradFlowMatrix } from './analysis'
+import { viridisAt } from '../charts/styles'
 
-// Viridis at five stops, interpolated: dark is small, yellow is large.
-const STOPS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]]
-
-export function viridis(u: number, alpha = 1): string {
-  const x = Math.min(1, Math.max(0, u)) * (STOPS.length - 1)
-  const i = Math.min(STOPS.length - 2, Math.floor(x)), f = x - i
-  const c = STOPS[i].map((v, k) => Math.round(v + (STOPS[i + 1][k] - v) * f))
-  return alpha >= 1 ? `rgb(${c[0]}, ${c[1]}, ${c[2]})` : `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${alpha})`
-}
+/** The heatmaps' colour: viridis over its whole range (dark: a gradient that vanished), the same stops as every sequential scale here. */
+export const viridis = viridisAt
 
 /** The [min, max] of log10 norms over several runs' snapshots: one scale for heatmaps side by side. */
 export function sharedRange(all: GradFlowSnapshot[][]): [number, number] {

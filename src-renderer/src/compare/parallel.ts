@@ -7,7 +7,7 @@
 import { formatBytes, formatValue } from '../../../src-shared/format'
 import type { SettingName } from '../../../src-shared/settings'
 import { settingText, settingValues, type FinishedRun } from './analysis'
-import { viridis } from './heatmap'
+import { sequentialColour } from '../charts/styles'
 
 export type ColorMetric = 'metric' | 'stepMs' | 'memory'
 
@@ -99,7 +99,7 @@ export function parallelGeometry(width: number, height: number, axes: number) {
   return { x, y, at, top, bottom }
 }
 
-export const lineColour = (goodness: number, alpha = 0.65) => viridis(goodness, alpha)
+export const lineColour = (goodness: number, alpha = 0.8) => sequentialColour(goodness, alpha)
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 

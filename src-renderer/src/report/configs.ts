@@ -49,7 +49,7 @@ export function slotDrawing(data: ReportData, chart: string, task: string | unde
       case 'memory': return memoryChart(finished)?.config ?? null
       case 'convergence': return convergenceChart(ofTask, data.series, style)?.config ?? null
       case 'pareto': return paretoChart(ofTask, 'time', style)?.config ?? null
-      case 'loss-bands': { const c = lossBandsChart(ofTask, data.series, style); return c === 'too-many' ? null : c }
+      case 'loss-bands': return lossBandsChart(ofTask, data.series, style)
       default: return null
     }
   })()
