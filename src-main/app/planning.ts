@@ -2,6 +2,7 @@
 // before anything is stored, and the estimate shown before a sweep starts. Shared by the CLI, the
 // desktop app and `rnnbench serve`.
 
+import { powerWarnings } from '../engine/sweep/power'
 import { BACKEND_NAMES, type BackendName } from '../engine/backend'
 import { probeBackend } from '../engine/backends'
 import { InputError } from '../engine/errors'
@@ -80,16 +81,18 @@ const taskKey = (c: RunConfig) => JSON.stringify([c.task, taskOptions(c)])
 
 /** Median GFLOP/s of this database's finished runs, by backend and cell. */
 export function measuredSpeeds(store: Store): MeasuredSpeeds {
+  // Medians per backend and cell over every task, and per task: a task's own speeds are measured;
+  // another task's (its evaluations and data cost differ) are a guess, and said to be one.
   const samples = new Map<string, number[]>()
   for (const r of store.speedSamples()) {
-    const key = `${r.backend}|${r.cell}`
-    samples.set(key, [...(samples.get(key) ?? []), r.gflops])
+    for (const key of [`*|${r.backend}|${r.cell}`, `${r.task}|${r.backend}|${r.cell}`]) samples.set(key, [...(samples.get(key) ?? []), r.gflops])
   }
   const speeds: MeasuredSpeeds = {}
   for (const [key, values] of samples) {
-    const [backend, cell] = key.split('|') as [BackendName, RunConfig['cell']]
+    const [task, backend, cell] = key.split('|') as [string, BackendName, RunConfig['cell']]
     const sorted = values.sort((a, b) => a - b)
-    ;(speeds[backend] ??= {})[cell] = sorted[Math.floor(sorted.length / 2)]
+    const into = task === '*' ? speeds : ((speeds.ofTask ??= {})[task] ??= {})
+    ;(into[backend] ??= {})[cell] = sorted[Math.floor(sorted.length / 2)]
   }
   return speeds
 }
@@ -130,7 +133,7 @@ export async function planSweep(spec: SweepSpec, options: PlanOptions): Promise<
   const final = spec.tune ? tunedRuns(spec).final : 0
   const reruns = spec.tune && !options.shard ? finalEstimates(configs, perRun, final) : []
   const estimate = estimateSweep([...perRun, ...reruns], options.workers)
-  return { spec, configs, positions, total: all.length + final, estimate, warnings: tuneWarnings(spec) }
+  return { spec, configs, positions, total: all.length + final, estimate, warnings: [...tuneWarnings(spec), ...powerWarnings(spec, all)] }
 }
 
 /** Stand-ins for a tuned sweep's re-runs: per cell, the mean of its trials' estimates, as many as it will re-run. */
@@ -138,7 +141,7 @@ function finalEstimates(trials: RunConfig[], perRun: RunEstimate[], count: numbe
   const byCell = groupBy(trials.map((c, i) => ({ c, e: perRun[i] })), (x) => x.c.cell)
   return [...byCell.values()].flatMap((xs) => {
     const mean = (f: (e: RunEstimate) => number) => xs.reduce((s, x) => s + f(x.e), 0) / xs.length
-    const stand: RunEstimate = { seconds: mean((e) => e.seconds), bytes: Math.max(...xs.map((x) => x.e.bytes)), measured: xs.every((x) => x.e.measured) }
+    const stand: RunEstimate = { seconds: mean((e) => e.seconds), bytes: Math.max(...xs.map((x) => x.e.bytes)), measured: xs.every((x) => x.e.measured), fromOtherTask: xs.some((x) => x.e.fromOtherTask) }
     return Array.from({ length: Math.round((count * xs.length) / trials.length) }, () => stand)
   })
 }

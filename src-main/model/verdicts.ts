@@ -214,6 +214,8 @@ export interface QuestionVerdicts {
   verdicts: Verdict[]
   /** Said when there is nothing to compare. */
   note: string | null
+  /** Step time: what shared the machine while its runs were timed, per backend ('' when answered once) over all its verdicts' runs; null when nothing did. */
+  caveats: Record<string, string> | null
   /** A tuned question: the budget curves and each cell's choice. */
   tuned?: TunedView
 }

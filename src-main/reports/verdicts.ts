@@ -62,10 +62,25 @@ export function verdictReport(runs: VerdictRun[], series: SeriesLookup, matching
       const v = k >= 0 ? decided(d, decision.adjusted[k], decision.rejected[k], decision.level[k]) : finished(d, d.outcome as VerdictOutcome)
       return { ...v, sentence: writeSentence(q, { ...v, sentence: '' }, matching, family) }
     })
-    return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note, ...(view ? { tuned: view } : {}) }
+    return { id: q.id, title: q.title, measure: q.measure, kind: q.kind, task: q.task, verdicts, note, caveats: backendCaveats(q, verdicts, done), ...(view ? { tuned: view } : {}) }
   })
   const sweeps = [...new Set(done.map((r) => r.sweepId ?? 0))].sort((x, y) => x - y)
   return { matching, family, questions, finishedRuns: done.length, unfinishedRuns: runs.length - done.length, machines: new Set(done.map((r) => machineId(r.environment))).size, sweeps: sweeps.length > 1 ? sweeps : null }
+}
+
+/**
+ * Step time: what shared the machine, once per backend over every run its verdicts compare (each
+ * verdict's own caveat counts only its pairs' runs): what the views say once instead of in each sentence.
+ */
+function backendCaveats(q: Question, verdicts: Verdict[], done: FinishedRun[]): Record<string, string> | null {
+  if (q.unit !== 'ms' || !verdicts.some((v) => v.caveat)) return null
+  const byId = new Map(done.map((r) => [r.id, r]))
+  const out: Record<string, string> = {}
+  for (const [backend, vs] of groupBy(verdicts, (v) => v.stratum?.value ?? '')) {
+    const caveat = timingCaveatOf([...new Set(vs.flatMap((v) => v.runIds))].map((id) => byId.get(id)!).filter(Boolean))
+    if (caveat) out[backend] = caveat
+  }
+  return out
 }
 
 /** A pair's values and log ratio; pooled over engines, `parts` keeps each engine's values. */
@@ -302,7 +317,10 @@ function basisOf(analyzed: Analyzed[]): Verdict['basis'] {
  * worker threads than cores or under a 1-minute load above the core count.
  */
 function timingCaveat(xs: Analyzed[]): string | null {
-  const runs = xs.flatMap((x) => [x.pair.a, x.pair.b])
+  return timingCaveatOf(xs.flatMap((x) => [x.pair.a, x.pair.b]))
+}
+
+function timingCaveatOf(runs: FinishedRun[]): string | null {
   const fromWarmup = runs.filter((r) => r.figures.stepTimesFromWarmup).length
   const warmupNote = fromWarmup ? `${fromWarmup} of ${runs.length} runs ended on their time budget before any step past warm-up, so their step times include warm-up` : null
   const recorded = runs.filter((r) => typeof r.environment?.loadAvgStart === 'number')

@@ -168,9 +168,9 @@ export class Store {
   }
 
   /** GFLOP/s of every finished run, with its backend and cell: the speeds this machine has shown. */
-  speedSamples(): Array<{ backend: RunConfig['backend']; cell: RunConfig['cell']; gflops: number }> {
-    return this.db.prepare(`SELECT json_extract(config, '$.backend') AS backend, json_extract(config, '$.cell') AS cell, json_extract(figures, '$.gflops') AS gflops
-      FROM runs WHERE status = 'done' AND json_extract(figures, '$.gflops') > 0`).all() as Array<{ backend: RunConfig['backend']; cell: RunConfig['cell']; gflops: number }>
+  speedSamples(): Array<{ backend: RunConfig['backend']; cell: RunConfig['cell']; task: string; gflops: number }> {
+    return this.db.prepare(`SELECT json_extract(config, '$.backend') AS backend, json_extract(config, '$.cell') AS cell, json_extract(config, '$.task') AS task, json_extract(figures, '$.gflops') AS gflops
+      FROM runs WHERE status = 'done' AND json_extract(figures, '$.gflops') > 0`).all() as Array<{ backend: RunConfig['backend']; cell: RunConfig['cell']; task: string; gflops: number }>
   }
 
   renameSweep(id: number, name: string): boolean {

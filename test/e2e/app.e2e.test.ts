@@ -73,15 +73,19 @@ describe('the app in a browser (rnnbench serve)', () => {
   })
 
   it('opens with the verdict panel: the same sentences as `rnnbench verdicts` and the HTML report, and a click shows the runs compared', async () => {
+    // the scoreboard comes first; the full sentences open beneath it
+    await page.getByTestId('score-row').first().waitFor()
+    await page.locator('[data-testid=verdict-sentences] > summary').click()
     const panel = page.getByTestId('verdict-panel')
     await panel.getByTestId('verdict').first().waitFor()
     const shown = (await panel.getByTestId('verdict').locator('.sentence').allTextContents()).map((t) => t.trim())
     // the CLI, on the same database
     const cli = spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'verdicts', '--db', db, '--json'], { encoding: 'utf8' })
     expect(cli.status, cli.stderr).toBe(0)
-    const questions = (JSON.parse(cli.stdout) as { questions: Array<{ id: string; verdicts: Array<{ sentence: string; runIds: number[] }> }> }).questions
+    const questions = (JSON.parse(cli.stdout) as { questions: Array<{ id: string; verdicts: Array<{ sentence: string; runIds: number[]; caveat: string | null }> }> }).questions
     const fromCli = questions.flatMap((q) => q.verdicts)
-    expect(shown).toEqual(fromCli.map((v) => v.sentence))
+    // the same sentences, the timing caveat said once per backend beneath them instead of in each
+    expect(shown).toEqual(fromCli.map((v) => (v.caveat ? v.sentence.replace(` Caveat: ${v.caveat}.`, '') : v.sentence)))
     // a step-time verdict for GRU and LSTM, whatever this machine's load made of it
     // (one per backend: the quick preset runs cpu-js and cpu-native, and speed is each engine's own)
     expect(shown.some((t) => /^On cpu-native: ((GRU|LSTM) trains \d\.\d\d× faster per step than (LSTM|GRU) at equal hidden size \(Hodges–Lehmann estimate, [\d.]+% CI|No significant difference in step time between (GRU|LSTM) and (GRU|LSTM))/.test(t))).toBe(true)
@@ -92,10 +96,10 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(report.status, report.stderr).toBe(0)
     const inReport = [...report.stdout.matchAll(/<ul class="verdicts">(.*?)<\/ul>/gs)].flatMap((m) => [...m[1].matchAll(/<li class="[\w-]+">(.*?)<\/li>/g)].map((li) => li[1]))
     const unescape = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
-    expect(inReport.map(unescape)).toEqual(shown)
+    expect(inReport.map(unescape)).toEqual(fromCli.map((v) => v.sentence))
     // a click: the runs table shows exactly the runs that verdict compares
     const first = questions.find((q) => q.id === 'step-time')!.verdicts[0]
-    await panel.getByTestId('verdict').filter({ hasText: first.sentence }).click()
+    await panel.getByTestId('verdict').filter({ hasText: first.sentence.split(' Caveat: ')[0] }).click()
     await page.getByTestId('verdict-runs').waitFor()
     // the table numbers runs by their position in the sweep, as the live view and the report do
     const runs = JSON.parse(spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'runs', '--db', db, '--json'], { encoding: 'utf8' }).stdout) as Array<{ id: number; index: number }>
@@ -162,7 +166,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     // nothing started yet: the user may edit it first
     await page.getByTestId('field-lr').fill('0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2')
     await page.getByTestId('field-hiddenSize').fill(Array.from({ length: 30 }, (_, i) => 8 + i).join(', '))
-    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toMatch(/^\d,?\d{3} runs$/)
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/^\d,?\d{3} runs$/)
     const runs = Number((await page.getByTestId('plan-runs').textContent())!.replace(/\D/g, ''))
     expect(runs).toBeGreaterThan(1000)
     let asked = ''
@@ -191,7 +195,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     await expect.poll(() => page.getByTestId('plan-error').textContent()).toContain('Hidden size: "1x" is not a whole number')
     expect(await page.getByTestId('start').isDisabled()).toBe(true)
     await page.getByTestId('field-hiddenSize').fill('8')
-    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe('2 runs')
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => ''), { timeout: 30_000 }).toBe('2 runs')
     expect(await page.getByTestId('plan-time').textContent()).toMatch(/\ds/)
     await page.screenshot({ path: join(SCREENSHOTS, 'builder.png'), fullPage: true })
 

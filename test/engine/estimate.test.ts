@@ -34,6 +34,16 @@ describe('sweep estimate', () => {
     expect(capped.seconds).toBeCloseTo(0.501, 6)
   })
 
+  it('calls a speed measured on another task a guess, and uses it over the default', () => {
+    const c = config({ cell: 'gru', hiddenSize: 64, backend: 'cpu-native' })
+    const speeds = { 'cpu-native': { gru: 10 }, ofTask: { sentiment: { 'cpu-native': { gru: 10 } } } }
+    const other = estimateRun(c, shape, speeds) // c is an adding run; only sentiment was measured
+    expect(other).toMatchObject({ measured: false, fromOtherTask: true })
+    expect(other.seconds).toBeCloseTo(estimateRun(c, shape, { 'cpu-native': { gru: 10 } }).seconds, 9)
+    expect(estimateRun({ ...c, task: 'sentiment' }, shape, speeds)).toMatchObject({ measured: true })
+    expect(estimateSweep([other, other], 1).otherTaskRuns).toBe(2)
+  })
+
   it('hands runs to the first free worker and counts memory for the runs in flight together', () => {
     const runs = [{ seconds: 4, bytes: 10, measured: true }, { seconds: 1, bytes: 30, measured: false }, { seconds: 1, bytes: 20, measured: true }, { seconds: 1, bytes: 5, measured: true }]
     expect(estimateSweep(runs, 2)).toEqual({ runs: 4, seconds: 4, peakBytes: 50, measuredRuns: 3 })

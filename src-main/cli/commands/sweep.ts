@@ -94,7 +94,7 @@ Options:
       const sweepId = existing ?? store.createSweep(name, spec, configs, shard ? { positions, planned: total, shards: shard.count } : { planned: total })
       if (existing) io.err(`sweep #${sweepId} "${name}" shard ${shardText(shard!)} is already here: finishing what is missing -> ${store.path}\n`)
       else io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shardText(shard)}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
-      io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ' (speeds not yet measured here are guessed cautiously)' : ''}\n`)
+      io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ` (a guess for ${configs.length - estimate.measuredRuns} run(s)${estimate.otherTaskRuns ? `, ${estimate.otherTaskRuns} from this machine's runs of other tasks` : ''}: speeds of a task not yet measured here)` : ''}\n`)
       const { code, counts } = await runSweepSession(store, sweepId, io, { workers, dbFlag: values.db ?? '', shard: shard ? { index: shard.index, count: shard.count, ...shard.source } : null })
       if (values.json) io.out(JSON.stringify({ sweep_id: sweepId, name, db: store.path, counts }) + '\n')
       return code

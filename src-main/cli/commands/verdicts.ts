@@ -1,7 +1,7 @@
 import { InputError } from '../../engine/errors'
 import { MATCHINGS, type Matching } from '../../reports/matching'
 import { sweepVerdicts } from '../../reports/sweep-verdicts'
-import { loadSweep } from '../../store/load'
+import { loadSweep, loadSweepsForVerdicts } from '../../store/load'
 import { machinesNote } from '../../reports/verdicts'
 import { parseCommandArgs, type Command } from '../command'
 import { sweepCompleteness } from '../../store/completeness'
@@ -22,7 +22,10 @@ did); exact quantities (memory, parameters) as exact ratios. The same sentences 
 and the reports; docs/REPORTS.md explains how they are reached.
 
 Options:
-  --sweep ID         which sweep (default: the latest)
+  --sweep ID         which sweep (default: the latest); several, comma-separated (--sweep 3,5),
+                     compares their runs as one: a pair may join runs of two sweeps that match
+                     on everything but the cell, and each verdict says which sweeps its pairs
+                     came from
   --matching MODE    compare cells at equal hidden size (hidden, the default) or at about equal
                      parameter count (params)
   --json             every verdict with its figures (factor, interval and its confidence, p alone
@@ -36,15 +39,17 @@ Options:
     if (!MATCHINGS.includes(matching)) throw new InputError('--matching', `must be one of ${MATCHINGS.join(', ')}; got ${JSON.stringify(values.matching)}`)
     const store = openStore(values.db, 'read')
     try {
-      const sweepId = sweepIdOrLatest(store, values.sweep, '--sweep')
+      const many = values.sweep?.includes(',') ? values.sweep.split(',').map((t) => sweepIdOrLatest(store, t.trim(), '--sweep')) : null
+      const sweepId = many ? many[0] : sweepIdOrLatest(store, values.sweep, '--sweep')
       const sweep = store.getSweep(sweepId)!
-      const report = sweepVerdicts(loadSweep(store, sweepId, 'verdicts', '--sweep'), matching)
+      const report = sweepVerdicts(many ? loadSweepsForVerdicts(store, many, '--sweep') : loadSweep(store, sweepId, 'verdicts', '--sweep'), matching)
       const completeness = sweepCompleteness(store, sweep)
       if (values.json) {
-        io.out(JSON.stringify({ sweep_id: sweepId, name: sweep.name, completeness, ...report }, null, 2) + '\n')
+        io.out(JSON.stringify({ sweep_id: sweepId, ...(many ? { sweep_ids: [...new Set(many)] } : {}), name: sweep.name, completeness, ...report }, null, 2) + '\n')
         return 0
       }
-      io.out(`Sweep #${sweepId} "${sweep.name}": ${report.finishedRuns} finished runs${report.unfinishedRuns ? `, ${report.unfinishedRuns} not finished (left out)` : ''}.${report.machines > 1 ? ` ${machinesNote(report)}` : ''}\n`)
+      const title = many ? `Sweeps ${[...new Set(many)].map((id) => `#${id} "${store.getSweep(id)!.name}"`).join(' and ')}, compared as one` : `Sweep #${sweepId} "${sweep.name}"`
+      io.out(`${title}: ${report.finishedRuns} finished runs${report.unfinishedRuns ? `, ${report.unfinishedRuns} not finished (left out)` : ''}.${report.machines > 1 ? ` ${machinesNote(report)}` : ''}\n`)
       if (completeness.text) io.out(`Incomplete: ${completeness.text}; these verdicts use only the runs present (import the rest, or \`rnnbench resume ${sweepId}\` runs them).\n`)
       for (const q of report.questions) {
         io.out(`\n${q.title}\n`)

@@ -45,7 +45,7 @@ export function isDarkPage(): boolean {
  * yellow end on a light one), so that no run's line disappears into the background.
  */
 export function sequentialColour(u: number, alpha = 1, dark = isDarkPage()): string {
-  const [lo, hi] = dark ? [0.42, 1] : [0, 0.62]
+  const [lo, hi] = dark ? [0.45, 1] : [0, 0.62]
   return viridisAt(lo + (hi - lo) * Math.min(1, Math.max(0, u)), alpha)
 }
 

@@ -9,7 +9,7 @@ import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
 import type { TunedView } from '../../../src-main/model/verdicts'
 import { CELLS, type CellKind } from '../../../src-shared/names'
 import { formatBytes, formatValue } from '../../../src-shared/format'
-import { ink, logTicks, seriesStyle } from '../charts/styles'
+import { ink, isDarkPage, logTicks, seriesStyle } from '../charts/styles'
 import { beatsBaseline } from '../../../src-shared/baseline-rule'
 import { configKey, groupBy, medianLines, paretoFront, quantile, seedBand, settingText, settingValues, smoothEma, type FinishedRun } from './analysis'
 
@@ -174,7 +174,7 @@ export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style
 /** The classical baseline as a dotted line from x0 to x1 (a linear autoregression, naive Bayes, a bigram model). */
 export function classicalLine(c: { metric: number; description: string }, x0: number, x1: number) {
   return {
-    label: `classical (${c.description.split(' (')[0]}): ${formatValue(c.metric)}`, borderColor: '#6a3d9a', borderDash: [2, 3], borderWidth: 1.8, pointRadius: 0,
+    label: `classical (${c.description.split(' (')[0]}): ${formatValue(c.metric)}`, borderColor: isDarkPage() ? '#b58ee0' : '#6a3d9a', borderDash: [2, 3], borderWidth: 1.8, pointRadius: 0,
     data: [{ x: x0, y: c.metric }, { x: x1, y: c.metric }], parsing: false as const,
   }
 }

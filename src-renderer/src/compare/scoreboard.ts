@@ -47,7 +47,7 @@ export const timesText = (f: number): string => `${f >= 10 ? f.toFixed(1) : f.to
 function intervalText(v: Verdict): string {
   if (!v.interval) return ''
   const [lo, hi] = v.interval
-  if (v.outcome === 'exact') return lo === hi ? 'exact' : `exact, ${timesText(lo)}–${timesText(hi)} over configurations`
+  if (v.outcome === 'exact') return timesText(lo) === timesText(hi) ? 'exact' : `exact; ${timesText(lo)}–${timesText(hi)} over settings`
   return `${Number(((v.confidence ?? 0.95) * 100).toPrecision(4))}% CI ${timesText(lo)}–${timesText(hi)}`
 }
 
@@ -91,8 +91,7 @@ function rowOf(q: QuestionVerdicts, verdicts: Verdict[], backend: string | null)
     interval: intervalText(v),
   }))
   const baselines = (['trivial', 'classical'] as const).map((which) => ({ which, cells: standings(verdicts, which) })).filter((b) => b.cells.length)
-  const caveats = [...new Set(verdicts.map((v) => v.caveat).filter((c): c is string => !!c))]
-  const base = { key: backend ? `${q.id}|${backend}` : q.id, question: q, label: rowLabel(q, backend), group, comparisons, baselines, caveat: caveats.length ? caveats.join('; ') : null }
+  const base = { key: backend ? `${q.id}|${backend}` : q.id, question: q, label: rowLabel(q, backend), group, comparisons, baselines, caveat: q.caveats?.[backend ?? ''] ?? null }
   if (!verdicts.length) return { ...base, outcome: 'nothing', answer: q.note ?? 'nothing to compare', winner: null }
   const cells = [...new Set(verdicts.flatMap((v) => v.cells))]
   const decisive = (v: Verdict) => v.outcome === 'better' || v.outcome === 'exact'

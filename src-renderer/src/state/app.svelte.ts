@@ -88,7 +88,7 @@ export class AppState {
       }
       // Back and forward, and links pasted into the address bar, move between views.
       window.addEventListener('hashchange', () => {
-        if (location.hash === this.ownHash) return // open() moved there: nothing new to follow
+        if (location.hash === this.ownHash) { this.ownHash = ''; return } // open() moved there: nothing new to follow (once: Back and Forward to it later are followed)
         const r = parseRoute(location.hash)
         if (r) this.follow(r)
       })
