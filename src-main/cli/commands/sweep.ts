@@ -78,7 +78,6 @@ Options:
       reader?.close()
     }
     const { configs, positions, estimate, total } = plan
-    for (const w of plan.warnings) terminal.err(`rnnbench: warning: ${w}\n`)
     if (shard && !configs.length) {
       terminal.err(`shard ${shardText(shard)} has no runs: the sweep holds ${comparisonCount(expandSweep(spec))} comparisons (a configuration's cells and seeds stay together), fewer than ${shard.count} shards\n`)
       return 0
@@ -95,6 +94,8 @@ Options:
       if (existing) io.err(`sweep #${sweepId} "${name}" shard ${shardText(shard!)} is already here: finishing what is missing -> ${store.path}\n`)
       else io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shardText(shard)}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
       io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ` (a guess for ${configs.length - estimate.measuredRuns} run(s)${estimate.otherTaskRuns ? `, ${estimate.otherTaskRuns} from this machine's runs of other tasks` : ''}: speeds of a task not yet measured here)` : ''}\n`)
+      // Said once the sweep is stored (a refusal stays one line): what the design cannot answer.
+      for (const w of plan.warnings) io.err(`rnnbench: warning: ${w}\n`)
       const { code, counts } = await runSweepSession(store, sweepId, io, { workers, dbFlag: values.db ?? '', shard: shard ? { index: shard.index, count: shard.count, ...shard.source } : null })
       if (values.json) io.out(JSON.stringify({ sweep_id: sweepId, name, db: store.path, counts }) + '\n')
       return code

@@ -233,21 +233,30 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
   }
 }
 
+/** Past this many configurations the bands are drawn per colour group (cell or chosen setting, and backend) instead of per configuration. */
+export const BAND_CONFIGURATIONS = 36
+
 /**
- * Per configuration, the mean training loss over its seeds and the band from the lowest to the
- * highest, at any count: past a dozen configurations the bands go lighter so that the means stay
- * readable, and hover picks one out.
+ * The mean training loss and the band from the lowest to the highest, at any count: per
+ * configuration over its seeds, or, past BAND_CONFIGURATIONS configurations (where a band each
+ * would be an unreadable wash and would hold the page for seconds), per colour group over all its
+ * runs, each group saying how many configurations it holds.
  */
-export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, style: Styling, smoothing = 0): ChartConfiguration | null {
-  const configs = [...groupBy(runs.filter((r) => series[r.id]?.train_loss?.step.length), configKey)]
+export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, style: Styling, smoothing = 0): { config: ChartConfiguration; grouped: boolean } | null {
+  const withLoss = runs.filter((r) => series[r.id]?.train_loss?.step.length)
+  const configs = [...groupBy(withLoss, configKey)]
   if (!configs.length) return null
-  const bandAlpha = configs.length > 12 ? 0.07 : 0.18
+  const grouped = configs.length > BAND_CONFIGURATIONS
+  const groups = grouped ? [...groupBy(withLoss, (r) => `${settingText(r, style.colorBy)} · ${r.config.backend}`)] : configs
+  const bandAlpha = groups.length > 12 ? 0.07 : 0.18
   const datasets: ChartConfiguration['data']['datasets'] = []
-  for (const [, members] of configs) {
+  for (const [key, members] of groups) {
     const band = seedBand(members.map((r) => series[r.id].train_loss!))
     const st = styleOf(members[0], style)
     const fill = styleOf(members[0], style, bandAlpha).color
-    const label = `${describeRun(members[0])[0].replace(/^run #\d+ · /, '').replace(/ · seed \d+$/, '')} (${band.n} seed${band.n > 1 ? 's' : ''})`
+    const label = grouped
+      ? `${key} (${new Set(members.map(configKey)).size} configurations, ${band.n} runs)`
+      : `${describeRun(members[0])[0].replace(/^run #\d+ · /, '').replace(/ · seed \d+$/, '')} (${band.n} seed${band.n > 1 ? 's' : ''})`
     const pts = (ys: number[]) => { const s = smoothEma(ys, smoothing); return band.step.map((x, i) => ({ x, y: s[i] })) }
     datasets.push(
       { label: `${label} min`, legendGroup: label, inLegend: false, data: pts(band.low), borderWidth: 0, pointRadius: 0, parsing: false as const, fill: false } as never,
@@ -256,10 +265,13 @@ export function lossBandsChart(runs: FinishedRun[], series: SeriesByRun, style: 
     )
   }
   return {
-    type: 'line', data: { datasets },
-    options: {
-      scales: { x: { type: 'linear', title: { display: true, text: 'training step' } }, y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training loss (log)' } } },
-      plugins: { legend: { labels: { filter: (item) => !/ (min|max)$/.test(item.text) } }, tooltip },
+    grouped,
+    config: {
+      type: 'line', data: { datasets },
+      options: {
+        scales: { x: { type: 'linear', title: { display: true, text: 'training step' } }, y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training loss (log)' } } },
+        plugins: { legend: { labels: { filter: (item) => !/ (min|max)$/.test(item.text) } }, tooltip },
+      },
     },
   }
 }

@@ -49,7 +49,7 @@ export function slotDrawing(data: ReportData, chart: string, task: string | unde
       case 'memory': return memoryChart(finished)?.config ?? null
       case 'convergence': return convergenceChart(ofTask, data.series, style)?.config ?? null
       case 'pareto': return paretoChart(ofTask, 'time', style)?.config ?? null
-      case 'loss-bands': return lossBandsChart(ofTask, data.series, style)
+      case 'loss-bands': return lossBandsChart(ofTask, data.series, style)?.config ?? null
       default: return null
     }
   })()
