@@ -14,6 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserUnavailable, collectErrors, launchBrowser, SCREENSHOTS, startServe, type ServeProcess } from '../helpers/browser'
 import { repoRoot } from '../helpers/cli'
 import { contrast } from '../helpers/contrast'
+import { Store } from '../../src-main/store/store'
+import { loadSweep } from '../../src-main/store/load'
+import { sweepVerdicts } from '../../src-main/reports/sweep-verdicts'
+import { paretoChart, styling } from '../../src-renderer/src/compare/charts'
+import { baselineText } from '../../src-renderer/src/compare/runs-table'
+import type { FinishedRun } from '../../src-renderer/src/compare/analysis'
 
 const unavailable = browserUnavailable()
 const cli = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), ...args], { encoding: 'utf8', timeout: 290_000, maxBuffer: 64 << 20 })
@@ -148,6 +154,30 @@ describe('the answer first (rnnbench serve in Chromium)', () => {
     expect(await page.getByTestId('runs-search-error').textContent()).toMatch(/"Q=3": no column "Q"/)
     expect(errors).toEqual([])
     await page.close()
+  })
+
+  it('agrees on which runs beat the baseline, run by run, in the verdicts, the Pareto front and the runs table (the quick preset and a sentiment sweep)', () => {
+    const store = new Store(db)
+    try {
+      for (const sweepId of [1, 2]) {
+        const loaded = loadSweep(store, sweepId, 'verdicts')
+        const report = sweepVerdicts(loaded, 'hidden')
+        const runs = loaded.runs.filter((r) => r.figures) as unknown as FinishedRun[]
+        for (const task of new Set(runs.map((r) => r.config.task))) {
+          const ofTask = runs.filter((r) => r.config.task === task)
+          const q = report.questions.find((x) => x.id === `metric-${task}`)!
+          const judged = new Set(q.verdicts.flatMap((v) => v.baseline!.flatMap((b) => [...b.trivial.beatRunIds])))
+          const inPairs = new Set(q.verdicts.flatMap((v) => v.runIds))
+          const front = new Set(paretoChart(ofTask, 'time', styling(ofTask, 'cell'))!.learned.map((r) => r.id))
+          const table = new Set(ofTask.filter((r) => baselineText(r, 'trivial').startsWith('yes')).map((r) => r.id))
+          // every run the verdicts judged: beaten in the verdicts exactly when the front and the table say so
+          for (const id of inPairs) expect([front.has(id), table.has(id)], `sweep ${sweepId}, ${task}, run ${id}`).toEqual([judged.has(id), judged.has(id)])
+          expect(front).toEqual(table)
+        }
+      }
+    } finally {
+      store.close()
+    }
   })
 
   it('says "not found" for a bad run link instead of opening another view', async () => {

@@ -153,3 +153,22 @@ describe('the design\'s power, before the sweep runs', () => {
     expect(powerWarnings(spec, configs(4, [16, 32, 64, 128]))).toEqual([])
   })
 })
+
+describe('charts readable at any range and count', () => {
+  it('labels a log axis too narrow for 1, 2 and 5 × 10ᵏ (0.6 to 0.8) at every tick, and a wide one only at those', async () => {
+    const { logTicks } = await import('../../src-renderer/src/charts/styles')
+    const narrow = [0.6, 0.7, 0.8].map((value) => ({ value }))
+    expect(narrow.map((t, i) => logTicks.callback(t.value, i, narrow))).toEqual(['0.6', '0.7', '0.8'])
+    const wide = [0.1, 0.2, 0.3, 0.5, 0.7, 1].map((value) => ({ value }))
+    expect(wide.map((t, i) => logTicks.callback(t.value, i, wide))).toEqual(['0.1', '0.2', '', '0.5', '', '1'])
+  })
+
+  it('colours a numeric setting on a sequential scale in order of value, log across decades', async () => {
+    const { seriesStyle, numericPlace } = await import('../../src-renderer/src/charts/styles')
+    const lrs = ['0.001', '0.01', '0.1']
+    expect(lrs.map((v) => numericPlace(Number(v), lrs.map(Number)))).toEqual([0, 0.5, 1])
+    const colours = lrs.map((v) => seriesStyle('lr', v, lrs, 'cpu-js').color)
+    expect(new Set(colours).size).toBe(3)
+    expect(colours.every((c) => c.startsWith('rgb('))).toBe(true) // the ramp, not the categorical palette
+  })
+})

@@ -120,7 +120,7 @@ export function memoryChart(runs: FinishedRun[]): { config: ChartConfiguration; 
   }
 }
 
-export interface CurveOptions { /** EMA weight of the smoothing, 0 to 0.99. */ smoothing: number; logY: boolean }
+export interface CurveOptions { /** EMA weight of the smoothing, 0 to 0.99. */ smoothing: number; logY: boolean; /** The x axis: wall time (the default) or training step. */ x?: 'time' | 'step' }
 
 /** Validation metric against wall time, one line per run, with the baseline dashed; a y range an outlier cannot flatten. */
 export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style: Styling, opts: CurveOptions = { smoothing: 0, logY: false }): { config: ChartConfiguration; clippedAbove: number | null } | null {
@@ -128,7 +128,9 @@ export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style
   if (!withSeries.length) return null
   const metric = withSeries[0].figures.metric
   const baseline = withSeries[0].figures.baseline
-  const maxX = Math.max(...withSeries.map((r) => Math.max(...series[r.id].val_metric!.wallMs)))
+  const byStep = opts.x === 'step'
+  const xsOf = (s: NonNullable<SeriesByRun[number]['val_metric']>) => (byStep ? s.step : s.wallMs.map((w) => w / 1000))
+  const maxX = Math.max(...withSeries.map((r) => Math.max(...xsOf(series[r.id].val_metric!))))
   const all: number[] = []
   const datasets: ChartConfiguration['data']['datasets'] = withSeries.map((r) => {
     const s = series[r.id].val_metric!
@@ -139,15 +141,15 @@ export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style
     return {
       label: `${settingText(r, style.colorBy)} · ${r.config.backend} #${r.idx + 1}`, legendGroup: `${settingText(r, style.colorBy)} · ${r.config.backend}`,
       borderColor: st.color, borderDash: st.dash, borderWidth: 1.2, pointRadius: 0,
-      data: s.wallMs.map((w, i) => ({ x: w / 1000, y: ys[i], tip })), parsing: false as const, normalized: true, spanGaps: true,
+      data: xsOf(s).map((x, i) => ({ x, y: ys[i], tip })), parsing: false as const, normalized: true, spanGaps: true,
     } as never
   })
   datasets.push({
     label: `baseline (${baseline.description}): ${formatValue(baseline.metric)}`, borderColor: '#888', borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0,
-    data: [{ x: 0, y: baseline.metric }, { x: maxX / 1000, y: baseline.metric }], parsing: false as const,
+    data: [{ x: 0, y: baseline.metric }, { x: maxX, y: baseline.metric }], parsing: false as const,
   })
   const classical = withSeries[0].figures.classical
-  if (classical) datasets.push(classicalLine(classical, 0, maxX / 1000))
+  if (classical) datasets.push(classicalLine(classical, 0, maxX))
   // A robust top, unless the log axis is chosen: Tukey's far fence (Q3 + 3·IQR) of what is drawn,
   // or the baseline if higher. A diverged run at MSE 10 goes off the top instead of flattening the rest.
   const q1 = quantile(all, 0.25), q3 = quantile(all, 0.75)
@@ -160,7 +162,7 @@ export function convergenceChart(runs: FinishedRun[], series: SeriesByRun, style
       type: 'line', data: { datasets },
       options: {
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'wall time, s' } },
+          x: { type: 'linear', title: { display: true, text: byStep ? 'training step' : 'wall time, s' } },
           y: opts.logY
             ? { type: 'logarithmic', ticks: logTicks, title: { display: true, text: `validation ${metric.name} (log)` } }
             : { type: 'linear', ...(clip !== null ? { max: Number(clip.toPrecision(2)) } : {}), title: { display: true, text: `validation ${metric.name} (${metric.lowerIsBetter ? 'lower' : 'higher'} is better)` } },

@@ -7,6 +7,7 @@ import type { GradFlowSnapshot } from '../../../src-main/engine/training'
 import type { AppEvent, RunView, SeriesByRun } from '../../../src-main/ipc/contract'
 import type { Verdict, VerdictReport } from '../../../src-main/reports/verdicts'
 import { SETTING_NAMES, type SettingName } from '../../../src-shared/settings'
+import { untrack } from 'svelte'
 import { api } from '../api'
 import type { ColorMetric, ParetoX } from '../compare/charts'
 import type { Brushes } from '../compare/parallel'
@@ -92,6 +93,9 @@ export class CompareState {
   /** Convergence chart: a log y axis, and the smoothing of the loss curves (0: none). */
   logY = $state(false)
   smoothing = $state(0)
+  /** Convergence against wall time or training step; and only the best N runs of the task (0: all). */
+  convergenceX = $state<'time' | 'step'>('time')
+  topN = $state(0)
 
   /** The number of the latest fetch: an answer to any earlier one is dropped. */
   private latest = 0
@@ -119,6 +123,18 @@ export class CompareState {
     const total = list.reduce((n, id) => n + (app.sweeps.find((x) => x.id === id)?.total ?? 100), 0)
     const result = await this.fetch(list, total, true)
     if (result) this.task = linkedTask && this.runs.some((r) => r.config.task === linkedTask) ? linkedTask : this.runs[0]?.config.task ?? ''
+  }
+
+  /**
+   * For a view's $effect: opens the sweeps the address names (with the choices its query holds),
+   * and writes every choice made since back to the address, so that a reload or the link pasted
+   * elsewhere shows the same.
+   */
+  showInAddress(): void {
+    const ids = app.comparedIds
+    if (ids.length) void this.open(ids, untrack(() => app.linkedQuery))
+    const q = this.query
+    if (this.sweepIds.length && !this.loading) untrack(() => app.setQuery(q))
   }
 
   /** Every choice a reload should restore, as the address's query. */
