@@ -114,6 +114,8 @@ export interface BaselineStanding {
   runs: number
   /** The runs that beat it (ids), by the one rule (src-shared/baseline-rule.ts). */
   beatRunIds: number[]
+  /** The runs judged (a network trained on several engines is judged once, by the run its pair keeps). */
+  judgedRunIds: number[]
   /** Runs with a paired test recorded (older runs have none: they are counted by their metric alone). */
   tested: number
   /** The baseline's metric, one value or a range over the runs' validation sets. */

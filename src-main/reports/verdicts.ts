@@ -255,7 +255,7 @@ function standing(q: Question, runs: FinishedRun[], which: 'trivial' | 'classica
   const bars = tests.flatMap((t) => (t ? [t.bar] : []))
   const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)]
   return {
-    beat: beats.filter(Boolean).length, runs: runs.length, tested: bars.length, beatRunIds: runs.filter((_, i) => beats[i]).map((r) => r.id),
+    beat: beats.filter(Boolean).length, runs: runs.length, tested: bars.length, beatRunIds: runs.filter((_, i) => beats[i]).map((r) => r.id), judgedRunIds: runs.map((r) => r.id),
     value: range(baselines.map((b) => b!.metric)), bar: bars.length ? range(bars) : null, description: baselines[0]!.description,
   }
 }

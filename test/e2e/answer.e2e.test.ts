@@ -167,7 +167,8 @@ describe('the answer first (rnnbench serve in Chromium)', () => {
           const ofTask = runs.filter((r) => r.config.task === task)
           const q = report.questions.find((x) => x.id === `metric-${task}`)!
           const judged = new Set(q.verdicts.flatMap((v) => v.baseline!.flatMap((b) => [...b.trivial.beatRunIds])))
-          const inPairs = new Set(q.verdicts.flatMap((v) => v.runIds))
+          const inPairs = new Set(q.verdicts.flatMap((v) => v.baseline!.flatMap((b) => [...b.trivial.judgedRunIds])))
+          expect(inPairs.size).toBeGreaterThan(0)
           const front = new Set(paretoChart(ofTask, 'time', styling(ofTask, 'cell'))!.learned.map((r) => r.id))
           const table = new Set(ofTask.filter((r) => baselineText(r, 'trivial').startsWith('yes')).map((r) => r.id))
           // every run the verdicts judged: beaten in the verdicts exactly when the front and the table say so
