@@ -239,7 +239,7 @@ describe('the answer first (rnnbench serve in Chromium)', () => {
     expect(started.ok).toBe(true)
     await page.evaluate((id) => { location.hash = `#/live/${id}` }, started.value.sweepId)
     const canvas = '[data-testid=canvas-live-loss]'
-    await page.locator(canvas).waitFor()
+    await page.locator(canvas).waitFor({ state: 'attached' }) // hidden until the first run reports
     // From the first line drawn to the sweep's end, every frame sampled has its lines.
     while ((await colouredPixels(page, canvas)) === 0) await nextFrame(page)
     const samples: number[] = []
