@@ -36,12 +36,12 @@ export function designPower(configs: RunConfig[]): DesignPower | null {
   const backends = new Set(configs.map((c) => c.backend)).size
   const tasks = new Set(configs.map((c) => c.task)).size
   const pairsOfCells = (cells.length * (cells.length - 1)) / 2
-  return {
-    metricPairs: fewest([...SPEED_ONLY_SETTINGS, 'threads'], (c) => c.task),
-    speedPairs: fewest([], (c) => c.backend),
-    // Per pair of cells: step time per backend, and each task at equal steps and in equal time (per backend).
-    tests: pairsOfCells * (backends + tasks * (1 + backends)),
-  }
+  const metricPairs = fewest([...SPEED_ONLY_SETTINGS, 'threads'], (c) => c.task)
+  const speedPairs = fewest([], (c) => c.backend)
+  // Only comparisons whose pairs can reach the level join the family (Tarone; reports/verdicts.ts):
+  // per pair of cells, step time per backend, and each task at equal steps and in equal time (per backend).
+  const testable = (n: number) => (smallestP(n) <= FAMILY_ALPHA ? 1 : 0)
+  return { metricPairs, speedPairs, tests: Math.max(1, pairsOfCells * (backends * testable(speedPairs) + tasks * (1 + backends) * testable(metricPairs))) }
 }
 
 /** The warnings a design earns: comparisons whose pairs can never reach significance, alone or under Holm. */
