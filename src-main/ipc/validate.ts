@@ -27,7 +27,7 @@ const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } =
   sweepSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES)).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]),
   runSeries: z.tuple([id, z.array(z.enum(SERIES_NAMES)).min(1).max(SERIES_NAMES.length), z.number().int().min(2).max(100_000)]),
   gradFlow: z.tuple([id]),
-  verdicts: z.tuple([z.union([id, z.array(id).min(1).max(20)]), z.enum(['hidden', 'params'])]),
+  verdicts: z.tuple([z.union([id, z.array(id).min(1).max(20)], { error: 'must be a sweep id (a positive whole number) or a list of 1 to 20 of them' }), z.enum(['hidden', 'params'])]),
   exportSweep: z.tuple([id, z.enum(EXPORT_FORMATS), z.enum(['hidden', 'params'])]),
   inspectData: z.tuple([z.unknown()]),
   uploadDataFile: z.tuple([z.string().min(1).max(255), z.string().max(16 * 2 ** 20)]),

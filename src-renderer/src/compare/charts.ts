@@ -190,7 +190,7 @@ export type ParetoX = 'time' | 'memory'
  * better than predicting the mean is not a trade-off worth making. The front is a staircase: at
  * any cost, the best metric some run reached at that cost or less. The baselines are drawn.
  */
-export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { config: ChartConfiguration; front: FinishedRun[]; beaten: number; learned: FinishedRun[] } | null {
+export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { config: ChartConfiguration; front: FinishedRun[]; learned: FinishedRun[] } | null {
   const usable = runs.filter((r) => Number.isFinite(r.figures.finalMetric))
   if (!usable.length) return null
   const metric = usable[0].figures.metric
@@ -221,7 +221,7 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
     } as never)
   }
   return {
-    front, beaten: learned.length, learned,
+    front, learned,
     config: {
       type: 'scatter', data: { datasets },
       options: {
