@@ -18,13 +18,24 @@ export function browserUnavailable(): string | null {
 /** Screenshots go to test-artifacts/screenshots, or where RNNBENCH_SCREENSHOTS says (docs/screenshots to refresh the docs). */
 export const SCREENSHOTS = process.env.RNNBENCH_SCREENSHOTS ?? join(repoRoot, 'test-artifacts', 'screenshots')
 
-export function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   // The flags this machine's closed network needs (no background connections), headless, as root.
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+  // Every wait on a page waits for its event, however long a busy machine takes: playwright's
+  // own 30 s limit on each wait failed CI while the rest of the suite held both cores. The test's
+  // own timeout is what ends a wait for something that never comes.
+  const newPage = browser.newPage.bind(browser)
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args)
+    page.setDefaultTimeout(0)
+    page.setDefaultNavigationTimeout(0)
+    return page
+  }
+  return browser
 }
 
 /** Console errors and uncaught exceptions of a page, collected for the test to assert on. */
