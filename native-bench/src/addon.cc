@@ -170,6 +170,26 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   });
 }
 
+// threadIds(handle) → the Linux thread ids of the stack's pool workers ([] for one thread, or
+// off Linux): with the caller's own thread, every thread a step runs on.
+napi_value ThreadIds(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    size_t argc = 1;
+    napi_value argv[1];
+    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "args");
+    Handle* h = handle(env, arg_or_throw(argv, argc, 0));
+    const std::vector<long> ids = h->stack.thread_ids();
+    napi_value out;
+    check(env, napi_create_array_with_length(env, ids.size(), &out), "array");
+    for (size_t i = 0; i < ids.size(); i++) {
+      napi_value v;
+      check(env, napi_create_double(env, (double)ids[i], &v), "double");
+      check(env, napi_set_element(env, out, (uint32_t)i, v), "set");
+    }
+    return out;
+  });
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -178,6 +198,7 @@ NAPI_MODULE_INIT() {
       {"createStack", nullptr, CreateStack, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"forward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"backward", nullptr, Backward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threadIds", nullptr, ThreadIds, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

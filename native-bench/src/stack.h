@@ -28,6 +28,8 @@ class Stack {
  public:
   explicit Stack(const StackConfig& config);
   int parameter_count() const { return total_params_; }
+  /** The Linux thread ids of the pool's workers (the caller's own thread is not among them). */
+  std::vector<long> thread_ids() const { return pool_->thread_ids(); }
 
   struct Forward {
     const float* x; int T, B;

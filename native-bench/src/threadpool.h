@@ -14,6 +14,10 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+#ifdef __linux__
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace rb {
 
@@ -22,6 +26,11 @@ class ThreadPool {
   explicit ThreadPool(int threads) : n_(threads < 1 ? 1 : threads) {
     for (int i = 0; i < n_; i++) claims_.emplace_back(0);
     for (int i = 1; i < n_; i++) workers_.emplace_back([this, i] { loop(i); });
+#ifdef __linux__
+    // Each worker has said its id before the pool is used: a step's first reading finds them all.
+    std::unique_lock<std::mutex> lock(mu_);
+    started_.wait(lock, [&] { return (int)tids_.size() == n_ - 1; });
+#endif
   }
   ~ThreadPool() {
     {
@@ -33,6 +42,14 @@ class ThreadPool {
     for (auto& t : workers_) t.join();
   }
   int size() const { return n_; }
+
+  // The kernel's ids of the worker threads (Linux; empty elsewhere and for a pool of one): the
+  // caller reads each one's scheduler statistics (/proc/self/task/<tid>/schedstat) around a step
+  // to tell whether the step lost the CPU. A worker not yet started is left out.
+  std::vector<long> thread_ids() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return tids_;
+  }
 
   // Calls f(begin, end) over contiguous chunks covering [0, count) exactly once, on whichever
   // threads claim them, and returns when all are done. By default four chunks per thread: small
@@ -91,6 +108,13 @@ class ThreadPool {
   }
 
   void loop(int self) {
+#ifdef __linux__
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      tids_.push_back((long)syscall(SYS_gettid));
+    }
+    started_.notify_all();
+#endif
     // Region 0 is the pool's state at construction, not what this thread happens to read when it
     // starts: a thread the OS starts late must still see the regions opened before it ran.
     uint32_t seen = 0;
@@ -111,6 +135,8 @@ class ThreadPool {
 
   int n_;
   std::vector<std::thread> workers_;
+  std::vector<long> tids_;  // guarded by mu_
+  std::condition_variable started_;  // a worker's id is in tids_
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<uint32_t> wake_{0};  // the newest region, for the workers to wake on

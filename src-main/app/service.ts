@@ -2,6 +2,7 @@
 // in worker threads and their progress pushed as events. Knows nothing of Electron or HTTP: the
 // desktop app's IPC and `rnnbench serve` both call it through dispatch.ts.
 
+import { machineLoad } from '../engine/timing/busy'
 import { probeAll } from '../engine/backends'
 import { InputError } from '../engine/errors'
 import { environmentInfo } from '../engine/environment'
@@ -115,6 +116,8 @@ export class AppService {
       workers: this.options.workers,
       database: this.store.path,
     }),
+
+    machineLoad: () => machineLoad(),
 
     presets: async () => {
       const backends = await presetBackends()

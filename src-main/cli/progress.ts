@@ -3,6 +3,7 @@
 // error is a pipe or a file there is no bar, only the lines: `2>&1 | tee sweep.log`, or `--log
 // FILE` (withLog below), keeps them.
 
+import { stepTimeLine } from '../../src-shared/lost-cpu'
 import type { RunConfig } from '../engine/run-config'
 import type { RunFigures } from '../engine/training'
 import type { RunStatus } from '../store/store'
@@ -35,7 +36,7 @@ export class ProgressReporter implements RunnerEvents {
   runEnded(run: { id: number; idx: number; config: RunConfig; status: RunStatus; figures: RunFigures | null; error: string | null }): void {
     this.running.delete(run.id)
     this.finished++
-    const what = run.figures ? `${formatMetric(run.figures)}, ${run.figures.stepMs.total.median.toFixed(2)} ms/step, ${formatDuration(run.figures.wallSeconds)}` : run.error ?? ''
+    const what = run.figures ? `${formatMetric(run.figures)}, ${stepTimeLine(run.figures)}, ${formatDuration(run.figures.wallSeconds)}` : run.error ?? ''
     this.clearLine()
     this.io.err(`[${this.finished}/${this.total}] ${run.status.padEnd(9)} #${run.idx + 1} ${this.describe(run.config)}: ${what}\n`)
     this.draw()

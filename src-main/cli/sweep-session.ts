@@ -1,6 +1,7 @@
 // What `sweep` and `resume` share: run a sweep's pending runs with progress, stop cleanly on
 // Ctrl-C (runs in progress marked cancelled), and print where things stand.
 
+import { busyWarning, machineLoad } from '../engine/timing/busy'
 import { SETTING_LABELS, varyingSettings } from '../../src-shared/settings'
 import type { Store } from '../store/store'
 import { isStorageFailure, SweepRunner } from '../workers/pool'
@@ -40,6 +41,11 @@ export async function runSweepSession(store: Store, sweepId: number, io: Io, opt
   process.once('SIGINT', onInt)
   process.once('SIGTERM', onTerm)
   const dbHint = options.dbFlag ? ` --db ${options.dbFlag}` : ''
+  // Before any step is timed: how busy the machine is, in a line, when it is.
+  if (store.pendingRunIds(sweepId).length) {
+    const busy = busyWarning(await machineLoad())
+    if (busy) io.err(`rnnbench: warning: ${busy}\n`)
+  }
   let waiting = false
   try {
     let retryFailed = options.retryFailed

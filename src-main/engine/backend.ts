@@ -130,6 +130,12 @@ export interface ModelRunner {
    * it returns: the caller may refill the same arrays for the next step at once.
    */
   readonly maxStepsInFlight?: number
+  /**
+   * The threads a training step runs on, for telling whether a step lost the CPU
+   * (engine/timing/sched-wait.ts): the calling thread and these helpers (kernel thread ids); or
+   * why it cannot be known (the step runs in another process, or on a GPU's queue). Absent: not known.
+   */
+  stepThreads?(): { helpers: number[] } | { unknown: string }
   dispose(): void
 }
 

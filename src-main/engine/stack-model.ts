@@ -22,6 +22,8 @@ export interface StackEngine {
   readonly dc0: FloatArray
   /** Bytes the last forward kept for the backward. */
   readonly savedBytes: number
+  /** Kernel ids of the threads besides the caller's that run the stack (a native thread pool's); none by default. */
+  helperThreads?(): number[] | { unknown: string }
   dispose(): void
 }
 
@@ -125,6 +127,12 @@ export class StackModel implements ModelRunner {
       optimizerBytes: this.optimizer?.stateBytes ?? 0,
       activationBytes: this.activationBytes,
     }
+  }
+
+  /** A CPU backend's step runs on the calling thread, with the engine's helpers where it has any. */
+  stepThreads(): { helpers: number[] } | { unknown: string } {
+    const helpers = this.engine.helperThreads?.() ?? []
+    return Array.isArray(helpers) ? { helpers } : helpers
   }
 
   dispose(): void {

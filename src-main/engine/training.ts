@@ -11,8 +11,12 @@ import { networkOf, stackFlops, type RunConfig } from './run-config'
 import { createTask, taskOptions, type Task } from './tasks'
 import { storedBaseline, type Baseline, type MetricSpec } from './tasks/task'
 import { pairedBaselineTest, type BaselineTest } from './baseline-test'
+import { cleanSteps, CLEAN_QUANTILE, stepTimeShown, type CleanSteps, type StepRecord } from '../../src-shared/lost-cpu'
+import { openWaitClock, type WaitClock } from './timing/sched-wait'
+import { PressureSampler, type PressureFigures } from './timing/pressure'
 
-export const SERIES_NAMES = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric'] as const
+/** step_ms: each step's wall time (ms); wait_ms: how long its threads waited for a CPU meanwhile (CPU backends on Linux). */
+export const SERIES_NAMES = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric', 'step_ms', 'wait_ms'] as const
 export type SeriesName = (typeof SERIES_NAMES)[number]
 
 export interface Point { series: SeriesName; step: number; wallMs: number; value: number }
@@ -27,6 +31,16 @@ export interface GradFlowSnapshot {
 
 export interface Summary { median: number; p10: number; p90: number; n: number }
 
+/**
+ * Whether the timed steps had the CPU (src-shared/lost-cpu.ts): with the run-queue wait of the
+ * threads that ran each step, the steps that lost it, left out, and the figure of the rest; or
+ * why it was not known. With the machine's CPU pressure through the run either way.
+ */
+export type CpuFigures = (
+  | ({ signal: 'run-queue wait'; threads: number; estimator: string } & CleanSteps)
+  | { signal: null; unknown: string }
+) & { pressure: PressureFigures | null }
+
 export interface RunFigures {
   status: 'done' | 'diverged'
   divergence: string | null
@@ -34,7 +48,10 @@ export interface RunFigures {
   steps: number
   wallSeconds: number
   /** forward and backward: null where the backend cannot time them apart (a GPU without timestamp queries). */
+  /** Every timed step, whether or not it had the CPU (total.median: the plain median). */
   stepMs: { total: Summary; forward: Summary | null; backward: Summary | null }
+  /** The CPU the steps had, and the step-time figure that leaves out those that lost it. Absent for runs recorded before it. */
+  cpu?: CpuFigures
   samplesPerSecond: number
   timestepsPerSecond: number
   gflops: number
@@ -154,11 +171,15 @@ export async function trainOn(task: Task, config: RunConfig, hooks: TrainingHook
     model.setOptimizer({ kind: config.optimizer, lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay, clipNorm: config.clipNorm })
     // Two streams forked in this order: the training batches, then the dropout masks.
     const run = new TrainingRun(config, task, model, hooks, rng.fork(), rng.fork())
-    await run.train()
-    // The test split is read here and only here, once training (and every choice made on
-    // validation) is over.
-    const test = await run.scoreTest()
-    return { ...run.figures(stackFlops(network, config.batchSize, task.seqLen)), ...(test ? { test } : {}) }
+    try {
+      await run.train()
+      // The test split is read here and only here, once training (and every choice made on
+      // validation) is over.
+      const test = await run.scoreTest()
+      return { ...run.figures(stackFlops(network, config.batchSize, task.seqLen)), ...(test ? { test } : {}) }
+    } finally {
+      run.close()
+    }
   } finally {
     model.dispose()
   }
@@ -166,25 +187,27 @@ export async function trainOn(task: Task, config: RunConfig, hooks: TrainingHook
 
 /** Step times as the backend reports them: past warm-up, and the warm-up's own, kept apart. */
 class StepTimes {
-  private readonly timed = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[] }
-  private readonly warmup = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[] }
+  private readonly timed = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[], records: [] as StepRecord[] }
+  private readonly warmup = { forward: [] as Array<number | null>, backward: [] as Array<number | null>, total: [] as number[], records: [] as StepRecord[] }
 
   constructor(private readonly warmupSteps: number) {}
 
-  add(step: number, r: TrainStepResult, totalMs: number): void {
+  /** A step's times; waitMs where its threads' CPU was sampled. */
+  add(step: number, r: TrainStepResult, totalMs: number, waitMs: number | null): void {
     const into = step > this.warmupSteps ? this.timed : this.warmup
     into.forward.push(r.forwardMs); into.backward.push(r.backwardMs); into.total.push(totalMs)
+    if (waitMs !== null) into.records.push({ wallMs: totalMs, waitMs })
   }
 
   /** The summaries; the warm-up's times only when the budget left no step past warm-up to time. */
-  figures(): { stepMs: RunFigures['stepMs']; fromWarmup: boolean } {
+  figures(): { stepMs: RunFigures['stepMs']; fromWarmup: boolean; clean: CleanSteps } {
     const fromWarmup = this.timed.total.length === 0 && this.warmup.total.length > 0
     const t = fromWarmup ? this.warmup : this.timed
-    return { stepMs: { total: summarize(t.total), forward: summarizeKnown(t.forward), backward: summarizeKnown(t.backward) }, fromWarmup }
+    return { stepMs: { total: summarize(t.total), forward: summarizeKnown(t.forward), backward: summarizeKnown(t.backward) }, fromWarmup, clean: cleanSteps(t.records) }
   }
 }
 
-interface InFlight { result: Promise<TrainStepResult>; step: number; T: number; issuedAt: number }
+interface InFlight { result: Promise<TrainStepResult>; step: number; T: number; issuedAt: number; waitAtIssue: number | null }
 
 /**
  * One run's training loop and everything it keeps track of, as explicit state: the step reached,
@@ -208,6 +231,9 @@ class TrainingRun {
   private timing: RunFigures['timing'] = 'wall-clock'
   private firstStepOverBudget: number | null = null
   private readonly times: StepTimes
+  /** The run-queue wait of the threads that run a step (CPU backends on Linux), or why it is not known. */
+  private readonly clock: WaitClock | { unknown: string }
+  private readonly pressure = new PressureSampler()
   private readonly memoryAtStart = threadMemory()
   private peakMemory = this.memoryAtStart
   private readonly start = performance.now()
@@ -224,10 +250,24 @@ class TrainingRun {
   ) {
     this.times = new StepTimes(config.warmupSteps)
     this.maxInFlight = Math.max(1, model.maxStepsInFlight ?? 1)
+    const threads = model.stepThreads?.() ?? { unknown: 'the backend does not say which threads run its steps' }
+    // A wait read around a step is that step's only while one step runs at a time.
+    this.clock = 'unknown' in threads ? threads : this.maxInFlight > 1 ? { unknown: 'steps overlap (several in flight)' } : openWaitClock(threads.helpers)
+  }
+
+  /** The clock, where the threads' wait is read. */
+  private get waitClock(): WaitClock | null {
+    return 'read' in this.clock ? this.clock : null
+  }
+
+  /** Closes the files the wait clock reads. */
+  close(): void {
+    this.waitClock?.close()
   }
 
   async train(): Promise<void> {
     const { config, task, model, hooks } = this
+    this.pressure.sample()
     await this.evaluate() // step 0: the untrained network, so that every curve starts at the same point
     while (!this.finished()) {
       if (hooks.shouldStop?.()) {
@@ -236,10 +276,11 @@ class TrainingRun {
       }
       const batch = task.trainBatch(config.batchSize, this.dataRng)
       const wantFlow = config.gradFlowEvery > 0 && this.step % config.gradFlowEvery === 0
+      const waitAtIssue = this.waitClock?.read() ?? null
       const issuedAt = performance.now()
       const result = model.trainStep(batch, { gradFlow: wantFlow, dropoutSeed: this.dropoutRng.nextU32() })
       this.step++
-      this.inFlight.push({ result, step: this.step, T: batch.T, issuedAt })
+      this.inFlight.push({ result, step: this.step, T: batch.T, issuedAt, waitAtIssue })
       const evaluating = this.step % config.evalEvery === 0
       if (this.inFlight.length >= this.maxInFlight || evaluating || this.finished()) {
         if (!(await this.drain())) break
@@ -248,14 +289,20 @@ class TrainingRun {
     }
     if (!this.divergence) await this.drain()
     if (!this.divergence && this.step % config.evalEvery !== 0) await this.evaluate()
+    this.pressure.sample()
     this.flush()
   }
 
   figures(flopsPerStep: number): RunFigures {
     const { config, task, model } = this
     const mem = model.memory()
-    const { stepMs, fromWarmup } = this.times.figures()
-    const total = stepMs.total
+    const { stepMs, fromWarmup, clean } = this.times.figures()
+    const clock = this.clock
+    const cpu: CpuFigures = 'read' in clock
+      ? { signal: 'run-queue wait', threads: clock.threads, estimator: `${CLEAN_QUANTILE * 100}th percentile of the steps that had the CPU`, ...clean, pressure: this.pressure.figures() }
+      : { signal: null, unknown: clock.unknown, pressure: this.pressure.figures() }
+    // Throughput from the step-time figure (the clean steps'), as the verdicts read it.
+    const speedMs = stepTimeShown({ stepMs, cpu })
     return {
       status: this.divergence ? 'diverged' : 'done',
       divergence: this.divergence,
@@ -263,9 +310,10 @@ class TrainingRun {
       steps: this.step,
       wallSeconds: this.wall() / 1000,
       stepMs,
-      samplesPerSecond: (config.batchSize * 1000) / total.median,
-      timestepsPerSecond: (config.batchSize * task.seqLen * 1000) / total.median,
-      gflops: flopsPerStep / (total.median * 1e6),
+      cpu,
+      samplesPerSecond: (config.batchSize * 1000) / speedMs,
+      timestepsPerSecond: (config.batchSize * task.seqLen * 1000) / speedMs,
+      gflops: flopsPerStep / (speedMs * 1e6),
       flopsPerStep,
       memory: {
         ...mem,
@@ -355,6 +403,7 @@ class TrainingRun {
       this.timeToTarget = { seconds: at / 1000, step }
     }
     this.peakMemory = Math.max(this.peakMemory, threadMemory())
+    this.pressure.sample()
     this.flush()
   }
 
@@ -379,13 +428,17 @@ class TrainingRun {
 
   /** One step's figures, in order; false when the step diverged. */
   private accept(r: TrainStepResult, at: InFlight): boolean {
-    this.times.add(at.step, r, r.stepMs ?? performance.now() - at.issuedAt)
+    const stepMs = r.stepMs ?? performance.now() - at.issuedAt
+    const waitMs = at.waitAtIssue === null ? null : this.waitClock!.read() - at.waitAtIssue
+    this.times.add(at.step, r, stepMs, waitMs)
     if (r.dispatches !== undefined) this.dispatches = r.dispatches
     if (r.timing) this.timing = r.timing
     if (at.step === 1) this.firstLoss = r.loss
     this.lastLoss = r.loss
     const now = this.wall()
-    this.pending.push({ series: 'train_loss', step: at.step, wallMs: now, value: r.loss }, { series: 'grad_norm', step: at.step, wallMs: now, value: r.gradNorm })
+    this.pending.push({ series: 'train_loss', step: at.step, wallMs: now, value: r.loss }, { series: 'grad_norm', step: at.step, wallMs: now, value: r.gradNorm },
+      { series: 'step_ms', step: at.step, wallMs: now, value: stepMs })
+    if (waitMs !== null) this.pending.push({ series: 'wait_ms', step: at.step, wallMs: now, value: waitMs })
     if (r.gradFlow) {
       this.hooks.onGradFlow?.({ step: at.step - 1, rows: r.gradFlow.length / at.T, T: at.T, norms: Array.from(r.gradFlow) })
     }

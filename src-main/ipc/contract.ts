@@ -7,6 +7,7 @@
 import { APP_EXPORT_FORMATS } from '../../src-shared/formats'
 import type { BackendProbe } from '../engine/backend'
 import type { EnvironmentInfo } from '../engine/environment'
+import type { MachineLoad } from '../engine/timing/busy'
 import type { SweepEstimate } from '../engine/sweep/estimate'
 import type { SweepSpec } from '../engine/sweep/spec'
 import type { GradFlowSnapshot, Point, SeriesName } from '../engine/training'
@@ -44,6 +45,8 @@ export interface ExportedFile { filename: string; mime: string; data: string; en
 
 export interface InvokeApi {
   doctor(): DoctorReport
+  /** How busy the machine is now (a quarter of a second's sample): the builder says so before a sweep starts. */
+  machineLoad(): MachineLoad
   presets(): PresetInfo[]
   listSweeps(): SweepSummary[]
   getSweep(id: number): { sweep: SweepSummary; runs: RunView[] }
@@ -96,7 +99,7 @@ type ArgumentNames<T extends readonly unknown[]> = { readonly [K in keyof T]: st
  * missing here, or a name list of the wrong length, does not compile.
  */
 export const CHANNEL_ARGUMENTS: { readonly [C in InvokeChannel]: ArgumentNames<Parameters<InvokeApi[C]>> } = {
-  doctor: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
+  doctor: [], machineLoad: [], presets: [], listSweeps: [], getSweep: ['id'], planSweep: ['spec'], startSweep: ['spec', 'name'],
   resumeSweep: ['id', 'retryFailed'], cancelSweep: ['id'], renameSweep: ['id', 'name'], deleteSweep: ['id'], rerunSweep: ['id'],
   sweepSeries: ['id', 'series', 'maxPoints'], runSeries: ['runId', 'series', 'maxPoints'], gradFlow: ['runId'], verdicts: ['id', 'matching'], exportSweep: ['id', 'format', 'matching'], inspectData: ['settings'], uploadDataFile: ['name', 'base64'], chooseDataFile: [], parseSpec: ['text'],
 }

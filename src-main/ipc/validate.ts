@@ -14,6 +14,7 @@ const name = z.string().trim().min(1).max(200)
 /** Each channel's argument schemas, typed over the contract: a channel missing here, or a schema of another shape, does not compile. */
 const ARGUMENTS: { [C in InvokeChannel]: z.ZodType<Parameters<InvokeApi[C]>> } = {
   doctor: z.tuple([]),
+  machineLoad: z.tuple([]),
   presets: z.tuple([]),
   listSweeps: z.tuple([]),
   getSweep: z.tuple([id]),

@@ -66,6 +66,11 @@ export interface Question {
   /** The two runs' values within a pair, or null when they cannot be compared. */
   pairValues(pair: MatchedPair, series: SeriesLookup): PairValues | null
   /**
+   * Step time: whether a pair is left out because a run of it had too few steps that kept the CPU
+   * to judge its step time (src-shared/lost-cpu.ts). The verdict counts such pairs and says so.
+   */
+  contended?(pair: MatchedPair): boolean
+  /**
    * A tuned sweep's question (reports/tuned.ts): its pairs are seed i of each cell's re-runs of its
    * own best trial, within one combination of the crossed settings, and its metric and baselines
    * are read on the test split. Absent: the matched design at equal settings, on validation.
@@ -200,6 +205,12 @@ export interface Verdict {
   reason: string | null
   /** Step-time verdicts: what shared the machine while the steps were timed, when it matters. */
   caveat: string | null
+  /**
+   * Step-time verdicts: the matched pairs left out because a run of each had too few steps that
+   * kept the CPU, of all the pairs; the share of the timed steps of every run of those pairs that
+   * lost the CPU; and the runs left out. Null when the question is not step time.
+   */
+  contention: { leftOut: number; of: number; lostShare: number | null; runIds: number[] } | null
   /**
    * Questions every engine answers alike (what is learned in equal steps, parameters): the backends
    * whose runs of one network and seed were averaged into one pair; null when there was one.

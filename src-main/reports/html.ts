@@ -3,6 +3,7 @@
 // chart script (out/report/report.js) from the data embedded as JSON. A CSP allows that one
 // script (by its hash) and nothing from the network.
 
+import { cleanStepsText, pressureText, STEP_COLUMNS_NOTE, stepTimeCell } from '../../src-shared/lost-cpu'
 import { createHash } from 'node:crypto'
 import { formatBytes, formatDuration, formatValue } from '../../src-shared/format'
 import { varyingSettings, type SettingName } from '../../src-shared/settings'
@@ -79,12 +80,12 @@ export function renderHtml(data: ReportData, chartScript: string): string {
 
   const withClassical = data.runs.some((r) => r.figures?.classical)
   const runsTable = table(
-    ['#', 'status', ...settingCols, 'ms/step (median)', 'memory', 'final metric', 'best metric (best of run)', 'baseline', ...(withClassical ? ['classical baseline'] : []), 'steps', 'wall time'],
+    ['#', 'status', ...settingCols, 'ms/step', 'clean steps', 'CPU pressure', 'memory', 'final metric', 'best metric (best of run)', 'baseline', ...(withClassical ? ['classical baseline'] : []), 'steps', 'wall time'],
     data.runs.map((r) => {
       const f = r.figures
       return [
         String(r.idx + 1), r.status + (r.error ? `: ${r.error}` : ''), ...settingCols.map((k) => String(r.config[k] ?? 'default')),
-        f ? f.stepMs.total.median.toFixed(3) : '', f ? formatBytes(f.memory.analyticTotalBytes) : '',
+        f ? stepTimeCell(f) : '', f ? cleanStepsText(f) : '', f ? pressureText(f) : '', f ? formatBytes(f.memory.analyticTotalBytes) : '',
         f ? `${f.metric.name} ${formatValue(f.finalMetric)}` : '', f ? formatValue(f.bestMetric) : '', f ? formatValue(f.baseline.metric) : '',
         ...(withClassical ? [f?.classical ? formatValue(f.classical.metric) : ''] : []),
         f ? String(f.steps) : '', f ? formatDuration(f.wallSeconds) : '',
@@ -146,6 +147,7 @@ export function renderHtml(data: ReportData, chartScript: string): string {
   <h2>Every run</h2>
   ${shared.length ? `<p class="muted">Every run has ${escapeHtml(shared.join(', '))}.</p>` : ''}
   <div class="wide">${runsTable}</div>
+  <p class="muted">${escapeHtml(STEP_COLUMNS_NOTE)}</p>
 </section>
 <section>
   <h2>Where it ran</h2>

@@ -1,6 +1,7 @@
 // The Markdown report: verdicts, tables and reproduction data as text, and the charts as PNG
 // files beside it (rendered from the HTML report in headless Chromium), linked by name.
 
+import { cleanStepsText, pressureText, STEP_COLUMNS_NOTE, stepTimeCell } from '../../src-shared/lost-cpu'
 import { chartSlots, METHOD_TEXT, TUNED_METHOD_TEXT, tableCells, VERDICT_FIGURES_HEADER, verdictFigures } from './html'
 import type { ReportData } from './report-data'
 
@@ -43,11 +44,11 @@ export function renderMarkdown(data: ReportData, charts: { base: string } | { un
   out.push('', '## Charts', '')
   if ('base' in charts) for (const slot of chartSlots(data)) out.push(`![${escapeMarkdown(slot.title)}](${chartFileName(charts.base, slot)})`, '')
   else out.push(`The charts are in the HTML report (\`rnnbench export --format html\`). PNG charts beside this file could not be drawn: ${escapeMarkdown(charts.unavailable)}.`, '')
-  out.push('## Every run', '', table(['#', 'status', 'task', 'cell', 'backend', 'H', 'layers', 'T', 'seed', 'ms/step', 'steps', 'final metric', 'best metric (best of run)'], data.runs.map((r) => [
+  out.push('## Every run', '', table(['#', 'status', 'task', 'cell', 'backend', 'H', 'layers', 'T', 'seed', 'ms/step', 'clean steps', 'CPU pressure', 'steps', 'final metric', 'best metric (best of run)'], data.runs.map((r) => [
     String(r.idx + 1), r.status, r.config.task, r.config.cell, r.config.backend, String(r.config.hiddenSize), String(r.config.numLayers), String(r.figures?.task.seqLen ?? r.config.seqLen ?? ''),
-    String(r.config.seed), r.figures ? r.figures.stepMs.total.median.toFixed(3) : '', r.figures ? String(r.figures.steps) : '',
+    String(r.config.seed), r.figures ? stepTimeCell(r.figures) : '', r.figures ? cleanStepsText(r.figures) : '', r.figures ? pressureText(r.figures) : '', r.figures ? String(r.figures.steps) : '',
     r.figures ? `${r.figures.metric.name} ${r.figures.finalMetric.toPrecision(3)}` : '', r.figures ? r.figures.bestMetric.toPrecision(3) : '',
-  ])))
+  ])), '', escapeMarkdown(STEP_COLUMNS_NOTE))
   out.push('', '## Reproduce it', '', `rnnbench ${data.reproduce.appVersions.join(', ') || data.appVersion}, git commit ${data.reproduce.gitCommits.join(', ') || 'unknown'}; seeds ${data.reproduce.seeds.join(', ')}.`, '',
     '```sh', data.reproduce.command, '```', '', '```json', JSON.stringify(s.spec, null, 2).replace(/```/g, '` ` `'), '```', '')
   return out.join('\n')

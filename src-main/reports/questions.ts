@@ -7,6 +7,7 @@ import type { MatchedPair, PairValues, Question, SeriesLookup } from '../model/v
 
 export type { PairValues, Question, SeriesLookup }
 import { isFinishedRun } from './matching'
+import { stepTimeOf } from '../../src-shared/lost-cpu'
 
 /** Step counts that differ by more than this ratio are not "equal training": compare at a common step. */
 export const EQUAL_STEPS_TOLERANCE = 1.1
@@ -19,7 +20,10 @@ export function questionsFor(runs: VerdictRun[]): Question[] {
   const questions: Question[] = [
     {
       id: 'step-time', title: 'Which cell trains fastest per step?', measure: 'step time', kind: 'measured', lowerIsBetter: true, task: null, unit: 'ms', checksBaseline: false, engineBound: true,
-      runValue: (r) => r.figures.stepMs.total.median, pairValues: (p) => finals(p, (r) => r.figures.stepMs.total.median),
+      // The clean-step figure (src-shared/lost-cpu.ts); a pair with a run too contended to judge is left out and counted.
+      runValue: (r) => stepTimeOf(r.figures) ?? NaN,
+      pairValues: (p) => { const a = stepTimeOf(p.a.figures), b = stepTimeOf(p.b.figures); return a === null || b === null ? null : { a, b, basis: 'final' } },
+      contended: (p) => stepTimeOf(p.a.figures) === null || stepTimeOf(p.b.figures) === null,
     },
     {
       id: 'memory', title: 'Which cell needs the least memory?', measure: 'memory', kind: 'exact', lowerIsBetter: true, task: null, unit: 'bytes', checksBaseline: false, engineBound: true,

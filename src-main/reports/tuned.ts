@@ -8,6 +8,7 @@
 // against the number of trials (Dodge et al. 2019), which shows whether the answer depends on the
 // budget. The tests, intervals and Holm's family are the other verdicts' (verdicts.ts).
 
+import { stepTimeShown } from '../../src-shared/lost-cpu'
 import { groupBy, median } from '../../src-shared/collections'
 import { formatValue } from '../../src-shared/format'
 import { CELL_KINDS, type CellKind } from '../../src-shared/names'
@@ -124,7 +125,7 @@ function budgetView(trials: VerdictRun[], reruns: FinishedRun[], searched: Setti
     const chosenTrial = (rerun.config.tune as { trial: number }).trial
     const trial = finished.find((r) => (r.config.tune as { trial: number }).trial === chosenTrial)
     const ownReruns = reruns.filter((r) => r.config.cell === cell)
-    view.chosen[cell] = { trial: chosenTrial + 1, settings: settingsText(rerun.config, searched), validation: trial?.figures.finalMetric ?? NaN, stepMs: median(ownReruns.map((r) => r.figures.stepMs.total.median)) }
+    view.chosen[cell] = { trial: chosenTrial + 1, settings: settingsText(rerun.config, searched), validation: trial?.figures.finalMetric ?? NaN, stepMs: median(ownReruns.map((r) => stepTimeShown(r.figures))) }
   }
   const scored = trials.filter(isFinishedRun)
   view.baselines = { trivial: scored[0]?.figures.baseline.metric ?? null, classical: scored[0]?.figures.classical?.metric ?? null }

@@ -13,6 +13,7 @@ import { ALPHA } from './verdict-rules'
 import type { BaselineCheck, BaselineStanding, TunedView, Verdict, VerdictFamily } from '../model/verdicts'
 import { CELLS } from '../../src-shared/names'
 import { SETTING_LABELS, type SettingName } from '../../src-shared/settings'
+import { MIN_CLEAN_SHARE, MIN_CLEAN_STEPS } from '../../src-shared/lost-cpu'
 
 export const cellName = (c: CellKind): string => CELLS[c].label
 
@@ -153,15 +154,22 @@ function oneSentence(q: Question, v: Verdict, matching: Matching, family: Verdic
   const described = breakdownText(v)
   const learned = baselineNotes(v, q)
   const stats = `Hodges–Lehmann estimate, ${intervalText(v)}; ${count}, ${favourText(v)}${pooled}; ${testText(v, family)}`
+  const c = v.contention
+  const leftOut = c?.leftOut ? ` ${c.leftOut} of ${plural(c.of, 'matched pair')} ${c.leftOut === 1 ? 'was' : 'were'} left out: a run of each had too few steps that kept the CPU to judge.` : ''
 
   switch (v.outcome) {
     case 'exact': return prefix + exactSentence(q, v, better, worse, where)
     case 'too-few':
+      if (c?.leftOut) {
+        const lost = c.lostShare === null ? '' : ` ${Math.round(100 * c.lostShare)}% of the timed steps of these runs lost the CPU;`
+        const rest = v.pairs ? ` The ${plural(v.pairs, 'pair')} left cannot reach p < ${ALPHA} (the smallest p an exact signed-rank test of ${plural(v.pairs, 'pair')} gives is ${formatP(smallestPairedP(v.pairs))}).` : ''
+        return `${prefix}Timed under contention:${lost} step time not judged for ${better} against ${worse}${spaced(at)}. ${c.leftOut} of ${plural(c.of, 'matched pair')} ${c.leftOut === 1 ? 'has' : 'have'} a run with too few steps that kept the CPU (${MIN_CLEAN_STEPS}, and ${Math.round(100 * MIN_CLEAN_SHARE)}% of its timed steps, needed).${rest} Run the sweep again when the machine is quieter.${caveat}`
+      }
       return `${prefix}Too few matched pairs to tell ${better} and ${worse} apart on ${short} ${at}: ${v.favour[0]} of ${v.pairs} favour ${better}${v.ties ? ` (${plural(v.ties, 'tie')})` : ''}, ${times(v.factor!)}${pooled}; ${plural(v.pairs, 'pair')} cannot reach p < ${ALPHA} (the smallest p an exact signed-rank test of ${plural(v.pairs, 'pair')} gives is ${formatP(smallestPairedP(v.pairs))}), so this is not tested; add repeats or configurations.${described}${learned}${caveat}`
     case 'no-difference':
-      return `${prefix}No significant difference in ${short} between ${better} and ${worse}${spaced(at)}: factor ${times(v.factor!)} (${stats}).${described}${learned}${caveat}`
+      return `${prefix}No significant difference in ${short} between ${better} and ${worse}${spaced(at)}: factor ${times(v.factor!)} (${stats}).${leftOut}${described}${learned}${caveat}`
     case 'better': {
-      if (q.unit === 'ms') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse}${spaced(at)} (${stats}).${described}${caveat}`
+      if (q.unit === 'ms') return `${prefix}${better} trains ${times(v.factor!)} faster per step than ${worse}${spaced(at)} (${stats}).${leftOut}${described}${caveat}`
       if (q.unit === 'bytes') return `${prefix}${better} needs ${times(v.factor!)} less memory than ${worse}${spaced(at)} (measured; it varies from seed to seed: ${stats}).${described}`
       if (q.id === 'parameters') return `${prefix}${better} has ${times(v.factor!)} fewer parameters than ${worse}${spaced(at)} (${stats}).${described}`
       const direction = q.lowerIsBetter ? 'lower' : 'higher'

@@ -77,7 +77,7 @@ function backendCaveats(q: Question, verdicts: Verdict[], done: FinishedRun[]): 
   const byId = new Map(done.map((r) => [r.id, r]))
   const out: Record<string, string> = {}
   for (const [backend, vs] of groupBy(verdicts, (v) => v.stratum?.value ?? '')) {
-    const caveat = timingCaveatOf([...new Set(vs.flatMap((v) => v.runIds))].map((id) => byId.get(id)!).filter(Boolean))
+    const caveat = timingCaveatOf([...new Set(vs.flatMap((v) => [...v.runIds, ...(v.contention?.runIds ?? [])]))].map((id) => byId.get(id)!).filter(Boolean))
     if (caveat) out[backend] = caveat
   }
   return out
@@ -103,9 +103,10 @@ function draftQuestion(q: Question, done: FinishedRun[], cells: CellKind[], seri
         if (!values || !(values.a > 0) || !(values.b > 0) || !Number.isFinite(values.a) || !Number.isFinite(values.b)) return []
         return [{ pair, values, d: Math.log(values.a / values.b), runIds: [pair.a.id, pair.b.id], backends: [pair.settings.backend] }]
       })
-      if (!analyzed.length) continue
+      const contended = q.contended ? pairs.filter((p) => q.contended!(p)) : []
+      if (!analyzed.length && !contended.length) continue
       compared++
-      drafts.push(...comparePair(q, cells[i], cells[j], q.engineBound ? analyzed : poolEngines(analyzed)))
+      drafts.push(...comparePair(q, cells[i], cells[j], q.engineBound ? analyzed : poolEngines(analyzed), contended))
     }
   }
   const note = compared ? null : cells.length < 2 ? 'Only one cell in these runs: nothing to compare.'
@@ -155,16 +156,42 @@ function poolEngines(analyzed: Analyzed[]): Analyzed[] {
 }
 
 /** One pair of cells: one verdict, or one per backend for a question each engine answers its own way. */
-function comparePair(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[]): Draft[] {
+function comparePair(q: Question, a: CellKind, b: CellKind, analyzed: Analyzed[], contended: MatchedPair[]): Draft[] {
   const byBackend = groupBy(analyzed, (x) => x.pair.settings.backend)
-  if (q.engineBound && byBackend.size > 1) {
+  const contendedBy = groupBy(contended, (p) => p.settings.backend)
+  const backends = [...new Set([...byBackend.keys(), ...contendedBy.keys()])]
+  if (q.engineBound && backends.length > 1) {
     // Each engine's own answer: GRU's lead over LSTM per step on one engine need not hold on another.
-    return [...byBackend].map(([backend, xs]) => draft(q, a, b, xs, { setting: 'backend', value: backend }))
+    return backends.map((backend) => draft(q, a, b, byBackend.get(backend) ?? [], { setting: 'backend', value: backend }, contendedBy.get(backend) ?? []))
   }
-  return [draft(q, a, b, analyzed, null)]
+  return [draft(q, a, b, analyzed, null, contended)]
 }
 
-function draft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], stratum: Draft['stratum']): Draft {
+/**
+ * Step time: the pairs left out as too contended to judge, of all; the share of every compared
+ * run's timed steps that lost the CPU (over the runs whose CPU was sampled; null where none was).
+ */
+function contentionOf(q: Question, xs: Analyzed[], contended: MatchedPair[]): Verdict['contention'] {
+  if (!q.contended) return null
+  const runs = [...xs.flatMap((x) => [x.pair.a, x.pair.b]), ...contended.flatMap((p) => [p.a, p.b])]
+  let steps = 0, lost = 0
+  for (const r of runs) {
+    const cpu = r.figures.cpu
+    if (cpu?.signal === 'run-queue wait') { steps += cpu.steps; lost += cpu.lost }
+  }
+  return { leftOut: contended.length, of: contended.length + xs.length, lostShare: steps ? lost / steps : null, runIds: contended.flatMap((p) => [p.a.id, p.b.id]) }
+}
+
+function draft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], stratum: Draft['stratum'], contended: MatchedPair[] = []): Draft {
+  const contention = contentionOf(q, xs, contended)
+  // Every pair too contended to judge: nothing to estimate, said as such.
+  if (!xs.length) {
+    return {
+      questionId: q.id, cells: [a, b], stratum, outcome: 'too-few', factor: null, interval: null, p: null, exact: true, pairs: 0, configurations: 0, favour: [0, 0], ties: 0,
+      runIds: [], pairList: [], pairSweeps: null, baseline: null, basis: null, breakdowns: [], reason: null,
+      caveat: timingCaveatOf(contended.flatMap((p) => [p.a, p.b])), contention, pooledBackends: null, logs: [], sign: 1,
+    }
+  }
   if (isCounted(q, xs)) return exactDraft(q, a, b, xs, stratum)
   const logs = xs.map((x) => x.d)
   const test = pairedSignedRank(logs)
@@ -180,7 +207,8 @@ function draft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], stratum: D
     favour: [logs.filter(favours).length, logs.filter((v) => v !== 0 && !favours(v)).length], ties: test.zeros,
     ...pairsOf(xs, aBetter), baseline: q.checksBaseline ? [baselineCheck(q, xs, sides[0]), baselineCheck(q, xs, sides[1])] : null,
     basis: basisOf(xs), breakdowns: breakdowns(q, xs, stratum, sign), reason: null,
-    caveat: q.unit === 'ms' ? timingCaveat(xs) : null, pooledBackends: pooledOf(xs), logs, sign,
+    caveat: q.unit === 'ms' ? timingCaveatOf([...xs.flatMap((x) => [x.pair.a, x.pair.b]), ...contended.flatMap((p) => [p.a, p.b])]) : null,
+    contention, pooledBackends: pooledOf(xs), logs, sign,
   }
   // Too few pairs to reach α even alone: not a test, so not in the family (and said so).
   if (smallestPairedP(xs.length) > ALPHA) return { ...base, outcome: 'too-few', p: null }
@@ -198,7 +226,7 @@ function exactDraft(q: Question, a: CellKind, b: CellKind, xs: Analyzed[], strat
   return {
     questionId: q.id, cells, stratum, outcome: 'exact', factor: lo, interval: [lo, hi], p: null, exact: true, pairs: xs.length, configurations, favour: [xs.length, 0], ties: 0,
     ...pairsOf(xs, aBetter), baseline: null, basis: null, breakdowns: [], logs: [], sign: 1,
-    reason: q.id === 'memory' ? activationReason(xs, aBetter) : q.id === 'parameters' ? gateReason(cells) : null, caveat: null,
+    reason: q.id === 'memory' ? activationReason(xs, aBetter) : q.id === 'parameters' ? gateReason(cells) : null, caveat: null, contention: null,
     pooledBackends: pooledOf(xs),
   }
 }
@@ -313,29 +341,55 @@ function basisOf(analyzed: Analyzed[]): Verdict['basis'] {
 }
 
 /**
- * What shared the machine while the compared runs were timed: a caveat when any ran with more
- * worker threads than cores or under a 1-minute load above the core count.
+ * A run whose threads waited for a CPU for more than this share of its timed steps' wall time was
+ * timed under contention. On a quiet machine here the sweeps' runs waited 0.2–9% (two workers on
+ * two cores, beside the process that stores their results); beside a core busy in bursts, up to 31%.
  */
-function timingCaveat(xs: Analyzed[]): string | null {
-  return timingCaveatOf(xs.flatMap((x) => [x.pair.a, x.pair.b]))
+export const CONTENDED_WAIT_SHARE = 0.1
+
+/**
+ * What shared the machine while these runs were timed, when it matters. Runs whose CPU was sampled
+ * (src-shared/lost-cpu.ts): those timed under contention, how much their threads waited, the CPU
+ * pressure they ran under, and that their steps that lost the CPU are left out. Runs without the
+ * sample (recorded before it, the torch and GPU backends, other systems): more workers than cores
+ * or a 1-minute load above the core count at their start or end, the only signal recorded.
+ */
+export function timingCaveatOf(runs: FinishedRun[]): string | null {
+  const fromWarmup = runs.filter((r) => r.figures.stepTimesFromWarmup).length
+  const parts: string[] = []
+  if (fromWarmup) parts.push(`${fromWarmup} of ${runs.length} runs ended on their time budget before any step past warm-up, so their step times include warm-up`)
+  const sampled: Array<{ r: FinishedRun; cpu: Extract<NonNullable<FinishedRun['figures']['cpu']>, { signal: 'run-queue wait' }> }> = []
+  const unsampled: FinishedRun[] = []
+  for (const r of runs) {
+    const cpu = r.figures.cpu
+    if (cpu?.signal === 'run-queue wait') sampled.push({ r, cpu })
+    else unsampled.push(r)
+  }
+  const contended = sampled.filter(({ cpu }) => cpu.wallMs > 0 && cpu.waitMs > CONTENDED_WAIT_SHARE * cpu.wallMs)
+  if (contended.length) {
+    const waited = Math.max(...contended.map(({ cpu }) => cpu.waitMs / cpu.wallMs))
+    const steps = contended.reduce((s, { cpu }) => s + cpu.steps, 0), lost = contended.reduce((s, { cpu }) => s + cpu.lost, 0)
+    const pressure = Math.max(0, ...contended.map(({ cpu }) => cpu.pressure?.peakShare ?? 0))
+    parts.push(`${contended.length} of ${runs.length} runs were timed under contention (their threads waited for a CPU for over ${pct(CONTENDED_WAIT_SHARE)} of their step time, up to ${pct(waited)}${pressure > 0 ? `; CPU pressure up to ${pct(pressure)}` : ''}): the ${pct(lost / steps)} of their steps that lost the CPU are left out of their step times`)
+  }
+  if (unsampled.length) {
+    const recorded = unsampled.filter((r) => typeof r.environment?.loadAvgStart === 'number')
+    if (!recorded.length) parts.push(`the load while ${unsampled.length === runs.length ? 'these runs' : `${unsampled.length} of these runs`} were timed was not recorded`)
+    let crowded = 0, maxLoad = 0, maxWorkers = 0, cores = 0
+    for (const r of recorded) {
+      const e = r.environment!
+      const c = Number(e.cores) || 1, workers = Number(e.workers) || 1
+      const load = Math.max(Number(e.loadAvgStart) || 0, Number(e.loadAvgEnd) || 0)
+      if (workers > c || load > c) crowded++
+      maxLoad = Math.max(maxLoad, load); maxWorkers = Math.max(maxWorkers, workers); cores = Math.max(cores, c)
+    }
+    const which = unsampled.some((r) => r.figures.cpu?.signal === null) ? ', whose steps\' CPU was not sampled,' : ''
+    if (crowded) parts.push(`${crowded} of ${runs.length} runs${which} were timed beside more runs than cores or under a load above the core count (up to ${maxWorkers} worker${maxWorkers === 1 ? '' : 's'}, load ${maxLoad.toFixed(1)}, on ${cores} core${cores === 1 ? '' : 's'}), so their step times include contention; \`rnnbench bench\` times one run alone`)
+  }
+  return parts.length ? parts.join('; ') : null
 }
 
-function timingCaveatOf(runs: FinishedRun[]): string | null {
-  const fromWarmup = runs.filter((r) => r.figures.stepTimesFromWarmup).length
-  const warmupNote = fromWarmup ? `${fromWarmup} of ${runs.length} runs ended on their time budget before any step past warm-up, so their step times include warm-up` : null
-  const recorded = runs.filter((r) => typeof r.environment?.loadAvgStart === 'number')
-  if (!recorded.length) return [warmupNote, 'the load while these runs were timed was not recorded'].filter(Boolean).join('; ')
-  let crowded = 0, maxLoad = 0, maxWorkers = 0, cores = 0
-  for (const r of recorded) {
-    const e = r.environment!
-    const c = Number(e.cores) || 1, workers = Number(e.workers) || 1
-    const load = Math.max(Number(e.loadAvgStart) || 0, Number(e.loadAvgEnd) || 0)
-    if (workers > c || load > c) crowded++
-    maxLoad = Math.max(maxLoad, load); maxWorkers = Math.max(maxWorkers, workers); cores = Math.max(cores, c)
-  }
-  if (!crowded) return warmupNote
-  return `${warmupNote ? `${warmupNote}; ` : ''}${crowded} of ${runs.length} runs were timed beside more runs than cores or under a load above the core count (up to ${maxWorkers} worker${maxWorkers === 1 ? '' : 's'}, load ${maxLoad.toFixed(1)}, on ${cores} core${cores === 1 ? '' : 's'}), so their step times include contention; \`rnnbench bench\` times one run alone`
-}
+const pct = (share: number) => `${Math.round(100 * share)}%`
 
 /**
  * Activation memory in floats per timestep, batch row and hidden unit (per layer and direction),

@@ -45,6 +45,8 @@ interface Slot {
   config: RunConfig | null
   /** The run's position in the sweep. */
   idx: number
+  /** The most runs in flight at once since this slot's run started. */
+  concurrentMax: number
   /** Raised (1) to ask the worker's run to stop between steps. */
   stop: Int32Array
   exited: Promise<void>
@@ -120,7 +122,7 @@ export class SweepRunner {
     // never pass on to the loader.
     const stop = new SharedArrayBuffer(4)
     const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { ...this.options.workerData, stop } })
-    const slot: Slot = { worker, runId: null, config: null, idx: -1, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
+    const slot: Slot = { worker, runId: null, config: null, idx: -1, concurrentMax: 0, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
     this.slots.add(slot)
     worker.on('message', (m: FromWorker) => this.guarded(() => this.onMessage(slot, m)))
     worker.on('error', (err) => this.guarded(() => {
@@ -172,10 +174,12 @@ export class SweepRunner {
       slot.runId = runId
       slot.config = run.config
       slot.idx = run.idx
+      slot.concurrentMax = 0
       this.summary.started++
       this.options.events?.runStarted?.({ id: runId, idx: run.idx, config: run.config })
       // Recorded with the run: a verdict on step times taken beside other runs says so.
       const concurrentRuns = [...this.slots].filter((s) => s.runId !== null).length
+      for (const s of this.slots) if (s.runId !== null) s.concurrentMax = Math.max(s.concurrentMax, concurrentRuns)
       slot.worker.postMessage({ type: 'run', runId, config: run.config, context: { timing: { workers: this.poolSize, concurrentRuns }, shard: this.options.shard ?? null } } satisfies ToWorker)
       return
     }
@@ -221,6 +225,8 @@ export class SweepRunner {
 
   private end(slot: Slot, status: Exclude<RunStatus, 'pending' | 'running'>, figures: RunFigures | null, error: string | null, environment?: unknown): void {
     const id = slot.runId!, config = slot.config!, idx = slot.idx
+    // The most runs of this sweep in flight at once while this one ran (itself included).
+    if (environment && typeof environment === 'object') environment = { ...environment, concurrentRunsMax: Math.max(slot.concurrentMax, 1) }
     slot.runId = null
     slot.config = null
     if (this.lostSweep) return

@@ -43,6 +43,8 @@ export interface RunEnvironment extends EnvironmentInfo {
   /** Timing hygiene: what shared the machine while the run's steps were timed. */
   workers?: number
   concurrentRuns?: number
+  /** The most runs of the sweep in flight at once while this one ran (itself included); the runner adds it. */
+  concurrentRunsMax?: number
   /** The 1-minute load average when the run started and when it ended (0 where the OS has none). */
   loadAvgStart?: number
   loadAvgEnd?: number

@@ -1,4 +1,7 @@
 import { getBackend, parseBackendName, probeBackend } from '../../engine/backends'
+import { busyWarning, machineLoad } from '../../engine/timing/busy'
+import { openWaitClock } from '../../engine/timing/sched-wait'
+import { cleanSteps, type StepRecord } from '../../../src-shared/lost-cpu'
 import { BACKEND_NAMES, type Backend, type StackResult } from '../../engine/backend'
 import { PARITY_ATOL, PARITY_RTOL } from '../../engine/compare'
 import { cpuJsBackend } from '../../engine/cpu-js/backend'
@@ -64,6 +67,8 @@ Options (defaults in brackets):
     const threads = positiveInt(values.threads, '--threads', 1), repeats = positiveInt(values.repeats, '--repeats', 10)
     const backend = await getBackend(backendName)
     const device = (await probeBackend(backendName)).device ?? ''
+    const busy = busyWarning(await machineLoad())
+    if (busy) io.err(`rnnbench: warning: ${busy}\n`)
 
     const model = await backend.createModel({ network: net }, { threads })
     const rng = new Rng(1)
@@ -81,20 +86,28 @@ Options (defaults in brackets):
       : values['no-check'] ? 'not checked at this shape (--no-check)' : await validateAgainstReference(backend, net, params, input)
 
     for (let i = 0; i < 3; i++) await model.runStack(input)
+    // Which repeats lost the CPU (src-shared/lost-cpu.ts): the threads' run-queue wait around each.
+    const threadsOf = model.stepThreads?.() ?? { unknown: 'the backend does not say which threads run its steps' }
+    const clock = 'unknown' in threadsOf ? threadsOf : openWaitClock(threadsOf.helpers)
+    const records: StepRecord[] = []
     // The step time is the backend's own measurement of forward + backward (the timing contract);
     // the wall time around runStack also counts copying the results out, reported beside it.
     const total: number[] = [], fwd: number[] = [], bwd: number[] = [], wall: number[] = []
     let last: StackResult | null = null
     for (let i = 0; i < repeats; i++) {
+      const w0 = 'read' in clock ? clock.read() : 0
       const t0 = performance.now()
       const r = last = await model.runStack(input)
       wall.push(performance.now() - t0)
+      if ('read' in clock) records.push({ wallMs: r.totalMs, waitMs: clock.read() - w0 })
       total.push(r.totalMs)
       if (r.forwardMs !== null) fwd.push(r.forwardMs)
       if (r.backwardMs !== null) bwd.push(r.backwardMs)
     }
     const memory = model.memory()
+    if ('close' in clock) clock.close()
     model.dispose()
+    const clean = 'read' in clock ? cleanSteps(records) : null
     const s = summarize(total), flops = stackFlops(net, B, T)
     const result = {
       backend: backendName, device, cell: net.cell, hidden: H, input: net.inputSize, batch: B, seq: T, layers: net.numLayers,
@@ -111,6 +124,10 @@ Options (defaults in brackets):
       // GPU backends: dispatches per step, peak bytes of live GPU buffers, and how time was taken.
       dispatches: last?.dispatches ?? null, gpu_bytes: memory.deviceBytes ?? null,
       timing: last?.timing ?? 'wall-clock', validated,
+      // Repeats whose threads waited for a CPU (lost it to other work), and the 25th percentile of
+      // the rest: null where the CPU is not sampled (with why), or too few repeats kept it.
+      lost_steps: clean ? clean.lost : null, ms_clean_p25: clean ? clean.estimateMs : null,
+      cpu_not_sampled: 'unknown' in clock ? clock.unknown : null,
     }
     if (values.json) {
       io.out(JSON.stringify(result) + '\n')
@@ -122,6 +139,8 @@ Options (defaults in brackets):
     const shape = `${net.cell} H=${H} I=${net.inputSize} B=${B} T=${T} L=${net.numLayers}${net.bidirectional ? ' bidir' : ''} thr=${threads}`
     io.out(`${shape.padEnd(40)}| ${result.ms_median.toFixed(2).padStart(10)} | ${result.ms_min.toFixed(2).padStart(8)} | ${(result.forward_ms_median?.toFixed(1) ?? 'n/a').padStart(6)} | ${(result.backward_ms_median?.toFixed(1) ?? 'n/a').padStart(6)} | ${result.gflops.toFixed(2).padStart(7)}\n`)
     io.out(`activations saved for BPTT: ${formatBytes(result.activation_bytes)}\n`)
+    if (clean) io.out(`CPU: ${clean.lost} of ${repeats} repeats lost the CPU to other work${clean.estimateMs === null ? ` (${clean.tooFew}): time it again when the machine is quieter` : clean.lost ? `; the 25th percentile of the others: ${clean.estimateMs.toFixed(2)} ms` : ''}\n`)
+    else io.out(`CPU: not sampled (${result.cpu_not_sampled})\n`)
     if (result.pipe_bytes) {
       io.out(`the pipe to PyTorch: ${result.outside_ms_median.toFixed(2)} ms per step outside PyTorch's own time (median; ${formatBytes(result.pipe_bytes.sent)} sent, ${formatBytes(result.pipe_bytes.received)} back), never inside the step time above\n`)
     }

@@ -3,6 +3,7 @@ import { runRecord } from '../../reports/run-record'
 import { parseCommandArgs, type Command } from '../command'
 import { openStore, sweepIdOrLatest } from '../options'
 import { formatDuration } from '../../../src-shared/format'
+import { cleanStepsText, pressureText, stepTimeOf, stepTimeShown } from '../../../src-shared/lost-cpu'
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -11,8 +12,13 @@ export const runsCommand: Command = {
 
 Lists the runs of a sweep (the latest by default). --json gives every run with id, sweep_id,
 status (pending, running, done, failed, diverged, cancelled), config (every setting) and figures
-(step times, throughput, GFLOP/s, memory, losses, metric and baseline, time-to-target) and the
-environment it ran in.
+(step times, throughput, GFLOP/s, memory, losses, metric and baseline, time-to-target; under
+cpu, the steps that lost the CPU and the CPU pressure the run ran under) and the environment it
+ran in.
+
+ms/step is the step time the verdicts compare: the 25th percentile of the steps that kept the
+CPU (marked * where too few did, and the median of every step is shown); clean is those steps of
+the timed ones; pressure the share of the run's time some task on the machine waited for a CPU.
 
 Options:
   --sweep ID   which sweep (default: the latest)
@@ -32,13 +38,13 @@ Options:
       }
       const columns = varyingSettings(runs.map((r) => r.config))
       // '#': the run's position in the sweep, the number the app and the reports show (the JSON has both).
-      const header = ['#', 'status', ...columns, 'seed', 'metric', 'final', 'best', 'baseline', 'ms/step', 'GFLOP/s', 'act. MiB', 'time']
+      const header = ['#', 'status', ...columns, 'seed', 'metric', 'final', 'best', 'baseline', 'ms/step', 'clean', 'pressure', 'GFLOP/s', 'act. MiB', 'time']
       const rows = runs.map((r) => {
         const f = r.figures
         const num = (x: number | undefined, digits = 3) => (x === undefined || !Number.isFinite(x) ? '-' : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(digits))
         return [String(r.idx + 1), r.status, ...columns.map((k) => String(r.config[k])), String(r.config.seed),
           f?.metric.name ?? '-', num(f?.finalMetric), num(f?.bestMetric), num(f?.baseline.metric),
-          num(f?.stepMs.total.median), num(f?.gflops), num(f ? f.memory.activationBytes / 2 ** 20 : undefined),
+          f ? num(stepTimeShown(f)) + (stepTimeOf(f) === null ? '*' : '') : '-', f ? cleanStepsText(f) : '-', f ? pressureText(f) : '-', num(f?.gflops), num(f ? f.memory.activationBytes / 2 ** 20 : undefined),
           f ? formatDuration(f.wallSeconds) : r.error ? r.error.slice(0, 40) : '-']
       })
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))

@@ -3,6 +3,7 @@
 // `settings` does, and the budget and training fields of a spec; the run goes through the same
 // validation, worker and figures as a sweep's.
 
+import { stepTimeLine } from '../../../src-shared/lost-cpu'
 import { formatDuration, formatMetric, formatValue } from '../../../src-shared/format'
 import { planSweep } from '../../app/planning'
 import { InputError } from '../../engine/errors'
@@ -89,7 +90,7 @@ Options:
       const f = run.figures
       if (values.json) io.out(JSON.stringify(runRecord(run)) + '\n')
       else if (objective !== null) io.out(`${f && run.status === 'done' ? (objective === 'best' ? f.bestMetric : f.finalMetric) : 'nan'}\n`)
-      io.err(`${run.status}: ${f ? `${formatMetric(f)}, ${f.stepMs.total.median.toFixed(2)} ms/step, ${formatDuration(f.wallSeconds)}` : run.error ?? ''}${values.db !== undefined ? ` (stored as sweep #${sweepId} in ${store.path})` : ''}\n`)
+      io.err(`${run.status}: ${f ? `${formatMetric(f)}, ${stepTimeLine(f)}, ${formatDuration(f.wallSeconds)}` : run.error ?? ''}${values.db !== undefined ? ` (stored as sweep #${sweepId} in ${store.path})` : ''}\n`)
       if (values['show-test']) {
         const t = f?.test
         io.err(t ? `test: ${f!.metric.name} ${formatValue(t.metric)} on ${t.baseline.items ?? ''} ${t.items} (baseline ${formatValue(t.baseline.metric)}${t.classical ? `, classical ${formatValue(t.classical.metric)}` : ''}); not part of the objective\n` : 'test: none (the run diverged or failed)\n')

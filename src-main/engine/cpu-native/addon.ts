@@ -13,6 +13,8 @@ export interface NativeAddon {
     training: boolean, dropoutSeed: number, y: Float32Array, hn: Float32Array, cn: Float32Array | null): number
   backward(h: NativeHandle, params: Float32Array, grads: Float32Array, dy: Float32Array, dx: Float32Array, dh0: Float32Array,
     dc0: Float32Array | null, gradFlow: Float32Array | null): void
+  /** Kernel ids of the stack's pool workers ([] for one thread, or off Linux). Absent from addons built before it. */
+  threadIds?(h: NativeHandle): number[]
 }
 export type NativeHandle = { readonly __native: unique symbol }
 

@@ -63,6 +63,11 @@ function nativeEngine(addon: NativeAddon, net: NetworkConfig, params: Float32Arr
     },
     get hn() { return hn }, get cn() { return cn }, get dx() { return dx }, get dh0() { return dh0 }, get dc0() { return dc0 },
     get savedBytes() { return savedBytes },
+    helperThreads() {
+      if (threads <= 1 || process.platform !== 'linux') return []
+      const ids = addon.threadIds?.(handle)
+      return ids && ids.length === threads - 1 ? ids : { unknown: 'this build of the C++ addon does not name its pool\'s threads; run `npm run build:native`' }
+    },
     dispose() {},
   }
 }

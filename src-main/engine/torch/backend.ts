@@ -103,6 +103,7 @@ class TorchModel implements ModelRunner {
   readonly id = ++modelCount
   /** Steps may be sent ahead: the next batches wait in the pipe while PyTorch computes. */
   readonly maxStepsInFlight = 3
+  stepThreads() { return { unknown: 'the steps run in the PyTorch process, whose threads are not sampled' } }
   private optimizer: OptimizerConfig | null = null
   /** What autograd kept for the backward at the last shape run, as PyTorch's process measured it. */
   private activationBytes = 0

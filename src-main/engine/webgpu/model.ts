@@ -25,6 +25,7 @@ interface BuiltPlan { plan: Plan; regions: PlanRegions }
 export class WebgpuModel implements ModelRunner {
   readonly layout: ParamLayout
   readonly maxStepsInFlight: number
+  stepThreads() { return { unknown: 'the steps run on the GPU\'s queue (a software adapter\'s own threads), whose CPU is not sampled' } }
   private persist: PersistentLayout
   private arena: TrackedBuffer | null = null
   private readonly plans = new Map<string, BuiltPlan>()

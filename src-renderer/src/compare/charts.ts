@@ -3,6 +3,7 @@
 // Every series is styled by seriesStyle (colour by cell or the chosen setting, dash by backend), so
 // a series looks the same in every chart, the live view and the report.
 
+import { stepTimeShown } from '../../../src-shared/lost-cpu'
 import type { ChartConfiguration, ChartTypeRegistry, Scale, TooltipItem } from 'chart.js'
 import type { SettingName } from '../../../src-shared/settings'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
@@ -64,7 +65,7 @@ function valueAxis(values: number[], title: string) {
 const lineGroup = (r: FinishedRun) => `${r.config.cell} · ${r.config.backend}`
 
 export function stepTimeChart(runs: FinishedRun[]): ChartConfiguration | null {
-  const lines = medianLines(runs, lineGroup, (r) => r.config.hiddenSize, (r) => r.figures.stepMs.total.median)
+  const lines = medianLines(runs, lineGroup, (r) => r.config.hiddenSize, (r) => stepTimeShown(r.figures))
   if (!lines.some((l) => l.points.length)) return null
   const cellStyle = styling(runs, 'cell')
   return {
@@ -195,12 +196,12 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
   if (!usable.length) return null
   const metric = usable[0].figures.metric
   const baseline = usable[0].figures.baseline.metric
-  const xOf = (r: FinishedRun) => (x === 'time' ? r.figures.stepMs.total.median : (r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes) / 2 ** 20)
+  const xOf = (r: FinishedRun) => (x === 'time' ? stepTimeShown(r.figures) : (r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes) / 2 ** 20)
   const learned = usable.filter((r) => beatsBaseline(r.figures))
   const objectives = learned.map((r) => [xOf(r), metric.lowerIsBetter ? r.figures.finalMetric : -r.figures.finalMetric])
   const frontIdx = new Set(paretoFront(objectives))
   const front = learned.filter((_, i) => frontIdx.has(i)).sort((a, b) => xOf(a) - xOf(b))
-  const point = (r: FinishedRun) => ({ x: xOf(r), y: r.figures.finalMetric, tip: [...describeRun(r), `final ${metric.name} ${formatValue(r.figures.finalMetric)}, ${r.figures.stepMs.total.median.toFixed(3)} ms/step, ${formatBytes(r.figures.memory.analyticTotalBytes)}`] })
+  const point = (r: FinishedRun) => ({ x: xOf(r), y: r.figures.finalMetric, tip: [...describeRun(r), `final ${metric.name} ${formatValue(r.figures.finalMetric)}, ${stepTimeShown(r.figures).toFixed(3)} ms/step, ${formatBytes(r.figures.memory.analyticTotalBytes)}`] })
   const datasets: ChartConfiguration['data']['datasets'] = [...groupBy(learned, (r) => `${settingText(r, style.colorBy)} · ${r.config.backend}`)].map(([key, members]) => {
     const st = styleOf(members[0], style, 0.75)
     return { label: key, data: members.map(point), backgroundColor: st.color, borderColor: st.color, pointStyle: st.point as never, pointRadius: 4, parsing: false as const }

@@ -4,6 +4,7 @@
 // brushed on the axes. The compare view draws it as interactive SVG, the report as static SVG
 // (parallelSvg), from the same layout.
 
+import { stepTimeShown } from '../../../src-shared/lost-cpu'
 import { formatBytes, formatValue } from '../../../src-shared/format'
 import type { SettingName } from '../../../src-shared/settings'
 import { settingText, settingValues, type FinishedRun } from './analysis'
@@ -27,7 +28,7 @@ export interface ParallelLayout { axes: ParallelAxis[]; lines: ParallelLine[]; m
 
 function measureOf(colorBy: ColorMetric): (r: FinishedRun) => number {
   if (colorBy === 'metric') return (r) => r.figures.bestMetric
-  if (colorBy === 'stepMs') return (r) => r.figures.stepMs.total.median
+  if (colorBy === 'stepMs') return (r) => stepTimeShown(r.figures)
   return (r) => r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes
 }
 

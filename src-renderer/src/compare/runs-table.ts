@@ -4,19 +4,20 @@
 // `accuracy>=0.9`, `ms<2`); one metric column per task, named with its metric, since an MSE and
 // an RMSE in one column would sort as if they were one measure.
 
+import { stepTimeShown } from '../../../src-shared/lost-cpu'
 import { beatsBaseline, judgeBaseline } from '../../../src-shared/baseline-rule'
 import { formatBytes, formatValue } from '../../../src-shared/format'
 import { SETTING_LABELS, SETTING_NAMES, type SettingName } from '../../../src-shared/settings'
 import { settingText, type FinishedRun } from './analysis'
 
-export type FigureColumn = 'seed' | 'stepMs' | 'memory' | 'steps' | 'beatTrivial' | 'beatClassical' | 'status'
+export type FigureColumn = 'seed' | 'stepMs' | 'clean' | 'memory' | 'steps' | 'beatTrivial' | 'beatClassical' | 'status'
 /** A task's final validation metric: `metric:adding`. */
 export type MetricColumn = `metric:${string}`
 export type RunSortKey = 'number' | SettingName | FigureColumn | MetricColumn
 export interface RunSort { key: RunSortKey; descending: boolean }
 
 export const FIGURE_COLUMNS: Array<{ key: FigureColumn; label: string }> = [
-  { key: 'seed', label: 'seed' }, { key: 'stepMs', label: 'ms/step' }, { key: 'memory', label: 'memory' }, { key: 'steps', label: 'steps' },
+  { key: 'seed', label: 'seed' }, { key: 'stepMs', label: 'ms/step' }, { key: 'clean', label: 'kept CPU' }, { key: 'memory', label: 'memory' }, { key: 'steps', label: 'steps' },
   { key: 'beatTrivial', label: 'beat baseline' }, { key: 'beatClassical', label: 'beat classical' }, { key: 'status', label: 'status' },
 ]
 
@@ -43,7 +44,9 @@ export function sortValue(r: FinishedRun, key: RunSortKey): number | string {
   switch (key) {
     case 'number': return r.idx + 1
     case 'seed': return r.config.seed
-    case 'stepMs': return r.figures.stepMs.total.median
+    case 'stepMs': return stepTimeShown(r.figures)
+    // The share of its timed steps that kept the CPU; NaN where not sampled.
+    case 'clean': { const c = r.figures.cpu; return c?.signal === 'run-queue wait' && c.steps ? (c.steps - c.lost) / c.steps : NaN }
     case 'memory': return r.figures.memory.deviceBytes ?? r.figures.memory.analyticTotalBytes
     case 'steps': return r.figures.steps
     case 'beatTrivial': return beatsBaseline(r.figures, 'trivial') ? 1 : 0

@@ -8,7 +8,7 @@
 import type { BaselineCheck, QuestionVerdicts, Verdict, VerdictReport } from '../../../src-main/model/verdicts'
 import { CELLS, type CellKind } from '../../../src-shared/names'
 
-export type RowOutcome = 'significant' | 'exact' | 'no-difference' | 'too-few' | 'mixed' | 'neither-learned' | 'nothing'
+export type RowOutcome = 'significant' | 'exact' | 'no-difference' | 'too-few' | 'contended' | 'mixed' | 'neither-learned' | 'nothing'
 
 export interface ScoreComparison {
   verdict: Verdict
@@ -112,6 +112,13 @@ function rowOf(q: QuestionVerdicts, verdicts: Verdict[], backend: string | null)
   const within = verdicts.filter((v) => top.includes(v.cells[0]) && top.includes(v.cells[1]))
   const why = within.every((v) => v.outcome === 'too-few') ? 'too few pairs to tell them apart' : within.every((v) => v.outcome === 'no-difference') ? 'no significant difference between them' : 'not separated by the tests'
   if (top.length === cells.length) {
+    // Step time too contended to judge: said with how much of the timing lost the CPU.
+    const contended = verdicts.filter((v) => v.contention?.leftOut)
+    if (outcomes.size === 1 && outcomes.has('too-few') && contended.length) {
+      const lost = Math.max(...contended.map((v) => v.contention!.lostShare ?? 0))
+      const left = contended.reduce((s, v) => s + v.contention!.leftOut, 0), of = contended.reduce((s, v) => s + v.contention!.of, 0)
+      return { ...base, outcome: 'contended', answer: `timed under contention: ${Math.round(100 * lost)}% of steps lost the CPU; step time not judged (${left} of ${of} pairs left out)`, winner: null }
+    }
     if (outcomes.size === 1 && outcomes.has('too-few')) {
       const most = Math.max(...verdicts.map((v) => v.pairs))
       return { ...base, outcome: 'too-few', answer: `too few pairs to tell (${most === Math.min(...verdicts.map((v) => v.pairs)) ? '' : 'at most '}${most}; ${fewestPairs(0.05)} needed)${learnedText(trivial)}`, winner: null }
@@ -151,7 +158,7 @@ export function scoreRows(report: VerdictReport): ScoreRow[] {
 }
 
 export const OUTCOME_LABELS: Record<RowOutcome, string> = {
-  significant: 'significant', exact: 'exact', 'no-difference': 'no significant difference', 'too-few': 'too few to tell', mixed: 'partly decided', 'neither-learned': 'neither learned', nothing: 'nothing to compare',
+  significant: 'significant', exact: 'exact', 'no-difference': 'no significant difference', 'too-few': 'too few to tell', contended: 'timed under contention', mixed: 'partly decided', 'neither-learned': 'neither learned', nothing: 'nothing to compare',
 }
 
 /** A comparison's own outcome, in the words the verdicts use. */
