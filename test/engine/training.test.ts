@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunConfig } from '../../src-main/engine/run-config'
 import { RunCancelled, runTraining, summarize, type GradFlowSnapshot, type Point } from '../../src-main/engine/training'
+import { lostCpu, stepTimeShown } from '../../src-shared/lost-cpu'
 
 const base: RunConfig = {
   task: 'adding', seqLen: 8, cell: 'gru', backend: 'cpu-js', hiddenSize: 8, numLayers: 1, bidirectional: false, dropout: 0,
@@ -19,7 +20,25 @@ describe('a training run', () => {
     expect(f.stepMs.total.median).toBeLessThanOrEqual(f.stepMs.total.p90)
     // a CPU backend times the forward and the backward apart
     expect(f.stepMs.forward!.median + f.stepMs.backward!.median).toBeLessThanOrEqual(f.stepMs.total.p90 * 1.5)
-    expect(f.samplesPerSecond).toBeCloseTo((16 * 1000) / f.stepMs.total.median, 6)
+    // Throughput from the step-time figure the verdicts read (the clean steps' where the CPU was sampled)
+    expect(f.samplesPerSecond).toBeCloseTo((16 * 1000) / stepTimeShown(f), 6)
+    // Linux: every timed step's run-queue wait was read; the figure is the clean steps' 25th percentile
+    if (process.platform === 'linux') {
+      const cpu = f.cpu!
+      expect(cpu.signal).toBe('run-queue wait')
+      if (cpu.signal !== 'run-queue wait') return
+      expect(cpu).toMatchObject({ threads: 1, steps: 55 })
+      expect(cpu.lost).toBeGreaterThanOrEqual(0)
+      expect(cpu.lost).toBeLessThanOrEqual(55)
+      expect(cpu.waitMs).toBeGreaterThanOrEqual(0)
+      expect(cpu.wallMs).toBeCloseTo(points.filter((p) => p.series === 'step_ms' && p.step > 5).reduce((a, p) => a + p.value, 0), 6)
+      const waits = points.filter((p) => p.series === 'wait_ms' && p.step > 5)
+      expect(waits).toHaveLength(55)
+      expect(waits.reduce((a, p) => a + p.value, 0)).toBeCloseTo(cpu.waitMs, 6)
+      const clean = points.filter((p) => p.series === 'step_ms' && p.step > 5).filter((p) => !lostCpu({ wallMs: p.value, waitMs: waits.find((w) => w.step === p.step)!.value }))
+      expect(clean).toHaveLength(55 - cpu.lost)
+      if (cpu.estimateMs !== null) expect(cpu.estimateMs).toBeGreaterThanOrEqual(Math.min(...clean.map((p) => p.value)))
+    }
     expect(f.timestepsPerSecond).toBeCloseTo(f.samplesPerSecond * 8, 6)
     // 3·2·G·H·(In+H)·B·T per layer and direction: layer 0 In = 2, layer 1 In = 16
     expect(f.flopsPerStep).toBe(2 * (6 * 3 * 8 * (2 + 8) * 16 * 8) + 2 * (6 * 3 * 8 * (16 + 8) * 16 * 8))
@@ -32,6 +51,7 @@ describe('a training run', () => {
     const series = (name: string) => points.filter((p) => p.series === name)
     expect(series('train_loss')).toHaveLength(60)
     expect(series('grad_norm')).toHaveLength(60)
+    expect(series('step_ms')).toHaveLength(60) // each step's wall time, warm-up included
     expect(series('val_metric').map((p) => p.step)).toEqual([0, 20, 40, 60])
     expect(series('train_metric').map((p) => p.step)).toEqual([0, 20, 40, 60])
     expect(series('train_metric').every((p) => Number.isFinite(p.value) && p.value >= 0)).toBe(true)

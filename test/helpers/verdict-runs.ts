@@ -28,6 +28,12 @@ export interface FakeFigures {
   beat?: boolean | null
   /** The run's metric on the test split (RunFigures.test), against the same baseline; absent: no test figures. */
   testMetric?: number
+  /**
+   * The CPU its timed steps had (RunFigures.cpu): steps that lost it of 57, the share of the step
+   * time its thread waited, the clean figure (null: too few clean to judge; default `ms`), and the
+   * CPU pressure. Absent: a run recorded before the CPU was sampled.
+   */
+  cpu?: { lost: number; waitShare?: number; estimateMs?: number | null; pressure?: number }
 }
 
 let nextId = 0
@@ -65,6 +71,15 @@ export function fakeRun(over: Partial<RunConfig>, f: FakeFigures, environment: R
       },
     } : {}),
     timeToTarget: null, task: { name: config.task, seqLen: config.seqLen ?? 50, citation: '' }, timing: 'wall-clock', dispatchesPerStep: null,
+    ...(f.cpu ? {
+      cpu: {
+        signal: 'run-queue wait' as const, threads: 1, estimator: '25th percentile of the steps that had the CPU', steps: 57, lost: f.cpu.lost,
+        wallMs: 57 * (f.ms ?? 1), waitMs: (f.cpu.waitShare ?? 0) * 57 * (f.ms ?? 1),
+        estimateMs: f.cpu.estimateMs === undefined ? f.ms ?? 1 : f.cpu.estimateMs,
+        ...(f.cpu.estimateMs === null ? { tooFew: `${f.cpu.lost} of 57 steps lost the CPU (${57 - f.cpu.lost} clean; 15 needed)` } : {}),
+        pressure: f.cpu.pressure === undefined ? null : { share: f.cpu.pressure, peakShare: f.cpu.pressure, samples: 6 },
+      },
+    } : {}),
   } satisfies RunFigures
   return { id, idx: id, status: 'done', config, figures, environment }
 }

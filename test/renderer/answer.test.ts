@@ -72,6 +72,20 @@ describe('the scoreboard', () => {
   })
 })
 
+describe('the scoreboard on a busy machine', () => {
+  it('says a speed row was timed under contention, with the share of steps that lost the CPU, instead of a winner', () => {
+    const runs = [1, 2, 3, 4, 5, 6].flatMap((seed) => [
+      fakeRun({ cell: 'gru', seed }, { ms: 1, cpu: { lost: 20 } }),
+      fakeRun({ cell: 'lstm', seed }, { ms: 2, cpu: seed <= 2 ? { lost: 50, estimateMs: null } : { lost: 20 } }),
+    ])
+    const speed = scoreRows(verdictReport(runs, noSeries, 'hidden')).find((r) => r.question.id === 'step-time')!
+    expect(speed.outcome).toBe('contended')
+    expect(speed.winner).toBeNull()
+    // 10 runs lost 20 of 57 steps, 2 lost 50: 300 of 684
+    expect(speed.answer).toBe('timed under contention: 44% of steps lost the CPU; step time not judged (2 of 6 pairs left out)')
+  })
+})
+
 describe('the runs table', () => {
   const runs = asView([
     fakeRun({ cell: 'lstm', hiddenSize: 64, lr: 0.003, seqLen: 50 }, { metric: 0.01 }), fakeRun({ cell: 'gru', hiddenSize: 64, lr: 0.03, seqLen: 100 }, { metric: 0.02 }),

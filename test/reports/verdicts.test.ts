@@ -397,3 +397,61 @@ describe('verdicts: strata set by the design, descriptions and caveats', () => {
     expect(question(verdictReport(quiet, noSeries, 'hidden'), 'step-time').verdicts[0].caveat).toBeNull()
   })
 })
+
+describe('verdicts: step time on a busy machine', () => {
+  const busy = { host: 'h', cpu: 'CPU', cores: 2, workers: 2, concurrentRuns: 2, loadAvgStart: 3.4, loadAvgEnd: 2.9 }
+  /** GRU 1 ms and LSTM 2 ms per clean step; `contended` seeds' LSTM run had too few clean steps to judge. */
+  const sweep = (seeds: number, contended: number[], cpu: { waitShare?: number; pressure?: number } = {}) => Array.from({ length: seeds }, (_, i) => i + 1).flatMap((seed) => [
+    fakeRun({ cell: 'gru', seed }, { ms: 1, cpu: { lost: 10, ...cpu } }, busy),
+    fakeRun({ cell: 'lstm', seed }, { ms: 2, cpu: contended.includes(seed) ? { lost: 50, estimateMs: null, ...cpu } : { lost: 10, ...cpu } }, busy),
+  ])
+
+  it('compares the clean-step figures, not the medians of every step', () => {
+    // The medians say LSTM is as fast (a burst slowed the GRU runs' steps); their clean steps say 2×.
+    const runs = Array.from({ length: 8 }, (_, i) => i + 1).flatMap((seed) => [
+      fakeRun({ cell: 'gru', seed }, { ms: 2, cpu: { lost: 30, estimateMs: 1 } }), fakeRun({ cell: 'lstm', seed }, { ms: 2, cpu: { lost: 0 } }),
+    ])
+    const [v] = question(verdictReport(runs, noSeries, 'hidden'), 'step-time').verdicts
+    expect([v.outcome, v.cells, v.factor]).toEqual(['better', ['gru', 'lstm'], 2])
+    expect(v.contention).toEqual({ leftOut: 0, of: 8, lostShare: 240 / 912, runIds: [] })
+  })
+
+  it('leaves out the pairs a run of which was too contended to judge, and says how many', () => {
+    const [v] = question(verdictReport(sweep(10, [3, 7]), noSeries, 'hidden'), 'step-time').verdicts
+    expect(v.outcome).toBe('better')
+    expect(v.pairs).toBe(8)
+    expect(v.contention).toMatchObject({ leftOut: 2, of: 10 })
+    expect(v.contention!.runIds).toHaveLength(4)
+    expect(v.sentence).toContain('(Hodges–Lehmann estimate, ')
+    expect(v.sentence).toContain('. 2 of 10 matched pairs were left out: a run of each had too few steps that kept the CPU to judge.')
+  })
+
+  it('says "timed under contention" with the share of steps that lost the CPU when too few pairs remain', () => {
+    const report = verdictReport(sweep(8, [1, 2, 3]), noSeries, 'hidden')
+    const [v] = question(report, 'step-time').verdicts
+    expect(v.outcome).toBe('too-few')
+    expect(v.pairs).toBe(5)
+    // 13 runs lost 10 of 57 steps, 3 lost 50: 280 of 912
+    expect(v.contention).toMatchObject({ leftOut: 3, of: 8, lostShare: 280 / 912 })
+    expect(v.sentence).toBe('Timed under contention: 31% of the timed steps of these runs lost the CPU; step time not judged for GRU against LSTM at equal hidden size. '
+      + '3 of 8 matched pairs have a run with too few steps that kept the CPU (10, and 25% of its timed steps, needed). '
+      + 'The 5 pairs left cannot reach p < 0.05 (the smallest p an exact signed-rank test of 5 pairs gives is 0.063). Run the sweep again when the machine is quieter.')
+    // not a test: it costs the family nothing
+    expect(report.family.tests).toBe(1)
+  })
+
+  it('says so, with no estimate, when every pair was too contended', () => {
+    const [v] = question(verdictReport(sweep(6, [1, 2, 3, 4, 5, 6]), noSeries, 'hidden'), 'step-time').verdicts
+    expect([v.outcome, v.pairs, v.factor, v.p]).toEqual(['too-few', 0, null, null])
+    expect(v.contention).toMatchObject({ leftOut: 6, of: 6 })
+    expect(v.sentence).toMatch(/^Timed under contention: \d+% of the timed steps of these runs lost the CPU; step time not judged for LSTM against GRU at equal hidden size\. 6 of 6 matched pairs have a run with too few steps that kept the CPU \(10, and 25% of its timed steps, needed\)\. Run the sweep again when the machine is quieter\./)
+  })
+
+  it('caveats from the sampled CPU, not the load average, where the CPU was sampled', () => {
+    // Load 3.4 on 2 cores, but the threads waited 2% of their step time: nothing to caveat.
+    expect(question(verdictReport(sweep(6, [], { waitShare: 0.02 }), noSeries, 'hidden'), 'step-time').verdicts[0].caveat).toBeNull()
+    const q = question(verdictReport(sweep(6, [], { waitShare: 0.3, pressure: 0.6 }), noSeries, 'hidden'), 'step-time')
+    expect(q.verdicts[0].caveat).toBe('12 of 12 runs were timed under contention (their threads waited for a CPU for over 10% of their step time, up to 30%; CPU pressure up to 60%): the 18% of their steps that lost the CPU are left out of their step times')
+    expect(q.caveats).toEqual({ '': q.verdicts[0].caveat })
+  })
+})
