@@ -23,6 +23,12 @@ describe('rnnbench doctor', () => {
     expect(report.backends[0].available).toBe(true)
     expect(report.environment.cores).toBeGreaterThan(0)
     expect(report.environment.node).toBe(process.versions.node)
+    // how busy the machine is now, and whether runs here can tell the steps that lost the CPU
+    expect(report.load.cores).toBe(report.environment.cores)
+    expect(report.load.otherCores).toBeGreaterThanOrEqual(0)
+    expect(report.load.warning === null).toBe(!report.load.busy)
+    if (process.platform === 'linux') expect(report.timing).toMatchObject({ lostCpu: null })
+    else expect(report.timing.lostCpu).toMatch(/^\S.{15,}$/)
   })
 
   it('prints a table a person can read', () => {
@@ -31,6 +37,8 @@ describe('rnnbench doctor', () => {
     expect(r.stdout).toMatch(/^cpu-js\s+available\s+\S/m)
     expect(r.stdout).toMatch(/^cpu-native\s+(available|unavailable)\s+\S/m)
     expect(r.stdout).toMatch(/^webgpu\s+(available|unavailable)\s+\S/m)
+    expect(r.stdout).toMatch(/^load now: (quiet|busy) \(other work uses \d+\.\d of \d+ cores? now(, and some task waited for a CPU \d+% of the last 10 s)?\)/m)
+    expect(r.stdout).toMatch(/^step timing: /m)
   })
 })
 

@@ -112,9 +112,17 @@ describe('rnnbench sweep and resume', () => {
       expect(run.figures.memory.activationBytes).toBeGreaterThan(0)
       expect(run.figures.baseline.metric).toBeGreaterThan(0)
       expect(run.environment.node).toBe(process.versions.node)
+      // the CPU its steps had: the steps that lost it of the timed ones, and the pressure it ran under
+      if (process.platform === 'linux') {
+        expect(run.figures.cpu).toMatchObject({ signal: 'run-queue wait', threads: 1 })
+        expect(run.figures.cpu.lost).toBeLessThanOrEqual(run.figures.cpu.steps)
+        expect(run.figures.cpu.steps).toBe(run.figures.stepMs.total.n)
+      }
+      expect(run.environment.concurrentRunsMax).toBeGreaterThanOrEqual(1)
     }
     const table = rnnbench(['runs', '--db', db])
-    expect(table.stdout).toMatch(/^#\s+status\s+cell\s+seed\s+metric/)
+    expect(table.stdout).toMatch(/^#\s+status\s+cell\s+seed\s+metric.*\sms\/step\s+clean\s+pressure\s/)
+    if (process.platform === 'linux') for (const run of runs) expect(table.stdout).toContain(` ${run.figures.cpu.steps - run.figures.cpu.lost}/${run.figures.cpu.steps} `)
 
     const csvPath = join(tmp, 'runs.csv'), jsonPath = join(tmp, 'runs.json')
     expect(rnnbench(['export', '--db', db, '--format', 'csv', '-o', csvPath]).code).toBe(0)
@@ -210,6 +218,13 @@ describe('rnnbench bench', () => {
     expect(b.ms_min).toBeLessThanOrEqual(b.ms_median)
     expect(b.flops).toBe(6 * 3 * 16 * (8 + 16) * 4 * 12 + 6 * 3 * 16 * (16 + 16) * 4 * 12)
     expect(b.gflops).toBeCloseTo(b.flops / (b.ms_median * 1e6), 6)
+    // which repeats lost the CPU to other work (Linux), else why it was not sampled
+    if (process.platform === 'linux') {
+      expect(b.lost_steps).toBeGreaterThanOrEqual(0)
+      expect(b.lost_steps).toBeLessThanOrEqual(3)
+      expect(b.cpu_not_sampled).toBeNull()
+      if (b.ms_clean_p25 !== null) expect(b.ms_clean_p25).toBeGreaterThanOrEqual(b.ms_min)
+    } else expect(b.cpu_not_sampled).toMatch(/^\S.{15,}$/)
   })
 
   it('validates cpu-native against cpu-js before timing it, where the addon is built', (ctx) => {

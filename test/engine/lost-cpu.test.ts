@@ -79,16 +79,17 @@ describe('the clean-step figure', () => {
     expect(median(hit.map((r) => r.wallMs))).toBeGreaterThan(median(clean.map((r) => r.wallMs)))
   })
 
-  it('is not judged when fewer than 10 steps, or fewer than a quarter of the timed steps, kept the CPU, and says so', () => {
+  it('is not judged when fewer than 10 steps, or fewer than a fifth of the timed steps, kept the CPU, and says so', () => {
     const step = (lost: boolean): StepRecord => ({ wallMs: 5, waitMs: lost ? 1 : 0 })
     const run = (clean: number, lost: number) => cleanSteps([...Array.from({ length: clean }, () => step(false)), ...Array.from({ length: lost }, () => step(true))])
     expect(MIN_CLEAN_STEPS).toBe(10)
-    expect(MIN_CLEAN_SHARE).toBe(0.25)
-    expect(run(10, 30).estimateMs).toBe(5) // 10 clean, 25% of 40
+    expect(MIN_CLEAN_SHARE).toBe(0.2)
+    expect(run(10, 40).estimateMs).toBe(5) // 10 clean, 20% of 50
     expect(run(9, 10).estimateMs).toBeNull() // under 10
     expect(run(9, 10).tooFew).toBe('10 of 19 steps lost the CPU (9 clean; 10 needed)')
-    expect(run(24, 77).estimateMs).toBeNull() // 24 clean < 26 = a quarter of 101
-    expect(run(24, 77).tooFew).toBe('77 of 101 steps lost the CPU (24 clean; 26 needed)')
+    expect(run(20, 81).estimateMs).toBeNull() // 20 clean < 21 = a fifth of 101
+    expect(run(20, 81).tooFew).toBe('81 of 101 steps lost the CPU (20 clean; 21 needed)')
+    expect(run(14, 43).estimateMs).toBe(5) // the recorded run a quarter left out: 14 of 57
     // A run of fewer timed steps than 10 is judged when every one kept the CPU
     expect(run(4, 0).estimateMs).toBe(5)
     expect(run(4, 1).estimateMs).toBeNull()
@@ -105,7 +106,7 @@ describe('the clean-step figure', () => {
     expect(cleanStepsText({ cpu: sampled })).toBe('17/57')
     expect(cleanStepsText({ cpu: { signal: null } })).toBe('-')
     expect(stepTimeLine({ stepMs, cpu: sampled })).toBe('6.00 ms/step (40 of 57 steps lost the CPU, left out)')
-    expect(stepTimeLine({ stepMs, cpu: { ...sampled, estimateMs: null, tooFew: '50 of 57 steps lost the CPU (7 clean; 15 needed)' } }))
-      .toBe('7.00 ms/step (median; not judged: 50 of 57 steps lost the CPU (7 clean; 15 needed))')
+    expect(stepTimeLine({ stepMs, cpu: { ...sampled, estimateMs: null, tooFew: '50 of 57 steps lost the CPU (7 clean; 12 needed)' } }))
+      .toBe('7.00 ms/step (median; not judged: 50 of 57 steps lost the CPU (7 clean; 12 needed))')
   })
 })

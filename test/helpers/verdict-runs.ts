@@ -76,7 +76,7 @@ export function fakeRun(over: Partial<RunConfig>, f: FakeFigures, environment: R
         signal: 'run-queue wait' as const, threads: 1, estimator: '25th percentile of the steps that had the CPU', steps: 57, lost: f.cpu.lost,
         wallMs: 57 * (f.ms ?? 1), waitMs: (f.cpu.waitShare ?? 0) * 57 * (f.ms ?? 1),
         estimateMs: f.cpu.estimateMs === undefined ? f.ms ?? 1 : f.cpu.estimateMs,
-        ...(f.cpu.estimateMs === null ? { tooFew: `${f.cpu.lost} of 57 steps lost the CPU (${57 - f.cpu.lost} clean; 15 needed)` } : {}),
+        ...(f.cpu.estimateMs === null ? { tooFew: `${f.cpu.lost} of 57 steps lost the CPU (${57 - f.cpu.lost} clean; 12 needed)` } : {}),
         pressure: f.cpu.pressure === undefined ? null : { share: f.cpu.pressure, peakShare: f.cpu.pressure, samples: 6 },
       },
     } : {}),

@@ -434,7 +434,7 @@ describe('verdicts: step time on a busy machine', () => {
     // 13 runs lost 10 of 57 steps, 3 lost 50: 280 of 912
     expect(v.contention).toMatchObject({ leftOut: 3, of: 8, lostShare: 280 / 912 })
     expect(v.sentence).toBe('Timed under contention: 31% of the timed steps of these runs lost the CPU; step time not judged for GRU against LSTM at equal hidden size. '
-      + '3 of 8 matched pairs have a run with too few steps that kept the CPU (10, and 25% of its timed steps, needed). '
+      + '3 of 8 matched pairs have a run with too few steps that kept the CPU (10, and 20% of its timed steps, needed). '
       + 'The 5 pairs left cannot reach p < 0.05 (the smallest p an exact signed-rank test of 5 pairs gives is 0.063). Run the sweep again when the machine is quieter.')
     // not a test: it costs the family nothing
     expect(report.family.tests).toBe(1)
@@ -444,7 +444,7 @@ describe('verdicts: step time on a busy machine', () => {
     const [v] = question(verdictReport(sweep(6, [1, 2, 3, 4, 5, 6]), noSeries, 'hidden'), 'step-time').verdicts
     expect([v.outcome, v.pairs, v.factor, v.p]).toEqual(['too-few', 0, null, null])
     expect(v.contention).toMatchObject({ leftOut: 6, of: 6 })
-    expect(v.sentence).toMatch(/^Timed under contention: \d+% of the timed steps of these runs lost the CPU; step time not judged for LSTM against GRU at equal hidden size\. 6 of 6 matched pairs have a run with too few steps that kept the CPU \(10, and 25% of its timed steps, needed\)\. Run the sweep again when the machine is quieter\./)
+    expect(v.sentence).toMatch(/^Timed under contention: \d+% of the timed steps of these runs lost the CPU; step time not judged for LSTM against GRU at equal hidden size\. 6 of 6 matched pairs have a run with too few steps that kept the CPU \(10, and 20% of its timed steps, needed\)\. Run the sweep again when the machine is quieter\./)
   })
 
   it('caveats from the sampled CPU, not the load average, where the CPU was sampled', () => {
