@@ -47,8 +47,10 @@ export interface RunFigures {
   parameterCount: number
   steps: number
   wallSeconds: number
-  /** forward and backward: null where the backend cannot time them apart (a GPU without timestamp queries). */
-  /** Every timed step, whether or not it had the CPU (total.median: the plain median). */
+  /**
+   * Every timed step, whether or not it had the CPU (total.median: the plain median); forward and
+   * backward: null where the backend cannot time them apart (a GPU without timestamp queries).
+   */
   stepMs: { total: Summary; forward: Summary | null; backward: Summary | null }
   /** The CPU the steps had, and the step-time figure that leaves out those that lost it. Absent for runs recorded before it. */
   cpu?: CpuFigures

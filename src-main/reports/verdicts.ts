@@ -342,8 +342,9 @@ function basisOf(analyzed: Analyzed[]): Verdict['basis'] {
 
 /**
  * A run whose threads waited for a CPU for more than this share of its timed steps' wall time was
- * timed under contention. On a quiet machine here the sweeps' runs waited 0.2–9% (two workers on
- * two cores, beside the process that stores their results); beside a core busy in bursts, up to 31%.
+ * timed under contention. On a quiet machine here most runs of a sweep waited under 5% (two workers
+ * on two cores, beside the process that stores their results), its first run up to 18% (beside the
+ * start of the other worker); beside a core busy in bursts, up to 33%; beside two, 53%.
  */
 export const CONTENDED_WAIT_SHARE = 0.1
 

@@ -3,7 +3,7 @@
 // Every series is styled by seriesStyle (colour by cell or the chosen setting, dash by backend), so
 // a series looks the same in every chart, the live view and the report.
 
-import { stepTimeShown } from '../../../src-shared/lost-cpu'
+import { stepTimeOf, stepTimeShown } from '../../../src-shared/lost-cpu'
 import type { ChartConfiguration, ChartTypeRegistry, Scale, TooltipItem } from 'chart.js'
 import type { SettingName } from '../../../src-shared/settings'
 import type { RunView, SeriesByRun } from '../../../src-main/ipc/contract'
@@ -75,7 +75,11 @@ export function stepTimeChart(runs: FinishedRun[]): ChartConfiguration | null {
         const st = styleOf(l.points[0]?.runs[0] ?? runs[0], cellStyle)
         return {
           label: l.label, borderColor: st.color, backgroundColor: st.color, borderDash: st.dash, pointStyle: st.point as never,
-          data: l.points.map((p) => ({ x: p.x, y: p.y, tip: [`${l.label}, H=${p.x}: median ${p.y.toFixed(3)} ms/step over ${p.runs.length} run(s)`] })),
+          data: l.points.map((p) => {
+            // A run too contended to judge is drawn by the median of its steps, and said to be.
+            const unjudged = p.runs.filter((r) => stepTimeOf(r.figures) === null).length
+            return { x: p.x, y: p.y, tip: [`${l.label}, H=${p.x}: median ${p.y.toFixed(3)} ms/step over ${p.runs.length} run(s)`, ...(unjudged ? [`${unjudged} timed under contention (not judged): the median of its steps`] : [])] }
+          }),
           parsing: false as const,
         }
       }),
@@ -83,7 +87,7 @@ export function stepTimeChart(runs: FinishedRun[]): ChartConfiguration | null {
     options: {
       scales: {
         x: valueAxis(runs.map((r) => r.config.hiddenSize), 'hidden size H'),
-        y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'training step, ms (median, log)' } },
+        y: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: 'ms per training step (median of runs, log)' } },
       },
       plugins: { tooltip },
     },
@@ -227,7 +231,7 @@ export function paretoChart(runs: FinishedRun[], x: ParetoX, style: Styling): { 
       type: 'scatter', data: { datasets },
       options: {
         scales: {
-          x: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: x === 'time' ? 'training step, ms (median, log)' : 'memory, MiB (log)' } },
+          x: { type: 'logarithmic', ticks: logTicks, title: { display: true, text: x === 'time' ? 'ms per training step (log)' : 'memory, MiB (log)' } },
           y: { type: 'linear', title: { display: true, text: `final validation ${metric.name}` } },
         },
         plugins: { tooltip },

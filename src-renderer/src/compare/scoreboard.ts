@@ -117,7 +117,7 @@ function rowOf(q: QuestionVerdicts, verdicts: Verdict[], backend: string | null)
     if (outcomes.size === 1 && outcomes.has('too-few') && contended.length) {
       const lost = Math.max(...contended.map((v) => v.contention!.lostShare ?? 0))
       const left = contended.reduce((s, v) => s + v.contention!.leftOut, 0), of = contended.reduce((s, v) => s + v.contention!.of, 0)
-      return { ...base, outcome: 'contended', answer: `timed under contention: ${Math.round(100 * lost)}% of steps lost the CPU; step time not judged (${left} of ${of} pairs left out)`, winner: null }
+      return { ...base, outcome: 'contended', answer: `${Math.round(100 * lost)}% of steps lost the CPU; step time not judged (${left} of ${of} pairs left out)`, winner: null }
     }
     if (outcomes.size === 1 && outcomes.has('too-few')) {
       const most = Math.max(...verdicts.map((v) => v.pairs))
