@@ -88,7 +88,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     expect(shown).toEqual(fromCli.map((v) => (v.caveat ? v.sentence.replace(` Caveat: ${v.caveat}.`, '') : v.sentence)))
     // a step-time verdict for GRU and LSTM, whatever this machine's load made of it
     // (one per backend: the quick preset runs cpu-js and cpu-native, and speed is each engine's own)
-    expect(shown.some((t) => /^On cpu-native: ((GRU|LSTM) trains \d\.\d\d× faster per step than (LSTM|GRU) at equal hidden size \(Hodges–Lehmann estimate, [\d.]+% CI|No significant difference in step time between (GRU|LSTM) and (GRU|LSTM))/.test(t))).toBe(true)
+    expect(shown.some((t) => /^On cpu-native: ((GRU|LSTM) trains \d\.\d\d× faster per step than (LSTM|GRU) at equal hidden size \(Hodges–Lehmann estimate, [\d.]+% CI|No significant difference in step time between (GRU|LSTM) and (GRU|LSTM)|Timed under contention: \d+% of the timed steps of these runs lost the CPU; step time not judged for (GRU|LSTM) against (LSTM|GRU))/.test(t))).toBe(true) // the last: a suite that keeps both cores busy
     expect(shown.some((t) => /exactly/.test(t))).toBe(true) // memory and parameters, stated exactly
     expect(shown.filter((t) => /exactly/.test(t)).every((t) => !/p [=<]/.test(t))).toBe(true)
     // the HTML report, exported from the same database
@@ -98,7 +98,8 @@ describe('the app in a browser (rnnbench serve)', () => {
     const unescape = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
     expect(inReport.map(unescape)).toEqual(fromCli.map((v) => v.sentence))
     // a click: the runs table shows exactly the runs that verdict compares
-    const first = questions.find((q) => q.id === 'step-time')!.verdicts[0]
+    // (one with runs: on a machine the suite keeps busy, a backend's may be too contended to compare any)
+    const first = questions.find((q) => q.id === 'step-time')!.verdicts.find((v) => v.runIds.length)!
     await panel.getByTestId('verdict').filter({ hasText: first.sentence.split(' Caveat: ')[0] }).click()
     await page.getByTestId('verdict-runs').waitFor()
     // the table numbers runs by their position in the sweep, as the live view and the report do
