@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { rnnbench, repoRoot } from '../helpers/cli'
 
 describe('rnnbench doctor', () => {
-  it('prints no Vulkan driver chatter where the system has no Vulkan driver (Dawn writes it straight to stderr)', () => {
+  it('prints no Vulkan or adapter chatter on stderr, whichever drivers are installed (Dawn writes it straight to stderr)', () => {
     const r = rnnbench(['doctor'])
     expect(r.code).toBe(0)
-    expect(r.stderr).not.toMatch(/vkCreateInstance|VK_ERROR|CheckVkSuccessImpl/)
+    // CI installs Mesa's drivers beside SwiftShader (.ci/run), as Debian's chromium does with its
+    // recommended packages: lavapipe and the hardware drivers without their GPU each warn.
+    expect(r.stderr).not.toMatch(/vulkan|vkCreateInstance|VK_ERROR|adapter|Loader Message/i)
   })
 
   it('reports every backend, available or with a reason', () => {

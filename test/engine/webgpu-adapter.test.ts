@@ -1,8 +1,34 @@
 // The WebGPU adapter rnnbench finds: on these machines SwiftShader, found without any setting.
 // Where none can be found the test is skipped with the reason, never silently passed.
 
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { findAdapter, type AdapterFound } from '../../src-main/engine/webgpu/adapter'
+import { findAdapter, usableSystemDrivers, type AdapterFound } from '../../src-main/engine/webgpu/adapter'
+
+describe.runIf(process.platform === 'linux')('the Vulkan drivers the system is asked for', () => {
+  // A file system laid out as Debian's chromium with Mesa's drivers leaves it.
+  const machine = (devices: string[]): string => {
+    const root = mkdtempSync(join(tmpdir(), 'rnnbench-vk-'))
+    const icd = join(root, 'usr/share/vulkan/icd.d')
+    mkdirSync(icd, { recursive: true })
+    for (const f of ['lvp_icd.x86_64.json', 'intel_icd.x86_64.json', 'radeon_icd.x86_64.json']) writeFileSync(join(icd, f), '{}')
+    for (const d of devices) {
+      mkdirSync(join(root, d, '..'), { recursive: true })
+      writeFileSync(join(root, d), '')
+    }
+    return root
+  }
+  it('asks for none without a GPU device, so no driver warns about a GPU it cannot find', () => {
+    expect(usableSystemDrivers(machine([]))).toEqual([])
+    expect(usableSystemDrivers(machine(['dev/dri/card0']))).toEqual([])
+  })
+  it('asks for the hardware drivers, never lavapipe (Dawn rejects it), where the kernel exposes a GPU', () => {
+    expect(usableSystemDrivers(machine(['dev/dri/renderD128'])).sort()).toEqual(['/usr/share/vulkan/icd.d/intel_icd.x86_64.json', '/usr/share/vulkan/icd.d/radeon_icd.x86_64.json'])
+    expect(usableSystemDrivers(machine(['dev/nvidia0']))).toHaveLength(2)
+  })
+})
 
 const found = await findAdapter()
 

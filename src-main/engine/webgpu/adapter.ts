@@ -64,12 +64,23 @@ async function searchAdapter(): Promise<AdapterSearch> {
       timestampQuery: adapter.features.has('timestamp-query'),
     }
   }
-  // Asking Dawn for the system's Vulkan adapter where the system has no Vulkan driver at all makes
-  // Dawn print "vkCreateInstance: Found no drivers!" and a source path on stderr, which reads like
-  // a crash: look for a driver manifest first.
+  // Dawn prints to stderr, as warnings with a source path, for every Vulkan driver it loads and
+  // cannot use: "Found no drivers!" where there is none, "Failed to detect any valid GPUs" from
+  // Mesa's hardware drivers on a machine without their GPU, "shaderUniform*ArrayDynamicIndexing
+  // required" from Mesa's lavapipe, which Dawn rejects. Debian's chromium installs all of Mesa's.
+  // So the system is asked only for the drivers that can work here, named to the loader.
   const chosenByUser = Boolean(process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES)
-  const system = chosenByUser || !mayHaveSystemDriver() ? null : await attempt('system')
-  if (system) return system
+  if (!chosenByUser) {
+    const usable = usableSystemDrivers()
+    if (usable === 'platform') {
+      const system = await attempt('system')
+      if (system) return system
+    } else if (usable.length) {
+      pointLoaderAt(usable.join(':'))
+      const system = await attempt('system')
+      if (system) return system
+    }
+  }
   if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) {
     // The user chose the driver: respect it, and do not fall back behind their back.
     const chosen = await attempt('system')
@@ -79,26 +90,50 @@ async function searchAdapter(): Promise<AdapterSearch> {
   if (!icd) {
     return { adapter: null, reason: 'no GPU adapter, and no SwiftShader software driver to fall back on: install a GPU driver, or Debian\'s chromium and libvulkan1 (apt-get install chromium libvulkan1)' }
   }
-  process.env.VK_ICD_FILENAMES = icd
-  process.env.VK_DRIVER_FILES = icd
+  pointLoaderAt(icd)
   const fallback = await attempt({ swiftshader: icd })
   return fallback ?? { adapter: null, reason: `no GPU adapter, and the SwiftShader driver at ${icd} gave none either (is libvulkan1 installed? apt-get install libvulkan1)` }
 }
 
 /**
- * Whether the Vulkan loader can find any driver manifest in its standard places (Linux), or the
- * platform's own GPU API is used (elsewhere). False means asking Dawn for a system adapter can only
- * fail, noisily.
+ * Names the Vulkan drivers the loader may load, for this thread and the workers that share the
+ * process environment (a worker then finds them set, as if the user had, and asks for the same).
  */
-function mayHaveSystemDriver(): boolean {
-  if (process.platform !== 'linux') return true
+function pointLoaderAt(manifests: string): void {
+  process.env.VK_ICD_FILENAMES = manifests
+  process.env.VK_DRIVER_FILES = manifests
+}
+
+/** Mesa's software rasteriser: Dawn rejects it (no dynamic indexing of uniform arrays). */
+const REJECTED_BY_DAWN = /^lvp_icd\b/
+
+/**
+ * The system's Vulkan driver manifests that can give Dawn an adapter here (Linux), or 'platform'
+ * where the platform's own GPU API is used (elsewhere). A hardware driver can only drive a GPU the
+ * kernel exposes: /dev/dri/renderD* (Mesa, and AMD's and Intel's own), /dev/nvidia* (NVIDIA's),
+ * /dev/dxg (WSL). Without such a device no hardware driver is asked, and lavapipe never is.
+ */
+export function usableSystemDrivers(root = '/'): string[] | 'platform' {
+  if (process.platform !== 'linux') return 'platform'
   const dataDirs = (process.env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')
   const dirs = [...new Set(['/etc/vulkan/icd.d', ...dataDirs.map((d) => join(d, 'vulkan', 'icd.d')), '/usr/share/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'])]
-  return dirs.some((d) => {
+  const manifests = dirs.flatMap((d) => {
     try {
-      return readdirSync(d).some((f) => f.endsWith('.json'))
+      return readdirSync(join(root, d)).filter((f) => f.endsWith('.json') && !REJECTED_BY_DAWN.test(f)).map((f) => join(d, f))
     } catch {
-      return false
+      return []
     }
   })
+  return manifests.length && hasGpuDevice(root) ? manifests : []
+}
+
+function hasGpuDevice(root: string): boolean {
+  const list = (d: string): string[] => {
+    try {
+      return readdirSync(join(root, d))
+    } catch {
+      return []
+    }
+  }
+  return list('dev/dri').some((f) => f.startsWith('renderD')) || list('dev').some((f) => /^nvidia\d+$/.test(f) || f === 'dxg')
 }
