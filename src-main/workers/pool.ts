@@ -33,9 +33,11 @@ export interface RunnerOptions {
 
 export interface RunnerSummary { started: number; counts: Partial<Record<RunStatus, number>>; cancelled: boolean }
 
-/** One worker per core, leaving one for the main thread and the UI where there are more than two. */
-export function defaultWorkerCount(): number {
-  const cores = availableParallelism()
+/**
+ * One worker per core, leaving one for the main thread and the UI where there are more than two
+ * (docs/SWEEP-SPEC.md quotes this; test/docs/quoted-defaults.test.ts holds them together).
+ */
+export function defaultWorkerCount(cores = availableParallelism()): number {
   return Math.max(1, cores > 2 ? cores - 1 : cores)
 }
 

@@ -3,7 +3,7 @@ import { expandSweep } from '../../engine/sweep/expand'
 import { comparisonCount, parseShard, shardFromEnvironment, shardText, type Shard } from '../../engine/sweep/shard'
 import { InputError } from '../../engine/errors'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
-import { checkSweepName, DEFAULT_MAX_RUNS, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
+import { checkSweepName, DEFAULT_MAX_RUNS, defaultSweepName, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
 import { formatBytes, formatDuration } from '../../../src-shared/format'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command, type Io } from '../command'
@@ -65,7 +65,7 @@ Options:
     const database = databasePath(values.db)
     const spec = values.preset !== undefined ? await presetFor(values.preset) : await specFromFile(positionals[0])
     const workers = workersFor(spec, requested, defaultWorkerCount(), cap)
-    const name = values.name !== undefined ? checkSweepName(values.name, '--name') : spec.name ?? (values.preset ? values.preset : positionals[0])
+    const name = values.name !== undefined ? checkSweepName(values.name, '--name') : spec.name ?? values.preset ?? defaultSweepName(positionals[0])
     const shard = shardOption(values.shard, values['shard-base'], values['shard-count'])
     const maxRuns = positiveInt(values['max-runs'], '--max-runs', DEFAULT_MAX_RUNS)
     if (values.log !== undefined) refuseDatabaseAsOutput(values.log, database.path, '--log')

@@ -1,6 +1,7 @@
 // The sweep spec: what a user writes (or a preset provides) to compare cells. Validated with zod;
 // every error names the field and what would be valid. Documented in docs/SWEEP-SPEC.md.
 
+import { basename } from 'node:path'
 import { z } from 'zod'
 import { InputError, listed, quoted } from '../errors'
 import {
@@ -75,6 +76,16 @@ export function checkSweepName(name: string, field: string): string {
   const r = sweepNameSchema.safeParse(name)
   if (!r.success) throw new InputError(field, `${r.error.issues[0].message}; got ${quoted(name)}`)
   return name
+}
+
+/**
+ * The name of a sweep whose spec file gives none: the file's name without its `.json`, so that the
+ * same spec run from two directories (two shards on two machines) has one name. docs/SWEEP-SPEC.md
+ * quotes this; test/docs/quoted-defaults.test.ts holds them together.
+ */
+export function defaultSweepName(specFile: string): string {
+  const file = basename(specFile)
+  return (file.replace(/\.json$/i, '').trim() || file).slice(0, 200)
 }
 
 export const sweepSpecSchema = z.strictObject({
