@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // A poll waits on its condition for as long as the test may run: the test's own limit is the
+    // only wall-clock bound, so a busy machine makes a wait longer, not a failure.
+    expect: { poll: { timeout: 3_600_000, interval: 50 } },
     // The machines are 2 cores; parallel files fight over them and the CLI tests spawn processes.
     maxWorkers: 2,
     projects: [

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { AppService } from '../../src-main/app/service'
 import type { AppEvent } from '../../src-main/ipc/contract'
 import { dispatch } from '../../src-main/ipc/dispatch'
@@ -62,17 +62,23 @@ describe('AppService', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnnbench-watch-'))
     const path = join(dir, 'db.sqlite')
     const mine = new Store(path), other = new Store(path)
+    // The watcher's polls on a fake clock: each advance of 20 ms is one poll, however busy the machine.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
     const app = new AppService(mine, { workers: 1, workerScript, appVersion: 'test', readText: async () => 'text', watchMs: 20 })
     const events: AppEvent[] = []
     app.subscribe((e) => events.push(e))
     try {
       await app.handlers.renameSweep(mine.createSweep('mine', { settings: {}, axes: {} } as never, []), 'still mine')
-      await new Promise((r) => setTimeout(r, 120))
+      vi.advanceTimersByTime(100) // five polls after its own writes
       expect(events.filter((e) => e.type === 'changedElsewhere')).toHaveLength(0)
       other.createSweep('from the CLI', { settings: {}, axes: {} } as never, []) // another connection, as a CLI sweep is
-      await expect.poll(() => events.filter((e) => e.type === 'changedElsewhere').length, { timeout: 2000 }).toBe(1)
+      vi.advanceTimersByTime(20) // the next poll
+      expect(events.filter((e) => e.type === 'changedElsewhere')).toHaveLength(1)
+      vi.advanceTimersByTime(100)
+      expect(events.filter((e) => e.type === 'changedElsewhere')).toHaveLength(1) // once per write, not per poll
       expect((await app.handlers.listSweeps()).map((s) => s.name)).toContain('from the CLI')
     } finally {
+      vi.useRealTimers()
       await app.close()
       mine.close(); other.close()
       rmSync(dir, { recursive: true, force: true })
@@ -160,8 +166,10 @@ describe('AppService', () => {
 
   it('cancels the sweep in progress; resume finishes it', async () => {
     const app = service()
+    // Cancelled once a run has reported progress: mid-run, not before the first one starts.
+    const progressed = new Promise<void>((resolve) => app.subscribe((e) => { if (e.type === 'points') resolve() }))
     const { sweepId } = await app.handlers.startSweep({ ...tinySpec(), budget: { steps: 100_000, seconds: 30 } }, null)
-    await new Promise((r) => setTimeout(r, 300))
+    await progressed
     expect(await app.handlers.cancelSweep(sweepId)).toEqual({ cancelled: true })
     await app.running?.done
     expect((await app.handlers.getSweep(sweepId)).sweep.counts.cancelled).toBeGreaterThan(0)

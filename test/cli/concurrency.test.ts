@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runsTraining, until } from '../helpers/wait'
 import { describe, expect, it } from 'vitest'
 import { STALE_MS, thisOwner } from '../../src-main/store/lease'
 import { Store } from '../../src-main/store/store'
@@ -41,12 +42,7 @@ async function background(command: string, args: string[], db: string, ready: (c
   child.stderr!.on('data', (d) => { stderr += d })
   child.stdout!.resume()
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 100))
-    try { if (ready(counts(db))) break } catch { /* not created yet */ }
-    if (Date.now() > deadline) throw new Error(`never ready: ${stderr}`)
-  }
+  await until(() => ready(counts(db)), child, () => stderr)
   return { child, exited, stderr: () => stderr }
 }
 
@@ -74,7 +70,7 @@ describe('processes racing at one database', () => {
     writeFileSync(path, JSON.stringify({ name: 'gpu', settings: { task: 'adding', seqLen: 20, hiddenSize: 16, batchSize: 8, backend: 'webgpu' }, axes: { cell: ['lstm', 'gru'] }, budget: { steps: 5000 }, evalEvery: 50 }))
     for (let attempt = 0; attempt < 2; attempt++) {
       const run = await background(process.execPath, [bin, attempt ? 'resume' : 'sweep', ...(attempt ? [] : [path]), '--db', db, '--workers', '2'], db, (c) => (c.running ?? 0) >= 2)
-      await new Promise((r) => setTimeout(r, 1500)) // steps in flight on the device
+      await until(() => runsTraining(db) >= 2, run.child, run.stderr) // steps in flight on the device
       run.child.kill('SIGINT')
       expect(await run.exited, run.stderr()).toBe(130)
       expect(run.stderr()).not.toMatch(/FATAL|napi_throw|mapAsync|Aborted/)

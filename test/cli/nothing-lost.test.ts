@@ -295,7 +295,7 @@ describe('13. serve', () => {
     const started = await (await call('startSweep', [slow, null])).json() as { ok: boolean; value: { sweepId: number } }
     expect(started.ok).toBe(true)
     // wait until a run is running (its row says so), then stop the server as a service manager would
-    await expect.poll(async () => ((await (await call('getSweep', [started.value.sweepId])).json()) as { value: { sweep: { counts: { running: number } } } }).value.sweep.counts.running, { timeout: 60_000 }).toBeGreaterThan(0)
+    await expect.poll(async () => ((await (await call('getSweep', [started.value.sweepId])).json()) as { value: { sweep: { counts: { running: number } } } }).value.sweep.counts.running).toBeGreaterThan(0)
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
     expect(await exited).toBe(143)

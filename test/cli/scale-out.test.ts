@@ -91,7 +91,7 @@ describe('sweeps on a cluster\'s scheduler', () => {
     writeFileSync(slow, JSON.stringify({ ...spec, name: 'slow', budget: { steps: 0, seconds: 3 } }))
     const first = spawn(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'sweep', slow, '--shard', '1/2', '--db', db, '--workers', '1'], { stdio: 'ignore' })
     const exited = new Promise<number | null>((resolve) => first.once('exit', resolve))
-    await expect.poll(() => { try { return runsOf(db).runs.some((r) => r.status === 'running') } catch { return false } }, { timeout: 20_000 }).toBe(true)
+    await expect.poll(() => { try { return runsOf(db).runs.some((r) => r.status === 'running') } catch { return false } }).toBe(true)
     const second = rnnbench(['sweep', slow, '--shard', '1/2', '--db', db])
     expect(second.code).toBe(2)
     expect(second.stderr).toMatch(new RegExp(`^rnnbench: --shard: sweep 1 is running in pid ${first.pid} .*before you run this shard of it\n$`))

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { until } from '../helpers/wait'
 import { describe, expect, it } from 'vitest'
 import { repoRoot, rnnbench } from '../helpers/cli'
 
@@ -35,14 +36,7 @@ async function startSweep(args: string[], ready: (counts: Record<string, number>
   let stderr = ''
   child.stderr.on('data', (d) => { stderr += d })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))))
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 100))
-    try {
-      if (ready(countByStatus(db))) break
-    } catch { /* not created yet */ }
-    if (Date.now() > deadline) throw new Error(`sweep never got ready: ${stderr}`)
-  }
+  await until(() => ready(countByStatus(db)), child, () => stderr)
   return { child, exited, stderr: () => stderr }
 }
 

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runsTraining, until } from '../helpers/wait'
 import { describe, expect, it } from 'vitest'
 import { presetSpec } from '../../src-main/engine/sweep/presets'
 import { backendsUnderTest, skipUnavailable } from '../helpers/backends'
@@ -133,9 +134,7 @@ exec(sys.argv[2], {'__name__': '__main__'})
       let stderr = ''
       child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
       const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)))
-      const deadline = Date.now() + 60_000
-      while (!/running|\d+%|step/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-      await new Promise((r) => setTimeout(r, 1500))
+      await until(() => runsTraining(db) >= 1, child, () => stderr)
       // Once the first run trains, kill every Python this CLI started (its own probe's and the worker's).
       const all = childrenOf(child.pid!)
       expect(all.size).toBeGreaterThan(0)

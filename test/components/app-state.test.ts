@@ -1,9 +1,11 @@
 // The app's shared state follows a running sweep from its events alone: a run starting or ending
 // moves one count, a sweep ending sets its counts; only a change to the list asks for it again.
 
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import type { SweepSummary } from '../../src-main/ipc/contract'
 import { installFakeApi, settle } from './fake-api'
+
+vi.useFakeTimers() // settle() advances this clock: no test here waits on the wall clock
 
 const sweep: SweepSummary = {
   id: 7, name: 'big', createdAt: '2026-12-01T00:00:00.000Z', spec: {} as never, total: 1000, planned: 1000, incomplete: null, active: true, runningElsewhere: null,

@@ -2,10 +2,12 @@
 // next to the field they name, and starting a sweep.
 
 import { flushSync, mount, unmount } from 'svelte'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { presetSpec } from '../../src-main/engine/sweep/presets'
 import type { SweepPlanView } from '../../src-main/ipc/contract'
 import { installFakeApi, settle } from './fake-api'
+
+vi.useFakeTimers() // settle() advances this clock: no test here waits on the wall clock
 
 const planned: unknown[] = []
 const fake = installFakeApi({

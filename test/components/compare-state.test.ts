@@ -2,17 +2,21 @@
 // behind never replaces the one opened since), choices reset when another sweep opens, and a
 // write by another process brings a refresh.
 
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { RunView } from '../../src-main/ipc/contract'
 import { installFakeApi, settle } from './fake-api'
+
+vi.useFakeTimers() // settle() advances this clock: no test here waits on the wall clock
 
 const runsOf = (sweepId: number, n: number) => Array.from({ length: n }, (_, idx) => ({ id: sweepId * 100 + idx, sweepId, idx, status: 'done', config: { task: 'adding' } }) as unknown as RunView)
 /** Sweep 1 answers slowly, sweep 2 at once. */
 const delayOf = (id: number) => (id === 1 ? 150 : 0)
+/** An answer `ms` later on the fake clock (at once for 0). */
+const later = (ms: number) => (ms ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve())
 const fake = installFakeApi({
-  getSweep: async (id) => { await settle(delayOf(id)); return { sweep: {} as never, runs: runsOf(id, id === 1 ? 5 : 3) } },
-  sweepSeries: async (id) => { await settle(delayOf(id)); return {} },
-  verdicts: async (id) => { await settle(delayOf(Number(id))); return { questions: [], finishedRuns: id } as never },
+  getSweep: async (id) => { await later(delayOf(id)); return { sweep: {} as never, runs: runsOf(id, id === 1 ? 5 : 3) } },
+  sweepSeries: async (id) => { await later(delayOf(id)); return {} },
+  verdicts: async (id) => { await later(delayOf(Number(id))); return { questions: [], finishedRuns: id } as never },
 })
 
 describe('CompareState', () => {
@@ -21,6 +25,7 @@ describe('CompareState', () => {
     const first = compare.open(1)
     await settle(10)
     const second = compare.open(2)
+    await settle(200) // sweep 1 answers after sweep 2
     await Promise.all([first, second])
     expect(compare.sweepId).toBe(2)
     expect(compare.runs.map((r) => r.sweepId)).toEqual([2, 2, 2])
@@ -36,7 +41,9 @@ describe('CompareState', () => {
     await compare.refresh()
     expect(compare.ticked).toEqual([201])
     expect(compare.search).toBe('lstm')
-    await compare.open(1)
+    const opening = compare.open(1)
+    await settle(200)
+    await opening
     expect(compare.ticked).toEqual([])
     expect(compare.search).toBe('')
     expect(compare.runs).toHaveLength(5)
@@ -48,7 +55,7 @@ describe('CompareState', () => {
     const stop = compare.follow()
     const before = fake.calls.filter(([c]) => c === 'getSweep').length
     fake.emit({ type: 'changedElsewhere' })
-    await settle(1700) // follow() waits 1.5 s, gathering a burst of writes into one refresh
+    await settle(1500) // follow() waits 1.5 s, gathering a burst of writes into one refresh
     stop()
     expect(fake.calls.filter(([c]) => c === 'getSweep').length).toBe(before + 1)
   })

@@ -1,6 +1,7 @@
 // A stand-in for the preload's window.rnnbench: each call answers from the handlers a test gives,
 // in the contract's envelope, and records its arguments.
 
+import { vi } from 'vitest'
 import type { AppEvent, Envelope, InvokeApi, InvokeChannel } from '../../src-main/ipc/contract'
 import { INVOKE_CHANNELS } from '../../src-main/ipc/contract'
 
@@ -24,5 +25,12 @@ export function installFakeApi(handlers: FakeHandlers) {
   return { calls, emit: (e: AppEvent) => { for (const l of listeners) l(e) } }
 }
 
-/** Lets promises, timers of `ms` and Svelte's effects run. */
-export const settle = (ms = 0) => new Promise((r) => setTimeout(r, ms))
+/**
+ * Lets promises, the timers due within `ms` and Svelte's effects run, on the fake clock every
+ * component test runs on (`vi.useFakeTimers()` atop each file): a busy machine cannot make a timer
+ * late, and no test waits on the wall clock.
+ */
+export async function settle(ms = 0): Promise<void> {
+  if (!vi.isFakeTimers()) throw new Error('settle() advances the fake clock: call vi.useFakeTimers() atop the test file')
+  await vi.advanceTimersByTimeAsync(ms)
+}

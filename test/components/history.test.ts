@@ -6,6 +6,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { SweepSummary } from '../../src-main/ipc/contract'
 import { installFakeApi, settle } from './fake-api'
 
+vi.useFakeTimers() // settle() advances this clock: no test here waits on the wall clock
+
 const sweep = (id: number, name: string, over: Partial<SweepSummary> = {}): SweepSummary => ({
   id, name, createdAt: '2026-11-20T10:00:00.000Z', spec: {} as never, total: 4, planned: 4, incomplete: null, active: false, runningElsewhere: null,
   counts: { pending: 0, running: 0, done: 3, failed: 1, diverged: 0, cancelled: 0 }, ...over,

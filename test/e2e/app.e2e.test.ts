@@ -149,7 +149,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     await page.getByTestId('matching').selectOption('params')
     const [byParams] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report-html').click()])
     expect(readFileSync((await byParams.path())!, 'utf8')).toContain('Cells compared at about equal parameter count')
-    const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-report-pdf').click()])
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report-pdf').click()])
     expect(pdf.suggestedFilename()).toBe('rnnbench-sweep-1-quick.pdf')
     expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-')
     expect(errors).toEqual([])
@@ -167,7 +167,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     // nothing started yet: the user may edit it first
     await page.getByTestId('field-lr').fill('0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2')
     await page.getByTestId('field-hiddenSize').fill(Array.from({ length: 30 }, (_, i) => 8 + i).join(', '))
-    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/^\d,?\d{3} runs$/)
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toMatch(/^\d,?\d{3} runs$/)
     const runs = Number((await page.getByTestId('plan-runs').textContent())!.replace(/\D/g, ''))
     expect(runs).toBeGreaterThan(1000)
     let asked = ''
@@ -196,7 +196,7 @@ describe('the app in a browser (rnnbench serve)', () => {
     await expect.poll(() => page.getByTestId('plan-error').textContent()).toContain('Hidden size: "1x" is not a whole number')
     expect(await page.getByTestId('start').isDisabled()).toBe(true)
     await page.getByTestId('field-hiddenSize').fill('8')
-    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => ''), { timeout: 30_000 }).toBe('2 runs')
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe('2 runs')
     expect(await page.getByTestId('plan-time').textContent()).toMatch(/\ds/)
     await page.screenshot({ path: join(SCREENSHOTS, 'builder.png'), fullPage: true })
 
@@ -204,10 +204,10 @@ describe('the app in a browser (rnnbench serve)', () => {
     await page.getByTestId('live-title').waitFor()
     expect(await page.getByTestId('live-title').textContent()).toContain('from the UI')
     // live: runs in progress with progress bars, and their loss curves as they arrive
-    await page.locator('[data-testid=live-runs] tr[data-status=running]').first().waitFor({ timeout: 30_000 })
-    await page.getByTestId('canvas-live-loss').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid=live-runs] tr[data-status=running]').first().waitFor()
+    await page.getByTestId('canvas-live-loss').waitFor()
     await page.screenshot({ path: join(SCREENSHOTS, 'live.png'), fullPage: true })
-    await expect.poll(() => page.getByTestId('live-counts').textContent(), { timeout: 60_000 }).toMatch(/^\s*2 done/)
+    await expect.poll(() => page.getByTestId('live-counts').textContent()).toMatch(/^\s*2 done/)
     await page.getByTestId('to-compare').click()
     await page.getByTestId('canvas-convergence').waitFor()
     expect(await paintedPixels(page, '[data-testid=canvas-convergence]')).toBeGreaterThan(2000)

@@ -54,10 +54,10 @@ describe('sweeps on the user\'s data, from the builder', () => {
 
   async function runToTheEnd(name: string, runs: number) {
     await page.getByTestId('field-name').fill(name)
-    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => ''), { timeout: 20_000 }).toBe(`${runs} runs`)
+    await expect.poll(() => page.getByTestId('plan-runs').textContent().catch(() => '')).toBe(`${runs} runs`)
     await page.getByTestId('start').click()
     await page.getByTestId('live-title').waitFor()
-    await expect.poll(() => page.getByTestId('live-counts').textContent(), { timeout: 90_000 }).toMatch(new RegExp(`^\\s*${runs} done`))
+    await expect.poll(() => page.getByTestId('live-counts').textContent()).toMatch(new RegExp(`^\\s*${runs} done`))
     await page.getByTestId('to-compare').click()
     await page.getByTestId('canvas-convergence').waitFor()
   }
@@ -66,12 +66,12 @@ describe('sweeps on the user\'s data, from the builder', () => {
     await page.goto(`${serve.url}#/builder`)
     await builderFor('series')
     await page.getByTestId('field-dataFile').fill(join(dir, 'missing.csv'))
-    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => ''), { timeout: 10_000 }).toMatch(/^Data file: cannot read .*missing\.csv: no such file$/)
+    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => '')).toMatch(/^Data file: cannot read .*missing\.csv: no such file$/)
     expect(await page.getByTestId('start').isDisabled()).toBe(true)
     await page.getByTestId('field-dataFile').fill(seriesFile)
     await page.getByTestId('field-column').fill('visitors')
     const preview = page.getByTestId('data-preview')
-    await preview.waitFor({ timeout: 10_000 })
+    await preview.waitFor()
     const text = await preview.innerText()
     expect(text).toContain('column "visitors": 120 values, monthly (dates in "month"), 1 missing date filled by linear interpolation; season 12')
     expect(text).toMatch(/56 training, 20 validation and 20 test targets/)
@@ -90,19 +90,19 @@ describe('sweeps on the user\'s data, from the builder', () => {
     await builderFor('classify')
     // Under serve, a file can be uploaded: bytes that are not UTF-8 are refused as a path would be
     await page.getByTestId('upload-data-file').setInputFiles({ name: 'latin1.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from('id\tsentence\tlabel\n1\tcaf\xe9\tx\n', 'latin1') })
-    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => ''), { timeout: 10_000 }).toMatch(/^Data file: latin1\.tsv is not UTF-8 text \(byte 0xE9/)
+    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => '')).toMatch(/^Data file: latin1\.tsv is not UTF-8 text \(byte 0xE9/)
     // one too large for a request: the server's reason beside the field
     await page.getByTestId('upload-data-file').setInputFiles({ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.alloc(13 * 2 ** 20, 'a') })
-    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => ''), { timeout: 20_000 }).toMatch(/^Data file: request body of \d+ bytes is over the limit of 16777216$/)
+    await expect.poll(() => page.getByTestId('error-dataFile').textContent().catch(() => '')).toMatch(/^Data file: request body of \d+ bytes is over the limit of 16777216$/)
     // Chromium logs the refused request itself; that one is expected
     errors.splice(errors.findIndex((e) => / 413 \(Payload Too Large\)/.test(e)), 1)
     await page.getByTestId('upload-data-file').setInputFiles(sentencesFile)
     // kept beside the database, named by its content
-    await expect.poll(() => page.getByTestId('field-dataFile').inputValue(), { timeout: 10_000 }).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/rnnbench-uploads/[0-9a-f]{12}-sentences\\.tsv$`))
+    await expect.poll(() => page.getByTestId('field-dataFile').inputValue()).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/rnnbench-uploads/[0-9a-f]{12}-sentences\\.tsv$`))
     await page.getByTestId('field-textColumn').fill('sentence')
     await page.getByTestId('field-labelColumn').fill('label')
     const preview = page.getByTestId('data-preview')
-    await expect.poll(() => preview.innerText().catch(() => ''), { timeout: 10_000 }).toContain('360 training, 120 validation, 120 test')
+    await expect.poll(() => preview.innerText().catch(() => '')).toContain('360 training, 120 validation, 120 test')
     expect(await preview.innerText()).toMatch(/Classical baseline: naive Bayes over the same words \(their order ignored\): accuracy 0\.\d+/)
     await runToTheEnd('word order', 3)
     expect(await page.getByTestId('legend-convergence').innerText()).toMatch(/classical \(naive Bayes over the same words\)/)

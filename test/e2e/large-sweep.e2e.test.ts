@@ -45,15 +45,15 @@ describe('a sweep of 1,000 runs with 500 points each', () => {
     const start = Date.now()
     await page.goto(serve.url)
     for (const id of ['step-time', 'memory', 'convergence', 'pareto']) {
-      await page.getByTestId(`canvas-${id}`).waitFor({ timeout: 60_000 })
+      await page.getByTestId(`canvas-${id}`).waitFor()
       expect(await paintedPixels(page, `[data-testid=canvas-${id}]`), id).toBeGreaterThan(2000)
     }
-    await expect.poll(() => page.locator('[data-testid=parallel-svg] polyline').count(), { timeout: 60_000 }).toBe(RUNS)
-    await page.getByTestId('heatmap-rnn_tanh').waitFor({ timeout: 60_000 })
+    await expect.poll(() => page.locator('[data-testid=parallel-svg] polyline').count()).toBe(RUNS)
+    await page.getByTestId('heatmap-rnn_tanh').waitFor()
     const drawnMs = Date.now() - start
     // the loss bands at any count: every configuration's band is drawn, none refused
-    await page.getByTestId('canvas-loss-bands').waitFor({ timeout: 60_000 })
-    await expect.poll(() => paintedPixels(page, '[data-testid=canvas-loss-bands]'), { timeout: 60_000 }).toBeGreaterThan(2000)
+    await page.getByTestId('canvas-loss-bands').waitFor()
+    await expect.poll(() => paintedPixels(page, '[data-testid=canvas-loss-bands]')).toBeGreaterThan(2000)
     expect(await page.getByText('The first 300 of 1000').count()).toBe(1)
 
     const filterStart = Date.now()

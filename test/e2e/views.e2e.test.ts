@@ -206,9 +206,9 @@ describe('the views in a browser', () => {
     writeFileSync(spec, JSON.stringify({ name: 'from the CLI', workers: 1, settings: { task: 'adding', seqLen: 8, hiddenSize: 8, batchSize: 8 }, axes: { cell: ['lstm', 'gru'] }, budget: { steps: 0, seconds: 4 } }))
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'rnnbench.mjs'), 'sweep', spec, '--db', db], { cwd: repoRoot, stdio: 'ignore' })
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    await page.getByTestId('sweep-2').waitFor({ timeout: 20_000 }) // no reload
+    await page.getByTestId('sweep-2').waitFor() // no reload
     expect(await page.getByTestId('sweep-2').textContent()).toContain('from the CLI')
-    await expect.poll(() => page.getByTestId('sweep-2').textContent(), { timeout: 20_000 }).toContain('running in')
+    await expect.poll(() => page.getByTestId('sweep-2').textContent()).toContain('running in')
     await page.getByTestId('running-dot').waitFor()
     await page.getByTestId('nav-builder').click()
     await page.getByTestId('start-blocked').waitFor()
@@ -218,10 +218,10 @@ describe('the views in a browser', () => {
     await page.getByRole('row', { name: /from the CLI/ }).getByRole('button', { name: 'runs' }).click()
     await page.getByTestId('live-elsewhere').waitFor()
     expect(await exited).toBe(0)
-    await expect.poll(() => page.getByTestId('live-counts').textContent(), { timeout: 20_000 }).toMatch(/^\s*2 done/)
-    await expect.poll(() => page.getByTestId('live-elsewhere').count(), { timeout: 20_000 }).toBe(0)
+    await expect.poll(() => page.getByTestId('live-counts').textContent()).toMatch(/^\s*2 done/)
+    await expect.poll(() => page.getByTestId('live-elsewhere').count()).toBe(0)
     await page.getByTestId('nav-builder').click()
-    await expect.poll(() => page.getByTestId('start').isDisabled(), { timeout: 20_000 }).toBe(false)
+    await expect.poll(() => page.getByTestId('start').isDisabled()).toBe(false)
     expect(errors).toEqual([])
   }, 90_000)
 

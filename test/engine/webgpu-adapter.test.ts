@@ -25,7 +25,7 @@ describe.runIf(process.platform === 'linux')('the Vulkan drivers the system is a
     expect(usableSystemDrivers(machine(['dev/dri/card0']))).toEqual([])
   })
   it('asks for the hardware drivers, never lavapipe (Dawn rejects it), where the kernel exposes a GPU', () => {
-    expect(usableSystemDrivers(machine(['dev/dri/renderD128'])).sort()).toEqual(['/usr/share/vulkan/icd.d/intel_icd.x86_64.json', '/usr/share/vulkan/icd.d/radeon_icd.x86_64.json'])
+    expect([...usableSystemDrivers(machine(['dev/dri/renderD128']))].sort()).toEqual(['/usr/share/vulkan/icd.d/intel_icd.x86_64.json', '/usr/share/vulkan/icd.d/radeon_icd.x86_64.json'])
     expect(usableSystemDrivers(machine(['dev/nvidia0']))).toHaveLength(2)
   })
 })

@@ -89,11 +89,14 @@ describe('rnnbench serve', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${server.token}`)
     await new Promise((resolve) => ws.on('open', resolve))
     const events: Array<{ type: string }> = []
-    ws.on('message', (m) => events.push(JSON.parse(String(m))))
+    // The sweep's last event ends the wait: what came before it over the socket is all there is.
+    const ended = new Promise<void>((resolve) => ws.on('message', (m) => {
+      events.push(JSON.parse(String(m)))
+      if (events.at(-1)!.type === 'sweepEnded') resolve()
+    }))
     const started = await (await call('startSweep', [{ settings: { task: 'adding', seqLen: 5, hiddenSize: 4, batchSize: 4 }, budget: { steps: 6 }, evalEvery: 3 }, 'ws'])).json()
     expect(started).toMatchObject({ ok: true, value: { sweepId: expect.any(Number) } })
-    await service.running?.done
-    await new Promise((r) => setTimeout(r, 100))
+    await ended
     const types = events.map((e) => e.type)
     expect(types).toEqual(expect.arrayContaining(['runStarted', 'points', 'runEnded', 'sweepEnded']))
     ws.close()
@@ -122,15 +125,14 @@ describe('rnnbench serve', () => {
   })
 })
 
-/** One raw request on a fresh socket; resolves with what the server wrote back before closing (or 2 s). */
+/** One raw request on a fresh socket; resolves with the head of the server's answer, or what it wrote before closing. */
 function rawHttp(text: string, encoding: BufferEncoding = 'utf8'): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(server.port, '127.0.0.1', () => socket.write(Buffer.from(text, encoding)))
     let got = ''
     const done = () => { socket.destroy(); resolve(got) }
-    socket.on('data', (d) => { got += d.toString('latin1') })
+    socket.on('data', (d) => { got += d.toString('latin1'); if (got.includes('\r\n\r\n')) done() })
     socket.on('end', done)
     socket.on('error', done)
-    setTimeout(done, 2000)
   })
 }

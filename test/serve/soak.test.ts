@@ -41,7 +41,6 @@ function raw(bytes: Buffer): Promise<string> {
     socket.on('data', (d) => { got += d.toString('latin1'); if (got.includes('\r\n\r\n')) done() })
     socket.on('end', done)
     socket.on('error', done)
-    setTimeout(done, 3000)
   })
 }
 
@@ -64,7 +63,7 @@ function hostile(k: number): () => Promise<string> {
     // a socket with the token that then sends a frame over the size limit, and one that sends garbage
     () => new Promise((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${server.token}`)
-      ws.on('open', () => { ws.send(k % 2 ? 'x'.repeat(4096) : Buffer.from([0xff, 0x00, 0x13])); setTimeout(() => { ws.terminate(); resolve('HTTP/1.1 101') }, 50) })
+      ws.on('open', () => ws.send(k % 2 ? 'x'.repeat(4096) : Buffer.from([0xff, 0x00, 0x13]), () => { ws.terminate(); resolve('HTTP/1.1 101') }))
       ws.on('error', () => resolve('HTTP/1.1 101'))
     }),
   ]
@@ -82,9 +81,8 @@ describe('rnnbench serve under load and abuse', () => {
     let next = 0, answered = 0, hostileSent = 0, huge = 0
     const failures: string[] = []
     const statuses = new Map<string, number>()
-    const deadline = Date.now() + 120_000
     const lane = async () => {
-      while (next < TOTAL && Date.now() < deadline) {
+      while (next < TOTAL) {
         const i = next++
         const channel = ['listSweeps', 'getSweep', 'presets', 'doctor'][i % 4]
         const res = await call(channel, channel === 'getSweep' ? [sweepId] : [])
