@@ -3,7 +3,7 @@
 
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { until } from '../helpers/wait'
@@ -130,6 +130,16 @@ describe('rnnbench sweep and resume', () => {
     expect(json.runs).toHaveLength(3)
     expect(json.runs[0].series.train_loss).toHaveLength(20)
     expect(json.sweep.spec.name).toBe('cli test')
+  })
+
+  it('names a sweep whose spec gives no name after its file, without the directory or .json', () => {
+    const dir = join(tmp, 'unnamed', 'specs')
+    mkdirSync(dir, { recursive: true })
+    const path = join(dir, 'gru vs lstm.json')
+    writeFileSync(path, JSON.stringify({ settings: { task: 'adding', seqLen: 5, hiddenSize: 4, batchSize: 4 }, budget: { steps: 3 } }))
+    const r = rnnbench(['sweep', path, '--db', join(tmp, 'unnamed.sqlite')])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/^sweep #1 "gru vs lstm": 1 run on 1 worker -> /m)
   })
 })
 

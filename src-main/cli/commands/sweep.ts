@@ -14,6 +14,9 @@ import { databasePath, openStore, positiveInt, workersOption } from '../options'
 import { runSweepSession } from '../sweep-session'
 import { withLog } from '../progress'
 
+/** "1 run", "2 runs". */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run a sweep from a spec file or a preset, in worker threads, into the database',
@@ -30,7 +33,8 @@ ${PRESET_NAMES.map((p) => `  ${p.padEnd(16)} ${PRESET_DESCRIPTIONS[p]}`).join('\
 
 Options:
   --preset NAME   a ready-made sweep instead of SPEC.json
-  --name TEXT     the sweep's name (default: the spec's name, or the preset's)
+  --name TEXT     the sweep's name (default: the spec's name, else the spec file's name without
+                  .json, or the preset's)
   --shard I/N     run only the I-th of N disjoint parts of the sweep (one machine's share; merge
                   the parts with \`rnnbench import\`). A part holds whole comparisons: every cell
                   and seed of a configuration, so every matched pair is timed on one machine.
@@ -92,7 +96,7 @@ Options:
       if (existing) store.refuseIfRunningElsewhere(existing, '--shard', 'run this shard of')
       const sweepId = existing ?? store.createSweep(name, spec, configs, shard ? { positions, planned: total, shards: shard.count } : { planned: total })
       if (existing) io.err(`sweep #${sweepId} "${name}" shard ${shardText(shard!)} is already here: finishing what is missing -> ${store.path}\n`)
-      else io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shardText(shard)}` : ''}: ${configs.length} runs on ${Math.min(workers, configs.length)} worker${workers > 1 ? 's' : ''} -> ${store.path}\n`)
+      else io.err(`sweep #${sweepId} "${name}"${shard ? ` shard ${shardText(shard)}` : ''}: ${plural(configs.length, 'run')} on ${plural(Math.min(workers, configs.length), 'worker')} -> ${store.path}\n`)
       io.err(`estimate: about ${formatDuration(estimate.seconds)}, up to ${formatBytes(estimate.peakBytes)} of model memory at once${estimate.measuredRuns < configs.length ? ` (a guess for ${configs.length - estimate.measuredRuns} run(s)${estimate.otherTaskRuns ? `, ${estimate.otherTaskRuns} from this machine's runs of other tasks` : ''}: speeds of a task not yet measured here)` : ''}\n`)
       // Said once the sweep is stored (a refusal stays one line): what the design cannot answer.
       for (const w of plan.warnings) io.err(`rnnbench: warning: ${w}\n`)
