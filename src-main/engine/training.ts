@@ -14,6 +14,9 @@ import { pairedBaselineTest, type BaselineTest } from './baseline-test'
 import { cleanSteps, CLEAN_QUANTILE, stepTimeShown, type CleanSteps, type StepRecord } from '../../src-shared/lost-cpu'
 import { openWaitClock, type WaitClock } from './timing/sched-wait'
 import { PressureSampler, type PressureFigures } from './timing/pressure'
+import type { RunPhases } from '../../src-shared/phases'
+
+export type { RunPhases }
 
 /** step_ms: each step's wall time (ms); wait_ms: how long its threads waited for a CPU meanwhile (CPU backends on Linux). */
 export const SERIES_NAMES = ['train_loss', 'grad_norm', 'train_metric', 'val_loss', 'val_metric', 'step_ms', 'wait_ms'] as const
@@ -106,6 +109,8 @@ export interface RunFigures {
    * warm-up steps' (JIT, allocation and pipeline compilation included), so they overstate a step.
    */
   stepTimesFromWarmup?: boolean
+  /** Where the run's wall time went. Absent for runs recorded before it. */
+  phases?: RunPhases
 }
 
 /** A run's figures on the test split (Task.test), with both baselines scored on the same items. */
@@ -156,12 +161,13 @@ function summarizeKnown(samples: Array<number | null>): Summary | null {
   return known.length ? summarize(known) : null
 }
 
-export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, textOfFile?: string): Promise<RunFigures> {
-  return trainOn(createTask(config.task, taskOptions(config, textOfFile), config.dataSeed), config, hooks)
+/** `startedAt`: when the run was asked for (performance.now() of this thread), where its start-up is counted from. */
+export async function runTraining(config: RunConfig, hooks: TrainingHooks = {}, textOfFile?: string, startedAt = performance.now()): Promise<RunFigures> {
+  return trainOn(createTask(config.task, taskOptions(config, textOfFile), config.dataSeed), config, hooks, startedAt)
 }
 
 /** A run on a task already built: what runTraining does once it has the task (tests hand it one they have altered). */
-export async function trainOn(task: Task, config: RunConfig, hooks: TrainingHooks = {}): Promise<RunFigures> {
+export async function trainOn(task: Task, config: RunConfig, hooks: TrainingHooks = {}, startedAt = performance.now()): Promise<RunFigures> {
   const network = networkOf(config, task.inputSize)
   const backend = await getBackend(config.backend)
   const model = await backend.createModel({ network, head: task.head }, { threads: config.threads })
@@ -177,8 +183,11 @@ export async function trainOn(task: Task, config: RunConfig, hooks: TrainingHook
       await run.train()
       // The test split is read here and only here, once training (and every choice made on
       // validation) is over.
+      const testFrom = performance.now()
       const test = await run.scoreTest()
-      return { ...run.figures(stackFlops(network, config.batchSize, task.seqLen)), ...(test ? { test } : {}) }
+      const testMs = performance.now() - testFrom
+      const figures = run.figures(stackFlops(network, config.batchSize, task.seqLen))
+      return { ...figures, phases: run.phases(startedAt, testMs), ...(test ? { test } : {}) }
     } finally {
       run.close()
     }
@@ -199,6 +208,11 @@ class StepTimes {
     const into = step > this.warmupSteps ? this.timed : this.warmup
     into.forward.push(r.forwardMs); into.backward.push(r.backwardMs); into.total.push(totalMs)
     if (waitMs !== null) into.records.push({ wallMs: totalMs, waitMs })
+  }
+
+  /** The backend's own times of the steps past warm-up, summed. */
+  timedSum(): number {
+    return this.timed.total.reduce((a, b) => a + b, 0)
   }
 
   /** The summaries; the warm-up's times only when the budget left no step past warm-up to time. */
@@ -239,6 +253,8 @@ class TrainingRun {
   private readonly memoryAtStart = threadMemory()
   private peakMemory = this.memoryAtStart
   private readonly start = performance.now()
+  /** Time spent in each part of the loop (ms): waiting for steps, making batches, evaluating. */
+  private readonly spent = { steps: 0, batches: 0, evaluation: 0 }
   /**
    * Steps are issued without waiting for their figures, up to the backend's limit (a GPU backend
    * queues several; CPU backends compute before they return, so the limit is 1), and the figures
@@ -276,20 +292,28 @@ class TrainingRun {
         await Promise.allSettled(this.inFlight.map((s) => s.result))
         throw new RunCancelled('cancelled')
       }
+      const batchFrom = performance.now()
       const batch = task.trainBatch(config.batchSize, this.dataRng)
       const wantFlow = config.gradFlowEvery > 0 && this.step % config.gradFlowEvery === 0
       const waitAtIssue = this.waitClock?.read() ?? null
       const issuedAt = performance.now()
+      this.spent.batches += issuedAt - batchFrom
       const result = model.trainStep(batch, { gradFlow: wantFlow, dropoutSeed: this.dropoutRng.nextU32() })
       this.step++
       this.inFlight.push({ result, step: this.step, T: batch.T, issuedAt, waitAtIssue })
       const evaluating = this.step % config.evalEvery === 0
       if (this.inFlight.length >= this.maxInFlight || evaluating || this.finished()) {
-        if (!(await this.drain())) break
-      }
+        const diverged = !(await this.drain())
+        this.spent.steps += performance.now() - issuedAt
+        if (diverged) break
+      } else this.spent.steps += performance.now() - issuedAt
       if (evaluating) await this.evaluate()
     }
-    if (!this.divergence) await this.drain()
+    if (!this.divergence) {
+      const drainFrom = performance.now()
+      await this.drain()
+      this.spent.steps += performance.now() - drainFrom
+    }
     if (!this.divergence && this.step % config.evalEvery !== 0) await this.evaluate()
     this.pressure.sample()
     this.flush()
@@ -338,6 +362,15 @@ class TrainingRun {
       dispatchesPerStep: this.dispatches,
       ...(fromWarmup ? { stepTimesFromWarmup: true } : {}),
     }
+  }
+
+  /** Where the run's wall time went, from `startedAt` (when it was asked for) to now; testMs as trainOn timed it. */
+  phases(startedAt: number, testMs: number): RunPhases {
+    const wallMs = performance.now() - startedAt
+    const startupMs = this.start - startedAt
+    const { steps: stepsMs, batches: batchesMs, evaluation: evaluationMs } = this.spent
+    const otherMs = Math.max(0, wallMs - startupMs - stepsMs - batchesMs - evaluationMs - testMs)
+    return { wallMs, startupMs, stepsMs, timedStepsMs: this.times.timedSum(), batchesMs, evaluationMs, testMs, otherMs }
   }
 
   /** The paired tests against the baselines, on the final validation outputs (none for a diverged run). */
@@ -393,11 +426,16 @@ class TrainingRun {
 
   private async evaluate(): Promise<void> {
     const { step, config } = this
+    const from = performance.now()
     const v = await this.scoreOn(this.task.validation, true)
-    const tr = await this.scoreOn(this.task.trainSample)
+    // The metric on a sample of the training data, beside the validation metric's last value (how
+    // far the network overfits): once, at the last evaluation. No view, report or verdict reads a
+    // curve of it, and scoring the sample at every evaluation was half of the evaluations' time.
+    const tr = this.finished() ? await this.scoreOn(this.task.trainSample) : null
+    this.spent.evaluation += performance.now() - from
     const at = this.wall()
-    this.pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric },
-      { series: 'train_metric', step, wallMs: at, value: tr.metric })
+    this.pending.push({ series: 'val_loss', step, wallMs: at, value: v.loss }, { series: 'val_metric', step, wallMs: at, value: v.metric })
+    if (tr) this.pending.push({ series: 'train_metric', step, wallMs: at, value: tr.metric })
     this.finalVal = { loss: v.loss, metric: v.metric, ...(v.extra ? { extra: v.extra } : {}) }
     this.finalOutputs = v.outputs
     if (this.better(v.metric, this.best.metric)) this.best = { metric: v.metric, step }

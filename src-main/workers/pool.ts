@@ -49,6 +49,8 @@ interface Slot {
   idx: number
   /** The most runs in flight at once since this slot's run started. */
   concurrentMax: number
+  /** The main thread's time writing this slot's run's points and snapshots so far (ms). */
+  storeMs: number
   /** Raised (1) to ask the worker's run to stop between steps. */
   stop: Int32Array
   exited: Promise<void>
@@ -124,7 +126,7 @@ export class SweepRunner {
     // never pass on to the loader.
     const stop = new SharedArrayBuffer(4)
     const worker = new Worker(this.options.workerScript, { env: SHARE_ENV, workerData: { ...this.options.workerData, stop } })
-    const slot: Slot = { worker, runId: null, config: null, idx: -1, concurrentMax: 0, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
+    const slot: Slot = { worker, runId: null, config: null, idx: -1, concurrentMax: 0, storeMs: 0, stop: new Int32Array(stop), exited: new Promise((resolve) => worker.once('exit', () => resolve())) }
     this.slots.add(slot)
     worker.on('message', (m: FromWorker) => this.guarded(() => this.onMessage(slot, m)))
     worker.on('error', (err) => this.guarded(() => {
@@ -177,6 +179,7 @@ export class SweepRunner {
       slot.config = run.config
       slot.idx = run.idx
       slot.concurrentMax = 0
+      slot.storeMs = 0
       this.summary.started++
       this.options.events?.runStarted?.({ id: runId, idx: run.idx, config: run.config })
       // Recorded with the run: a verdict on step times taken beside other runs says so.
@@ -209,11 +212,19 @@ export class SweepRunner {
   private handle(slot: Slot, m: FromWorker): void {
     switch (m.type) {
       case 'progress': this.options.events?.runProgress?.(m.runId, { fraction: m.fraction, step: m.step, loss: m.loss }); break
-      case 'points':
+      case 'points': {
+        const from = performance.now()
         this.store.appendPoints(m.runId, m.points)
+        slot.storeMs += performance.now() - from
         this.options.events?.pointsAdded?.(m.runId, m.points)
         break
-      case 'gradFlow': this.store.appendGradFlow(m.runId, m.snapshot); break
+      }
+      case 'gradFlow': {
+        const from = performance.now()
+        this.store.appendGradFlow(m.runId, m.snapshot)
+        slot.storeMs += performance.now() - from
+        break
+      }
       case 'done':
         this.end(slot, m.figures.status, m.figures, m.figures.divergence, m.environment)
         this.dispatch(slot)
@@ -229,6 +240,8 @@ export class SweepRunner {
     const id = slot.runId!, config = slot.config!, idx = slot.idx
     // The most runs of this sweep in flight at once while this one ran (itself included).
     if (environment && typeof environment === 'object') environment = { ...environment, concurrentRunsMax: Math.max(slot.concurrentMax, 1) }
+    // The main thread's writes of its rows, beside the run's own wall time.
+    if (figures?.phases) figures = { ...figures, phases: { ...figures.phases, storeMs: slot.storeMs } }
     slot.runId = null
     slot.config = null
     if (this.lostSweep) return

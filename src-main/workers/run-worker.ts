@@ -37,6 +37,7 @@ async function environmentFor(config: RunConfig, { timing, shard }: RunContext):
 
 port.on('message', async (message: ToWorker) => {
   if (message.type !== 'run') return
+  const receivedAt = performance.now() // the run's start-up is counted from here
   const { runId, config, context } = message
   let environment: RunEnvironment | null = null
   try {
@@ -48,7 +49,7 @@ port.on('message', async (message: ToWorker) => {
       onGradFlow: (snapshot) => post({ type: 'gradFlow', runId, snapshot }),
       onProgress: (p) => post({ type: 'progress', runId, ...p }),
       shouldStop: stopRequested,
-    }, text)
+    }, text, receivedAt)
     environment.loadAvgEnd = loadavg()[0]
     post({ type: 'done', runId, figures, environment })
   } catch (err) {

@@ -11,7 +11,18 @@ const sweep: SweepSummary = {
   id: 7, name: 'big', createdAt: '2026-12-01T00:00:00.000Z', spec: {} as never, total: 1000, planned: 1000, incomplete: null, active: true, runningElsewhere: null,
   counts: { pending: 1000, running: 0, done: 0, failed: 0, diverged: 0, cancelled: 0 },
 }
-const fake = installFakeApi({ listSweeps: () => [sweep], doctor: () => ({}) as never, presets: () => [] })
+/** What the database holds, as listSweeps reads it; `listDelays` holds back the next answers (ms on the fake clock). */
+let stored: SweepSummary = sweep
+const listDelays: number[] = []
+const fake = installFakeApi({
+  listSweeps: async () => {
+    const read = [stored] // read now, answered after the delay: as a slow main process does
+    const delay = listDelays.shift() ?? 0
+    if (delay) await new Promise((r) => setTimeout(r, delay))
+    return read
+  },
+  doctor: () => ({}) as never, presets: () => [],
+})
 
 let app: typeof import('../../src-renderer/src/state/app.svelte').app
 beforeAll(async () => {
@@ -31,10 +42,27 @@ describe('AppState', () => {
     await settle()
     expect(lists()).toBe(before)
     expect(app.sweeps[0].counts).toMatchObject({ pending: 949, running: 1, done: 45, failed: 5 })
-    fake.emit({ type: 'sweepEnded', sweepId: 7, counts: { pending: 0, running: 0, done: 990, failed: 10, diverged: 0, cancelled: 0 } })
+    const ended = { pending: 0, running: 0, done: 990, failed: 10, diverged: 0, cancelled: 0 }
+    stored = { ...sweep, active: false, counts: ended }
+    fake.emit({ type: 'sweepEnded', sweepId: 7, counts: ended })
     expect(app.sweeps[0]).toMatchObject({ active: false, counts: { done: 990, failed: 10, running: 0 } })
+    await settle()
+    expect(lists()).toBe(before + 1) // the end, read back once
+    expect(app.sweeps[0]).toMatchObject({ active: false, counts: ended })
     fake.emit({ type: 'sweepsChanged' })
     await settle()
-    expect(lists()).toBe(before + 1)
+    expect(lists()).toBe(before + 2)
+  })
+
+  it('never lets a slow list answer, read before the sweep ended, replace the list read after', async () => {
+    const running = { pending: 0, running: 1, done: 5, failed: 0, diverged: 0, cancelled: 0 }
+    const ended = { pending: 0, running: 0, done: 6, failed: 0, diverged: 0, cancelled: 0 }
+    stored = { ...sweep, total: 6, active: true, counts: running }
+    listDelays.push(500) // this answer, read while the last run ran, arrives last
+    fake.emit({ type: 'sweepsChanged' })
+    stored = { ...sweep, total: 6, active: false, counts: ended }
+    fake.emit({ type: 'sweepEnded', sweepId: 7, counts: ended })
+    await settle(1000)
+    expect(app.sweeps[0]).toMatchObject({ active: false, counts: ended })
   })
 })

@@ -244,10 +244,16 @@ describe('the answer first (rnnbench serve in Chromium)', () => {
     await page.evaluate((id) => { location.hash = `#/live/${id}` }, started.value.sweepId)
     const canvas = '[data-testid=canvas-live-loss]'
     await page.locator(canvas).waitFor({ state: 'attached' }) // hidden until the first run reports
+    // Whether the sweep still runs, as the server knows it (not as the page shows it: a page that
+    // missed the end would keep this loop going until the test's limit, saying nothing).
+    const running = () => page.evaluate(async (id) => {
+      const res = await fetch('/api/getSweep', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Rnnbench-Token': sessionStorage.getItem('rnnbench-token') ?? '' }, body: JSON.stringify([id]) })
+      const { counts } = ((await res.json()) as { value: { sweep: { counts: { running: number; pending: number } } } }).value.sweep
+      return counts.running + counts.pending > 0
+    }, started.value.sweepId)
     // From the first line drawn to the sweep's end, every frame sampled has its lines.
-    while ((await colouredPixels(page, canvas)) === 0) await nextFrame(page)
+    while ((await colouredPixels(page, canvas)) === 0 && (await running())) await nextFrame(page)
     const samples: number[] = []
-    const running = async () => !/ 0 running · 0 pending/.test((await page.getByTestId('live-counts').textContent()) ?? '')
     while (await running()) {
       samples.push(await colouredPixels(page, canvas))
       if (samples.length === 40) await page.screenshot({ path: join(SCREENSHOTS, 'live-running-1024-light.png') })
@@ -255,6 +261,8 @@ describe('the answer first (rnnbench serve in Chromium)', () => {
     }
     expect(samples.length).toBeGreaterThanOrEqual(20)
     expect(samples.filter((n) => n === 0)).toEqual([])
+    // And the page says the sweep ended, once the server has.
+    await expect.poll(() => page.getByTestId('live-counts').textContent()).toMatch(/ 0 running · 0 pending/)
     expect(errors).toEqual([])
     await page.close()
   }, 600_000) // a sweep's own pace on a machine the rest of the suite shares

@@ -10,6 +10,22 @@ const base: RunConfig = {
 }
 
 describe('a training run', () => {
+  it('says where its wall time went: each phase measured, the parts adding up to the whole', async () => {
+    const asked = performance.now()
+    const f = await runTraining({ ...base, steps: 40, evalEvery: 10 }, {}, undefined, asked)
+    const p = f.phases!
+    const parts = p.startupMs + p.stepsMs + p.batchesMs + p.evaluationMs + p.testMs + p.otherMs
+    expect(parts).toBeCloseTo(p.wallMs, 6)
+    for (const ms of [p.startupMs, p.stepsMs, p.timedStepsMs, p.batchesMs, p.evaluationMs, p.testMs]) expect(ms).toBeGreaterThan(0)
+    // The timed steps are the steps past warm-up, as the backend timed them: inside the loop's wait for all steps.
+    expect(p.timedStepsMs).toBeLessThan(p.stepsMs)
+    expect(p.timedStepsMs).toBeGreaterThanOrEqual(0.9 * f.stepMs.total.n * f.stepMs.total.p10) // nine in ten steps take p10 or more
+    // The run's own wall time starts after start-up: the phases' whole holds both.
+    expect(p.wallMs).toBeGreaterThan(f.wallSeconds * 1000)
+    expect(p.wallMs).toBeLessThanOrEqual(performance.now() - asked)
+    expect(p.storeMs).toBeUndefined() // only a worker pool writes rows
+  })
+
   it('records speed, memory, accuracy and the series', async () => {
     const points: Point[] = [], flows: GradFlowSnapshot[] = []
     const f = await runTraining({ ...base, numLayers: 2, bidirectional: true }, { onPoints: (p) => points.push(...p), onGradFlow: (s) => flows.push(s) })
@@ -53,7 +69,7 @@ describe('a training run', () => {
     expect(series('grad_norm')).toHaveLength(60)
     expect(series('step_ms')).toHaveLength(60) // each step's wall time, warm-up included
     expect(series('val_metric').map((p) => p.step)).toEqual([0, 20, 40, 60])
-    expect(series('train_metric').map((p) => p.step)).toEqual([0, 20, 40, 60])
+    expect(series('train_metric').map((p) => p.step)).toEqual([60]) // once, beside the last validation metric
     expect(series('train_metric').every((p) => Number.isFinite(p.value) && p.value >= 0)).toBe(true)
     expect(flows.map((s) => s.step)).toEqual([0, 30])
     expect(flows[0]).toMatchObject({ rows: 4, T: 8 })

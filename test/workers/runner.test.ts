@@ -33,6 +33,11 @@ describe('SweepRunner', () => {
       expect(run.status).toBe('done')
       expect(run.attempts).toBe(1)
       expect(run.figures!.steps).toBe(15)
+      // where its time went, with the main thread's writes of its rows beside it
+      const phases = run.figures!.phases!
+      expect(phases.stepsMs).toBeGreaterThan(0)
+      expect(phases.startupMs).toBeGreaterThan(0) // from the worker's message: the probe, the task, the model
+      expect(phases.storeMs).toBeGreaterThan(0)
       expect(run.environment).toMatchObject({ backend: 'cpu-js', cores: expect.any(Number), host: expect.any(String) })
       // timing hygiene: what shared the machine while the steps were timed
       expect(run.environment).toMatchObject({ workers: 2, loadAvgStart: expect.any(Number), loadAvgEnd: expect.any(Number) })

@@ -13,8 +13,9 @@ export const runsCommand: Command = {
 Lists the runs of a sweep (the latest by default). --json gives every run with id, sweep_id,
 status (pending, running, done, failed, diverged, cancelled), config (every setting) and figures
 (step times, throughput, GFLOP/s, memory, losses, metric and baseline, time-to-target; under
-cpu, the steps that lost the CPU and the CPU pressure the run ran under) and the environment it
-ran in.
+cpu, the steps that lost the CPU and the CPU pressure the run ran under; under phases, where its
+wall time went: start-up, training steps, batches, evaluation, test, the rest, and the main
+thread's writes of its rows beside it) and the environment it ran in.
 
 ms/step is the step time the verdicts compare: the 25th percentile of the steps that kept the
 CPU (marked * where too few did, and the median of every step is shown); clean is those steps of

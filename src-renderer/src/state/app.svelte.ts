@@ -126,8 +126,15 @@ export class AppState {
     return s ? JSON.stringify(s.counts) : null
   }
 
+  /** The latest list asked for: an earlier answer arriving after it is older than what it shows. */
+  private listAsked = 0
+
   async refreshSweeps(): Promise<void> {
-    this.sweeps = await api.listSweeps()
+    const asked = ++this.listAsked
+    const sweeps = await api.listSweeps()
+    // A slow answer read the database before a later one did (and before the events applied
+    // since it was asked): it never replaces the later one's list.
+    if (asked === this.listAsked) this.sweeps = sweeps
   }
 
   /**
@@ -138,6 +145,9 @@ export class AppState {
    */
   apply(e: AppEvent): void {
     if (e.type === 'sweepsChanged' || e.type === 'changedElsewhere') { void this.refreshSweeps(); return }
+    // A sweep's end is also read back from the database, once: the counts here were kept from
+    // events, and a list read while they arrived may have missed some.
+    if (e.type === 'sweepEnded') void this.refreshSweeps()
     const i = this.sweeps.findIndex((s) => s.id === e.sweepId)
     if (i < 0) return
     const s = this.sweeps[i]
