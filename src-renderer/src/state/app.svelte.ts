@@ -73,9 +73,9 @@ export class AppState {
   async init(): Promise<void> {
     try {
       api.onEvent((e) => this.apply(e))
-      const [doctor, presets] = await Promise.all([api.doctor(), api.presets()])
-      this.doctor = doctor
-      this.presets = presets
+      // What the machine runs and the presets (doctor probes every backend: 1.3 s here) arrive
+      // beside the sweeps; only the builder needs them before it shows.
+      const machine = Promise.all([api.doctor(), api.presets()]).then(([doctor, presets]) => { this.doctor = doctor; this.presets = presets })
       await this.refreshSweeps()
       // Open where the address says (a deep link), else on the sweep most worth seeing: the one
       // running, else the latest.
@@ -92,7 +92,9 @@ export class AppState {
         const r = parseRoute(location.hash)
         if (r) this.follow(r)
       })
+      if (this.view === 'builder') await machine
       this.ready = true
+      await machine
     } catch (err) {
       this.error = (err as Error).message
     }

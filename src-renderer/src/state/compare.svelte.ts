@@ -121,8 +121,9 @@ export class CompareState {
     Object.assign(this, linked)
     this.loading = true
     const total = list.reduce((n, id) => n + (app.sweeps.find((x) => x.id === id)?.total ?? 100), 0)
-    const result = await this.fetch(list, total, true)
-    if (result) this.task = linkedTask && this.runs.some((r) => r.config.task === linkedTask) ? linkedTask : this.runs[0]?.config.task ?? ''
+    await this.fetch(list, total, true, () => {
+      this.task = linkedTask && this.runs.some((r) => r.config.task === linkedTask) ? linkedTask : this.runs[0]?.config.task ?? ''
+    })
   }
 
   /**
@@ -183,22 +184,32 @@ export class CompareState {
     return counts.some((c) => c === null) ? null : counts.join('|')
   }
 
-  private async fetch(ids: number[], runCount: number, withVerdicts: boolean): Promise<boolean> {
+  /**
+   * The runs and series, then the verdicts: asked for together, applied as each arrives, so that
+   * the charts draw while the main process is still computing the verdicts (on 1,000 runs they took
+   * as long as everything else: the charts waited 2.4 s for them). `applied` runs once the runs are in.
+   */
+  private async fetch(ids: number[], runCount: number, withVerdicts: boolean, applied?: () => void): Promise<boolean> {
     const n = ++this.latest
     this.fetchedCounts = this.countsNow()
     const matching = this.matching
     const points = pointsPerSeries(runCount)
-    const result = await app.attempt(() => Promise.all([
+    const current = () => n === this.latest && this.keyOf(ids) === this.keyOf(this.sweepIds)
+    const data = app.attempt(() => Promise.all([
       Promise.all(ids.map((id) => api.getSweep(id))), Promise.all(ids.map((id) => api.sweepSeries(id, ['val_metric', 'train_loss'], points))),
-      withVerdicts ? api.verdicts(ids.length === 1 ? ids[0] : ids, matching) : Promise.resolve(null),
     ]))
-    if (n !== this.latest || this.keyOf(ids) !== this.keyOf(this.sweepIds)) return false
+    const verdicts = withVerdicts ? app.attempt(() => api.verdicts(ids.length === 1 ? ids[0] : ids, matching)) : Promise.resolve(null)
+    const result = await data
+    if (!current()) return false
     this.loading = false
     if (!result) return false
-    const [sweeps, series, verdicts] = result
+    const [sweeps, series] = result
     this.runs = sweeps.flatMap((s) => s.runs)
     this.series = Object.assign({}, ...series)
-    if (verdicts && matching === this.matching) { this.verdicts = verdicts; this.verdictsAt = Date.now() }
+    applied?.()
+    const v = await verdicts
+    if (!current()) return false
+    if (v && matching === this.matching) { this.verdicts = v; this.verdictsAt = Date.now() }
     return true
   }
 
