@@ -81,8 +81,9 @@ async function searchAdapter(): Promise<AdapterSearch> {
       if (system) return system
     }
   }
-  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) {
-    // The user chose the driver: respect it, and do not fall back behind their back.
+  if (chosenByUser) {
+    // The user chose the driver: respect it, and do not fall back behind their back. (Not the
+    // drivers named above: where they give no adapter, SwiftShader is next.)
     const chosen = await attempt('system')
     return chosen ?? { adapter: null, reason: `no adapter from the Vulkan driver named by VK_ICD_FILENAMES/VK_DRIVER_FILES (${process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES})` }
   }
