@@ -23,3 +23,6 @@ export function formatValue(x: number): string {
 export function formatMetric(f: { metric: { name: string }; finalMetric: number; bestMetric: number; baseline: { metric: number }; classical?: { metric: number } }): string {
   return `${f.metric.name} ${formatValue(f.finalMetric)} (best ${formatValue(f.bestMetric)}, baseline ${formatValue(f.baseline.metric)}${f.classical ? `, classical ${formatValue(f.classical.metric)}` : ''})`
 }
+
+/** "1 run", "2 runs". */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`

@@ -5,7 +5,7 @@
 // and Markdown reports and `rnnbench verdicts` all print these sentences.
 
 import type { CellKind } from '../engine/types'
-import { formatBytes, formatValue } from '../../src-shared/format'
+import { formatBytes, formatValue, plural } from '../../src-shared/format'
 import { PARAMS_RATIO_LIMIT, type Matching, type PairSetting } from './matching'
 import type { Question } from './questions'
 import { smallestPairedP } from './stats'
@@ -58,7 +58,6 @@ const spaced = (phrase: string) => (phrase.startsWith(',') ? phrase : ` ${phrase
 const times = (f: number) => `${formatFactor(f)}×`
 /** "1.32–1.48", or one value where both ends read the same. */
 const span = (lo: string, hi: string) => (lo === hi ? lo : `${lo}–${hi}`)
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 /** "95", "99.67": a confidence as a percentage, with one digit past the first that keeps it below 100. */

@@ -45,12 +45,8 @@ const visibleText = (page: Page) => page.evaluate(() => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.parentElement && shown(n.parentElement)) out += n.textContent
   return out
 })
-/**
- * The next sample: at the page's next frame, or 100 ms on where the page draws no frame (a
- * renderer the machine's load has throttled stops calling requestAnimationFrame, and a wait for
- * it alone hung this test to its limit beside a busy core). Sampling, not waiting for a condition.
- */
-const nextFrame = (page: Page) => page.evaluate(() => new Promise<void>((r) => { requestAnimationFrame(() => r()); setTimeout(r, 100) }))
+/** The next sample: at the page's next frame. */
+const nextFrame = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => r())))
 
 describe('the answer first (rnnbench serve in Chromium)', () => {
   if (unavailable) {

@@ -4,7 +4,7 @@ import { comparisonCount, parseShard, shardFromEnvironment, shardText, type Shar
 import { InputError } from '../../engine/errors'
 import { PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../engine/sweep/presets'
 import { checkSweepName, DEFAULT_MAX_RUNS, defaultSweepName, parseSweepSpec, workersFor, type SweepSpec } from '../../engine/sweep/spec'
-import { formatBytes, formatDuration } from '../../../src-shared/format'
+import { formatBytes, formatDuration, plural } from '../../../src-shared/format'
 import { defaultWorkerCount } from '../../workers/pool'
 import { parseCommandArgs, type Command, type Io } from '../command'
 import { readInput, refuseDatabaseAsOutput } from '../files'
@@ -13,9 +13,6 @@ import { readDataFile } from '../../engine/data-file'
 import { databasePath, openStore, positiveInt, workersOption } from '../options'
 import { runSweepSession } from '../sweep-session'
 import { withLog } from '../progress'
-
-/** "1 run", "2 runs". */
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 export const sweepCommand: Command = {
   name: 'sweep',
